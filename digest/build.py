@@ -1,0 +1,95 @@
+"""The pipeline, in order: load and check content, resolve one Site, render it, write it out.
+
+``build`` reads like the table of contents of the generator; ``check`` is the same pipeline with
+nothing rendered or written.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from .config import load_config
+from .errors import UsageError
+from .load import load_content
+from .render import Theme, render_site
+from .resolve import Resolved, Skipped, resolve_site
+from .write import write_site
+
+DEFAULT_THEME = Path(__file__).resolve().parent.parent / "themes" / "default"
+"""The default theme, found from any working directory."""
+
+
+@dataclass(frozen=True, slots=True)
+class Options:
+    """What a build or a check is asked to do."""
+
+    content: Path = Path("content")
+    content_shown: str = "content"
+    """--content as typed, the prefix of every path in diagnostics."""
+    out: Path = Path("site")
+    theme: Path = DEFAULT_THEME
+    base_url: str | None = None
+    drafts: bool = False
+    today: date = field(default_factory=date.today)
+    """Scheduled checks published after this day are skipped."""
+    jobs: int | None = None
+    """Worker processes; None for one per core."""
+
+
+@dataclass(frozen=True, slots=True)
+class BuildResult:
+    """What a build did."""
+
+    files: int
+    written: int
+    """Files written anew rather than hard-linked from the previous output."""
+    pages: int
+    skipped: tuple[Skipped, ...]
+    seconds: float
+
+
+def check_options(options: Options, writing: bool) -> None:
+    """Raise UsageError for a --content, --theme or --out that cannot be used."""
+    if not options.content.is_dir():
+        raise UsageError(f"--content {options.content_shown}: no such folder")
+    if not os.access(options.content, os.R_OK | os.X_OK):
+        raise UsageError(f"--content {options.content_shown}: folder cannot be read")
+    if writing:
+        Theme(options.theme).check()
+        if options.out.exists() and not options.out.is_dir():
+            raise UsageError(f"--out {options.out}: is a file, not a folder")
+        if options.out.resolve() == options.content.resolve() or options.content.resolve() in options.out.resolve().parents:
+            raise UsageError(f"--out {options.out}: must not be inside the content folder")
+
+
+def load_site(options: Options) -> Resolved:
+    """Load, check and resolve the content; raises ContentError with every problem."""
+    config = load_config(options.content, options.content_shown, options.base_url)
+    content = load_content(options.content, options.content_shown, config, jobs=options.jobs)
+    return resolve_site(content, today=options.today, drafts=options.drafts)
+
+
+def check(options: Options) -> Resolved:
+    """Validate content and cross-references; write nothing."""
+    check_options(options, writing=False)
+    return load_site(options)
+
+
+def build(options: Options) -> BuildResult:
+    """Build the site into --out, replacing it whole, or raise and leave it as it was."""
+    started = time.perf_counter()
+    check_options(options, writing=True)
+    resolved = load_site(options)
+    files = render_site(resolved.site, Theme(options.theme))
+    written = write_site(options.out, files)
+    return BuildResult(
+        files=len(files),
+        written=written,
+        pages=sum(1 for path in files if path.endswith(".html")),
+        skipped=resolved.skipped,
+        seconds=time.perf_counter() - started,
+    )

@@ -1,0 +1,113 @@
+"""The command line: ``digest build | serve | check | new``. The only module that prints or exits."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+from typing import NoReturn
+
+from . import __version__
+from .build import DEFAULT_THEME, Options, build, check
+from .errors import ContentError, DigestError, UsageError
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that raises UsageError (one clear line, exit 2) instead of printing usage and exiting."""
+
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{message} (see '{self.prog} --help')")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="digest", description="Build a fact-checking site from Markdown claim files.")
+    parser.add_argument("--version", action="version", version=f"digest {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=_Parser)
+
+    def site_options(command: argparse.ArgumentParser, writes: bool = True) -> None:
+        command.add_argument("--content", default="content", metavar="DIR", help="content folder (default: content)")
+        if writes:
+            command.add_argument("--out", default="site", metavar="DIR", help="output folder (default: site)")
+            command.add_argument("--theme", default=None, metavar="DIR", help="theme folder (default: the built-in theme)")
+            command.add_argument("--base-url", default=None, metavar="URL", help="override base_url of site.yaml")
+        command.add_argument("--drafts", action="store_true", help="include drafts and scheduled checks")
+
+    site_options(commands.add_parser("build", help="build the site"))
+    serve = commands.add_parser("serve", help="preview with live reload (drafts shown)")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    serve.add_argument("--port", default=8000, type=int, help="port (default: 8000)")
+    serve.add_argument("--open", action="store_true", help="open the preview in a browser")
+    site_options(serve)
+    check_command = commands.add_parser("check", help="validate content without writing anything")
+    site_options(check_command, writes=False)
+    new = commands.add_parser("new", help="write a new claim file with every field stubbed")
+    new.add_argument("--person", required=True, metavar="SLUG", help="the person the claim belongs to")
+    new.add_argument("--content", default="content", metavar="DIR", help="content folder (default: content)")
+    new.add_argument("headline", help="the headline of the check")
+    return parser
+
+
+def _options(args: argparse.Namespace) -> Options:
+    theme = getattr(args, "theme", None)
+    return Options(
+        content=Path(args.content),
+        content_shown=args.content,
+        out=Path(getattr(args, "out", "site")),
+        theme=Path(theme) if theme else DEFAULT_THEME,
+        base_url=getattr(args, "base_url", None),
+        drafts=args.drafts,
+        today=date.today(),
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; return its exit status (0 done, 1 content errors, 2 wrong usage)."""
+    try:
+        args = _parser().parse_args(argv)
+        return _run(args)
+    except ContentError as error:
+        for diagnostic in error.diagnostics:
+            print(diagnostic, file=sys.stderr)
+        count = len(error.diagnostics)
+        print(f"digest: {count} error{'s' if count != 1 else ''}; nothing was written", file=sys.stderr)
+        return error.exit_code
+    except DigestError as error:
+        print(f"digest: error: {error}", file=sys.stderr)
+        return error.exit_code
+    except KeyboardInterrupt:
+        return 130
+
+
+def _run(args: argparse.Namespace) -> int:
+    if args.command == "new":
+        from .scaffold import new_claim
+
+        path = new_claim(Path(args.content), args.person, args.headline, date.today())
+        print(path)
+        return 0
+    options = _options(args)
+    if args.command == "serve":
+        from .serve import serve
+
+        if args.host and not args.drafts:
+            options = Options(**{**_fields(options), "drafts": True})
+        return serve(options, host=args.host, port=args.port, open_browser=args.open)
+    if args.command == "check":
+        resolved = check(options)
+        for skipped in resolved.skipped:
+            print(skipped, file=sys.stderr)
+        site = resolved.site
+        print(f"{len(site.claims)} claims, {len(site.people)} people, {len(site.pages)} pages: no errors")
+        return 0
+    result = build(options)
+    for skipped in result.skipped:
+        print(skipped, file=sys.stderr)
+    print(f"built {result.pages} pages ({result.files} files, {result.written} written) "
+          f"into {options.out} in {result.seconds:.2f} s")
+    return 0
+
+
+def _fields(options: Options) -> dict[str, object]:
+    return {name: getattr(options, name) for name in options.__dataclass_fields__}

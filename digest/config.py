@@ -1,0 +1,129 @@
+"""site.yaml → SiteConfig, with the default verdict scale."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from . import fields as f
+from .errors import ContentError, Diagnostic, shown_path
+from .frontmatter import SyntaxProblem, compose, decode
+from .model import Limits, Publisher, SiteConfig, Verdict
+
+DEFAULT_SCALE: tuple[dict[str, Any], ...] = (
+    {"key": "true", "label": "True", "rating": 5, "description": "Accurate, with nothing significant missing."},
+    {"key": "mostly-true", "label": "Mostly true", "rating": 4,
+     "description": "Accurate, but needs clarification or additional information."},
+    {"key": "mixed", "label": "Mixed", "rating": 3,
+     "description": "Partly accurate and partly inaccurate, or accurate but misleading."},
+    {"key": "mostly-false", "label": "Mostly false", "rating": 2,
+     "description": "Contains an element of truth but ignores facts that would change the impression it gives."},
+    {"key": "false", "label": "False", "rating": 1, "description": "Not accurate."},
+    {"key": "unverified", "label": "Unverified", "rating": None,
+     "description": "Neither confirmed nor refuted by the evidence available."},
+)
+
+_LANGUAGE = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*")
+
+_PUBLISHER = {"name": f.Field(f.text, required=True), "url": f.Field(f.url)}
+_VERDICT = {
+    "key": f.Field(f.key, required=True),
+    "label": f.Field(f.text, required=True),
+    "rating": f.Field(f.integer),
+    "description": f.Field(f.text),
+}
+_LIMITS = {"max_file_bytes": f.Field(f.integer), "max_files": f.Field(f.integer), "max_depth": f.Field(f.integer)}
+_SITE = {
+    "title": f.Field(f.text, required=True),
+    "description": f.Field(f.text),
+    "base_url": f.Field(f.url),
+    "language": f.Field(f.text),
+    "publisher": f.Field(f.record(_PUBLISHER, "publisher"), required=True),
+    "verdicts": f.Field(f.list_of(f.record(_VERDICT, "a verdict"))),
+    "limits": f.Field(f.record(_LIMITS, "limits")),
+}
+
+
+def load_config(content: Path, display: str, base_url: str | None = None) -> SiteConfig:
+    """Read and check content/site.yaml; raises ContentError. ``base_url`` overrides the file's."""
+    path = content / "site.yaml"
+    shown = shown_path(display, "site.yaml")
+    reader = f.Reader(shown, first_line=1)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise ContentError([Diagnostic(shown, 1, "site.yaml is missing; every content folder needs one")]) from None
+    except OSError as error:
+        raise ContentError([Diagnostic(shown, 1, f"cannot read site.yaml: {error.strerror}")]) from None
+    try:
+        node = compose(decode(data, Limits().max_file_bytes), first_line=1, max_depth=Limits().max_depth)
+    except SyntaxProblem as problem:
+        raise ContentError([Diagnostic(shown, problem.line, problem.message)]) from None
+    if node is None:
+        raise ContentError([Diagnostic(shown, 1, "site.yaml is empty; it needs at least title and publisher")])
+    try:
+        values = reader.mapping(node, _SITE, "site.yaml", whole_file=True)
+    except f.Invalid:
+        raise ContentError(reader.diagnostics) from None
+    scale = _scale(reader, values.get("verdicts"))
+    language = values.get("language", "en")
+    if not _LANGUAGE.fullmatch(language):
+        reader.error(reader.lines["language"], f"'{language}' is not a language tag such as en, uk or en-GB")
+    base = base_url or values.get("base_url")
+    if base is None:
+        reader.error(1, "base_url is missing: feeds, the sitemap and canonical links need the site's absolute URL")
+    limits = Limits(**{k: v for k, v in values.get("limits", {}).items() if v is not None})
+    for name in ("max_file_bytes", "max_files", "max_depth"):
+        if getattr(limits, name) < 1:
+            reader.error(reader.lines[f"limits.{name}"], f"limits.{name} must be a positive number")
+    if reader.diagnostics:
+        raise ContentError(reader.diagnostics)
+    assert base is not None
+    publisher = values["publisher"]
+    return SiteConfig(
+        title=values["title"],
+        description=values.get("description", ""),
+        base_url=base if base.endswith("/") else base + "/",
+        language=language,
+        publisher=Publisher(name=publisher["name"], url=publisher.get("url")),
+        verdicts=scale,
+        limits=limits,
+        path=shown,
+    )
+
+
+def _scale(reader: f.Reader, entries: tuple[dict[str, Any], ...] | None) -> tuple[Verdict, ...]:
+    """The verdicts of site.yaml (or the default scale), each with its colour tone."""
+    chosen = entries or DEFAULT_SCALE
+    seen: set[str] = set()
+    for index, entry in enumerate(chosen):
+        where = reader.lines.get(f"verdicts.{index}.key", 1)
+        if not f.SLUG.fullmatch(entry["key"]):
+            reader.error(where, f"verdict key '{entry['key']}' is not a slug (lower-case letters, digits, hyphens)")
+        if entry["key"] in seen:
+            reader.error(where, f"verdict key '{entry['key']}' is on the scale twice")
+        seen.add(entry["key"])
+    ratings = [e["rating"] for e in chosen if e.get("rating") is not None]
+    best, worst = (max(ratings), min(ratings)) if ratings else (0, 0)
+
+    def tone(rating: int | None) -> str:
+        if rating is None:
+            return "none"
+        if best == worst:
+            return "r3"
+        return f"r{1 + round(4 * (rating - worst) / (best - worst))}"
+
+    return tuple(
+        Verdict(
+            key=e["key"],
+            label=e["label"],
+            rating=e.get("rating"),
+            description=e.get("description", ""),
+            tone=tone(e.get("rating")),
+        )
+        for e in chosen
+    )
+
+
+

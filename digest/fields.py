@@ -1,0 +1,291 @@
+"""Typed reading of composed YAML nodes: each value checked, each problem a Diagnostic on its line.
+
+A spec maps field names to a ``Field`` (how to read the value, and whether it is required). The
+Reader never guesses: a bare ``no`` in a text field, or ``1:30`` that YAML 1.1 reads as 90, is an
+error that says what YAML made of it and how to quote it, never a silently changed value.
+"""
+
+from __future__ import annotations
+
+import calendar
+import difflib
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+from urllib.parse import urlsplit
+
+import yaml
+
+from .errors import Diagnostic
+
+SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+_PLAIN_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?")
+_DATE = re.compile(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})(?:(?:[Tt]|[ \t]+)[0-9:. +\-Zz]*)?")
+_MISSING = object()
+
+
+class Invalid(Exception):
+    """Raised by a field reader after it has recorded its diagnostic."""
+
+
+def suggest(word: str, options: Any) -> str:
+    """``"; did you mean 'sources'?"`` for a near miss among options, else an empty string."""
+    match = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
+    return f"; did you mean '{match[0]}'?" if match else ""
+
+
+class Reader:
+    """Reads one file's nodes, collecting diagnostics and the line of every field."""
+
+    def __init__(self, path: str, first_line: int) -> None:
+        self.path = path
+        self.first_line = first_line
+        self.diagnostics: list[Diagnostic] = []
+        self.lines: dict[str, int] = {}
+
+    def line(self, node: yaml.Node) -> int:
+        """The 1-based file line where a node starts."""
+        return int(node.start_mark.line) + self.first_line
+
+    def error(self, where: yaml.Node | int, message: str) -> Invalid:
+        """Record a diagnostic; return an Invalid for the caller to raise."""
+        line = where if isinstance(where, int) else self.line(where)
+        self.diagnostics.append(Diagnostic(self.path, line, message))
+        return Invalid(message)
+
+    def mapping(
+        self, node: yaml.Node, spec: Mapping[str, Field], what: str, prefix: str = "", whole_file: bool = False
+    ) -> dict[str, Any]:
+        """Read a mapping node by its spec → {field: value}; raises Invalid if any field was wrong.
+
+        A missing field is reported on the mapping's first line, or on line 1 for ``whole_file``.
+        """
+        if not isinstance(node, yaml.MappingNode):
+            raise self.error(node, f"{what} must be a mapping of 'field: value' lines, not {_kind(node)}")
+        values: dict[str, Any] = {}
+        nodes: dict[str, yaml.Node] = {}
+        failed: set[str] = set()
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                self.error(key_node, f"a field name in {what} must be plain text")
+                failed.add("")
+                continue
+            key = key_node.value
+            if key in nodes:
+                first = self.line(nodes[key])
+                self.error(key_node, f"'{key}' is given twice in {what} (first on line {first}); keep one")
+                failed.add(key)
+                continue
+            nodes[key] = key_node
+            if key not in spec:
+                self.error(key_node, f"unknown field '{key}' in {what}{suggest(key, spec)}")
+                failed.add(key)
+                continue
+            self.lines[prefix + key] = self.line(key_node)
+            try:
+                value = spec[key].read(self, value_node, prefix + key)
+            except Invalid:
+                failed.add(key)
+                continue
+            if value is not None:
+                values[key] = value
+        for key, field in spec.items():
+            if not field.required or key in values or key in failed:
+                continue
+            if key in nodes:
+                self.error(nodes[key], f"'{key}' is required and must have a value")
+            else:
+                self.error(1 if whole_file else node, f"{what} is missing the required field '{key}'")
+            failed.add(key)
+        if failed:
+            raise Invalid(what)
+        return values
+
+
+Read = Callable[[Reader, yaml.Node, str], Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    """How to read one field of a spec."""
+
+    read: Read
+    required: bool = False
+
+
+def _kind(node: yaml.Node) -> str:
+    if isinstance(node, yaml.MappingNode):
+        return "a mapping"
+    if isinstance(node, yaml.SequenceNode):
+        return "a list"
+    return f"'{node.value}'"
+
+
+def _name(path: str) -> str:
+    """The field a dotted path ends in: ``sources.0.url`` → ``url``, ``tags.2`` → ``tags``."""
+    return next(part for part in reversed(path.split(".")) if not part.isdigit())
+
+
+def _scalar(r: Reader, node: yaml.Node, path: str) -> str | None:
+    """The text of a scalar as written; None for an empty (null) value."""
+    if not isinstance(node, yaml.ScalarNode):
+        raise r.error(node, f"'{_name(path)}' must be text, not {_kind(node)}")
+    if not node.style:
+        kind = node.tag.rsplit(":", 1)[-1]
+        if kind == "null":
+            return None
+        if kind == "bool":
+            meaning = "true" if node.value.lower() in ("yes", "y", "true", "on") else "false"
+            raise r.error(
+                node,
+                f"YAML reads '{node.value}' in '{_name(path)}' as the boolean {meaning}; "
+                f"put it in quotes if you mean the text: \"{node.value}\"",
+            )
+        if kind in ("int", "float") and not _PLAIN_NUMBER.fullmatch(node.value):
+            number = yaml.safe_load(node.value)
+            raise r.error(
+                node,
+                f"YAML 1.1 reads '{node.value}' in '{_name(path)}' as the number {number}; "
+                f"put it in quotes if you mean the text: \"{node.value}\"",
+            )
+    return str(node.value)
+
+
+def text(r: Reader, node: yaml.Node, path: str) -> str | None:
+    """A line of text; surrounding spaces removed."""
+    value = _scalar(r, node, path)
+    if value is None:
+        return None
+    value = value.strip()
+    if not value:
+        raise r.error(node, f"'{_name(path)}' is empty; give a value or remove the line")
+    return value
+
+
+def slug(r: Reader, node: yaml.Node, path: str) -> str | None:
+    """A slug: lower-case letters, digits and single hyphens."""
+    value = text(r, node, path)
+    if value is not None and not SLUG.fullmatch(value):
+        raise r.error(
+            node,
+            f"'{value}' in '{_name(path)}' is not a slug: use lower-case letters, digits and hyphens "
+            f"(e.g. '{_slugish(value)}')",
+        )
+    return value
+
+
+def _slugish(value: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-") or "my-slug"
+
+
+def key(r: Reader, node: yaml.Node, path: str) -> str | None:
+    """A verdict key exactly as written: a bare ``true`` or ``false`` is its text, not a boolean."""
+    if not isinstance(node, yaml.ScalarNode):
+        raise r.error(node, f"'{_name(path)}' must be a verdict key, not {_kind(node)}")
+    value = str(node.value).strip()
+    if not node.style and node.tag.endswith(":null"):
+        return None
+    return value.lower() if not node.style and node.tag.endswith(":bool") else value
+
+
+def day(r: Reader, node: yaml.Node, path: str) -> date | None:
+    """A calendar date, written 2024-11-06; a timestamp's date is used."""
+    if not isinstance(node, yaml.ScalarNode):
+        raise r.error(node, f"'{_name(path)}' must be a date like 2024-11-06, not {_kind(node)}")
+    if not node.style and node.tag.endswith(":null"):
+        return None
+    match = _DATE.fullmatch(node.value.strip())
+    if match is None:
+        raise r.error(node, f"'{node.value}' in '{_name(path)}' is not a date; write it as YYYY-MM-DD, e.g. 2024-11-06")
+    year, month, number = map(int, match.groups())
+    if not 1 <= month <= 12:
+        raise r.error(node, f"'{node.value}' in '{_name(path)}' is not a real date: there is no month {month}")
+    last = calendar.monthrange(year, month)[1]
+    if not 1 <= number <= last:
+        raise r.error(
+            node,
+            f"'{node.value}' in '{_name(path)}' is not a real date: "
+            f"{calendar.month_name[month]} {year} has {last} days",
+        )
+    return date(year, month, number)
+
+
+def url(r: Reader, node: yaml.Node, path: str) -> str | None:
+    """An absolute http or https URL."""
+    value = text(r, node, path)
+    if value is None:
+        return None
+    parts = urlsplit(value)
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc or any(c.isspace() for c in value):
+        raise r.error(node, f"'{value}' in '{_name(path)}' is not an absolute http:// or https:// URL")
+    return value
+
+
+def boolean(r: Reader, node: yaml.Node, path: str) -> bool | None:
+    """true or false."""
+    if not isinstance(node, yaml.ScalarNode) or not (not node.style and node.tag.endswith((":bool", ":null"))):
+        raise r.error(node, f"'{_name(path)}' must be true or false, not {_kind(node)}")
+    return None if node.tag.endswith(":null") else node.value.lower() in ("yes", "y", "true", "on")
+
+
+def integer(r: Reader, node: yaml.Node, path: str) -> int | None:
+    """A whole number, or nothing (null)."""
+    if not isinstance(node, yaml.ScalarNode) or node.style:
+        raise r.error(node, f"'{_name(path)}' must be a whole number, not {_kind(node)}")
+    if node.tag.endswith(":null"):
+        return None
+    if not re.fullmatch(r"-?[0-9]+", node.value):
+        raise r.error(node, f"'{_name(path)}' must be a whole number, not '{node.value}'")
+    return int(node.value)
+
+
+def choice(*options: str) -> Read:
+    """One of the given words."""
+
+    def read(r: Reader, node: yaml.Node, path: str) -> str | None:
+        value = text(r, node, path)
+        if value is not None and value not in options:
+            listed = ", ".join(options)
+            raise r.error(node, f"'{value}' is not a valid '{_name(path)}' (one of: {listed}){suggest(value, options)}")
+        return value
+
+    return read
+
+
+def list_of(item: Read) -> Read:
+    """A YAML list whose items are read by ``item``; an empty list reads as absent."""
+
+    def read(r: Reader, node: yaml.Node, path: str) -> tuple[Any, ...] | None:
+        if isinstance(node, yaml.ScalarNode) and not node.style and node.tag.endswith(":null"):
+            return None
+        if not isinstance(node, yaml.SequenceNode):
+            raise r.error(node, f"'{_name(path)}' must be a list, e.g. [a, b] or one '- item' per line")
+        values = []
+        failed = False
+        for index, child in enumerate(node.value):
+            r.lines[f"{path}.{index}"] = r.line(child)
+            try:
+                value = item(r, child, f"{path}.{index}")
+            except Invalid:
+                failed = True
+                continue
+            if value is None:
+                r.error(child, f"item {index + 1} of '{_name(path)}' is empty")
+                failed = True
+            values.append(value)
+        if failed:
+            raise Invalid(path)
+        return tuple(values) or None
+
+    return read
+
+
+def record(spec: Mapping[str, Field], what: str) -> Read:
+    """A nested mapping read by its own spec → {field: value}."""
+
+    def read(r: Reader, node: yaml.Node, path: str) -> dict[str, Any]:
+        return r.mapping(node, spec, what, prefix=f"{path}.")
+
+    return read

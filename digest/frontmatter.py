@@ -1,0 +1,139 @@
+"""Split a content file into YAML front matter and a Markdown body; compose the YAML into nodes.
+
+Nodes, not a ``safe_load`` dict: they keep each key's line, show duplicate keys and keep the text
+of a bare ``verdict: false``. Anchors, aliases and explicit tags are refused before composing, and
+so is nesting deeper than the configured limit, so that no file can make the loader explode.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from itertools import islice
+
+import yaml
+
+try:  # libyaml is several times faster; PyYAML's wheels ship it, a source build may not
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+_OPEN = re.compile(r"---[ \t]*(?:\n|$)")
+_CLOSE = re.compile(r"^---[ \t]*$", re.MULTILINE)
+_STRUCTURE = "[{-:?"
+"""Every level of YAML nesting needs one of these characters, so their count bounds the depth."""
+_SCAN_THRESHOLD = 400
+"""Below this many structure characters, the depth is known to be small enough to compose safely."""
+
+
+class SyntaxProblem(Exception):
+    """A problem with a file's bytes or syntax, at a 1-based line of the file."""
+
+    def __init__(self, line: int, message: str) -> None:
+        super().__init__(message)
+        self.line = line
+        self.message = message
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """A content file split in two."""
+
+    front: yaml.Node
+    """The composed front matter: the top node (checked to be a mapping by the reader)."""
+    front_line: int
+    """File line of the first YAML line (2 for a file that starts with ``---``)."""
+    body: str
+    """The Markdown after the closing ``---``, with LF line ends."""
+    body_line: int
+    """File line of the body's first line."""
+
+
+def decode(data: bytes, max_bytes: int) -> str:
+    """Bytes of a content file → text with LF line ends; refuse what is not plain UTF-8 text."""
+    if len(data) > max_bytes:
+        raise SyntaxProblem(
+            1, f"file is {len(data):,} bytes, over the limit of {max_bytes:,} (limits.max_file_bytes in site.yaml)"
+        )
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    nul = data.find(b"\0")
+    if nul >= 0:
+        raise SyntaxProblem(data.count(b"\n", 0, nul) + 1, "file contains a NUL byte; is it a binary file?")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        raise SyntaxProblem(line, "file is not UTF-8 text; save it as UTF-8") from None
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text
+
+
+def split(text: str, max_depth: int) -> Document:
+    """Text of a Markdown file with front matter → a Document; raises SyntaxProblem."""
+    opening = _OPEN.match(text)
+    if opening is None:
+        raise SyntaxProblem(1, "file must start with a '---' line that opens the YAML front matter")
+    closing = _CLOSE.search(text, opening.end())
+    if closing is None:
+        raise SyntaxProblem(1, "front matter opened with '---' on line 1 is never closed; add a '---' line after it")
+    front_text = text[opening.end() : closing.start()]
+    body = text[closing.end() + 1 :]
+    body_line = front_text.count("\n") + 3
+    node = compose(front_text, first_line=2, max_depth=max_depth)
+    if node is None:
+        raise SyntaxProblem(1, "front matter is empty; it needs the fields of a claim, person or page")
+    return Document(front=node, front_line=2, body=body, body_line=body_line)
+
+
+def compose(text: str, first_line: int, max_depth: int) -> yaml.Node | None:
+    """YAML text → its node tree, refusing anchors, aliases, tags and deep nesting."""
+    if any(mark in text for mark in "&*!") or sum(map(text.count, _STRUCTURE)) > _SCAN_THRESHOLD:
+        _scan(text, first_line, max_depth)
+    try:
+        return yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as error:
+        raise _yaml_problem(error, first_line) from None
+    except yaml.YAMLError as error:  # pragma: no cover - libyaml marks every error it raises
+        raise SyntaxProblem(first_line, f"invalid YAML: {error}") from None
+
+
+def _scan(text: str, first_line: int, max_depth: int) -> None:
+    """Walk the parser's events, stopping at the first refused construct or at max_depth."""
+    depth = 0
+    try:
+        for event in islice(yaml.parse(text, Loader=_Loader), 1_000_000):
+            line = event.start_mark.line + first_line
+            if isinstance(event, yaml.AliasEvent):
+                raise SyntaxProblem(line, f"YAML alias '*{event.anchor}' is not allowed; write the value out")
+            anchor = getattr(event, "anchor", None)
+            if anchor is not None:
+                raise SyntaxProblem(line, f"YAML anchor '&{anchor}' is not allowed; write the value out")
+            tag = getattr(event, "tag", None)
+            if tag is not None:
+                raise SyntaxProblem(line, f"YAML tag '{tag}' is not allowed; write a plain value")
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > max_depth:
+                    raise SyntaxProblem(
+                        line, f"YAML is nested more than {max_depth} levels deep (limits.max_depth in site.yaml)"
+                    )
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    except yaml.MarkedYAMLError as error:
+        raise _yaml_problem(error, first_line) from None
+
+
+def _yaml_problem(error: yaml.MarkedYAMLError, first_line: int) -> SyntaxProblem:
+    mark = error.problem_mark or error.context_mark
+    line = first_line + (mark.line if mark is not None else 0)
+    problem = error.problem or "invalid YAML"
+    hint = ""
+    if "mapping values are not allowed" in problem:
+        hint = "; put a value that contains ': ' in quotes"
+    elif "found character '\\t'" in problem:
+        hint = "; indent with spaces, not tabs"
+    elif "could not find expected ':'" in problem or "expected <block end>" in problem:
+        hint = "; check the indentation and the quotes on this line and the one before"
+    return SyntaxProblem(line, f"invalid YAML: {problem}{hint}")

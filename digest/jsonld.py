@@ -1,0 +1,99 @@
+"""schema.org data for crawlers and fact-check aggregators: ClaimReview and Person, as dicts.
+
+Serialised once by ``script_json``, which escapes ``<``, ``>`` and ``&`` so that no text in the
+content can close the script element that carries it.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from .model import Claim, Person, Site, Source
+from .urls import absolute, url_for
+
+_ESCAPES = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026", 0x2028: "\\u2028", 0x2029: "\\u2029"}
+
+
+def script_json(value: Any) -> str:
+    """JSON that is safe inside <script type="application/ld+json">."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).translate(_ESCAPES)
+
+
+def claim_review(site: Site, claim: Claim) -> dict[str, Any]:
+    """The ClaimReview of a claim page, with exactly the properties DESIGN.md lists."""
+    verdict = site.verdicts[claim.verdict]
+    rating: dict[str, Any] = {"@type": "Rating", "alternateName": verdict.label}
+    if verdict.rating is not None:
+        rating |= {"ratingValue": verdict.rating, "bestRating": site.best_rating, "worstRating": site.worst_rating}
+    rating["ratingExplanation"] = claim.summary
+    reviewed: dict[str, Any] = {
+        "@type": "Claim",
+        "datePublished": claim.claim_date.isoformat(),
+        "author": _claimant(site, claim),
+    }
+    appearances = [s for s in claim.sources if s.role == "appearance"]
+    if appearances:
+        reviewed["appearance"] = [_creative_work(s) for s in appearances]
+        reviewed["firstAppearance"] = _creative_work(first_appearance(claim) or appearances[0])
+    return {
+        "@context": "https://schema.org",
+        "@type": "ClaimReview",
+        "url": absolute(site.config.base_url, url_for(claim)),
+        "datePublished": claim.published.isoformat(),
+        "dateModified": claim.modified.isoformat(),
+        "claimReviewed": claim.claim,
+        "author": organisation(site),
+        "reviewRating": rating,
+        "itemReviewed": reviewed,
+    }
+
+
+def first_appearance(claim: Claim) -> Source | None:
+    """The earliest dated source where the claim appeared (file order breaks ties and undated ones)."""
+    appearances = [s for s in claim.sources if s.role == "appearance"]
+    dated = [s for s in appearances if s.date is not None]
+    if dated:
+        return min(dated, key=lambda s: s.date or claim.claim_date)
+    return appearances[0] if appearances else None
+
+
+def organisation(site: Site) -> dict[str, Any]:
+    """The publisher as a schema.org Organization."""
+    publisher = site.config.publisher
+    result: dict[str, Any] = {"@type": "Organization", "name": publisher.name}
+    if publisher.url:
+        result["url"] = publisher.url
+    return result
+
+
+def person(site: Site, who: Person) -> dict[str, Any]:
+    """A schema.org Person: for a person page, and as the author of that person's claims."""
+    result: dict[str, Any] = {"@type": "Person", "name": who.name}
+    if who.role:
+        result["jobTitle"] = who.role
+    if who.same_as:
+        result["sameAs"] = list(who.same_as)
+    result["url"] = absolute(site.config.base_url, url_for(who))
+    return result
+
+
+def person_page(site: Site, who: Person) -> dict[str, Any]:
+    """The JSON-LD of a person page."""
+    return {"@context": "https://schema.org"} | person(site, who)
+
+
+def _claimant(site: Site, claim: Claim) -> dict[str, Any]:
+    if claim.claimant:
+        return {"@type": "Organization", "name": claim.claimant}
+    return person(site, site.people[claim.person])
+
+
+def _creative_work(source: Source) -> dict[str, Any]:
+    work: dict[str, Any] = {"@type": "CreativeWork", "headline": source.title}
+    if source.url:
+        work["url"] = source.url
+    if source.date:
+        work["datePublished"] = source.date.isoformat()
+    work["publisher"] = {"@type": "Organization", "name": source.outlet}
+    return work

@@ -1,0 +1,310 @@
+"""content/ → checked claim, person and page records, links between them still by slug.
+
+Each file is read on its own (``load_file`` is a pure function of the file's bytes), so files can
+be read in parallel and their records cached. Every problem of every file is collected before
+anything is reported.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from . import fields as f
+from .errors import ContentError, Diagnostic, shown_path
+from .frontmatter import SyntaxProblem, decode, split
+from .markdown import render
+from .model import CORRECTION_TYPES, SOURCE_ROLES, Claim, Correction, Limits, Page, Person, SiteConfig, Source
+
+KINDS = {"claims": "claim", "people": "person", "pages": "page"}
+"""Content sub-folder → the kind of record its files hold."""
+RESERVED_SLUGS = frozenset(
+    {"claims", "people", "verdicts", "tags", "outlets", "corrections", "timeline", "static", "pagefind", "search"}
+)
+"""Top-level names the site itself uses; no free page may take one."""
+
+_IGNORED = re.compile(r"(^\.|~$|^#.*#$|\.sw[a-p]$|\.tmp$|^4913$)")
+"""Hidden files, editor backups, swap and lock files: never content."""
+_PARALLEL_FROM = 300
+"""Read files in worker processes when there are at least this many."""
+
+_SOURCE = {
+    "title": f.Field(f.text, required=True),
+    "outlet": f.Field(f.text, required=True),
+    "date": f.Field(f.day),
+    "role": f.Field(f.choice(*SOURCE_ROLES)),
+    "url": f.Field(f.url),
+    "archive_url": f.Field(f.url),
+}
+_CORRECTION = {
+    "date": f.Field(f.day, required=True),
+    "type": f.Field(f.choice(*CORRECTION_TYPES), required=True),
+    "note": f.Field(f.text, required=True),
+    "from": f.Field(f.key),
+}
+CLAIM_FIELDS = {
+    "title": f.Field(f.text, required=True),
+    "claim": f.Field(f.text, required=True),
+    "person": f.Field(f.slug, required=True),
+    "claimant": f.Field(f.text),
+    "people": f.Field(f.list_of(f.slug)),
+    "claim_date": f.Field(f.day, required=True),
+    "published": f.Field(f.day, required=True),
+    "updated": f.Field(f.day),
+    "verdict": f.Field(f.key, required=True),
+    "summary": f.Field(f.text, required=True),
+    "sources": f.Field(f.list_of(f.record(_SOURCE, "a source")), required=True),
+    "related": f.Field(f.list_of(f.slug)),
+    "contradicts": f.Field(f.list_of(f.slug)),
+    "tags": f.Field(f.list_of(f.slug)),
+    "corrections": f.Field(f.list_of(f.record(_CORRECTION, "a correction"))),
+    "draft": f.Field(f.boolean),
+}
+PERSON_FIELDS = {
+    "name": f.Field(f.text, required=True),
+    "role": f.Field(f.text),
+    "aliases": f.Field(f.list_of(f.text)),
+    "same_as": f.Field(f.list_of(f.url)),
+}
+PAGE_FIELDS = {"title": f.Field(f.text, required=True), "description": f.Field(f.text), "updated": f.Field(f.day)}
+
+Record = Claim | Person | Page
+
+
+@dataclass(frozen=True, slots=True)
+class ContentFile:
+    """A file found under content/, before it is read."""
+
+    kind: str
+    """claim, person or page."""
+    path: Path
+    shown: str
+    """Its display path, for diagnostics."""
+
+
+@dataclass(frozen=True, slots=True)
+class Content:
+    """Every record of a content folder, checked one file at a time."""
+
+    config: SiteConfig
+    claims: tuple[Claim, ...]
+    people: tuple[Person, ...]
+    pages: tuple[Page, ...]
+
+
+def outlet_slug(name: str) -> str:
+    """The slug of an outlet's page, from its name: 'The Kyiv Independent' → 'the-kyiv-independent'."""
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_name).strip("-")
+    return slug or "outlet-" + hashlib.sha256(unicodedata.normalize("NFC", name).encode()).hexdigest()[:10]
+
+
+def find_files(content: Path, display: str, limits: Limits) -> tuple[list[ContentFile], list[Diagnostic]]:
+    """Every content file under claims/, people/ and pages/, sorted; symlinks out of content/ refused."""
+    root = content.resolve()
+    found: list[ContentFile] = []
+    problems: list[Diagnostic] = []
+    for folder, kind in KINDS.items():
+        top = content / folder
+        if not top.is_dir():
+            continue
+        for path in _walk(top, root, problems, display, content):
+            relative = path.relative_to(content).as_posix()
+            found.append(ContentFile(kind, path, shown_path(display, relative)))
+            if len(found) > limits.max_files:
+                message = f"more than {limits.max_files:,} content files (limits.max_files in site.yaml)"
+                return [], [Diagnostic(shown_path(display, folder), 1, message)]
+    return sorted(found, key=lambda file: file.shown), problems
+
+
+def _walk(top: Path, root: Path, problems: list[Diagnostic], display: str, content: Path) -> Iterator[Path]:
+    seen: set[Path] = set()
+    for folder, dirs, files in os.walk(top, followlinks=True):
+        here = Path(folder)
+        real = here.resolve()
+        if real in seen:
+            dirs[:] = []
+            continue
+        seen.add(real)
+        dirs[:] = sorted(d for d in dirs if not _IGNORED.search(d) and _inside(here / d, root, problems, display, content))
+        for name in sorted(files):
+            if _IGNORED.search(name) or not name.endswith(".md"):
+                continue
+            if _inside(here / name, root, problems, display, content):
+                yield here / name
+
+
+def _inside(path: Path, root: Path, problems: list[Diagnostic], display: str, content: Path) -> bool:
+    if not path.is_symlink():
+        return True
+    target = path.resolve()
+    if target == root or root in target.parents:
+        return True
+    shown = shown_path(display, path.relative_to(content).as_posix())
+    problems.append(Diagnostic(shown, 1, "symlink leads outside the content folder; copy the file in instead"))
+    return False
+
+
+def load_content(content: Path, display: str, config: SiteConfig, jobs: int | None = None) -> Content:
+    """Read and check every content file; raises ContentError listing every problem found."""
+    files, problems = find_files(content, display, config.limits)
+    results = _read_all(files, config.limits, jobs)
+    records: list[Record] = []
+    for result in results:
+        if isinstance(result, list):
+            problems.extend(result)
+        else:
+            records.append(result)
+    if problems:
+        raise ContentError(problems)
+    return Content(
+        config=config,
+        claims=tuple(r for r in records if isinstance(r, Claim)),
+        people=tuple(r for r in records if isinstance(r, Person)),
+        pages=tuple(r for r in records if isinstance(r, Page)),
+    )
+
+
+def _read_all(files: list[ContentFile], limits: Limits, jobs: int | None) -> Iterable[Record | list[Diagnostic]]:
+    workers = jobs if jobs is not None else (os.cpu_count() or 1)
+    if workers < 2 or len(files) < _PARALLEL_FROM:
+        return [read_file(file, limits) for file in files]
+    chunk = max(16, len(files) // (workers * 8))
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(read_file, files, [limits] * len(files), chunksize=chunk))
+
+
+def read_file(file: ContentFile, limits: Limits) -> Record | list[Diagnostic]:
+    """Read one content file from disk → its record, or its diagnostics."""
+    try:
+        data = file.path.read_bytes()
+    except OSError as error:
+        return [Diagnostic(file.shown, 1, f"cannot read file: {error.strerror or error}")]
+    return load_file(file.kind, file.shown, file.path.stem, data, limits)
+
+
+def load_file(kind: str, shown: str, stem: str, data: bytes, limits: Limits) -> Record | list[Diagnostic]:
+    """The bytes of one content file → its record, or every problem in it."""
+    if not f.SLUG.fullmatch(stem):
+        hint = re.sub(r"[^a-z0-9]+", "-", stem.lower()).strip("-") or "my-slug"
+        return [Diagnostic(shown, 1, f"file name '{stem}.md' is not a slug; rename it to '{hint}.md'")]
+    try:
+        document = split(decode(data, limits.max_file_bytes), limits.max_depth)
+    except SyntaxProblem as problem:
+        return [Diagnostic(shown, problem.line, problem.message)]
+    reader = f.Reader(shown, document.front_line)
+    spec = {"claim": CLAIM_FIELDS, "person": PERSON_FIELDS, "page": PAGE_FIELDS}[kind]
+    try:
+        values = reader.mapping(document.front, spec, f"the front matter of a {kind}", whole_file=True)
+    except f.Invalid:
+        return reader.diagnostics
+    build = {"claim": _claim, "person": _person, "page": _page}[kind]
+    record = build(reader, stem, values, document.body, document.body_line)
+    return reader.diagnostics or record
+
+
+def _unique(reader: f.Reader, values: tuple[str, ...], field: str) -> None:
+    seen: set[str] = set()
+    for index, value in enumerate(values):
+        if value in seen:
+            reader.error(reader.lines[f"{field}.{index}"], f"'{value}' is listed twice in '{field}'")
+        seen.add(value)
+
+
+def _claim(reader: f.Reader, slug: str, values: dict[str, Any], body: str, body_line: int) -> Claim:
+    lines = reader.lines
+    for field in ("people", "related", "contradicts", "tags"):
+        _unique(reader, values.get(field, ()), field)
+    for field in ("related", "contradicts"):
+        for index, other in enumerate(values.get(field, ())):
+            if other == slug:
+                reader.error(lines[f"{field}.{index}"], f"a claim cannot list itself in '{field}'")
+    for index, other in enumerate(values.get("people", ())):
+        if other == values["person"]:
+            reader.error(lines[f"people.{index}"], f"'{other}' is already the claim's person; leave it out of 'people'")
+    published: Any = values["published"]
+    if values["claim_date"] > published:
+        reader.error(lines["claim_date"], f"claim_date {values['claim_date']} is after published {published}")
+    if "updated" in values and values["updated"] < published:
+        reader.error(lines["updated"], f"updated {values['updated']} is before published {published}")
+    corrections = []
+    for index, entry in enumerate(values.get("corrections", ())):
+        where = lines[f"corrections.{index}"]
+        if entry["date"] < published:
+            reader.error(where, f"correction dated {entry['date']} is before published {published}")
+        if entry["type"] == "rating-change" and "from" not in entry:
+            reader.error(where, "a rating-change needs 'from: <verdict>', the verdict it replaces")
+        if entry["type"] != "rating-change" and "from" in entry:
+            reader.error(lines[f"corrections.{index}.from"], "'from' belongs only to a correction of type rating-change")
+        corrections.append(Correction(entry["date"], entry["type"], entry["note"], entry.get("from"), where))
+    if not body.strip():
+        reader.error(body_line - 1, "the analysis is missing: write it in Markdown after the closing '---'")
+    sources = tuple(
+        Source(
+            title=s["title"],
+            outlet=s["outlet"],
+            outlet_slug=outlet_slug(s["outlet"]),
+            date=s.get("date"),
+            role=s.get("role", "evidence"),
+            url=s.get("url"),
+            archive_url=s.get("archive_url"),
+        )
+        for s in values["sources"]
+    )
+    return Claim(
+        slug=slug,
+        title=values["title"],
+        claim=values["claim"],
+        person=values["person"],
+        claimant=values.get("claimant"),
+        people=values.get("people", ()),
+        claim_date=values["claim_date"],
+        published=published,
+        updated=values.get("updated"),
+        verdict=values["verdict"],
+        summary=values["summary"],
+        sources=sources,
+        related=values.get("related", ()),
+        contradicts=values.get("contradicts", ()),
+        tags=values.get("tags", ()),
+        corrections=tuple(sorted(corrections, key=lambda c: c.date, reverse=True)),
+        draft=values.get("draft", False),
+        body_html=render(body, depth=2),
+        path=reader.path,
+        lines=dict(lines),
+    )
+
+
+def _person(reader: f.Reader, slug: str, values: dict[str, Any], body: str, body_line: int) -> Person:
+    return Person(
+        slug=slug,
+        name=values["name"],
+        role=values.get("role", ""),
+        aliases=values.get("aliases", ()),
+        same_as=values.get("same_as", ()),
+        body_html=render(body, depth=2),
+        path=reader.path,
+        lines=dict(reader.lines),
+    )
+
+
+def _page(reader: f.Reader, slug: str, values: dict[str, Any], body: str, body_line: int) -> Page:
+    if slug in RESERVED_SLUGS:
+        reader.error(1, f"'{slug}' is a name the site itself uses; rename the page (reserved: "
+                     f"{', '.join(sorted(RESERVED_SLUGS))})")
+    return Page(
+        slug=slug,
+        title=values["title"],
+        description=values.get("description", ""),
+        updated=values.get("updated"),
+        body_html=render(body, depth=1),
+        path=reader.path,
+        lines=dict(reader.lines),
+    )

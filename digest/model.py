@@ -1,0 +1,291 @@
+"""The site model: frozen records for everything the content declares, and the resolved Site.
+
+Entities refer to each other by slug. ``Site`` (built once, by ``resolve.resolve_site``) holds the
+indexes in both directions, the tallies and the sort orders, so templates only display them.
+This module imports nothing of the theme.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+
+Lines = Mapping[str, int]
+"""Where each field was written: ``{"verdict": 12, "related.0": 20, "sources.1.url": 31}``."""
+
+CORRECTION_TYPES = ("correction", "update", "clarification", "rating-change")
+SOURCE_ROLES = ("evidence", "appearance")
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """One step of the rating scale."""
+
+    key: str
+    """Its slug, used in front matter (``verdict: mostly-false``) and in URLs."""
+    label: str
+    """What readers see: "Mostly false"."""
+    rating: int | None
+    """Its schema.org ratingValue; None for a verdict outside the scale, such as "Unverified"."""
+    description: str
+    """What the verdict means, shown on the scale page."""
+    tone: str
+    """A colour class from the rating: ``r5`` (best) to ``r1`` (worst), ``none`` when unrated."""
+
+
+@dataclass(frozen=True, slots=True)
+class Publisher:
+    """The organisation that publishes the checks (schema.org author of each ClaimReview)."""
+
+    name: str
+    url: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """Bounds on content, so that no file can exhaust time or memory (``limits:`` in site.yaml)."""
+
+    max_file_bytes: int = 5_000_000
+    """A content file larger than this is an error."""
+    max_files: int = 200_000
+    """More content files than this is an error."""
+    max_depth: int = 20
+    """YAML nested deeper than this is an error."""
+
+
+@dataclass(frozen=True, slots=True)
+class SiteConfig:
+    """site.yaml, checked."""
+
+    title: str
+    description: str
+    base_url: str
+    """Absolute, ending in ``/``; used only where an absolute URL is required."""
+    language: str
+    publisher: Publisher
+    verdicts: tuple[Verdict, ...]
+    """The scale, best first."""
+    limits: Limits
+    path: str = ""
+    """Display path of site.yaml, for diagnostics."""
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """Where a claim appeared, or evidence about it."""
+
+    title: str
+    outlet: str
+    outlet_slug: str
+    """Derived from the outlet's name: the slug of its page under /outlets/."""
+    date: date | None
+    role: str
+    """``appearance`` (where the claim was made) or ``evidence``."""
+    url: str | None
+    archive_url: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Correction:
+    """A dated change to a published check."""
+
+    date: date
+    kind: str
+    """One of CORRECTION_TYPES (``type:`` in front matter)."""
+    note: str
+    previous_verdict: str | None = None
+    """For a rating change: the verdict key before it (``from:`` in front matter)."""
+    line: int = field(default=1, compare=False)
+    """Where it is written in the claim's file, for diagnostics."""
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    """Someone whose claims the digest checks (people/<slug>.md)."""
+
+    slug: str
+    name: str
+    role: str
+    aliases: tuple[str, ...]
+    same_as: tuple[str, ...]
+    """URLs that identify the person elsewhere (Wikidata...), for schema.org sameAs."""
+    body_html: str
+    """The biography, rendered."""
+    path: str
+    """Display path of the source file, for diagnostics."""
+    lines: Lines = field(default_factory=dict, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """One checked claim (claims/**/<slug>.md)."""
+
+    slug: str
+    title: str
+    """The headline of the check."""
+    claim: str
+    """The claim as made (schema.org claimReviewed)."""
+    person: str
+    """Slug of the person whose page the claim belongs to."""
+    claimant: str | None
+    """Who made the claim, when not the person."""
+    people: tuple[str, ...]
+    """Slugs of the others involved."""
+    claim_date: date
+    published: date
+    updated: date | None
+    verdict: str
+    """Key on the scale."""
+    summary: str
+    sources: tuple[Source, ...]
+    related: tuple[str, ...]
+    """Claim slugs as written in this file; see Site.related for both directions."""
+    contradicts: tuple[str, ...]
+    tags: tuple[str, ...]
+    corrections: tuple[Correction, ...]
+    """Newest first."""
+    draft: bool
+    body_html: str
+    """The analysis, rendered."""
+    path: str
+    lines: Lines = field(default_factory=dict, compare=False)
+
+    @property
+    def modified(self) -> date:
+        """The last date the check changed: published, updated or the latest correction."""
+        dates = [self.published, *(c.date for c in self.corrections)]
+        if self.updated is not None:
+            dates.append(self.updated)
+        return max(dates)
+
+    @property
+    def rating_changes(self) -> tuple[Correction, ...]:
+        """Rating changes, oldest first."""
+        return tuple(sorted((c for c in self.corrections if c.kind == "rating-change"), key=lambda c: c.date))
+
+    @property
+    def correction_ids(self) -> tuple[str, ...]:
+        """Element ids of the corrections on the claim page, in the order of ``corrections``."""
+        seen: dict[str, int] = {}
+        ids = []
+        for correction in self.corrections:
+            base = f"correction-{correction.date.isoformat()}"
+            seen[base] = seen.get(base, 0) + 1
+            ids.append(base if seen[base] == 1 else f"{base}-{seen[base]}")
+        return tuple(ids)
+
+    @property
+    def is_corrected(self) -> bool:
+        """True when a correction or a rating change was made after publication."""
+        return any(c.kind in ("correction", "rating-change") for c in self.corrections)
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """A free page: about, methodology, corrections policy (pages/<slug>.md)."""
+
+    slug: str
+    title: str
+    description: str
+    updated: date | None
+    """When the page last changed, for the sitemap."""
+    body_html: str
+    path: str
+    lines: Lines = field(default_factory=dict, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Tag:
+    """A topic, with the claims that carry it (newest first)."""
+
+    slug: str
+    claims: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Outlet:
+    """A news outlet cited as a source, with the claims that cite it (newest first)."""
+
+    slug: str
+    name: str
+    claims: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Tally:
+    """How many claims of one person (or of the whole site) got each verdict, in scale order."""
+
+    counts: tuple[tuple[Verdict, int], ...]
+    total: int
+
+
+@dataclass(frozen=True, slots=True)
+class Month:
+    """One month of the timeline: its first day and its claims by claim date, newest first."""
+
+    start: date
+    claims: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class CorrectionEntry:
+    """A correction with the claim it belongs to, for the site-wide corrections page and feed."""
+
+    claim: str
+    correction: Correction
+    anchor: str
+    """The correction's element id on the claim page."""
+
+
+@dataclass(frozen=True, slots=True)
+class Site:
+    """Everything a build publishes, every cross-reference resolved. Built by resolve_site."""
+
+    config: SiteConfig
+    claims: Mapping[str, Claim]
+    """Published claims, newest first (published date, then claim date, then slug)."""
+    people: Mapping[str, Person]
+    """By name."""
+    pages: Mapping[str, Page]
+    """By title."""
+    verdicts: Mapping[str, Verdict]
+    """In scale order, best first."""
+    tags: Mapping[str, Tag]
+    outlets: Mapping[str, Outlet]
+    claims_by_person: Mapping[str, tuple[str, ...]]
+    """Every claim by or about each person (as ``person`` or in ``people``), newest first."""
+    claims_by_verdict: Mapping[str, tuple[str, ...]]
+    related: Mapping[str, tuple[str, ...]]
+    """Related claims in both directions, newest first."""
+    contradicts: Mapping[str, tuple[str, ...]]
+    """Claims this claim's file says it contradicts."""
+    contradicted_by: Mapping[str, tuple[str, ...]]
+    """Claims whose files say they contradict this one."""
+    tallies: Mapping[str, Tally]
+    """Each person's verdict tally."""
+    tally: Tally
+    """The whole site's verdict tally."""
+    timeline: tuple[Month, ...]
+    """Claims by claim date, grouped by month, newest month first."""
+    corrections: tuple[CorrectionEntry, ...]
+    """Every correction of every claim, newest first."""
+    drafts: frozenset[str] = frozenset()
+    """Slugs of claims published only because drafts were asked for (shown with a banner)."""
+
+    @property
+    def best_rating(self) -> int | None:
+        """The highest rating on the scale (schema.org bestRating)."""
+        ratings = [v.rating for v in self.verdicts.values() if v.rating is not None]
+        return max(ratings) if ratings else None
+
+    @property
+    def worst_rating(self) -> int | None:
+        """The lowest rating on the scale (schema.org worstRating)."""
+        ratings = [v.rating for v in self.verdicts.values() if v.rating is not None]
+        return min(ratings) if ratings else None
+
+    @property
+    def modified(self) -> date | None:
+        """The latest change to any published claim: the date of the site's feed."""
+        return max((c.modified for c in self.claims.values()), default=None)

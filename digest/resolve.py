@@ -1,0 +1,212 @@
+"""Records → one Site: every slug checked, every cross-reference indexed in both directions.
+
+After ``resolve_site`` no lookup can fail: a claim's person, its people, its verdict and its
+related claims all exist. Drafts and scheduled checks (``published`` after today) are checked like
+every other claim, then left out unless drafts are asked for.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from .errors import ContentError, Diagnostic
+from .fields import suggest
+from .load import Content, Record
+from .model import Claim, CorrectionEntry, Month, Outlet, Person, Site, Tag, Tally, Verdict
+
+
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    """A claim left out of the build, and why."""
+
+    path: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: skipped: {self.reason}"
+
+
+@dataclass(frozen=True, slots=True)
+class Resolved:
+    """The site and what was left out of it."""
+
+    site: Site
+    skipped: tuple[Skipped, ...]
+
+
+def resolve_site(content: Content, today: date, drafts: bool = False) -> Resolved:
+    """Check every cross-reference and build the Site; raises ContentError with every problem."""
+    problems: list[Diagnostic] = []
+    claims = _unique_slugs(content.claims, "claim", problems)
+    people = _unique_slugs(content.people, "person", problems)
+    pages = _unique_slugs(content.pages, "page", problems)
+    verdicts = {v.key: v for v in content.config.verdicts}
+    for claim in claims.values():
+        _check_claim(claim, claims, people, verdicts, problems)
+    _check_outlets(claims.values(), problems)
+    if problems:
+        raise ContentError(problems)
+
+    skipped: list[Skipped] = []
+    chosen: list[Claim] = []
+    for claim in claims.values():
+        if claim.draft and not drafts:
+            skipped.append(Skipped(claim.path, "draft (build --drafts to include it)"))
+        elif claim.published > today and not drafts:
+            skipped.append(Skipped(claim.path, f"scheduled for {claim.published.isoformat()}"))
+        else:
+            chosen.append(claim)
+    chosen.sort(key=lambda c: (-c.published.toordinal(), -c.claim_date.toordinal(), c.slug))
+    site = _index(content, chosen, people, pages, verdicts, today)
+    return Resolved(site=site, skipped=tuple(sorted(skipped, key=lambda s: s.path)))
+
+
+def _unique_slugs(records: Sequence[Record], kind: str, problems: list[Diagnostic]) -> dict[str, Record]:  # type: ignore[type-arg]
+    by_slug: dict[str, list[Record]] = defaultdict(list)
+    for record in records:
+        by_slug[record.slug].append(record)
+    for slug, group in by_slug.items():
+        for record in group[1:] if len(group) > 1 else ():
+            problems.append(
+                Diagnostic(record.path, 1, f"{kind} slug '{slug}' is already used by {group[0].path}; rename one")
+            )
+    return {slug: group[0] for slug, group in sorted(by_slug.items())}
+
+
+def _check_claim(
+    claim: Claim,
+    claims: Mapping[str, Claim],
+    people: Mapping[str, Person],
+    verdicts: Mapping[str, Verdict],
+    problems: list[Diagnostic],
+) -> None:
+    def problem(field: str, message: str) -> None:
+        problems.append(Diagnostic(claim.path, claim.lines.get(field, 1), message))
+
+    if claim.person not in people:
+        problem("person", f"unknown person '{claim.person}'{suggest(claim.person, people)}")
+    for index, slug in enumerate(claim.people):
+        if slug not in people:
+            problem(f"people.{index}", f"unknown person '{slug}' in 'people'{suggest(slug, people)}")
+    if claim.verdict not in verdicts:
+        problem("verdict", f"verdict '{claim.verdict}' is not on the scale{_scale_hint(claim.verdict, verdicts)}")
+    for field in ("related", "contradicts"):
+        for index, slug in enumerate(getattr(claim, field)):
+            if slug not in claims:
+                problem(f"{field}.{index}", f"unknown claim '{slug}' in '{field}'{suggest(slug, claims)}")
+    for correction in claim.corrections:
+        previous = correction.previous_verdict
+        if previous is not None and previous not in verdicts:
+            message = f"verdict '{previous}' in 'from' is not on the scale{_scale_hint(previous, verdicts)}"
+            problems.append(Diagnostic(claim.path, correction.line, message))
+
+
+def _scale_hint(key: str, verdicts: Mapping[str, Verdict]) -> str:
+    hint = suggest(key, verdicts)
+    return hint or f" (the scale: {', '.join(verdicts)})"
+
+
+def _check_outlets(claims: Iterable[Claim], problems: list[Diagnostic]) -> None:
+    """Two different outlet names must not share a page."""
+    first: dict[str, tuple[str, str]] = {}
+    for claim in claims:
+        for index, source in enumerate(claim.sources):
+            where = f"{claim.path}:{claim.lines.get(f'sources.{index}.outlet', 1)}"
+            known = first.setdefault(source.outlet_slug, (source.outlet, where))
+            if known[0] != source.outlet:
+                problems.append(
+                    Diagnostic(
+                        claim.path,
+                        claim.lines.get(f"sources.{index}.outlet", 1),
+                        f"outlet '{source.outlet}' and outlet '{known[0]}' ({known[1]}) would share the page "
+                        f"outlets/{source.outlet_slug}/; spell the outlet the same way in both",
+                    )
+                )
+
+
+def _index(
+    content: Content,
+    claims: list[Claim],
+    people: Mapping[str, Person],
+    pages: Mapping[str, Record],
+    verdicts: Mapping[str, Verdict],
+    today: date,
+) -> Site:
+    published = {c.slug: c for c in claims}
+    order = {slug: index for index, slug in enumerate(published)}
+
+    def ordered(slugs: Iterable[str]) -> tuple[str, ...]:
+        return tuple(sorted({s for s in slugs if s in published}, key=order.__getitem__))
+
+    by_person: dict[str, list[str]] = defaultdict(list)
+    by_verdict: dict[str, list[str]] = defaultdict(list)
+    by_tag: dict[str, list[str]] = defaultdict(list)
+    by_outlet: dict[str, list[str]] = defaultdict(list)
+    outlet_names: dict[str, str] = {}
+    related: dict[str, set[str]] = defaultdict(set)
+    contradicted_by: dict[str, set[str]] = defaultdict(set)
+    for claim in claims:
+        for slug in (claim.person, *claim.people):
+            by_person[slug].append(claim.slug)
+        by_verdict[claim.verdict].append(claim.slug)
+        for tag in claim.tags:
+            by_tag[tag].append(claim.slug)
+        for source in claim.sources:
+            if claim.slug not in by_outlet[source.outlet_slug]:
+                by_outlet[source.outlet_slug].append(claim.slug)
+            outlet_names[source.outlet_slug] = source.outlet
+        for other in claim.related:
+            related[claim.slug].add(other)
+            related[other].add(claim.slug)
+        for other in claim.contradicts:
+            contradicted_by[other].add(claim.slug)
+
+    def tally(slugs: Iterable[str]) -> Tally:
+        counts: dict[str, int] = defaultdict(int)
+        for slug in slugs:
+            counts[published[slug].verdict] += 1
+        return Tally(tuple((v, counts[v.key]) for v in verdicts.values()), sum(counts.values()))
+
+    months: dict[date, list[Claim]] = defaultdict(list)
+    for claim in claims:
+        months[claim.claim_date.replace(day=1)].append(claim)
+    timeline = tuple(
+        Month(start, tuple(c.slug for c in sorted(group, key=lambda c: (-c.claim_date.toordinal(), c.slug))))
+        for start, group in sorted(months.items(), reverse=True)
+    )
+    corrections = tuple(
+        sorted(
+            (
+                CorrectionEntry(c.slug, correction, anchor)
+                for c in claims
+                for correction, anchor in zip(c.corrections, c.correction_ids, strict=True)
+            ),
+            key=lambda e: (-e.correction.date.toordinal(), order[e.claim], e.correction.kind),
+        )
+    )
+    sorted_people = dict(sorted(people.items(), key=lambda item: (item[1].name.casefold(), item[0])))
+    return Site(
+        config=content.config,
+        claims=published,
+        people=sorted_people,
+        pages=dict(sorted(pages.items(), key=lambda item: (item[1].title.casefold(), item[0]))),  # type: ignore[union-attr]
+        verdicts=dict(verdicts),
+        tags={t: Tag(t, tuple(by_tag[t])) for t in sorted(by_tag)},
+        outlets={
+            s: Outlet(s, outlet_names[s], tuple(by_outlet[s]))
+            for s in sorted(by_outlet, key=lambda s: (outlet_names[s].casefold(), s))
+        },
+        claims_by_person={p: tuple(by_person.get(p, ())) for p in sorted_people},
+        claims_by_verdict={v: tuple(by_verdict.get(v, ())) for v in verdicts},
+        related={s: ordered(related.get(s, ())) for s in published},
+        contradicts={s: ordered(published[s].contradicts) for s in published},
+        contradicted_by={s: ordered(contradicted_by.get(s, ())) for s in published},
+        tallies={p: tally(by_person.get(p, ())) for p in sorted_people},
+        tally=tally(published),
+        timeline=timeline,
+        corrections=corrections,
+        drafts=frozenset(c.slug for c in claims if c.draft or c.published > today),
+    )

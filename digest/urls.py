@@ -1,0 +1,58 @@
+"""Where every page lives, and links between pages.
+
+Internal links are relative and name the file (``../../people/putin/index.html``), so one built
+site works at a domain root, under any sub-path and opened from disk. Absolute URLs (canonical,
+feeds, sitemap, JSON-LD) use the pretty form under base_url.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from urllib.parse import urlsplit
+
+from .model import Claim, Outlet, Page, Person, Tag, Verdict
+
+Target = Claim | Person | Verdict | Tag | Outlet | Page | str
+
+
+def url_for(target: Target) -> str:
+    """The site path of a page (``claims/x/``), of a file (``feed.xml``), or a site path as given."""
+    match target:
+        case Claim():
+            return f"claims/{target.slug}/"
+        case Person():
+            return f"people/{target.slug}/"
+        case Verdict():
+            return f"verdicts/{target.key}/"
+        case Tag():
+            return f"tags/{target.slug}/"
+        case Outlet():
+            return f"outlets/{target.slug}/"
+        case Page():
+            return f"{target.slug}/"
+        case str():
+            return target
+    raise TypeError(f"no URL for {target!r}")
+
+
+def file_for(path: str) -> str:
+    """The output file of a site path: ``claims/x/`` → ``claims/x/index.html``, ``""`` → ``index.html``."""
+    return path + "index.html" if path == "" or path.endswith("/") else path
+
+
+def relative(from_file: str, to_path: str) -> str:
+    """A link from the page written at ``from_file`` to the site path ``to_path`` (which may carry #fragment)."""
+    path, hash_mark, fragment = to_path.partition("#")
+    target = file_for(path)
+    link = posixpath.relpath(target, posixpath.dirname(from_file) or ".")
+    return link + hash_mark + fragment
+
+
+def absolute(base_url: str, path: str) -> str:
+    """The absolute URL of a site path, for canonical links, feeds, the sitemap and JSON-LD."""
+    return base_url + path
+
+
+def rooted(base_url: str, path: str) -> str:
+    """A link rooted at base_url's path (``/digest/claims/x/``): only for 404.html, served at any depth."""
+    return (urlsplit(base_url).path or "/") + path

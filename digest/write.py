@@ -1,0 +1,127 @@
+"""Atomic output: the complete site goes to a temporary folder beside --out, then takes its place.
+
+A build that fails or is killed leaves the previous --out exactly as it was. On Linux the swap is
+one ``renameat2(RENAME_EXCHANGE)`` call; elsewhere two renames, with the old folder kept aside
+until the new one is in place.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import errno
+import os
+import shutil
+import sys
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+
+from .errors import OutputError
+
+_TEMP_PREFIX = ".digest-"
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths atomically (Linux renameat2); False where the system cannot."""
+    if not sys.platform.startswith("linux"):
+        return False
+    libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
+    renameat2 = getattr(libc, "renameat2", None)
+    if renameat2 is None:
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    result = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange)
+    if result != 0:
+        code = ctypes.get_errno()
+        if code in (errno.ENOSYS, errno.EINVAL):
+            return False
+        raise OSError(code, os.strerror(code), str(b))
+    return True
+
+
+def clean_stale(out: Path) -> None:
+    """Remove temporary folders that a killed build left beside ``out``."""
+    parent = out.parent
+    prefix = f"{_TEMP_PREFIX}{out.name}-"
+    if not parent.is_dir():
+        return
+    for entry in parent.iterdir():
+        if entry.name.startswith(prefix) and entry.is_dir() and not entry.is_symlink():
+            pid = entry.name[len(prefix) :].split("-", 1)[0]
+            if pid.isdigit() and not _alive(int(pid)):
+                shutil.rmtree(entry, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def write_tree(folder: Path, files: Mapping[str, bytes], previous: Path | None = None) -> int:
+    """Write every file under ``folder``; a file whose bytes equal the one in ``previous`` is hard-linked.
+
+    Returns how many files were written (rather than linked).
+    """
+    made: set[str] = set()
+    written = 0
+    for relative in sorted(files):
+        data = files[relative]
+        target = folder / relative
+        parent = os.path.dirname(relative)
+        if parent and parent not in made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            made.add(parent)
+        if previous is not None and _same(previous / relative, data):
+            try:
+                os.link(previous / relative, target)
+                continue
+            except OSError:
+                pass
+        with open(target, "wb") as handle:
+            handle.write(data)
+        written += 1
+    return written
+
+
+def _same(path: Path, data: bytes) -> bool:
+    try:
+        if path.stat().st_size != len(data):
+            return False
+        return path.read_bytes() == data
+    except OSError:
+        return False
+
+
+def write_site(out: Path, files: Mapping[str, bytes]) -> int:
+    """Replace ``out`` with exactly ``files``; raises OutputError and keeps ``out`` on any failure."""
+    out = out.absolute()
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        clean_stale(out)
+        temp = Path(tempfile.mkdtemp(prefix=f"{_TEMP_PREFIX}{out.name}-{os.getpid()}-", dir=out.parent))
+    except OSError as error:
+        raise OutputError(f"cannot write beside {out}: {error.strerror or error}") from None
+    try:
+        os.chmod(temp, 0o755)
+        previous = out if out.is_dir() else None
+        written = write_tree(temp, files, previous)
+        if previous is None:
+            os.rename(temp, out)
+        elif _exchange(temp, out):
+            shutil.rmtree(temp, ignore_errors=True)  # temp now holds the old site
+        else:
+            aside = temp.with_name(temp.name + "-old")
+            os.rename(out, aside)
+            os.rename(temp, out)
+            shutil.rmtree(aside, ignore_errors=True)
+    except OSError as error:
+        shutil.rmtree(temp, ignore_errors=True)
+        what = error.strerror or str(error)
+        raise OutputError(f"cannot write the site to {out}: {what}; the previous site was left as it was") from None
+    return written
