@@ -62,18 +62,15 @@ def load_config(content: Path, display: str, base_url: str | None = None) -> Sit
         raise ContentError([Diagnostic(shown, problem.line, problem.message)]) from None
     if node is None:
         raise ContentError([Diagnostic(shown, 1, "site.yaml is empty; it needs at least title and publisher")])
-    try:
-        values = reader.mapping(node, _SITE, "site.yaml", whole_file=True)
-    except f.Invalid:
-        raise ContentError(reader.diagnostics) from None
+    values = reader.mapping(node, _SITE, "site.yaml", whole_file=True)
     scale = _scale(reader, values.get("verdicts"))
     language = values.get("language", "en")
     if not _LANGUAGE.fullmatch(language):
         reader.error(reader.lines["language"], f"'{language}' is not a language tag such as en, uk or en-GB")
     base = base_url or values.get("base_url")
-    if base is None:
+    if base is None and "base_url" not in reader.lines:
         reader.error(1, "base_url is missing: feeds, the sitemap and canonical links need the site's absolute URL")
-    limits = Limits(**{k: v for k, v in values.get("limits", {}).items() if v is not None})
+    limits = Limits(**values.get("limits", {}))
     for name in ("max_file_bytes", "max_files", "max_depth"):
         if getattr(limits, name) < 1:
             reader.error(reader.lines[f"limits.{name}"], f"limits.{name} must be a positive number")
@@ -95,15 +92,21 @@ def load_config(content: Path, display: str, base_url: str | None = None) -> Sit
 
 def _scale(reader: f.Reader, entries: tuple[dict[str, Any], ...] | None) -> tuple[Verdict, ...]:
     """The verdicts of site.yaml (or the default scale), each with its colour tone."""
+    if entries is not None and None in entries:
+        return ()  # a broken entry has been reported; the scale cannot be used
     chosen = entries or DEFAULT_SCALE
     seen: set[str] = set()
     for index, entry in enumerate(chosen):
+        if "key" not in entry:
+            continue
         where = reader.lines.get(f"verdicts.{index}.key", 1)
         if not f.SLUG.fullmatch(entry["key"]):
             reader.error(where, f"verdict key '{entry['key']}' is not a slug (lower-case letters, digits, hyphens)")
         if entry["key"] in seen:
             reader.error(where, f"verdict key '{entry['key']}' is on the scale twice")
         seen.add(entry["key"])
+    if reader.diagnostics:
+        return ()
     ratings = [e["rating"] for e in chosen if e.get("rating") is not None]
     best, worst = (max(ratings), min(ratings)) if ratings else (0, 0)
 

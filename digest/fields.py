@@ -58,37 +58,42 @@ class Reader:
     def mapping(
         self, node: yaml.Node, spec: Mapping[str, Field], what: str, prefix: str = "", whole_file: bool = False
     ) -> dict[str, Any]:
-        """Read a mapping node by its spec → {field: value}; raises Invalid if any field was wrong.
+        """Read a mapping node by its spec → {field: value} of every field that was read correctly.
 
-        A missing field is reported on the mapping's first line, or on line 1 for ``whole_file``.
+        Problems are recorded, never raised, so that one run reports all of them: a caller checks
+        ``diagnostics`` before trusting the values. A missing field is reported on the mapping's
+        first line, or on line 1 for ``whole_file``.
         """
         if not isinstance(node, yaml.MappingNode):
-            raise self.error(node, f"{what} must be a mapping of 'field: value' lines, not {_kind(node)}")
+            self.error(node, f"{what} must be a mapping of 'field: value' lines, not {_kind(node)}")
+            return {}
         values: dict[str, Any] = {}
         nodes: dict[str, yaml.Node] = {}
         failed: set[str] = set()
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
                 self.error(key_node, f"a field name in {what} must be plain text")
-                failed.add("")
                 continue
             key = key_node.value
             if key in nodes:
                 first = self.line(nodes[key])
                 self.error(key_node, f"'{key}' is given twice in {what} (first on line {first}); keep one")
-                failed.add(key)
                 continue
             nodes[key] = key_node
             if key not in spec:
-                self.error(key_node, f"unknown field '{key}' in {what}{suggest(key, spec)}")
-                failed.add(key)
+                hint = suggest(key, spec)
+                self.error(key_node, f"unknown field '{key}' in {what}{hint}")
+                failed.add(hint.partition("'")[2].partition("'")[0])  # the field it suggests is not "missing"
                 continue
             self.lines[prefix + key] = self.line(key_node)
+            before = len(self.diagnostics)
             try:
                 value = spec[key].read(self, value_node, prefix + key)
             except Invalid:
                 failed.add(key)
                 continue
+            if len(self.diagnostics) > before:
+                failed.add(key)
             if value is not None:
                 values[key] = value
         for key, field in spec.items():
@@ -98,9 +103,6 @@ class Reader:
                 self.error(nodes[key], f"'{key}' is required and must have a value")
             else:
                 self.error(1 if whole_file else node, f"{what} is missing the required field '{key}'")
-            failed.add(key)
-        if failed:
-            raise Invalid(what)
         return values
 
 
@@ -254,36 +256,44 @@ def choice(*options: str) -> Read:
     return read
 
 
-def list_of(item: Read) -> Read:
-    """A YAML list whose items are read by ``item``; an empty list reads as absent."""
+def list_of(item: Read, non_empty: str = "") -> Read:
+    """A YAML list whose items are read by ``item``; an item that is wrong is None in its place.
+
+    An empty list reads as absent, or is an error with the ``non_empty`` explanation.
+    """
 
     def read(r: Reader, node: yaml.Node, path: str) -> tuple[Any, ...] | None:
         if isinstance(node, yaml.ScalarNode) and not node.style and node.tag.endswith(":null"):
-            return None
-        if not isinstance(node, yaml.SequenceNode):
+            empty, values = True, ()
+        elif not isinstance(node, yaml.SequenceNode):
             raise r.error(node, f"'{_name(path)}' must be a list, e.g. [a, b] or one '- item' per line")
-        values = []
-        failed = False
-        for index, child in enumerate(node.value):
-            r.lines[f"{path}.{index}"] = r.line(child)
-            try:
-                value = item(r, child, f"{path}.{index}")
-            except Invalid:
-                failed = True
-                continue
-            if value is None:
-                r.error(child, f"item {index + 1} of '{_name(path)}' is empty")
-                failed = True
-            values.append(value)
-        if failed:
-            raise Invalid(path)
-        return tuple(values) or None
+        else:
+            empty, values = not node.value, tuple(_items(r, node, path, item))
+        if empty and non_empty:
+            raise r.error(node, f"'{_name(path)}' is empty: {non_empty}")
+        return values or None
 
     return read
 
 
+def _items(r: Reader, node: yaml.SequenceNode, path: str, item: Read) -> list[Any]:
+    """Each item read, in place; None in the place of an item that was wrong (and reported)."""
+    values: list[Any] = []
+    for index, child in enumerate(node.value):
+        r.lines[f"{path}.{index}"] = r.line(child)
+        try:
+            value = item(r, child, f"{path}.{index}")
+        except Invalid:
+            value = None
+        else:
+            if value is None:
+                r.error(child, f"item {index + 1} of '{_name(path)}' is empty")
+        values.append(value)
+    return values
+
+
 def record(spec: Mapping[str, Field], what: str) -> Read:
-    """A nested mapping read by its own spec → {field: value}."""
+    """A nested mapping read by its own spec → {field: value} of the fields read correctly."""
 
     def read(r: Reader, node: yaml.Node, path: str) -> dict[str, Any]:
         return r.mapping(node, spec, what, prefix=f"{path}.")

@@ -94,7 +94,7 @@ def compose(text: str, first_line: int, max_depth: int) -> yaml.Node | None:
     try:
         return yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as error:
-        raise _yaml_problem(error, first_line) from None
+        raise _yaml_problem(error, first_line, text) from None
     except yaml.YAMLError as error:  # pragma: no cover - libyaml marks every error it raises
         raise SyntaxProblem(first_line, f"invalid YAML: {error}") from None
 
@@ -112,7 +112,8 @@ def _scan(text: str, first_line: int, max_depth: int) -> None:
                 raise SyntaxProblem(line, f"YAML anchor '&{anchor}' is not allowed; write the value out")
             tag = getattr(event, "tag", None)
             if tag is not None:
-                raise SyntaxProblem(line, f"YAML tag '{tag}' is not allowed; write a plain value")
+                shown = tag.replace("tag:yaml.org,2002:", "!!")
+                raise SyntaxProblem(line, f"YAML tag '{shown}' is not allowed; write a plain value")
             if isinstance(event, yaml.CollectionStartEvent):
                 depth += 1
                 if depth > max_depth:
@@ -122,18 +123,21 @@ def _scan(text: str, first_line: int, max_depth: int) -> None:
             elif isinstance(event, yaml.CollectionEndEvent):
                 depth -= 1
     except yaml.MarkedYAMLError as error:
-        raise _yaml_problem(error, first_line) from None
+        raise _yaml_problem(error, first_line, text) from None
 
 
-def _yaml_problem(error: yaml.MarkedYAMLError, first_line: int) -> SyntaxProblem:
+def _yaml_problem(error: yaml.MarkedYAMLError, first_line: int, text: str) -> SyntaxProblem:
     mark = error.problem_mark or error.context_mark
     line = first_line + (mark.line if mark is not None else 0)
     problem = error.problem or "invalid YAML"
+    lines = text.split("\n")
+    at = lines[mark.line][mark.column : mark.column + 1] if mark is not None and mark.line < len(lines) else ""
     hint = ""
     if "mapping values are not allowed" in problem:
         hint = "; put a value that contains ': ' in quotes"
-    elif "found character '\\t'" in problem:
-        hint = "; indent with spaces, not tabs"
+    elif at == "\t" or "'\\t'" in problem:
+        problem = "found a tab character, which YAML does not allow for indentation"
+        hint = "; indent with spaces"
     elif "could not find expected ':'" in problem or "expected <block end>" in problem:
         hint = "; check the indentation and the quotes on this line and the one before"
     return SyntaxProblem(line, f"invalid YAML: {problem}{hint}")

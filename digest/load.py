@@ -11,14 +11,14 @@ import hashlib
 import os
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from . import fields as f
-from .errors import ContentError, Diagnostic, shown_path
+from .errors import Diagnostic, shown_path
 from .frontmatter import SyntaxProblem, decode, split
 from .markdown import render
 from .model import CORRECTION_TYPES, SOURCE_ROLES, Claim, Correction, Limits, Page, Person, SiteConfig, Source
@@ -60,7 +60,8 @@ CLAIM_FIELDS = {
     "updated": f.Field(f.day),
     "verdict": f.Field(f.key, required=True),
     "summary": f.Field(f.text, required=True),
-    "sources": f.Field(f.list_of(f.record(_SOURCE, "a source")), required=True),
+    "sources": f.Field(f.list_of(f.record(_SOURCE, "a source"), non_empty="a claim needs at least one source"),
+                       required=True),
     "related": f.Field(f.list_of(f.slug)),
     "contradicts": f.Field(f.list_of(f.slug)),
     "tags": f.Field(f.list_of(f.slug)),
@@ -91,12 +92,17 @@ class ContentFile:
 
 @dataclass(frozen=True, slots=True)
 class Content:
-    """Every record of a content folder, checked one file at a time."""
+    """Every record of a content folder, checked one file at a time, and the problems found."""
 
     config: SiteConfig
     claims: tuple[Claim, ...]
     people: tuple[Person, ...]
     pages: tuple[Page, ...]
+    problems: tuple[Diagnostic, ...] = ()
+    """Problems in single files; ``resolve_site`` adds its own and reports them all."""
+    slugs: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    """Every slug of each kind found on disk, including files that failed to load, so that a
+    reference to a broken file is not also reported as a reference to a missing one."""
 
 
 def outlet_slug(name: str) -> str:
@@ -153,7 +159,7 @@ def _inside(path: Path, root: Path, problems: list[Diagnostic], display: str, co
 
 
 def load_content(content: Path, display: str, config: SiteConfig, jobs: int | None = None) -> Content:
-    """Read and check every content file; raises ContentError listing every problem found."""
+    """Read and check every content file; the problems of single files travel in the result."""
     files, problems = find_files(content, display, config.limits)
     results = _read_all(files, config.limits, jobs)
     records: list[Record] = []
@@ -162,13 +168,16 @@ def load_content(content: Path, display: str, config: SiteConfig, jobs: int | No
             problems.extend(result)
         else:
             records.append(result)
-    if problems:
-        raise ContentError(problems)
+    slugs: dict[str, set[str]] = {kind: set() for kind in KINDS.values()}
+    for file in files:
+        slugs[file.kind].add(file.path.stem)
     return Content(
         config=config,
         claims=tuple(r for r in records if isinstance(r, Claim)),
         people=tuple(r for r in records if isinstance(r, Person)),
         pages=tuple(r for r in records if isinstance(r, Page)),
+        problems=tuple(problems),
+        slugs={kind: frozenset(found) for kind, found in slugs.items()},
     )
 
 
@@ -201,51 +210,66 @@ def load_file(kind: str, shown: str, stem: str, data: bytes, limits: Limits) -> 
         return [Diagnostic(shown, problem.line, problem.message)]
     reader = f.Reader(shown, document.front_line)
     spec = {"claim": CLAIM_FIELDS, "person": PERSON_FIELDS, "page": PAGE_FIELDS}[kind]
-    try:
-        values = reader.mapping(document.front, spec, f"the front matter of a {kind}", whole_file=True)
-    except f.Invalid:
+    values = reader.mapping(document.front, spec, f"the front matter of a {kind}", whole_file=True)
+    if kind == "claim":
+        _check_claim(reader, stem, values, document.body, document.body_line)
+    elif kind == "page" and stem in RESERVED_SLUGS:
+        reserved = ", ".join(sorted(RESERVED_SLUGS))
+        reader.error(1, f"'{stem}' is a name the site itself uses; rename the page (reserved: {reserved})")
+    if reader.diagnostics:
         return reader.diagnostics
     build = {"claim": _claim, "person": _person, "page": _page}[kind]
-    record = build(reader, stem, values, document.body, document.body_line)
-    return reader.diagnostics or record
+    return build(reader, stem, values, document.body)
 
 
-def _unique(reader: f.Reader, values: tuple[str, ...], field: str) -> None:
+def _unique(reader: f.Reader, values: tuple[str | None, ...], field: str) -> None:
     seen: set[str] = set()
     for index, value in enumerate(values):
+        if value is None:
+            continue
         if value in seen:
             reader.error(reader.lines[f"{field}.{index}"], f"'{value}' is listed twice in '{field}'")
         seen.add(value)
 
 
-def _claim(reader: f.Reader, slug: str, values: dict[str, Any], body: str, body_line: int) -> Claim:
+def _check_claim(reader: f.Reader, slug: str, values: dict[str, Any], body: str, body_line: int) -> None:
+    """Rules that span fields of one claim, run on whatever fields were read correctly."""
     lines = reader.lines
-    for field in ("people", "related", "contradicts", "tags"):
-        _unique(reader, values.get(field, ()), field)
-    for field in ("related", "contradicts"):
-        for index, other in enumerate(values.get(field, ())):
+    for name in ("people", "related", "contradicts", "tags"):
+        _unique(reader, values.get(name, ()), name)
+    for name in ("related", "contradicts"):
+        for index, other in enumerate(values.get(name, ())):
             if other == slug:
-                reader.error(lines[f"{field}.{index}"], f"a claim cannot list itself in '{field}'")
+                reader.error(lines[f"{name}.{index}"], f"a claim cannot list itself in '{name}'")
     for index, other in enumerate(values.get("people", ())):
-        if other == values["person"]:
+        if other == values.get("person"):
             reader.error(lines[f"people.{index}"], f"'{other}' is already the claim's person; leave it out of 'people'")
-    published: Any = values["published"]
-    if values["claim_date"] > published:
+    published = values.get("published")
+    if published is not None and values.get("claim_date", published) > published:
         reader.error(lines["claim_date"], f"claim_date {values['claim_date']} is after published {published}")
-    if "updated" in values and values["updated"] < published:
+    if published is not None and values.get("updated", published) < published:
         reader.error(lines["updated"], f"updated {values['updated']} is before published {published}")
-    corrections = []
     for index, entry in enumerate(values.get("corrections", ())):
+        if entry is None:
+            continue
         where = lines[f"corrections.{index}"]
-        if entry["date"] < published:
+        if published is not None and entry.get("date", published) < published:
             reader.error(where, f"correction dated {entry['date']} is before published {published}")
-        if entry["type"] == "rating-change" and "from" not in entry:
+        if entry.get("type") == "rating-change" and "from" not in entry:
             reader.error(where, "a rating-change needs 'from: <verdict>', the verdict it replaces")
-        if entry["type"] != "rating-change" and "from" in entry:
+        if entry.get("type", "rating-change") != "rating-change" and "from" in entry:
             reader.error(lines[f"corrections.{index}.from"], "'from' belongs only to a correction of type rating-change")
-        corrections.append(Correction(entry["date"], entry["type"], entry["note"], entry.get("from"), where))
     if not body.strip():
         reader.error(body_line - 1, "the analysis is missing: write it in Markdown after the closing '---'")
+
+
+def _claim(reader: f.Reader, slug: str, values: dict[str, Any], body: str) -> Claim:
+    lines = reader.lines
+    published = values["published"]
+    corrections = [
+        Correction(e["date"], e["type"], e["note"], e.get("from"), lines[f"corrections.{index}"])
+        for index, e in enumerate(values.get("corrections", ()))
+    ]
     sources = tuple(
         Source(
             title=s["title"],
@@ -282,7 +306,7 @@ def _claim(reader: f.Reader, slug: str, values: dict[str, Any], body: str, body_
     )
 
 
-def _person(reader: f.Reader, slug: str, values: dict[str, Any], body: str, body_line: int) -> Person:
+def _person(reader: f.Reader, slug: str, values: dict[str, Any], body: str) -> Person:
     return Person(
         slug=slug,
         name=values["name"],
@@ -295,10 +319,7 @@ def _person(reader: f.Reader, slug: str, values: dict[str, Any], body: str, body
     )
 
 
-def _page(reader: f.Reader, slug: str, values: dict[str, Any], body: str, body_line: int) -> Page:
-    if slug in RESERVED_SLUGS:
-        reader.error(1, f"'{slug}' is a name the site itself uses; rename the page (reserved: "
-                     f"{', '.join(sorted(RESERVED_SLUGS))})")
+def _page(reader: f.Reader, slug: str, values: dict[str, Any], body: str) -> Page:
     return Page(
         slug=slug,
         title=values["title"],

@@ -8,7 +8,7 @@ every other claim, then left out unless drafts are asked for.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass
 from datetime import date
 
@@ -39,13 +39,15 @@ class Resolved:
 
 def resolve_site(content: Content, today: date, drafts: bool = False) -> Resolved:
     """Check every cross-reference and build the Site; raises ContentError with every problem."""
-    problems: list[Diagnostic] = []
+    problems: list[Diagnostic] = list(content.problems)
     claims = _unique_slugs(content.claims, "claim", problems)
     people = _unique_slugs(content.people, "person", problems)
     pages = _unique_slugs(content.pages, "page", problems)
     verdicts = {v.key: v for v in content.config.verdicts}
+    known_claims = content.slugs.get("claim", frozenset()) | claims.keys()
+    known_people = content.slugs.get("person", frozenset()) | people.keys()
     for claim in claims.values():
-        _check_claim(claim, claims, people, verdicts, problems)
+        _check_claim(claim, known_claims, known_people, verdicts, problems)
     _check_outlets(claims.values(), problems)
     if problems:
         raise ContentError(problems)
@@ -78,8 +80,8 @@ def _unique_slugs(records: Sequence[Record], kind: str, problems: list[Diagnosti
 
 def _check_claim(
     claim: Claim,
-    claims: Mapping[str, Claim],
-    people: Mapping[str, Person],
+    claims: Set[str],
+    people: Set[str],
     verdicts: Mapping[str, Verdict],
     problems: list[Diagnostic],
 ) -> None:

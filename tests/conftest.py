@@ -1,0 +1,76 @@
+"""Shared fixtures: one build of content/ for the whole run, scratch sites in tmp_path."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from digest.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+MINIMAL = Path(__file__).resolve().parent / "sites" / "minimal"
+TODAY = date(2026, 1, 1)
+"""A fixed 'today' for builds that must not depend on the clock."""
+
+
+@dataclass
+class Run:
+    """The outcome of one in-process ``digest`` command."""
+
+    code: int
+    out: str
+    err: str
+
+
+@pytest.fixture
+def run(capsys: pytest.CaptureFixture[str]):
+    """Call ``digest`` in-process: ``run("build", "--content", ...)`` → Run."""
+
+    def call(*argv: str) -> Run:
+        capsys.readouterr()
+        code = main(list(argv))
+        captured = capsys.readouterr()
+        return Run(code, captured.out, captured.err)
+
+    return call
+
+
+@pytest.fixture
+def scratch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A copy of the minimal site at tmp_path/content, with tmp_path as the working directory."""
+    shutil.copytree(MINIMAL, tmp_path / "content")
+    monkeypatch.chdir(tmp_path)
+    yield tmp_path / "content"
+
+
+def write(path: Path, text: str) -> Path:
+    """Write a file, creating its folder."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def build_into(content: Path, out: Path, *extra: str) -> int:
+    """Build a content folder into out with the default theme; the exit status."""
+    return main(["build", "--content", str(content), "--out", str(out), *extra])
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real content/ built once for the whole run."""
+    out = tmp_path_factory.mktemp("built") / "site"
+    assert build_into(ROOT / "content", out) == 0
+    return out
+
+
+@pytest.fixture(scope="session")
+def built_minimal(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The minimal test site built once for the whole run."""
+    out = tmp_path_factory.mktemp("minimal") / "site"
+    assert build_into(MINIMAL, out) == 0
+    return out
