@@ -62,7 +62,10 @@ def check_options(options: Options, writing: bool) -> None:
         Theme(options.theme).check()
         if options.out.exists() and not options.out.is_dir():
             raise UsageError(f"--out {options.out}: is a file, not a folder")
-        if options.out.resolve() == options.content.resolve() or options.content.resolve() in options.out.resolve().parents:
+        if (
+            options.out.resolve() == options.content.resolve()
+            or options.content.resolve() in options.out.resolve().parents
+        ):
             raise UsageError(f"--out {options.out}: must not be inside the content folder")
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import NoReturn
@@ -30,7 +31,9 @@ def _parser() -> argparse.ArgumentParser:
         command.add_argument("--content", default="content", metavar="DIR", help="content folder (default: content)")
         if writes:
             command.add_argument("--out", default="site", metavar="DIR", help="output folder (default: site)")
-            command.add_argument("--theme", default=None, metavar="DIR", help="theme folder (default: the built-in theme)")
+            command.add_argument(
+                "--theme", default=None, metavar="DIR", help="theme folder (default: the built-in theme)"
+            )
             command.add_argument("--base-url", default=None, metavar="URL", help="override base_url of site.yaml")
         command.add_argument("--drafts", action="store_true", help="include drafts and scheduled checks")
 
@@ -91,9 +94,7 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "serve":
         from .serve import serve
 
-        if args.host and not args.drafts:
-            options = Options(**{**_fields(options), "drafts": True})
-        return serve(options, host=args.host, port=args.port, open_browser=args.open)
+        return serve(replace(options, drafts=True), host=args.host, port=args.port, open_browser=args.open)
     if args.command == "check":
         resolved = check(options)
         for skipped in resolved.skipped:
@@ -104,10 +105,8 @@ def _run(args: argparse.Namespace) -> int:
     result = build(options)
     for skipped in result.skipped:
         print(skipped, file=sys.stderr)
-    print(f"built {result.pages} pages ({result.files} files, {result.written} written) "
-          f"into {options.out} in {result.seconds:.2f} s")
+    print(
+        f"built {result.pages} pages ({result.files} files, {result.written} written) "
+        f"into {options.out} in {result.seconds:.2f} s"
+    )
     return 0
-
-
-def _fields(options: Options) -> dict[str, object]:
-    return {name: getattr(options, name) for name in options.__dataclass_fields__}

@@ -13,15 +13,31 @@ from .model import Limits, Publisher, SiteConfig, Verdict
 
 DEFAULT_SCALE: tuple[dict[str, Any], ...] = (
     {"key": "true", "label": "True", "rating": 5, "description": "Accurate, with nothing significant missing."},
-    {"key": "mostly-true", "label": "Mostly true", "rating": 4,
-     "description": "Accurate, but needs clarification or additional information."},
-    {"key": "mixed", "label": "Mixed", "rating": 3,
-     "description": "Partly accurate and partly inaccurate, or accurate but misleading."},
-    {"key": "mostly-false", "label": "Mostly false", "rating": 2,
-     "description": "Contains an element of truth but ignores facts that would change the impression it gives."},
+    {
+        "key": "mostly-true",
+        "label": "Mostly true",
+        "rating": 4,
+        "description": "Accurate, but needs clarification or additional information.",
+    },
+    {
+        "key": "mixed",
+        "label": "Mixed",
+        "rating": 3,
+        "description": "Partly accurate and partly inaccurate, or accurate but misleading.",
+    },
+    {
+        "key": "mostly-false",
+        "label": "Mostly false",
+        "rating": 2,
+        "description": "Contains an element of truth but ignores facts that would change the impression it gives.",
+    },
     {"key": "false", "label": "False", "rating": 1, "description": "Not accurate."},
-    {"key": "unverified", "label": "Unverified", "rating": None,
-     "description": "Neither confirmed nor refuted by the evidence available."},
+    {
+        "key": "unverified",
+        "label": "Unverified",
+        "rating": None,
+        "description": "Neither confirmed nor refuted by the evidence available.",
+    },
 )
 
 _LANGUAGE = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*")
@@ -127,6 +143,3 @@ def _scale(reader: f.Reader, entries: tuple[dict[str, Any], ...] | None) -> tupl
         )
         for e in chosen
     )
-
-
-

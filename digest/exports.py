@@ -47,7 +47,8 @@ def claim_record(site: Site, claim: Claim) -> dict[str, Any]:
         "slug": claim.slug,
         "person": {"slug": person.slug, "name": person.name, "url": absolute(base, url_for(person))},
         "people": [
-            {"slug": p, "name": site.people[p].name, "url": absolute(base, url_for(site.people[p]))} for p in claim.people
+            {"slug": p, "name": site.people[p].name, "url": absolute(base, url_for(site.people[p]))}
+            for p in claim.people
         ],
         "verdict": {"key": verdict.key, "label": verdict.label, "rating": verdict.rating},
         "summary": claim.summary,

@@ -52,7 +52,7 @@ def _feed(site: Site, path: str, page: str, title: str, updated: date | None) ->
 def _serialise(feed: ET.Element) -> bytes:
     ET.register_namespace("", ATOM)
     ET.indent(feed)
-    return ET.tostring(feed, encoding="utf-8", xml_declaration=True) + b"\n"
+    return bytes(ET.tostring(feed, encoding="utf-8", xml_declaration=True)) + b"\n"
 
 
 def claims_feed(site: Site, path: str, page: str, title: str, claims: Iterable[Claim]) -> bytes:

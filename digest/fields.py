@@ -143,14 +143,14 @@ def _scalar(r: Reader, node: yaml.Node, path: str) -> str | None:
             raise r.error(
                 node,
                 f"YAML reads '{node.value}' in '{_name(path)}' as the boolean {meaning}; "
-                f"put it in quotes if you mean the text: \"{node.value}\"",
+                f'put it in quotes if you mean the text: "{node.value}"',
             )
         if kind in ("int", "float") and not _PLAIN_NUMBER.fullmatch(node.value):
             number = yaml.safe_load(node.value)
             raise r.error(
                 node,
                 f"YAML 1.1 reads '{node.value}' in '{_name(path)}' as the number {number}; "
-                f"put it in quotes if you mean the text: \"{node.value}\"",
+                f'put it in quotes if you mean the text: "{node.value}"',
             )
     return str(node.value)
 

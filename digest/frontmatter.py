@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from itertools import islice
 
 import yaml
 
@@ -103,8 +102,8 @@ def _scan(text: str, first_line: int, max_depth: int) -> None:
     """Walk the parser's events, stopping at the first refused construct or at max_depth."""
     depth = 0
     try:
-        for event in islice(yaml.parse(text, Loader=_Loader), 1_000_000):
-            line = event.start_mark.line + first_line
+        for event in yaml.parse(text, Loader=_Loader):
+            line = (event.start_mark.line if event.start_mark is not None else 0) + first_line
             if isinstance(event, yaml.AliasEvent):
                 raise SyntaxProblem(line, f"YAML alias '*{event.anchor}' is not allowed; write the value out")
             anchor = getattr(event, "anchor", None)
@@ -131,7 +130,9 @@ def _yaml_problem(error: yaml.MarkedYAMLError, first_line: int, text: str) -> Sy
     line = first_line + (mark.line if mark is not None else 0)
     problem = error.problem or "invalid YAML"
     lines = text.split("\n")
-    at = lines[mark.line][mark.column : mark.column + 1] if mark is not None and mark.line < len(lines) else ""
+    at = ""
+    if mark is not None and mark.line < len(lines):
+        at = lines[mark.line][mark.column : mark.column + 1]
     hint = ""
     if "mapping values are not allowed" in problem:
         hint = "; put a value that contains ': ' in quotes"

@@ -60,8 +60,9 @@ CLAIM_FIELDS = {
     "updated": f.Field(f.day),
     "verdict": f.Field(f.key, required=True),
     "summary": f.Field(f.text, required=True),
-    "sources": f.Field(f.list_of(f.record(_SOURCE, "a source"), non_empty="a claim needs at least one source"),
-                       required=True),
+    "sources": f.Field(
+        f.list_of(f.record(_SOURCE, "a source"), non_empty="a claim needs at least one source"), required=True
+    ),
     "related": f.Field(f.list_of(f.slug)),
     "contradicts": f.Field(f.list_of(f.slug)),
     "tags": f.Field(f.list_of(f.slug)),
@@ -139,7 +140,9 @@ def _walk(top: Path, root: Path, problems: list[Diagnostic], display: str, conte
             dirs[:] = []
             continue
         seen.add(real)
-        dirs[:] = sorted(d for d in dirs if not _IGNORED.search(d) and _inside(here / d, root, problems, display, content))
+        dirs[:] = sorted(
+            d for d in dirs if not _IGNORED.search(d) and _inside(here / d, root, problems, display, content)
+        )
         for name in sorted(files):
             if _IGNORED.search(name) or not name.endswith(".md"):
                 continue
@@ -218,8 +221,11 @@ def load_file(kind: str, shown: str, stem: str, data: bytes, limits: Limits) -> 
         reader.error(1, f"'{stem}' is a name the site itself uses; rename the page (reserved: {reserved})")
     if reader.diagnostics:
         return reader.diagnostics
-    build = {"claim": _claim, "person": _person, "page": _page}[kind]
-    return build(reader, stem, values, document.body)
+    if kind == "claim":
+        return _claim(reader, stem, values, document.body)
+    if kind == "person":
+        return _person(reader, stem, values, document.body)
+    return _page(reader, stem, values, document.body)
 
 
 def _unique(reader: f.Reader, values: tuple[str | None, ...], field: str) -> None:
@@ -258,7 +264,9 @@ def _check_claim(reader: f.Reader, slug: str, values: dict[str, Any], body: str,
         if entry.get("type") == "rating-change" and "from" not in entry:
             reader.error(where, "a rating-change needs 'from: <verdict>', the verdict it replaces")
         if entry.get("type", "rating-change") != "rating-change" and "from" in entry:
-            reader.error(lines[f"corrections.{index}.from"], "'from' belongs only to a correction of type rating-change")
+            reader.error(
+                lines[f"corrections.{index}.from"], "'from' belongs only to a correction of type rating-change"
+            )
     if not body.strip():
         reader.error(body_line - 1, "the analysis is missing: write it in Markdown after the closing '---'")
 

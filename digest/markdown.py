@@ -2,8 +2,9 @@
 
 Links may only use http, https or mailto (or be relative); anything else (javascript:, data:,
 vbscript:, in any case or encoding) is left as plain text. Links written from the site root
-(``[the scale](/verdicts/)``) are made relative to the page, as every internal link is. Headings move one level down, so the
-page title stays the only h1, and get ids that never clash with the ids a theme uses.
+(``[the scale](/verdicts/)``) are made relative to the page, as every internal link is.
+Headings move one level down, so the page title stays the only h1, and get ids that never clash
+with the ids a theme uses.
 """
 
 from __future__ import annotations
@@ -19,8 +20,22 @@ from mdit_py_plugins.footnote import footnote_plugin
 
 SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
 THEME_IDS = frozenset(
-    {"main", "content", "analysis", "sources", "corrections", "updates", "related", "people", "claims", "search",
-     "tags", "scorecard", "verdict", "history"}
+    {
+        "main",
+        "content",
+        "analysis",
+        "sources",
+        "corrections",
+        "updates",
+        "related",
+        "people",
+        "claims",
+        "search",
+        "tags",
+        "scorecard",
+        "verdict",
+        "history",
+    }
 )
 THEME_ID_PREFIXES = ("correction-", "fn", "month-", "tally-")
 """Element ids (and id prefixes) a theme may use; a body heading that would take one gets ``-section``."""
@@ -103,4 +118,4 @@ _MD = _build()
 
 def render(text: str, depth: int) -> str:
     """Markdown → HTML that is safe to put into any page ``depth`` folders below the site root."""
-    return _MD.render(text, {"depth": depth})
+    return str(_MD.render(text, {"depth": depth}))

@@ -166,8 +166,16 @@ class NotFoundPage:
 
 
 PageContext = (
-    HomePage | ClaimPage | PersonPage | ClaimListPage | IndexPage | ScalePage | FreePage | TimelinePage
-    | CorrectionsPage | NotFoundPage
+    HomePage
+    | ClaimPage
+    | PersonPage
+    | ClaimListPage
+    | IndexPage
+    | ScalePage
+    | FreePage
+    | TimelinePage
+    | CorrectionsPage
+    | NotFoundPage
 )
 
 
@@ -254,18 +262,32 @@ def plan_pages(site: Site) -> tuple[PageContext, ...]:
     pages += [person_page(site, person) for person in site.people.values()]
     pages.append(
         IndexPage(
-            Meta("people/", "index.html", "People", "Everyone whose claims the digest checks.", _latest(site, everything)),
+            Meta(
+                "people/", "index.html", "People", "Everyone whose claims the digest checks.", _latest(site, everything)
+            ),
             heading="People",
             entries=tuple(Entry(p.name, url_for(p), len(site.claims_by_person[p.slug])) for p in site.people.values()),
         )
     )
-    pages.append(ScalePage(Meta("verdicts/", "scale.html", "Verdicts", "The rating scale and what each verdict means.",
-                                _latest(site, everything)), tally=site.tally))
+    pages.append(
+        ScalePage(
+            Meta(
+                "verdicts/",
+                "scale.html",
+                "Verdicts",
+                "The rating scale and what each verdict means.",
+                _latest(site, everything),
+            ),
+            tally=site.tally,
+        )
+    )
     for verdict in site.verdicts.values():
         slugs = site.claims_by_verdict[verdict.key]
         pages.append(
             ClaimListPage(
-                Meta(url_for(verdict), "list.html", f"Rated {verdict.label}", verdict.description, _latest(site, slugs)),
+                Meta(
+                    url_for(verdict), "list.html", f"Rated {verdict.label}", verdict.description, _latest(site, slugs)
+                ),
                 heading=f"Rated {verdict.label}",
                 lead=verdict.description,
                 claims=tuple(site.claims[s] for s in slugs),
@@ -282,7 +304,13 @@ def plan_pages(site: Site) -> tuple[PageContext, ...]:
     for tag in site.tags.values():
         pages.append(
             ClaimListPage(
-                Meta(url_for(tag), "list.html", f"Topic: {tag.slug}", f"Checks about {tag.slug}.", _latest(site, tag.claims)),
+                Meta(
+                    url_for(tag),
+                    "list.html",
+                    f"Topic: {tag.slug}",
+                    f"Checks about {tag.slug}.",
+                    _latest(site, tag.claims),
+                ),
                 heading=f"Topic: {tag.slug}",
                 lead="",
                 claims=tuple(site.claims[s] for s in tag.claims),
@@ -298,25 +326,67 @@ def plan_pages(site: Site) -> tuple[PageContext, ...]:
     for outlet in site.outlets.values():
         pages.append(
             ClaimListPage(
-                Meta(url_for(outlet), "list.html", f"Citing {outlet.name}", f"Checks that cite {outlet.name}.",
-                     _latest(site, outlet.claims)),
+                Meta(
+                    url_for(outlet),
+                    "list.html",
+                    f"Citing {outlet.name}",
+                    f"Checks that cite {outlet.name}.",
+                    _latest(site, outlet.claims),
+                ),
                 heading=f"Checks citing {outlet.name}",
                 lead="",
                 claims=tuple(site.claims[s] for s in outlet.claims),
             )
         )
-    pages.append(TimelinePage(Meta("timeline/", "timeline.html", "Timeline", "Every claim by the date it was made.",
-                                   _latest(site, everything)), months=site.timeline))
+    pages.append(
+        TimelinePage(
+            Meta(
+                "timeline/",
+                "timeline.html",
+                "Timeline",
+                "Every claim by the date it was made.",
+                _latest(site, everything),
+            ),
+            months=site.timeline,
+        )
+    )
     pages.append(
         CorrectionsPage(
-            Meta("corrections/", "corrections.html", "Corrections", "Every correction and re-rating, newest first.",
-                 max((e.correction.date for e in site.corrections), default=None), feed="corrections/feed.xml"),
+            Meta(
+                "corrections/",
+                "corrections.html",
+                "Corrections",
+                "Every correction and re-rating, newest first.",
+                max((e.correction.date for e in site.corrections), default=None),
+                feed="corrections/feed.xml",
+            ),
             entries=site.corrections,
         )
     )
     for page in site.pages.values():
-        pages.append(FreePage(Meta(url_for(page), "page.html", page.title, page.description or page.title,
-                                   page.updated or site.modified), page=page))
-    pages.append(NotFoundPage(Meta("404.html", "404.html", "Page not found", "There is no page at this address.",
-                                   None, rooted=True, sitemap=False)))
+        pages.append(
+            FreePage(
+                Meta(
+                    url_for(page),
+                    "page.html",
+                    page.title,
+                    page.description or page.title,
+                    page.updated or site.modified,
+                ),
+                page=page,
+            )
+        )
+    pages.append(
+        NotFoundPage(
+            Meta(
+                "404.html",
+                "404.html",
+                "Page not found",
+                "There is no page at this address.",
+                None,
+                rooted=True,
+                sitemap=False,
+            )
+        )
+    )
     return tuple(pages)

@@ -8,11 +8,11 @@ the build. Every link goes through the ``url`` filter, relative to the page bein
 from __future__ import annotations
 
 import hashlib
+import traceback
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-import traceback
 
 import jinja2
 
@@ -22,8 +22,20 @@ from .model import Site
 from .pages import PageContext, plan_pages
 from .urls import Target, absolute, file_for, relative, rooted, url_for
 
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-          "November", "December")
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +102,8 @@ def environment(theme: Theme, site: Site, assets: Mapping[str, bytes]) -> jinja2
 
     @jinja2.pass_context
     def asset(context: jinja2.runtime.Context, path: str) -> str:
+        if path not in versions:
+            raise jinja2.TemplateRuntimeError(f"asset '{path}' is not in the theme's static folder")
         return f"{url(context, path)}?v={versions[path]}"
 
     env.filters |= {
@@ -137,7 +151,9 @@ def machine_files(site: Site, sitemap_pages: Iterable[tuple[str, date | None]]) 
     for person in site.people.values():
         path = url_for(person)
         claims = (site.claims[s] for s in site.claims_by_person[person.slug])
-        files[f"{path}feed.xml"] = feeds.claims_feed(site, f"{path}feed.xml", path, f"{config.title}: {person.name}", claims)
+        files[f"{path}feed.xml"] = feeds.claims_feed(
+            site, f"{path}feed.xml", path, f"{config.title}: {person.name}", claims
+        )
     return files
 
 

@@ -11,11 +11,12 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass
 from datetime import date
+from typing import TypeVar
 
 from .errors import ContentError, Diagnostic
 from .fields import suggest
-from .load import Content, Record
-from .model import Claim, CorrectionEntry, Month, Outlet, Person, Site, Tag, Tally, Verdict
+from .load import Content
+from .model import Claim, CorrectionEntry, Month, Outlet, Page, Person, Site, Tag, Tally, Verdict
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,8 +67,11 @@ def resolve_site(content: Content, today: date, drafts: bool = False) -> Resolve
     return Resolved(site=site, skipped=tuple(sorted(skipped, key=lambda s: s.path)))
 
 
-def _unique_slugs(records: Sequence[Record], kind: str, problems: list[Diagnostic]) -> dict[str, Record]:  # type: ignore[type-arg]
-    by_slug: dict[str, list[Record]] = defaultdict(list)
+R = TypeVar("R", Claim, Person, Page)
+
+
+def _unique_slugs(records: Sequence[R], kind: str, problems: list[Diagnostic]) -> dict[str, R]:
+    by_slug: dict[str, list[R]] = defaultdict(list)
     for record in records:
         by_slug[record.slug].append(record)
     for slug, group in by_slug.items():
@@ -133,7 +137,7 @@ def _index(
     content: Content,
     claims: list[Claim],
     people: Mapping[str, Person],
-    pages: Mapping[str, Record],
+    pages: Mapping[str, Page],
     verdicts: Mapping[str, Verdict],
     today: date,
 ) -> Site:
@@ -194,7 +198,7 @@ def _index(
         config=content.config,
         claims=published,
         people=sorted_people,
-        pages=dict(sorted(pages.items(), key=lambda item: (item[1].title.casefold(), item[0]))),  # type: ignore[union-attr]
+        pages=dict(sorted(pages.items(), key=lambda item: (item[1].title.casefold(), item[0]))),
         verdicts=dict(verdicts),
         tags={t: Tag(t, tuple(by_tag[t])) for t in sorted(by_tag)},
         outlets={

@@ -21,7 +21,7 @@ def sitemap(base_url: str, pages: Iterable[tuple[str, date | None]]) -> bytes:
         if lastmod is not None:
             ET.SubElement(url, f"{{{SITEMAP}}}lastmod").text = lastmod.isoformat()
     ET.indent(root)
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
+    return bytes(ET.tostring(root, encoding="utf-8", xml_declaration=True)) + b"\n"
 
 
 def robots(base_url: str) -> bytes:

@@ -40,7 +40,7 @@ def messages(result: object) -> list[str]:
         ("updated: '2024-01-06'\n", "updated", date(2024, 1, 6)),
         ("claimant: 1984\n", "claimant", "1984"),
         ("claimant: 'no'\n", "claimant", "no"),
-        ("claimant: \"1:30\"\n", "claimant", "1:30"),
+        ('claimant: "1:30"\n', "claimant", "1:30"),
         ("claimant:\n", "claimant", None),
         ("draft: false\n", "draft", False),
         ("people: []\n", "people", ()),
@@ -66,18 +66,30 @@ def test_bare_false_is_a_verdict_key() -> None:
     ("extra", "message"),
     [
         ("updated: 2024-13-01\n", "c.md:10: '2024-13-01' in 'updated' is not a real date: there is no month 13"),
-        ("updated: 6/11/2024\n", "c.md:10: '6/11/2024' in 'updated' is not a date; write it as YYYY-MM-DD, e.g. 2024-11-06"),
+        (
+            "updated: 6/11/2024\n",
+            "c.md:10: '6/11/2024' in 'updated' is not a date; write it as YYYY-MM-DD, e.g. 2024-11-06",
+        ),
         ("updated: [2024-01-06]\n", "c.md:10: 'updated' must be a date like 2024-11-06, not a list"),
         ("draft: maybe\n", "c.md:10: 'draft' must be true or false, not 'maybe'"),
         ("tags: sky\n", "c.md:10: 'tags' must be a list, e.g. [a, b] or one '- item' per line"),
         ("tags: [sky, sky]\n", "c.md:10: 'sky' is listed twice in 'tags'"),
-        ("tags: [on]\n", "c.md:10: YAML reads 'on' in 'tags' as the boolean true; put it in quotes if you mean the text: \"on\""),
-        ("claimant: 010\n", "c.md:10: YAML 1.1 reads '010' in 'claimant' as the number 8; put it in quotes if you mean the text: \"010\""),
+        (
+            "tags: [on]\n",
+            "c.md:10: YAML reads 'on' in 'tags' as the boolean true; put it in quotes if you mean the text: \"on\"",
+        ),
+        (
+            "claimant: 010\n",
+            "c.md:10: YAML 1.1 reads '010' in 'claimant' as the number 8; put it in quotes if you mean the text: \"010\"",
+        ),
         ("claimant: ''\n", "c.md:10: 'claimant' is empty; give a value or remove the line"),
         ("people: [alice]\n", "c.md:10: 'alice' is already the claim's person; leave it out of 'people'"),
         ("related: [c]\n", "c.md:10: a claim cannot list itself in 'related'"),
         ("tags: [~]\n", "c.md:10: item 1 of 'tags' is empty"),
-        ("\ttags: [a]\n", "c.md:10: invalid YAML: found a tab character, which YAML does not allow for indentation; indent with spaces"),
+        (
+            "\ttags: [a]\n",
+            "c.md:10: invalid YAML: found a tab character, which YAML does not allow for indentation; indent with spaces",
+        ),
     ],
 )
 def test_errors(extra: str, message: str) -> None:
@@ -94,7 +106,12 @@ def test_every_problem_of_a_file_is_reported() -> None:
 
 
 def test_source_fields() -> None:
-    result = claim(base=BASE.replace('sources: [{title: "A", outlet: "B"}]\n', "sources:\n  - title: A\n    outlet: B\n    rol: evidence\n    role: witness\n"))
+    result = claim(
+        base=BASE.replace(
+            'sources: [{title: "A", outlet: "B"}]\n',
+            "sources:\n  - title: A\n    outlet: B\n    rol: evidence\n    role: witness\n",
+        )
+    )
     assert messages(result) == [
         "c.md:12: unknown field 'rol' in a source; did you mean 'role'?",
         "c.md:13: 'witness' is not a valid 'role' (one of: evidence, appearance)",

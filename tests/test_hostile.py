@@ -1,0 +1,103 @@
+"""Hostile content comes out inert everywhere it is shown: pages, attributes, JSON-LD, feeds, data."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import feedparser
+import lxml.etree
+import pytest
+
+from .conftest import MINIMAL, build_into, write
+from .html import json_ld, pages, parse
+
+HOSTILE = "</script><script>alert(1)</script><img src=x onerror=alert(2)>\"'&amp;"
+
+CLAIM = f"""---
+title: {json.dumps("Title " + HOSTILE)}
+claim: {json.dumps("Claim " + HOSTILE)}
+person: alice
+claimant: {json.dumps("Claimant " + HOSTILE)}
+claim_date: 2024-01-02
+published: 2024-01-05
+verdict: mixed
+summary: {json.dumps("Summary " + HOSTILE)}
+sources:
+  - title: {json.dumps("Source " + HOSTILE)}
+    outlet: {json.dumps("Outlet " + HOSTILE)}
+    url: "https://example.com/?q=\\"><script>alert(3)</script>"
+tags: [sky]
+corrections:
+  - {{date: 2024-01-06, type: correction, note: {json.dumps("Note " + HOSTILE)}}}
+---
+Body {HOSTILE}
+
+<script>alert(4)</script>
+
+[click](javascript:alert(5)) [upper](JaVaScRiPt:alert(6)) [entity](&#106;avascript:alert(7))
+[encoded](javascript%3Aalert(8)) [data](data:text/html;base64,PHNjcmlwdD5hbGVydCg5KTwvc2NyaXB0Pg==)
+[vb](vbscript:msgbox(10)) [spaced]( javascript:alert(11)) ![img](data:image/svg+xml,<svg onload=alert(12)>)
+<a href="javascript:alert(13)">raw</a> <div onclick="alert(14)">div</div>
+"""
+
+BAD_SCHEMES = ("javascript:", "vbscript:", "data:")
+
+
+@pytest.fixture(scope="module")
+def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("hostile")
+    shutil.copytree(MINIMAL, root / "content")
+    write(root / "content/claims/hostile.md", CLAIM)
+    write(
+        root / "content/people/alice.md",
+        f"---\nname: {json.dumps('Alice ' + HOSTILE)}\nrole: {json.dumps(HOSTILE)}\n---\n{HOSTILE}\n",
+    )
+    assert build_into(root / "content", root / "site") == 0
+    return root / "site"
+
+
+def test_no_script_runs_in_any_page(hostile_site: Path) -> None:
+    for page in pages(hostile_site):
+        document = parse(page)
+        for script in document.xpath("//script"):
+            assert script.get("type") == "application/ld+json", page
+            json.loads(script.text)  # the whole element is one JSON value: nothing broke out
+        for element in document.iter():
+            if not isinstance(element.tag, str):
+                continue
+            for name, value in element.attrib.items():
+                assert not name.lower().startswith("on"), (page, element.tag, name)
+                if name in ("href", "src", "action", "formaction"):
+                    assert not value.strip().lower().startswith(BAD_SCHEMES), (page, value)
+        assert document.xpath("//img[@onerror]") == []
+
+
+def test_text_is_shown_escaped(hostile_site: Path) -> None:
+    document = parse(hostile_site / "claims/hostile/index.html")
+    assert document.xpath("//h1")[0].text_content() == "Title " + HOSTILE
+    body = document.xpath('//section[@id="analysis"]')[0].text_content()
+    assert "<script>alert(4)</script>" in body
+    assert "onclick" in body  # shown as text, not as an attribute
+
+
+def test_json_ld_carries_the_text_exactly(hostile_site: Path) -> None:
+    review = json_ld(parse(hostile_site / "claims/hostile/index.html"))[0]
+    assert review["claimReviewed"] == "Claim " + HOSTILE
+    assert review["itemReviewed"]["author"]["name"] == "Claimant " + HOSTILE
+    raw = (hostile_site / "claims/hostile/index.html").read_text()
+    script = raw.split('<script type="application/ld+json">', 1)[1].split("</script>", 1)[0]
+    assert "<" not in script and ">" not in script
+
+
+def test_feeds_and_data_parse(hostile_site: Path) -> None:
+    for feed in ("feed.xml", "people/alice/feed.xml", "corrections/feed.xml"):
+        parsed = feedparser.parse((hostile_site / feed).read_bytes())
+        assert not parsed.bozo
+        lxml.etree.fromstring((hostile_site / feed).read_bytes())
+    entry = next(e for e in feedparser.parse((hostile_site / "feed.xml").read_bytes()).entries if "hostile" in e.id)
+    assert entry.title == "Title " + HOSTILE
+    data = json.loads((hostile_site / "claims.json").read_text())
+    assert any(c["text"] == "Claim " + HOSTILE for c in data["claims"])
+    lxml.etree.fromstring((hostile_site / "sitemap.xml").read_bytes())
