@@ -15,7 +15,7 @@ from pathlib import Path
 from .config import load_config
 from .errors import UsageError
 from .load import load_content
-from .render import Theme, render_site
+from .render import Renderer, Theme
 from .resolve import Resolved, Skipped, resolve_site
 from .write import write_site
 
@@ -87,7 +87,7 @@ def build(options: Options) -> BuildResult:
     started = time.perf_counter()
     check_options(options, writing=True)
     resolved = load_site(options)
-    files = render_site(resolved.site, Theme(options.theme))
+    files = Renderer(Theme(options.theme)).render(resolved.site, jobs=options.jobs).files
     written = write_site(options.out, files)
     return BuildResult(
         files=len(files),

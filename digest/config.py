@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from pathlib import Path
 from typing import Any
@@ -103,6 +104,7 @@ def load_config(content: Path, display: str, base_url: str | None = None) -> Sit
         verdicts=scale,
         limits=limits,
         path=shown,
+        digest=hashlib.blake2b(data + (base or "").encode(), digest_size=12).hexdigest(),
     )
 
 

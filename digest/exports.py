@@ -17,8 +17,13 @@ from .urls import absolute, url_for
 SCHEMA_VERSION = 1
 
 
-def _dump(value: Any) -> bytes:
-    return (json.dumps(value, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+def _line(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _array(items: list[Any]) -> str:
+    """A JSON array with one item per line: diffable, and fast to write (the C encoder, no indent)."""
+    return "[\n" + ",\n".join(map(_line, items)) + "\n]" if items else "[]"
 
 
 def claim_record(site: Site, claim: Claim) -> dict[str, Any]:
@@ -86,15 +91,14 @@ def claim_record(site: Site, claim: Claim) -> dict[str, Any]:
 
 def claims_json(site: Site) -> bytes:
     """Every published claim, newest first."""
-    return _dump(
-        {
-            "version": SCHEMA_VERSION,
-            "site": {"title": site.config.title, "url": site.config.base_url, "language": site.config.language},
-            "claims": [claim_record(site, claim) for claim in site.claims.values()],
-        }
-    )
+    header = {
+        "version": SCHEMA_VERSION,
+        "site": {"title": site.config.title, "url": site.config.base_url, "language": site.config.language},
+    }
+    claims = _array([claim_record(site, claim) for claim in site.claims.values()])
+    return (_line(header)[:-1] + ',"claims":' + claims + "}\n").encode("utf-8")
 
 
 def claimreview_json(site: Site) -> bytes:
     """The ClaimReview object of every claim page, as a JSON array, newest first."""
-    return _dump([jsonld.claim_review(site, claim) for claim in site.claims.values()])
+    return (_array([jsonld.claim_review(site, claim) for claim in site.claims.values()]) + "\n").encode("utf-8")

@@ -202,8 +202,14 @@ def read_file(file: ContentFile, limits: Limits) -> Record | list[Diagnostic]:
     return load_file(file.kind, file.shown, file.path.stem, data, limits)
 
 
+def content_digest(data: bytes) -> str:
+    """The version of a file's bytes."""
+    return hashlib.blake2b(data, digest_size=12).hexdigest()
+
+
 def load_file(kind: str, shown: str, stem: str, data: bytes, limits: Limits) -> Record | list[Diagnostic]:
     """The bytes of one content file → its record, or every problem in it."""
+    file_digest = content_digest(data)
     if not f.SLUG.fullmatch(stem):
         hint = re.sub(r"[^a-z0-9]+", "-", stem.lower()).strip("-") or "my-slug"
         return [Diagnostic(shown, 1, f"file name '{stem}.md' is not a slug; rename it to '{hint}.md'")]
@@ -222,10 +228,10 @@ def load_file(kind: str, shown: str, stem: str, data: bytes, limits: Limits) -> 
     if reader.diagnostics:
         return reader.diagnostics
     if kind == "claim":
-        return _claim(reader, stem, values, document.body)
+        return _claim(reader, stem, values, document.body, file_digest)
     if kind == "person":
-        return _person(reader, stem, values, document.body)
-    return _page(reader, stem, values, document.body)
+        return _person(reader, stem, values, document.body, file_digest)
+    return _page(reader, stem, values, document.body, file_digest)
 
 
 def _unique(reader: f.Reader, values: tuple[str | None, ...], field: str) -> None:
@@ -271,7 +277,7 @@ def _check_claim(reader: f.Reader, slug: str, values: dict[str, Any], body: str,
         reader.error(body_line - 1, "the analysis is missing: write it in Markdown after the closing '---'")
 
 
-def _claim(reader: f.Reader, slug: str, values: dict[str, Any], body: str) -> Claim:
+def _claim(reader: f.Reader, slug: str, values: dict[str, Any], body: str, file_digest: str) -> Claim:
     lines = reader.lines
     published = values["published"]
     corrections = [
@@ -310,11 +316,12 @@ def _claim(reader: f.Reader, slug: str, values: dict[str, Any], body: str) -> Cl
         draft=values.get("draft", False),
         body_html=render(body, depth=2),
         path=reader.path,
+        digest=file_digest,
         lines=dict(lines),
     )
 
 
-def _person(reader: f.Reader, slug: str, values: dict[str, Any], body: str) -> Person:
+def _person(reader: f.Reader, slug: str, values: dict[str, Any], body: str, file_digest: str) -> Person:
     return Person(
         slug=slug,
         name=values["name"],
@@ -323,11 +330,12 @@ def _person(reader: f.Reader, slug: str, values: dict[str, Any], body: str) -> P
         same_as=values.get("same_as", ()),
         body_html=render(body, depth=2),
         path=reader.path,
+        digest=file_digest,
         lines=dict(reader.lines),
     )
 
 
-def _page(reader: f.Reader, slug: str, values: dict[str, Any], body: str) -> Page:
+def _page(reader: f.Reader, slug: str, values: dict[str, Any], body: str, file_digest: str) -> Page:
     return Page(
         slug=slug,
         title=values["title"],
@@ -335,5 +343,6 @@ def _page(reader: f.Reader, slug: str, values: dict[str, Any], body: str) -> Pag
         updated=values.get("updated"),
         body_html=render(body, depth=1),
         path=reader.path,
+        digest=file_digest,
         lines=dict(reader.lines),
     )

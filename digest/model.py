@@ -69,6 +69,8 @@ class SiteConfig:
     limits: Limits
     path: str = ""
     """Display path of site.yaml, for diagnostics."""
+    digest: str = ""
+    """A hash of site.yaml and the options that change it: its version, for incremental rebuilds."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,6 +116,8 @@ class Person:
     """The biography, rendered."""
     path: str
     """Display path of the source file, for diagnostics."""
+    digest: str = ""
+    """A hash of the source file's bytes: the record's version, for incremental rebuilds."""
     lines: Lines = field(default_factory=dict, compare=False)
 
 
@@ -149,6 +153,8 @@ class Claim:
     body_html: str
     """The analysis, rendered."""
     path: str
+    digest: str = ""
+    """A hash of the source file's bytes: the record's version, for incremental rebuilds."""
     lines: Lines = field(default_factory=dict, compare=False)
 
     @property
@@ -192,6 +198,8 @@ class Page:
     """When the page last changed, for the sitemap."""
     body_html: str
     path: str
+    digest: str = ""
+    """A hash of the source file's bytes: the record's version, for incremental rebuilds."""
     lines: Lines = field(default_factory=dict, compare=False)
 
 

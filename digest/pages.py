@@ -1,15 +1,18 @@
-"""Site → the plan of every HTML page: where it goes, which template shows it, and its context.
+"""Site → the plan of every HTML page: where it goes, what it shows, and what it depends on.
 
-Each page kind declares its context as a frozen dataclass; ``themes/README.md`` lists their
-fields. Nothing here knows Jinja: ``render`` turns these contexts into bytes.
+``plan_pages`` lists every page cheaply; ``page_context`` builds the context a template gets (each
+page kind declares it as a frozen dataclass, listed in ``themes/README.md``); ``page_dependencies``
+names the records a page shows, so a rebuild renders again only the pages whose records changed.
+Nothing here knows Jinja: ``render`` turns contexts into bytes.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from . import jsonld
+from .jsonld import claim_review, person_page, script_json
 from .model import Claim, Correction, CorrectionEntry, Month, Page, Person, Site, Tally, Verdict
 from .urls import url_for
 
@@ -179,26 +182,158 @@ PageContext = (
 )
 
 
-def _latest(site: Site, slugs: tuple[str, ...]) -> date | None:
+@dataclass(frozen=True, slots=True)
+class Planned:
+    """One page of the plan, before its context is built."""
+
+    path: str
+    """Site path: ``claims/x/``, ``""`` for the home page, ``404.html``."""
+    kind: str
+    """home, claim, person, people, scale, verdict, tags, tag, outlets, outlet, timeline, corrections,
+    page or 404."""
+    key: str = ""
+    """The slug or verdict key of the page's subject, if it has one."""
+
+
+SITE = "site"
+"""Dependency on the settings, the scale, the footer's free pages and which claims are drafts."""
+ALL = "all"
+"""Dependency on every published claim and person (tallies, counts, the timeline)."""
+
+
+def claim_id(slug: str) -> str:
+    """The dependency id of a claim."""
+    return f"claim:{slug}"
+
+
+def person_id(slug: str) -> str:
+    """The dependency id of a person."""
+    return f"person:{slug}"
+
+
+def page_id(slug: str) -> str:
+    """The dependency id of a free page."""
+    return f"page:{slug}"
+
+
+def _latest(site: Site, slugs: Iterable[str]) -> date | None:
     return max((site.claims[s].modified for s in slugs), default=None)
 
 
-def claim_page(site: Site, claim: Claim) -> ClaimPage:
-    """The context of one claim's page."""
+def _listed(site: Site, slugs: Iterable[str]) -> list[str]:
+    """A list of claims shows each claim and its person."""
+    ids = []
+    for slug in slugs:
+        claim = site.claims[slug]
+        ids += (claim_id(slug), person_id(claim.person))
+    return ids
+
+
+def _claims_of(site: Site, planned: Planned) -> tuple[str, ...]:
+    match planned.kind:
+        case "verdict":
+            return site.claims_by_verdict[planned.key]
+        case "tag":
+            return site.tags[planned.key].claims
+        case "outlet":
+            return site.outlets[planned.key].claims
+        case "person":
+            return site.claims_by_person[planned.key]
+    return ()
+
+
+def plan_pages(site: Site) -> tuple[Planned, ...]:
+    """Every HTML page of the site, in a stable order."""
+    plan = [Planned("", "home")]
+    plan += [Planned(f"claims/{slug}/", "claim", slug) for slug in site.claims]
+    plan += [Planned(f"people/{slug}/", "person", slug) for slug in site.people]
+    plan.append(Planned("people/", "people"))
+    plan.append(Planned("verdicts/", "scale"))
+    plan += [Planned(f"verdicts/{key}/", "verdict", key) for key in site.verdicts]
+    plan.append(Planned("tags/", "tags"))
+    plan += [Planned(f"tags/{slug}/", "tag", slug) for slug in site.tags]
+    plan.append(Planned("outlets/", "outlets"))
+    plan += [Planned(f"outlets/{slug}/", "outlet", slug) for slug in site.outlets]
+    plan.append(Planned("timeline/", "timeline"))
+    plan.append(Planned("corrections/", "corrections"))
+    plan += [Planned(f"{slug}/", "page", slug) for slug in site.pages]
+    plan.append(Planned("404.html", "404"))
+    return tuple(plan)
+
+
+def page_dependencies(site: Site, planned: Planned) -> list[str]:
+    """The ids of every record the page shows (besides SITE, which every page shows)."""
+    match planned.kind:
+        case "claim":
+            claim = site.claims[planned.key]
+            slug = claim.slug
+            others = (*site.related[slug], *site.contradicts[slug], *site.contradicted_by[slug])
+            return [claim_id(slug), *map(person_id, (claim.person, *claim.people)), *_listed(site, others)]
+        case "person":
+            return [person_id(planned.key), *map(claim_id, site.claims_by_person[planned.key])]
+        case "verdict" | "tag" | "outlet":
+            return _listed(site, _claims_of(site, planned))
+        case "page":
+            return [page_id(planned.key)]
+        case "404":
+            return []
+    return [ALL]
+
+
+def page_lastmod(site: Site, planned: Planned) -> date | None:
+    """The last change to anything the page shows, for the sitemap."""
+    match planned.kind:
+        case "claim":
+            return site.claims[planned.key].modified
+        case "person" | "verdict" | "tag" | "outlet":
+            return _latest(site, _claims_of(site, planned))
+        case "corrections":
+            return max((e.correction.date for e in site.corrections), default=None)
+        case "page":
+            return site.pages[planned.key].updated or site.modified
+        case "404":
+            return None
+    return site.modified
+
+
+def page_context(site: Site, planned: Planned) -> PageContext:
+    """The context the page's template is rendered with."""
+    return _CONTEXTS[planned.kind](site, planned)
+
+
+def _meta(
+    site: Site,
+    planned: Planned,
+    template: str,
+    title: str,
+    description: str,
+    *,
+    og_type: str = "website",
+    jsonld: str | None = None,
+    rooted: bool = False,
+    sitemap: bool = True,
+    feed: str | None = None,
+) -> Meta:
+    lastmod = page_lastmod(site, planned)
+    return Meta(planned.path, template, title, description, lastmod, og_type, jsonld, rooted, sitemap, feed)
+
+
+def _claim(site: Site, planned: Planned) -> ClaimPage:
+    claim = site.claims[planned.key]
     verdicts = site.verdicts
     notices = tuple(
         Notice(c, id_, verdicts[c.previous_verdict] if c.previous_verdict else None)
         for c, id_ in zip(claim.corrections, claim.correction_ids, strict=True)
     )
     return ClaimPage(
-        meta=Meta(
-            path=url_for(claim),
-            template="claim.html",
-            title=claim.title,
-            description=f"{verdicts[claim.verdict].label}: {claim.summary}",
-            lastmod=claim.modified,
+        meta=_meta(
+            site,
+            planned,
+            "claim.html",
+            claim.title,
+            f"{verdicts[claim.verdict].label}: {claim.summary}",
             og_type="article",
-            jsonld=jsonld.script_json(jsonld.claim_review(site, claim)),
+            jsonld=script_json(claim_review(site, claim)),
         ),
         claim=claim,
         person=site.people[claim.person],
@@ -226,167 +361,126 @@ def _history(site: Site, claim: Claim) -> tuple[RatingStep, ...]:
     return tuple(steps)
 
 
-def person_page(site: Site, person: Person) -> PersonPage:
-    """The context of one person's page."""
-    slugs = site.claims_by_person[person.slug]
+def _person(site: Site, planned: Planned) -> PersonPage:
+    person = site.people[planned.key]
+    role = f"{person.role}: " if person.role else ""
     return PersonPage(
-        meta=Meta(
-            path=url_for(person),
-            template="person.html",
-            title=person.name,
-            description=f"{person.role + ': ' if person.role else ''}every claim by and about {person.name} "
-            f"checked by {site.config.publisher.name}.",
-            lastmod=_latest(site, slugs),
+        meta=_meta(
+            site,
+            planned,
+            "person.html",
+            person.name,
+            f"{role}every claim by and about {person.name} checked by {site.config.publisher.name}.",
             og_type="profile",
-            jsonld=jsonld.script_json(jsonld.person_page(site, person)),
-            feed=f"{url_for(person)}feed.xml",
+            jsonld=script_json(person_page(site, person)),
+            feed=f"{planned.path}feed.xml",
         ),
         person=person,
-        claims=tuple(site.claims[s] for s in slugs),
+        claims=tuple(site.claims[s] for s in site.claims_by_person[person.slug]),
         tally=site.tallies[person.slug],
     )
 
 
-def plan_pages(site: Site) -> tuple[PageContext, ...]:
-    """Every HTML page of the site, in a stable order."""
+def _home(site: Site, planned: Planned) -> HomePage:
     config = site.config
-    everything = tuple(site.claims)
-    pages: list[PageContext] = [
-        HomePage(
-            Meta("", "home.html", config.title, config.description, _latest(site, everything), feed="feed.xml"),
-            latest=tuple(site.claims[s] for s in everything[:LATEST]),
-            people=tuple(site.people.values()),
-        )
-    ]
-    pages += [claim_page(site, claim) for claim in site.claims.values()]
-    pages += [person_page(site, person) for person in site.people.values()]
-    pages.append(
-        IndexPage(
-            Meta(
-                "people/", "index.html", "People", "Everyone whose claims the digest checks.", _latest(site, everything)
-            ),
-            heading="People",
-            entries=tuple(Entry(p.name, url_for(p), len(site.claims_by_person[p.slug])) for p in site.people.values()),
-        )
+    return HomePage(
+        _meta(site, planned, "home.html", config.title, config.description, feed="feed.xml"),
+        latest=tuple(site.claims[s] for s in list(site.claims)[:LATEST]),
+        people=tuple(site.people.values()),
     )
-    pages.append(
-        ScalePage(
-            Meta(
-                "verdicts/",
-                "scale.html",
-                "Verdicts",
-                "The rating scale and what each verdict means.",
-                _latest(site, everything),
-            ),
-            tally=site.tally,
-        )
+
+
+def _index(
+    heading: str, description: str, entries: Callable[[Site], Iterable[Entry]]
+) -> Callable[[Site, Planned], IndexPage]:
+    def build(site: Site, planned: Planned) -> IndexPage:
+        return IndexPage(_meta(site, planned, "index.html", heading, description), heading, tuple(entries(site)))
+
+    return build
+
+
+def _scale(site: Site, planned: Planned) -> ScalePage:
+    return ScalePage(
+        _meta(site, planned, "scale.html", "Verdicts", "The rating scale and what each verdict means."), site.tally
     )
-    for verdict in site.verdicts.values():
-        slugs = site.claims_by_verdict[verdict.key]
-        pages.append(
-            ClaimListPage(
-                Meta(
-                    url_for(verdict), "list.html", f"Rated {verdict.label}", verdict.description, _latest(site, slugs)
-                ),
-                heading=f"Rated {verdict.label}",
-                lead=verdict.description,
-                claims=tuple(site.claims[s] for s in slugs),
-                verdict=verdict,
-            )
+
+
+def _list(site: Site, planned: Planned) -> ClaimListPage:
+    claims = tuple(site.claims[s] for s in _claims_of(site, planned))
+    if planned.kind == "verdict":
+        verdict = site.verdicts[planned.key]
+        heading = f"Rated {verdict.label}"
+        return ClaimListPage(
+            _meta(site, planned, "list.html", heading, verdict.description),
+            heading,
+            verdict.description,
+            claims,
+            verdict,
         )
-    pages.append(
-        IndexPage(
-            Meta("tags/", "index.html", "Topics", "Every topic, with its checks.", _latest(site, everything)),
-            heading="Topics",
-            entries=tuple(Entry(t.slug, url_for(t), len(t.claims)) for t in site.tags.values()),
+    if planned.kind == "tag":
+        heading = f"Topic: {planned.key}"
+        return ClaimListPage(
+            _meta(site, planned, "list.html", heading, f"Checks about {planned.key}."), heading, "", claims
         )
+    name = site.outlets[planned.key].name
+    heading = f"Checks citing {name}"
+    return ClaimListPage(_meta(site, planned, "list.html", heading, f"Checks that cite {name}."), heading, "", claims)
+
+
+def _timeline(site: Site, planned: Planned) -> TimelinePage:
+    meta = _meta(site, planned, "timeline.html", "Timeline", "Every claim by the date it was made.")
+    return TimelinePage(meta, site.timeline)
+
+
+def _corrections(site: Site, planned: Planned) -> CorrectionsPage:
+    meta = _meta(
+        site,
+        planned,
+        "corrections.html",
+        "Corrections",
+        "Every correction and re-rating, newest first.",
+        feed="corrections/feed.xml",
     )
-    for tag in site.tags.values():
-        pages.append(
-            ClaimListPage(
-                Meta(
-                    url_for(tag),
-                    "list.html",
-                    f"Topic: {tag.slug}",
-                    f"Checks about {tag.slug}.",
-                    _latest(site, tag.claims),
-                ),
-                heading=f"Topic: {tag.slug}",
-                lead="",
-                claims=tuple(site.claims[s] for s in tag.claims),
-            )
-        )
-    pages.append(
-        IndexPage(
-            Meta("outlets/", "index.html", "Outlets", "Every news outlet the checks cite.", _latest(site, everything)),
-            heading="Outlets",
-            entries=tuple(Entry(o.name, url_for(o), len(o.claims)) for o in site.outlets.values()),
-        )
+    return CorrectionsPage(meta, site.corrections)
+
+
+def _free(site: Site, planned: Planned) -> FreePage:
+    page = site.pages[planned.key]
+    return FreePage(_meta(site, planned, "page.html", page.title, page.description or page.title), page)
+
+
+def _not_found(site: Site, planned: Planned) -> NotFoundPage:
+    meta = _meta(
+        site, planned, "404.html", "Page not found", "There is no page at this address.", rooted=True, sitemap=False
     )
-    for outlet in site.outlets.values():
-        pages.append(
-            ClaimListPage(
-                Meta(
-                    url_for(outlet),
-                    "list.html",
-                    f"Citing {outlet.name}",
-                    f"Checks that cite {outlet.name}.",
-                    _latest(site, outlet.claims),
-                ),
-                heading=f"Checks citing {outlet.name}",
-                lead="",
-                claims=tuple(site.claims[s] for s in outlet.claims),
-            )
-        )
-    pages.append(
-        TimelinePage(
-            Meta(
-                "timeline/",
-                "timeline.html",
-                "Timeline",
-                "Every claim by the date it was made.",
-                _latest(site, everything),
-            ),
-            months=site.timeline,
-        )
-    )
-    pages.append(
-        CorrectionsPage(
-            Meta(
-                "corrections/",
-                "corrections.html",
-                "Corrections",
-                "Every correction and re-rating, newest first.",
-                max((e.correction.date for e in site.corrections), default=None),
-                feed="corrections/feed.xml",
-            ),
-            entries=site.corrections,
-        )
-    )
-    for page in site.pages.values():
-        pages.append(
-            FreePage(
-                Meta(
-                    url_for(page),
-                    "page.html",
-                    page.title,
-                    page.description or page.title,
-                    page.updated or site.modified,
-                ),
-                page=page,
-            )
-        )
-    pages.append(
-        NotFoundPage(
-            Meta(
-                "404.html",
-                "404.html",
-                "Page not found",
-                "There is no page at this address.",
-                None,
-                rooted=True,
-                sitemap=False,
-            )
-        )
-    )
-    return tuple(pages)
+    return NotFoundPage(meta)
+
+
+_CONTEXTS: dict[str, Callable[[Site, Planned], PageContext]] = {
+    "home": _home,
+    "claim": _claim,
+    "person": _person,
+    "people": _index(
+        "People",
+        "Everyone whose claims the digest checks.",
+        lambda site: (Entry(p.name, url_for(p), len(site.claims_by_person[p.slug])) for p in site.people.values()),
+    ),
+    "scale": _scale,
+    "verdict": _list,
+    "tags": _index(
+        "Topics",
+        "Every topic, with its checks.",
+        lambda site: (Entry(t.slug, url_for(t), len(t.claims)) for t in site.tags.values()),
+    ),
+    "tag": _list,
+    "outlets": _index(
+        "Outlets",
+        "Every news outlet the checks cite.",
+        lambda site: (Entry(o.name, url_for(o), len(o.claims)) for o in site.outlets.values()),
+    ),
+    "outlet": _list,
+    "timeline": _timeline,
+    "corrections": _corrections,
+    "page": _free,
+    "404": _not_found,
+}

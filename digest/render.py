@@ -1,26 +1,35 @@
-"""The theme: a Jinja environment, the page plan rendered to bytes, plus feeds, sitemap and data.
+"""The theme: Jinja renders the page plan to bytes; the generator adds feeds, sitemap and data.
 
-``render_site(site, theme)`` returns the complete site as ``{relative path: bytes}``. Jinja runs
-with autoescape and StrictUndefined, so content is escaped everywhere and a template typo fails
-the build. Every link goes through the ``url`` filter, relative to the page being rendered.
+``Renderer(theme).render(site, previous)`` returns the complete site as ``{path: bytes}``. Each
+output has a fingerprint made of the versions of the records it shows, the templates it uses and
+the generator: an output whose fingerprint is unchanged since ``previous`` is reused instead of
+rendered again, so a rebuild costs what changed. Jinja runs with autoescape and StrictUndefined:
+content is escaped everywhere and a template typo fails the build. Every link goes through the
+``url`` filter, relative to the page being rendered.
 """
 
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
+import os
 import traceback
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import jinja2
+import jinja2.meta
 
-from . import exports, feeds, sitemap
+from . import __version__, exports, feeds, sitemap
 from .errors import ThemeError, UsageError
 from .model import Site
-from .pages import PageContext, plan_pages
-from .urls import Target, absolute, file_for, relative, rooted, url_for
+from .pages import ALL, SITE, PageContext, Planned, claim_id, page_context, page_dependencies, page_id, person_id
+from .pages import page_lastmod, plan_pages
+from .urls import Target, absolute, file_for, rooted, url_for
+from .write import Output
 
 MONTHS = (
     "January",
@@ -36,6 +45,8 @@ MONTHS = (
     "November",
     "December",
 )
+_PARALLEL_FROM = 400
+"""Render in worker processes when at least this many pages must be rendered."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +79,15 @@ class Theme:
         }
 
 
+@dataclass(slots=True)
+class Rendered:
+    """A rendered site: every output file, its fingerprint, and how many were rendered anew."""
+
+    files: dict[str, Output] = field(default_factory=dict)
+    fingerprints: dict[str, str] = field(default_factory=dict)
+    rendered: int = 0
+
+
 def long_date(day: date) -> str:
     """7 November 2024."""
     return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
@@ -78,8 +98,24 @@ def month_name(day: date) -> str:
     return f"{MONTHS[day.month - 1]} {day.year}"
 
 
-def environment(theme: Theme, site: Site, assets: Mapping[str, bytes]) -> jinja2.Environment:
-    """The Jinja environment of a theme, with our filters."""
+@jinja2.pass_context
+def _url(context: jinja2.runtime.Context, target: Target, fragment: str = "") -> str:
+    """The link from the page being rendered to a page, a file or a site path (``"feed.xml"``)."""
+    meta = context["page"].meta
+    path, mark, written = url_for(target).partition("#")
+    suffix = f"#{fragment}" if fragment else mark + written
+    if meta.rooted:
+        return rooted(context["site"].config.base_url, path) + suffix
+    return "../" * meta.path.count("/") + file_for(path) + suffix
+
+
+@jinja2.pass_context
+def _absolute(context: jinja2.runtime.Context, target: Target) -> str:
+    return absolute(context["site"].config.base_url, url_for(target))
+
+
+def environment(theme: Theme) -> jinja2.Environment:
+    """The Jinja environment of a theme, with our filters; templates compile once and are reused."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(theme.templates),
         autoescape=True,
@@ -89,72 +125,190 @@ def environment(theme: Theme, site: Site, assets: Mapping[str, bytes]) -> jinja2
         keep_trailing_newline=True,
         auto_reload=False,
     )
-    base_url = site.config.base_url
-    versions = {path: hashlib.sha256(data).hexdigest()[:10] for path, data in assets.items()}
-
-    @jinja2.pass_context
-    def url(context: jinja2.runtime.Context, target: Target, fragment: str = "") -> str:
-        meta = context["page"].meta
-        path = url_for(target) + (f"#{fragment}" if fragment else "")
-        if meta.rooted:
-            return rooted(base_url, path)
-        return relative(file_for(meta.path), path)
-
-    @jinja2.pass_context
-    def asset(context: jinja2.runtime.Context, path: str) -> str:
-        if path not in versions:
-            raise jinja2.TemplateRuntimeError(f"asset '{path}' is not in the theme's static folder")
-        return f"{url(context, path)}?v={versions[path]}"
-
-    env.filters |= {
-        "url": url,
-        "asset": asset,
-        "absolute": lambda target: absolute(base_url, url_for(target)),
-        "long_date": long_date,
-        "month_name": month_name,
-    }
-    env.globals["site"] = site
+    env.filters |= {"url": _url, "absolute": _absolute, "long_date": long_date, "month_name": month_name}
     return env
 
 
-def render_page(env: jinja2.Environment, page: PageContext) -> bytes:
-    """One page context → HTML bytes."""
-    return env.get_template(page.meta.template).render(page=page).encode("utf-8")
+def _digest(*parts: str) -> str:
+    return hashlib.blake2b("\0".join(parts).encode(), digest_size=12).hexdigest()
 
 
-def render_site(site: Site, theme: Theme) -> dict[str, bytes]:
-    """The whole site: every page, feed, data file and static file, as {relative path: bytes}."""
-    assets = theme.static_files()
-    env = environment(theme, site, assets)
-    plan = plan_pages(site)
-    files: dict[str, bytes] = dict(assets)
+def template_versions(env: jinja2.Environment, theme: Theme) -> dict[str, str]:
+    """Each template's version: a hash of its source and of every template it includes or extends."""
+    loader = env.loader
+    assert loader is not None
+    sources: dict[str, str] = {}
+    uses: dict[str, set[str]] = {}
+    for name in env.list_templates(extensions=["html"]):
+        source = loader.get_source(env, name)[0]
+        sources[name] = source
+        try:
+            uses[name] = {n for n in jinja2.meta.find_referenced_templates(env.parse(source)) if n}
+        except jinja2.TemplateSyntaxError as error:
+            raise ThemeError(_describe(error)) from None
+
+    def closure(name: str, seen: set[str]) -> set[str]:
+        for used in uses.get(name, ()):
+            if used not in seen:
+                seen.add(used)
+                closure(used, seen)
+        return seen
+
+    return {name: _digest(*(sources.get(n, "") for n in sorted(closure(name, {name})))) for name in sources}
+
+
+class Renderer:
+    """Renders sites with one theme, reusing every output whose inputs did not change."""
+
+    def __init__(self, theme: Theme) -> None:
+        self.theme = theme
+        self.env = environment(theme)
+        self.assets = theme.static_files()
+        self.templates = template_versions(self.env, theme)
+
+    def render(self, site: Site, previous: Rendered | None = None, jobs: int | None = None) -> Rendered:
+        """The whole site; outputs unchanged since ``previous`` are taken from it."""
+        self.env.globals["site"] = site
+        versions = _versions(site)
+        result = Rendered()
+        result.files.update(self.assets)
+        plan = plan_pages(site)
+        todo: list[Planned] = []
+        for planned in plan:
+            path = file_for(planned.path)
+            fingerprint = self._fingerprint(versions, _TEMPLATES[planned.kind], page_dependencies(site, planned))
+            result.fingerprints[path] = fingerprint
+            if previous is not None and previous.fingerprints.get(path) == fingerprint and path in previous.files:
+                result.files[path] = previous.files[path]
+            else:
+                todo.append(planned)
+        for path, data in self._render_pages(site, todo, jobs):
+            result.files[path] = data
+        result.rendered = len(todo)
+        for path, fingerprint, make in _machine_files(site, plan, versions):
+            result.fingerprints[path] = fingerprint
+            if previous is not None and previous.fingerprints.get(path) == fingerprint and path in previous.files:
+                result.files[path] = previous.files[path]
+            else:
+                result.files[path] = make()
+                result.rendered += 1
+        return result
+
+    def _fingerprint(self, versions: Mapping[str, str], template: str, dependencies: Iterable[str]) -> str:
+        return _digest(self.templates.get(template, ""), versions[SITE], *(versions[d] for d in dependencies))
+
+    def render_page(self, site: Site, planned: Planned) -> bytes:
+        """One page → HTML bytes; raises ThemeError naming the template and line if the theme fails."""
+        page = page_context(site, planned)
+        try:
+            return self.env.get_template(page.meta.template).render(page=page).encode("utf-8")
+        except Exception as error:  # a theme bug of any kind: name the template and line, not a traceback
+            raise ThemeError(_describe(error)) from None
+
+    def _render_pages(self, site: Site, todo: list[Planned], jobs: int | None) -> Iterable[tuple[str, bytes]]:
+        workers = min(jobs if jobs is not None else (os.cpu_count() or 1), 8)
+        if workers < 2 or len(todo) < _PARALLEL_FROM or multiprocessing.get_start_method() != "fork":
+            return ((file_for(p.path), self.render_page(site, p)) for p in todo)
+        return _render_in_workers(self, site, todo, workers)
+
+
+_TEMPLATES = {
+    "home": "home.html",
+    "claim": "claim.html",
+    "person": "person.html",
+    "people": "index.html",
+    "scale": "scale.html",
+    "verdict": "list.html",
+    "tags": "index.html",
+    "tag": "list.html",
+    "outlets": "index.html",
+    "outlet": "list.html",
+    "timeline": "timeline.html",
+    "corrections": "corrections.html",
+    "page": "page.html",
+    "404": "404.html",
+}
+"""The template of each page kind (the contexts in ``pages`` name the same ones)."""
+
+_WORKER: tuple[Renderer, Site, list[Planned]] | None = None
+
+
+def _render_chunk(bounds: tuple[int, int]) -> list[tuple[str, bytes]] | str:
+    assert _WORKER is not None
+    renderer, site, todo = _WORKER
     try:
-        for page in plan:
-            files[file_for(page.meta.path)] = render_page(env, page)
-    except Exception as error:  # a theme bug of any kind: name the template and line, not a traceback
-        raise ThemeError(_describe(error)) from None
-    files |= machine_files(site, ((p.meta.path, p.meta.lastmod) for p in plan if p.meta.sitemap))
-    return files
+        return [(file_for(p.path), renderer.render_page(site, p)) for p in todo[bounds[0] : bounds[1]]]
+    except ThemeError as error:
+        return str(error)
 
 
-def machine_files(site: Site, sitemap_pages: Iterable[tuple[str, date | None]]) -> dict[str, bytes]:
-    """Feeds, sitemap, robots.txt and the JSON exports: everything the generator owns."""
+def _render_in_workers(renderer: Renderer, site: Site, todo: list[Planned], workers: int) -> list[tuple[str, bytes]]:
+    """Render pages in forked worker processes that share the site and the compiled templates."""
+    global _WORKER
+    _WORKER = (renderer, site, todo)
+    size = max(50, len(todo) // (workers * 6))
+    chunks = [(start, min(start + size, len(todo))) for start in range(0, len(todo), size)]
+    results: list[tuple[str, bytes]] = []
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            for chunk in pool.imap(_render_chunk, chunks):
+                if isinstance(chunk, str):
+                    raise ThemeError(chunk)
+                results.extend(chunk)
+    finally:
+        _WORKER = None
+    return results
+
+
+def _versions(site: Site) -> dict[str, str]:
+    """The version of every record a page can depend on, and of SITE and ALL."""
+    versions = {claim_id(s): c.digest for s, c in site.claims.items()}
+    versions |= {person_id(s): p.digest for s, p in site.people.items()}
+    versions |= {page_id(s): p.digest for s, p in site.pages.items()}
+    versions[SITE] = _digest(
+        __version__, site.config.digest, *(f"{s}={p.title}" for s, p in site.pages.items()), *sorted(site.drafts)
+    )
+    versions[ALL] = _digest(*(f"{key}={value}" for key, value in versions.items()))
+    return versions
+
+
+def _machine_files(
+    site: Site, plan: tuple[Planned, ...], versions: Mapping[str, str]
+) -> Iterable[tuple[str, str, Callable[[], bytes]]]:
+    """(path, fingerprint, how to make it) for each file the generator owns."""
     config = site.config
-    files = {
-        "feed.xml": feeds.claims_feed(site, "feed.xml", "", config.title, site.claims.values()),
-        "corrections/feed.xml": feeds.corrections_feed(site, "corrections/feed.xml", "corrections/", site.corrections),
-        "sitemap.xml": sitemap.sitemap(config.base_url, sitemap_pages),
-        "robots.txt": sitemap.robots(config.base_url),
-        "claims.json": exports.claims_json(site),
-        "claimreview.json": exports.claimreview_json(site),
-    }
+    everything = _digest(__version__, versions[SITE], versions[ALL])
+    yield "feed.xml", everything, lambda: feeds.claims_feed(site, "feed.xml", "", config.title, site.claims.values())
+    yield (
+        "corrections/feed.xml",
+        everything,
+        lambda: feeds.corrections_feed(site, "corrections/feed.xml", "corrections/", site.corrections),
+    )
+    yield (
+        "sitemap.xml",
+        everything,
+        lambda: sitemap.sitemap(config.base_url, ((p.path, page_lastmod(site, p)) for p in plan if p.kind != "404")),
+    )
+    yield "robots.txt", _digest(__version__, versions[SITE]), lambda: sitemap.robots(config.base_url)
+    yield "claims.json", everything, lambda: exports.claims_json(site)
+    yield "claimreview.json", everything, lambda: exports.claimreview_json(site)
     for person in site.people.values():
-        path = url_for(person)
-        claims = (site.claims[s] for s in site.claims_by_person[person.slug])
-        files[f"{path}feed.xml"] = feeds.claims_feed(
-            site, f"{path}feed.xml", path, f"{config.title}: {person.name}", claims
+        path = f"{url_for(person)}feed.xml"
+        slugs = site.claims_by_person[person.slug][: feeds.FEED_SIZE]
+        fingerprint = _digest(
+            __version__, versions[SITE], versions[person_id(person.slug)], *(versions[claim_id(s)] for s in slugs)
         )
-    return files
+
+        def make(person: Any = person, path: str = path, slugs: tuple[str, ...] = slugs) -> bytes:
+            title = f"{config.title}: {person.name}"
+            return feeds.claims_feed(site, path, url_for(person), title, (site.claims[s] for s in slugs))
+
+        yield path, fingerprint, make
+
+
+def render_site(site: Site, theme: Theme, jobs: int | None = None) -> dict[str, Output]:
+    """The whole site rendered from scratch, as {relative path: bytes}."""
+    return Renderer(theme).render(site, jobs=jobs).files
 
 
 def _describe(error: Exception) -> str:

@@ -19,6 +19,9 @@ from pathlib import Path
 
 from .errors import OutputError
 
+Output = bytes | Path
+"""A file's bytes, or an existing file with the same bytes."""
+
 _TEMP_PREFIX = ".digest-"
 
 
@@ -63,10 +66,10 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def write_tree(folder: Path, files: Mapping[str, bytes], previous: Path | None = None) -> int:
-    """Write every file under ``folder``; a file whose bytes equal the one in ``previous`` is hard-linked.
+def write_tree(folder: Path, files: Mapping[str, Output], previous: Path | None = None) -> int:
+    """Write every file under ``folder``; returns how many were written rather than hard-linked.
 
-    Returns how many files were written (rather than linked).
+    An output given as a Path, or whose bytes equal the file in ``previous``, is hard-linked.
     """
     made: set[str] = set()
     written = 0
@@ -77,6 +80,12 @@ def write_tree(folder: Path, files: Mapping[str, bytes], previous: Path | None =
         if parent and parent not in made:
             target.parent.mkdir(parents=True, exist_ok=True)
             made.add(parent)
+        if isinstance(data, Path):
+            try:
+                os.link(data, target)
+            except OSError:
+                shutil.copyfile(data, target)
+            continue
         if previous is not None and _same(previous / relative, data):
             try:
                 os.link(previous / relative, target)
@@ -98,7 +107,7 @@ def _same(path: Path, data: bytes) -> bool:
         return False
 
 
-def write_site(out: Path, files: Mapping[str, bytes]) -> int:
+def write_site(out: Path, files: Mapping[str, Output]) -> int:
     """Replace ``out`` with exactly ``files``; raises OutputError and keeps ``out`` on any failure."""
     out = out.absolute()
     try:

@@ -215,8 +215,8 @@ def test_claim_page_links_everything(built_site: Path) -> None:
         "../../verdicts/index.html#unverified",
         "../../tags/us-election-2024/index.html",
         "../../outlets/the-kyiv-independent/index.html",
-        "../russian-officials-congratulated-trump-informally/index.html",
-        "../kremlin-calls-verstka-report-unreliable/index.html",
+        "../../claims/russian-officials-congratulated-trump-informally/index.html",
+        "../../claims/kremlin-calls-verstka-report-unreliable/index.html",
     } <= links
 
 
