@@ -13,16 +13,17 @@ import random
 from datetime import date, timedelta
 from pathlib import Path
 
-WORDS = (
-    "the minister said that government report budget war peace talks border army aid sanctions "
-    "election vote parliament president spokesperson statement interview claim evidence source "
-    "document official figure percent million billion record increase decrease agreement treaty "
-    "ceasefire offensive region city village energy gas oil grain exports imports economy inflation "
-    "court ruling law decree press conference summit meeting delegation ambassador embassy "
-    "according to data shows however although because therefore meanwhile earlier later since "
-    "analysts experts observers reporters outlet newspaper television channel video post "
-    "checked verified confirmed denied disputed unclear misleading accurate false true partly"
-).split()
+_VOCABULARY = """
+the minister said that government report budget war peace talks border army aid sanctions
+election vote parliament president spokesperson statement interview claim evidence source
+document official figure percent million billion record increase decrease agreement treaty
+ceasefire offensive region city village energy gas oil grain exports imports economy
+inflation court ruling law decree press conference summit meeting delegation ambassador
+embassy according to data shows however although because therefore meanwhile earlier later
+since analysts experts observers reporters outlet newspaper television channel video post
+checked verified confirmed denied disputed unclear misleading accurate false true partly
+"""
+WORDS = _VOCABULARY.split()
 VERDICTS = ("true", "mostly-true", "mixed", "mostly-false", "false", "unverified")
 OUTLETS = tuple(
     f"Outlet {name}"
@@ -110,7 +111,8 @@ def claim_file(rng: random.Random, index: int, total: int) -> tuple[str, str]:
         )
     corrections = ""
     if index % 25 == 0:
-        corrections = f'corrections:\n  - {{date: {(published + timedelta(days=2)).isoformat()}, type: update, note: "Added a source."}}\n'
+        corrected = (published + timedelta(days=2)).isoformat()
+        corrections = f'corrections:\n  - {{date: {corrected}, type: update, note: "Added a source."}}\n'
     text = (
         "---\n"
         f'title: "{_sentence(rng, 9)[:-1]}"\n'

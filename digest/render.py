@@ -26,8 +26,18 @@ import jinja2.meta
 from . import __version__, exports, feeds, sitemap
 from .errors import ThemeError, UsageError
 from .model import Site
-from .pages import ALL, SITE, PageContext, Planned, claim_id, page_context, page_dependencies, page_id, person_id
-from .pages import page_lastmod, plan_pages
+from .pages import (
+    ALL,
+    SITE,
+    Planned,
+    claim_id,
+    page_context,
+    page_dependencies,
+    page_id,
+    page_lastmod,
+    person_id,
+    plan_pages,
+)
 from .urls import Target, absolute, file_for, rooted, url_for
 from .write import Output
 
@@ -106,7 +116,7 @@ def _url(context: jinja2.runtime.Context, target: Target, fragment: str = "") ->
     suffix = f"#{fragment}" if fragment else mark + written
     if meta.rooted:
         return rooted(context["site"].config.base_url, path) + suffix
-    return "../" * meta.path.count("/") + file_for(path) + suffix
+    return str("../" * meta.path.count("/") + file_for(path) + suffix)
 
 
 @jinja2.pass_context
