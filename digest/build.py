@@ -1,23 +1,24 @@
 """The pipeline, in order: load and check content, resolve one Site, render it, write it out.
 
 ``build`` reads like the table of contents of the generator; ``check`` is the same pipeline with
-nothing rendered or written.
+nothing rendered or written; ``LiveBuild`` keeps the pipeline's state between runs for the preview.
 """
 
 from __future__ import annotations
 
 import os
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 from .config import load_config
-from .errors import UsageError
-from .load import load_content
-from .render import Renderer, Theme
+from .errors import DigestError, UsageError
+from .load import FileCache, load_content
+from .render import Rendered, Renderer, Theme
 from .resolve import Resolved, Skipped, resolve_site
-from .write import write_site
+from .write import update_tree, write_site
 
 DEFAULT_THEME = Path(__file__).resolve().parent.parent / "themes" / "default"
 """The default theme, found from any working directory."""
@@ -96,3 +97,64 @@ def build(options: Options) -> BuildResult:
         skipped=resolved.skipped,
         seconds=time.perf_counter() - started,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class Rebuild:
+    """What one run of a LiveBuild did."""
+
+    written: tuple[str, ...]
+    """Output paths written or removed."""
+    seconds: float
+    error: DigestError | None = None
+    """Why the run failed, if it did; the output folder then still holds the last good site."""
+
+
+class LiveBuild:
+    """A build kept in memory between runs, for the preview.
+
+    Each run re-reads only the content files that changed on disk, resolves the whole site again
+    (cheap, and the only way to be sure every cross-reference is right) and renders only the
+    outputs whose fingerprints changed, so the folder always equals a clean build of the content.
+    """
+
+    def __init__(self, options: Options) -> None:
+        self.options = options
+        self.cache = FileCache()
+        self.renderer: Renderer | None = None
+        self.rendered: Rendered | None = None
+        self.base_url: str | None = None
+        """base_url of the last good build."""
+
+    def run(self, changed: Iterable[Path] = (), theme_changed: bool = False) -> Rebuild:
+        """Rebuild into options.out; a failure is reported in the result, never raised.
+
+        ``changed`` names content files known to have changed: they are read again even if their
+        size and time stamp look the same (two saves within one clock tick).
+        """
+        started = time.perf_counter()
+        options = self.options
+        root = options.content.resolve()
+        for path in changed:
+            relative = path.relative_to(root) if path.is_absolute() and path.is_relative_to(root) else path
+            self.cache.results.pop(options.content / relative, None)
+        try:
+            if self.renderer is None or theme_changed:
+                theme = Theme(options.theme)
+                theme.check()
+                self.renderer = Renderer(theme)
+            config = load_config(options.content, options.content_shown, options.base_url)
+            content = load_content(options.content, options.content_shown, config, options.jobs, self.cache)
+            site = resolve_site(content, today=options.today, drafts=options.drafts).site
+            rendered = self.renderer.render(site, self.rendered, jobs=options.jobs if self.rendered is None else 1)
+            if self.rendered is None:
+                write_site(options.out, rendered.files)
+                written = tuple(sorted(rendered.files))
+            else:
+                written = tuple(update_tree(options.out, rendered.files, self.rendered.files))
+        except DigestError as error:
+            return Rebuild((), time.perf_counter() - started, error)
+        rendered.files = {path: options.out / path for path in rendered.files}
+        self.rendered = rendered
+        self.base_url = site.config.base_url
+        return Rebuild(written, time.perf_counter() - started)

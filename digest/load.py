@@ -11,7 +11,7 @@ import hashlib
 import os
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,8 +30,15 @@ RESERVED_SLUGS = frozenset(
 )
 """Top-level names the site itself uses; no free page may take one."""
 
-_IGNORED = re.compile(r"(^\.|~$|^#.*#$|\.sw[a-p]$|\.tmp$|^4913$)")
+_IGNORED = re.compile(r"(^\.|~$|^#.*#$|\.sw[a-p]$|\.sw[x-z]$|\.tmp$|^4913$)")
 """Hidden files, editor backups, swap and lock files: never content."""
+
+
+def is_ignored(name: str) -> bool:
+    """True for a file or folder name that is never content: hidden, an editor's backup, swap or lock file."""
+    return _IGNORED.search(name) is not None
+
+
 _PARALLEL_FROM = 300
 """Read files in worker processes when there are at least this many."""
 
@@ -161,12 +168,38 @@ def _inside(path: Path, root: Path, problems: list[Diagnostic], display: str, co
     return False
 
 
-def load_content(content: Path, display: str, config: SiteConfig, jobs: int | None = None) -> Content:
+Result = Record | list[Diagnostic]
+"""What reading one file gives: its record, or its problems."""
+
+
+@dataclass(slots=True)
+class FileCache:
+    """Results of files read before, reused while a file's size and modification time are unchanged.
+
+    The preview keeps one between rebuilds, so a save re-reads only the files that changed.
+    """
+
+    limits: Limits | None = None
+    results: dict[Path, tuple[tuple[int, int, int], Result]] = field(default_factory=dict)
+
+
+def load_content(
+    content: Path, display: str, config: SiteConfig, jobs: int | None = None, cache: FileCache | None = None
+) -> Content:
     """Read and check every content file; the problems of single files travel in the result."""
     files, problems = find_files(content, display, config.limits)
-    results = _read_all(files, config.limits, jobs)
+    cache = cache if cache is not None else FileCache()
+    if cache.limits != config.limits:
+        cache.limits, cache.results = config.limits, {}
+    stamps = {file.path: _stamp(file.path) for file in files}
+    fresh = [f for f in files if (cached := cache.results.get(f.path)) is None or cached[0] != stamps[f.path]]
+    for file, result in zip(fresh, _read_all(fresh, config.limits, jobs), strict=True):
+        cache.results[file.path] = (stamps[file.path], result)
+    for gone in cache.results.keys() - stamps.keys():
+        del cache.results[gone]
     records: list[Record] = []
-    for result in results:
+    for file in files:
+        result = cache.results[file.path][1]
         if isinstance(result, list):
             problems.extend(result)
         else:
@@ -184,7 +217,16 @@ def load_content(content: Path, display: str, config: SiteConfig, jobs: int | No
     )
 
 
-def _read_all(files: list[ContentFile], limits: Limits, jobs: int | None) -> Iterable[Record | list[Diagnostic]]:
+def _stamp(path: Path) -> tuple[int, int, int]:
+    """What tells a changed file: size, modification time, inode (an editor's save-by-rename)."""
+    try:
+        status = path.stat()
+    except OSError:
+        return (-1, -1, -1)
+    return (status.st_size, status.st_mtime_ns, status.st_ino)
+
+
+def _read_all(files: list[ContentFile], limits: Limits, jobs: int | None) -> list[Result]:
     workers = jobs if jobs is not None else (os.cpu_count() or 1)
     if workers < 2 or len(files) < _PARALLEL_FROM:
         return [read_file(file, limits) for file in files]

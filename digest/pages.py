@@ -222,7 +222,7 @@ def _latest(site: Site, slugs: Iterable[str]) -> date | None:
 
 def _listed(site: Site, slugs: Iterable[str]) -> list[str]:
     """A list of claims shows each claim and its person."""
-    ids = []
+    ids: list[str] = []
     for slug in slugs:
         claim = site.claims[slug]
         ids += (claim_id(slug), person_id(claim.person))

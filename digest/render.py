@@ -181,7 +181,9 @@ class Renderer:
         self.env.globals["site"] = site
         versions = _versions(site)
         result = Rendered()
-        result.files.update(self.assets)
+        for path, data in self.assets.items():
+            fingerprint = hashlib.blake2b(data, digest_size=12).hexdigest()
+            self._keep_or(result, previous, path, fingerprint, data)
         plan = plan_pages(site)
         todo: list[Planned] = []
         for planned in plan:
@@ -196,16 +198,24 @@ class Renderer:
             result.files[path] = data
         result.rendered = len(todo)
         for path, fingerprint, make in _machine_files(site, plan, versions):
-            result.fingerprints[path] = fingerprint
-            if previous is not None and previous.fingerprints.get(path) == fingerprint and path in previous.files:
-                result.files[path] = previous.files[path]
-            else:
-                result.files[path] = make()
-                result.rendered += 1
+            self._keep_or(result, previous, path, fingerprint, make)
         return result
 
+    @staticmethod
+    def _keep_or(
+        result: Rendered, previous: Rendered | None, path: str, fingerprint: str, make: Callable[[], bytes] | bytes
+    ) -> None:
+        """Take the output from ``previous`` if its fingerprint is unchanged; otherwise make it."""
+        result.fingerprints[path] = fingerprint
+        if previous is not None and previous.fingerprints.get(path) == fingerprint and path in previous.files:
+            result.files[path] = previous.files[path]
+        else:
+            result.files[path] = make if isinstance(make, bytes) else make()
+            result.rendered += 1
+
     def _fingerprint(self, versions: Mapping[str, str], template: str, dependencies: Iterable[str]) -> str:
-        return _digest(self.templates.get(template, ""), versions[SITE], *(versions[d] for d in dependencies))
+        parts = (f"{d}={versions[d]}" for d in dependencies)
+        return _digest(self.templates.get(template, ""), versions[SITE], *parts)
 
     def render_page(self, site: Site, planned: Planned) -> bytes:
         """One page → HTML bytes; raises ThemeError naming the template and line if the theme fails."""
@@ -306,7 +316,10 @@ def _machine_files(
         path = f"{url_for(person)}feed.xml"
         slugs = site.claims_by_person[person.slug][: feeds.FEED_SIZE]
         fingerprint = _digest(
-            __version__, versions[SITE], versions[person_id(person.slug)], *(versions[claim_id(s)] for s in slugs)
+            __version__,
+            versions[SITE],
+            versions[person_id(person.slug)],
+            *(f"{s}={versions[claim_id(s)]}" for s in slugs),
         )
 
         def make(person: Any = person, path: str = path, slugs: tuple[str, ...] = slugs) -> bytes:

@@ -14,7 +14,7 @@ import os
 import shutil
 import sys
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from .errors import OutputError
@@ -134,3 +134,35 @@ def write_site(out: Path, files: Mapping[str, Output]) -> int:
         what = error.strerror or str(error)
         raise OutputError(f"cannot write the site to {out}: {what}; the previous site was left as it was") from None
     return written
+
+
+def update_tree(out: Path, files: Mapping[str, Output], before: Iterable[str]) -> list[str]:
+    """Bring ``out`` (which holds exactly the paths ``before``) to ``files``, in place.
+
+    Only outputs given as bytes are written, each atomically (a temporary file, then a rename),
+    so a reader never sees half a page; paths no longer in ``files`` are removed. For the
+    preview, where rewriting the whole folder on every save would cost more than the save.
+    Returns the paths written or removed.
+    """
+    changed: list[str] = []
+    for relative, data in sorted(files.items()):
+        if isinstance(data, Path):
+            continue
+        target = out / relative
+        if relative in before and _same(target, data):
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(prefix=".", dir=target.parent)
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, target)
+        changed.append(relative)
+    for relative in sorted(set(before) - files.keys()):
+        (out / relative).unlink(missing_ok=True)
+        changed.append(relative)
+        parent = (out / relative).parent
+        while parent != out and parent.is_dir() and not any(parent.iterdir()):
+            parent.rmdir()
+            parent = parent.parent
+    return changed

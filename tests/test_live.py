@@ -1,0 +1,206 @@
+"""The preview's incremental rebuilds always equal a clean build of the same content."""
+
+from __future__ import annotations
+
+import filecmp
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from digest.build import LiveBuild, Options, build
+
+from .conftest import MINIMAL, ROOT, TODAY, write
+
+
+def same_tree(left: Path, right: Path) -> list[str]:
+    """Differences between two folders, as relative paths (empty when byte-identical)."""
+    differences = []
+    comparison = filecmp.dircmp(left, right)
+    stack = [(comparison, "")]
+    while stack:
+        current, prefix = stack.pop()
+        differences += [prefix + name for name in current.left_only + current.right_only + current.funny_files]
+        _, mismatch, errors = filecmp.cmpfiles(current.left, current.right, current.common_files, shallow=False)
+        differences += [prefix + name for name in mismatch + errors]
+        stack += [(sub, f"{prefix}{name}/") for name, sub in current.subdirs.items()]
+    return sorted(differences)
+
+
+def clean_build(content: Path, theme: Path, out: Path) -> None:
+    if out.exists():
+        shutil.rmtree(out)
+    build(Options(content=content, content_shown=str(content), out=out, theme=theme, drafts=True, today=TODAY, jobs=1))
+
+
+Edit = Callable[[Path, Path], None]
+
+
+def change_title(content: Path, theme: Path) -> None:
+    path = content / "claims/bob-said-sky-is-blue.md"
+    path.write_text(path.read_text().replace('title: "Bob said', 'title: "Bob once said'))
+
+
+def change_verdict(content: Path, theme: Path) -> None:
+    path = content / "claims/bob-said-sky-is-blue.md"
+    text = path.read_text()
+    path.write_text(
+        text.replace("verdict: true", "verdict: mixed")
+        if "verdict: true" in text
+        else text.replace("verdict: mixed", "verdict: true")
+    )
+
+
+def add_claim(content: Path, theme: Path) -> None:
+    number = len(list((content / "claims").rglob("*.md")))
+    write(
+        content / f"claims/new/added-{number}.md",
+        f"""---
+title: "Added {number}"
+claim: "Something new."
+person: alice
+people: [bob]
+claim_date: 2024-02-0{number % 9 + 1}
+published: 2024-03-01
+verdict: mostly-true
+summary: "New."
+sources: [{{title: "S", outlet: "Fresh Outlet {number % 2}"}}]
+related: [bob-said-sky-is-blue]
+tags: [fresh]
+---
+Added.
+""",
+    )
+
+
+def delete_claim(content: Path, theme: Path) -> None:
+    added = sorted((content / "claims").rglob("added-*.md"))
+    if added:
+        added[0].unlink()
+
+
+def rename_claim(content: Path, theme: Path) -> None:
+    added = sorted((content / "claims").rglob("added-*.md"))
+    if added:
+        added[-1].rename(added[-1].with_name(added[-1].stem + "-renamed.md"))
+
+
+def edit_person(content: Path, theme: Path) -> None:
+    path = content / "people/bob.md"
+    text = path.read_text()
+    path.write_text(
+        text.replace("name: Bob Example", "name: Robert Example")
+        if "Bob Example" in text
+        else text.replace("name: Robert Example", "name: Bob Example")
+    )
+
+
+def add_person(content: Path, theme: Path) -> None:
+    write(content / "people/carol.md", "---\nname: Carol\n---\nNew person.\n")
+
+
+def change_template(content: Path, theme: Path) -> None:
+    path = theme / "templates/list.html"
+    path.write_text(path.read_text() + "\n{# touched #}<!-- v -->\n")
+
+
+def change_site(content: Path, theme: Path) -> None:
+    path = content / "site.yaml"
+    text = path.read_text()
+    path.write_text(
+        text.replace("title: Minimal Digest", "title: Minimal Digest 2")
+        if "Digest 2" not in text
+        else text.replace("title: Minimal Digest 2", "title: Minimal Digest")
+    )
+
+
+def change_css(content: Path, theme: Path) -> None:
+    path = theme / "static/style.css"
+    path.write_text(path.read_text() + "\n/* touched */\n")
+
+
+def break_claim(content: Path, theme: Path) -> None:
+    write(content / "claims/broken.md", "---\ntitle: [\n---\n")
+
+
+def fix_claim(content: Path, theme: Path) -> None:
+    (content / "claims/broken.md").unlink(missing_ok=True)
+
+
+EDITS: list[Edit] = [
+    change_title,
+    change_verdict,
+    add_claim,
+    delete_claim,
+    rename_claim,
+    edit_person,
+    add_person,
+    change_template,
+    change_site,
+    change_css,
+    break_claim,
+    fix_claim,
+]
+
+
+def setup(tmp: Path) -> tuple[Path, Path, LiveBuild]:
+    content, theme = tmp / "content", tmp / "theme"
+    shutil.copytree(MINIMAL, content)
+    shutil.copytree(ROOT / "themes/default", theme)
+    live = LiveBuild(
+        Options(
+            content=content, content_shown="content", out=tmp / "live", theme=theme, drafts=True, today=TODAY, jobs=1
+        )
+    )
+    assert live.run().error is None
+    return content, theme, live
+
+
+def apply(edit: Edit, content: Path, theme: Path, live: LiveBuild, tmp: Path) -> None:
+    edit(content, theme)
+    changed = list(content.rglob("*"))
+    result = live.run(changed=changed, theme_changed=edit in (change_template, change_css))
+    if (content / "claims/broken.md").exists():
+        assert result.error is not None
+        return
+    assert result.error is None, result.error
+    clean_build(content, theme, tmp / "clean")
+    assert same_tree(tmp / "live", tmp / "clean") == []
+
+
+def test_every_kind_of_edit_in_turn(tmp_path: Path) -> None:
+    content, theme, live = setup(tmp_path)
+    for edit in [*EDITS, *EDITS]:
+        apply(edit, content, theme, live, tmp_path)
+
+
+def test_failed_rebuild_keeps_the_last_good_site(tmp_path: Path) -> None:
+    content, theme, live = setup(tmp_path)
+    before = {p: p.read_bytes() for p in (tmp_path / "live").rglob("*") if p.is_file()}
+    break_claim(content, theme)
+    result = live.run(changed=[content / "claims/broken.md"])
+    assert result.error is not None and result.written == ()
+    assert {p: p.read_bytes() for p in (tmp_path / "live").rglob("*") if p.is_file()} == before
+
+
+def test_a_title_edit_writes_only_the_pages_that_show_it(tmp_path: Path) -> None:
+    content, theme, live = setup(tmp_path)
+    change_title(content, theme)
+    result = live.run(changed=[content / "claims/bob-said-sky-is-blue.md"])
+    written = set(result.written)
+    assert "claims/bob-said-sky-is-blue/index.html" in written
+    assert "claims/alice-said-sky-is-green/index.html" in written  # lists it as related
+    assert "people/alice/index.html" not in written  # shows only Alice's claims
+    assert "about/index.html" not in written and "static/style.css" not in written
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.sampled_from(EDITS), min_size=1, max_size=8))
+def test_random_edit_sequences_match_a_clean_build(tmp_path_factory: pytest.TempPathFactory, edits: list[Edit]) -> None:
+    tmp = tmp_path_factory.mktemp("live")
+    content, theme, live = setup(tmp)
+    for edit in edits:
+        apply(edit, content, theme, live, tmp)
