@@ -6,9 +6,10 @@ nothing rendered or written; ``LiveBuild`` keeps the pipeline's state between ru
 
 from __future__ import annotations
 
+import gc
 import os
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -18,7 +19,7 @@ from .errors import DigestError, UsageError
 from .load import FileCache, load_content
 from .render import Rendered, Renderer, Theme
 from .resolve import Resolved, Skipped, resolve_site
-from .write import update_tree, write_site
+from .write import KEPT, update_tree, write_site
 
 DEFAULT_THEME = Path(__file__).resolve().parent.parent / "themes" / "default"
 """The default theme, found from any working directory."""
@@ -123,38 +124,63 @@ class LiveBuild:
         self.cache = FileCache()
         self.renderer: Renderer | None = None
         self.rendered: Rendered | None = None
+        self.resolved: Resolved | None = None
         self.base_url: str | None = None
         """base_url of the last good build."""
 
-    def run(self, changed: Iterable[Path] = (), theme_changed: bool = False) -> Rebuild:
+    def run(
+        self,
+        changed: Iterable[Path] | None = None,
+        theme_changed: bool = False,
+        pages_written: Callable[[tuple[str, ...]], None] | None = None,
+    ) -> Rebuild:
         """Rebuild into options.out; a failure is reported in the result, never raised.
 
-        ``changed`` names content files known to have changed: they are read again even if their
-        size and time stamp look the same (two saves within one clock tick).
+        ``changed`` names the content paths that changed (files or folders, absolute or relative to
+        the content folder): only they are looked at, and each is read again even if its size and
+        time stamp look the same (two saves within one clock tick). None looks at everything.
+
+        Pages and static files are written first and reported to ``pages_written`` (the preview
+        reloads the open page then); the feeds, the sitemap and the exports follow.
         """
         started = time.perf_counter()
         options = self.options
         root = options.content.resolve()
-        for path in changed:
-            relative = path.relative_to(root) if path.is_absolute() and path.is_relative_to(root) else path
-            self.cache.results.pop(options.content / relative, None)
+        paths = None
+        if changed is not None:
+            paths = [
+                path.relative_to(root) if path.is_absolute() and path.is_relative_to(root) else path for path in changed
+            ]
+            for relative in paths:
+                self.cache.results.pop(options.content / relative, None)
         try:
             if self.renderer is None or theme_changed:
                 theme = Theme(options.theme)
                 theme.check()
                 self.renderer = Renderer(theme)
             config = load_config(options.content, options.content_shown, options.base_url)
-            content = load_content(options.content, options.content_shown, config, options.jobs, self.cache)
-            site = resolve_site(content, today=options.today, drafts=options.drafts).site
-            rendered = self.renderer.render(site, self.rendered, jobs=options.jobs if self.rendered is None else 1)
-            if self.rendered is None:
+            content = load_content(options.content, options.content_shown, config, options.jobs, self.cache, paths)
+            resolved = resolve_site(content, today=options.today, drafts=options.drafts, previous=self.resolved)
+            site = resolved.site
+            previous = self.rendered
+            rendered = self.renderer.render_pages(site, previous, jobs=options.jobs if previous is None else 1)
+            if previous is None:
+                self.renderer.render_data(rendered)
                 write_site(options.out, rendered.files)
                 written = tuple(sorted(rendered.files))
             else:
-                written = tuple(update_tree(options.out, rendered.files, self.rendered.files))
+                pages = update_tree(options.out, rendered.files, previous.files.keys() - previous.data)
+                if pages_written is not None:
+                    pages_written(tuple(pages))
+                self.renderer.render_data(rendered, previous)
+                data = {path: rendered.files[path] for path in rendered.data}
+                written = (*pages, *update_tree(options.out, data, previous.data))
         except DigestError as error:
             return Rebuild((), time.perf_counter() - started, error)
-        rendered.files = {path: options.out / path for path in rendered.files}
+        rendered.files = dict.fromkeys(rendered.files, KEPT)
         self.rendered = rendered
+        self.resolved = resolved
+        gc.collect(1)
+        gc.freeze()  # what the next run keeps is long-lived: keep the collector from scanning it on every save
         self.base_url = site.config.base_url
         return Rebuild(written, time.perf_counter() - started)

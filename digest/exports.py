@@ -10,20 +10,23 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from . import jsonld
 from .model import Claim, Site
 from .urls import absolute, url_for
 
 SCHEMA_VERSION = 1
 
 
-def _line(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+def line(value: Any) -> bytes:
+    """A value as one line of UTF-8 JSON (the C encoder: no indent)."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
-def _array(items: list[Any]) -> str:
-    """A JSON array with one item per line: diffable, and fast to write (the C encoder, no indent)."""
-    return "[\n" + ",\n".join(map(_line, items)) + "\n]" if items else "[]"
+def _array(lines: list[bytes], before: bytes = b"", after: bytes = b"\n") -> bytes:
+    """A JSON array with one item per line, between ``before`` and ``after``: diffable, and fast to
+    write (one join, not a copy per concatenation: at 10,000 claims the array is tens of MB)."""
+    if not lines:
+        return before + b"[]" + after
+    return b"".join((before, b"[\n", b",\n".join(lines), b"\n]", after))
 
 
 def claim_record(site: Site, claim: Claim) -> dict[str, Any]:
@@ -89,16 +92,15 @@ def claim_record(site: Site, claim: Claim) -> dict[str, Any]:
     }
 
 
-def claims_json(site: Site) -> bytes:
-    """Every published claim, newest first."""
+def claims_json(site: Site, lines: list[bytes]) -> bytes:
+    """Every published claim, newest first, from the lines of claim_record."""
     header = {
         "version": SCHEMA_VERSION,
         "site": {"title": site.config.title, "url": site.config.base_url, "language": site.config.language},
     }
-    claims = _array([claim_record(site, claim) for claim in site.claims.values()])
-    return (_line(header)[:-1] + ',"claims":' + claims + "}\n").encode("utf-8")
+    return _array(lines, line(header)[:-1] + b',"claims":', b"}\n")
 
 
-def claimreview_json(site: Site) -> bytes:
-    """The ClaimReview object of every claim page, as a JSON array, newest first."""
-    return (_array([jsonld.claim_review(site, claim) for claim in site.claims.values()]) + "\n").encode("utf-8")
+def claimreview_json(lines: list[bytes]) -> bytes:
+    """The ClaimReview object of every claim page, as a JSON array, newest first (lines of claim_review)."""
+    return _array(lines)

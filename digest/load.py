@@ -11,7 +11,7 @@ import hashlib
 import os
 import re
 import unicodedata
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -174,29 +174,53 @@ Result = Record | list[Diagnostic]
 
 @dataclass(slots=True)
 class FileCache:
-    """Results of files read before, reused while a file's size and modification time are unchanged.
+    """What a LiveBuild remembers of the content folder between runs.
 
-    The preview keeps one between rebuilds, so a save re-reads only the files that changed.
+    Each file's result is reused while its size, modification time and inode are unchanged. When
+    the caller knows which paths changed (the preview's watcher does), only those are looked at:
+    no walk of the folder, no stat of every file.
     """
 
     limits: Limits | None = None
     results: dict[Path, tuple[tuple[int, int, int], Result]] = field(default_factory=dict)
+    files: list[ContentFile] | None = None
+    """The files found by the last walk, kept up to date with the changes reported since."""
+    problems: list[Diagnostic] = field(default_factory=list)
+    """Problems found by the last walk (symlinks leading out)."""
 
 
 def load_content(
-    content: Path, display: str, config: SiteConfig, jobs: int | None = None, cache: FileCache | None = None
+    content: Path,
+    display: str,
+    config: SiteConfig,
+    jobs: int | None = None,
+    cache: FileCache | None = None,
+    changed: Collection[Path] | None = None,
 ) -> Content:
-    """Read and check every content file; the problems of single files travel in the result."""
-    files, problems = find_files(content, display, config.limits)
+    """Read and check every content file; the problems of single files travel in the result.
+
+    ``changed`` lists the paths (relative to ``content``, or under it) that changed since the last
+    call with the same ``cache``; None means unknown, and the whole folder is looked at.
+    """
     cache = cache if cache is not None else FileCache()
     if cache.limits != config.limits:
-        cache.limits, cache.results = config.limits, {}
-    stamps = {file.path: _stamp(file.path) for file in files}
-    fresh = [f for f in files if (cached := cache.results.get(f.path)) is None or cached[0] != stamps[f.path]]
+        cache.limits, cache.results, cache.files = config.limits, {}, None
+    files = None
+    if changed is not None and cache.files is not None:
+        files = _apply_changes(cache, content, display, changed)
+    if files is None:
+        files, cache.problems = find_files(content, display, config.limits)
+        stamps = {file.path: _stamp(file.path) for file in files}
+        fresh = [f for f in files if (cached := cache.results.get(f.path)) is None or cached[0] != stamps[f.path]]
+        for gone in cache.results.keys() - stamps.keys():
+            del cache.results[gone]
+    else:
+        fresh = [file for file in files if file.path not in cache.results]
+        stamps = {file.path: _stamp(file.path) for file in fresh}
+    cache.files = files
     for file, result in zip(fresh, _read_all(fresh, config.limits, jobs), strict=True):
         cache.results[file.path] = (stamps[file.path], result)
-    for gone in cache.results.keys() - stamps.keys():
-        del cache.results[gone]
+    problems = list(cache.problems)
     records: list[Record] = []
     for file in files:
         result = cache.results[file.path][1]
@@ -215,6 +239,37 @@ def load_content(
         problems=tuple(problems),
         slugs={kind: frozenset(found) for kind, found in slugs.items()},
     )
+
+
+def _apply_changes(
+    cache: FileCache, content: Path, display: str, changed: Collection[Path]
+) -> list[ContentFile] | None:
+    """The cached file list with the changed paths added or removed; None when a walk is needed.
+
+    A folder created, moved or removed, or a symlink, needs the walk (and its checks).
+    """
+    assert cache.files is not None
+    by_path = {file.path: file for file in cache.files}
+    for changed_path in changed:
+        relative = changed_path.relative_to(content) if changed_path.is_relative_to(content) else changed_path
+        if relative.is_absolute():
+            return None
+        path = content / relative
+        parts = relative.parts
+        if relative == Path("site.yaml"):
+            continue
+        if path.is_dir() or path.is_symlink():
+            return None
+        if not parts or parts[0] not in KINDS or any(is_ignored(part) for part in parts) or path.suffix != ".md":
+            if not path.exists() and any(file.is_relative_to(path) for file in by_path):
+                return None  # a folder that held content went away
+            continue
+        cache.results.pop(path, None)
+        if path.exists():
+            by_path.setdefault(path, ContentFile(KINDS[parts[0]], path, shown_path(display, relative.as_posix())))
+        else:
+            by_path.pop(path, None)
+    return sorted(by_path.values(), key=lambda file: file.shown)
 
 
 def _stamp(path: Path) -> tuple[int, int, int]:
@@ -357,6 +412,7 @@ def _claim(reader: f.Reader, slug: str, values: dict[str, Any], body: str, file_
         corrections=tuple(sorted(corrections, key=lambda c: c.date, reverse=True)),
         draft=values.get("draft", False),
         body_html=render(body, depth=2),
+        modified=max([published, values.get("updated", published), *(c.date for c in corrections)]),
         path=reader.path,
         digest=file_digest,
         lines=dict(lines),

@@ -152,18 +152,12 @@ class Claim:
     draft: bool
     body_html: str
     """The analysis, rendered."""
+    modified: date
+    """The last date the check changed: published, updated or the latest correction."""
     path: str
     digest: str = ""
     """A hash of the source file's bytes: the record's version, for incremental rebuilds."""
     lines: Lines = field(default_factory=dict, compare=False)
-
-    @property
-    def modified(self) -> date:
-        """The last date the check changed: published, updated or the latest correction."""
-        dates = [self.published, *(c.date for c in self.corrections)]
-        if self.updated is not None:
-            dates.append(self.updated)
-        return max(dates)
 
     @property
     def rating_changes(self) -> tuple[Correction, ...]:

@@ -280,6 +280,26 @@ def page_dependencies(site: Site, planned: Planned) -> list[str]:
     return [ALL]
 
 
+ALWAYS = ("", "people/", "verdicts/", "tags/", "outlets/", "timeline/", "corrections/")
+"""Pages that depend on ALL: they can change whenever any claim does."""
+
+
+def pages_showing(site: Site, slug: str) -> set[str]:
+    """The site paths of every page whose dependencies include the claim: the inverse of page_dependencies."""
+    paths = set(ALWAYS)
+    claim = site.claims.get(slug)
+    if claim is None:
+        return paths
+    paths.add(f"claims/{slug}/")
+    for other in (*site.related[slug], *site.contradicts[slug], *site.contradicted_by[slug]):
+        paths.add(f"claims/{other}/")
+    paths.update(f"people/{person}/" for person in (claim.person, *claim.people))
+    paths.add(f"verdicts/{claim.verdict}/")
+    paths.update(f"tags/{tag}/" for tag in claim.tags)
+    paths.update(f"outlets/{source.outlet_slug}/" for source in claim.sources)
+    return paths
+
+
 def page_lastmod(site: Site, planned: Planned) -> date | None:
     """The last change to anything the page shows, for the sitemap."""
     match planned.kind:

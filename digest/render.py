@@ -22,10 +22,11 @@ from typing import Any
 
 import jinja2
 import jinja2.meta
+from markupsafe import Markup
 
-from . import __version__, exports, feeds, sitemap
+from . import __version__, exports, feeds, jsonld, sitemap
 from .errors import ThemeError, UsageError
-from .model import Site
+from .model import Claim, Person, Site
 from .pages import (
     ALL,
     SITE,
@@ -35,6 +36,7 @@ from .pages import (
     page_dependencies,
     page_id,
     page_lastmod,
+    pages_showing,
     person_id,
     plan_pages,
 )
@@ -55,6 +57,7 @@ MONTHS = (
     "November",
     "December",
 )
+_UNKNOWN: Any = object()
 _PARALLEL_FROM = 400
 """Render in worker processes when at least this many pages must be rendered."""
 
@@ -96,6 +99,12 @@ class Rendered:
     files: dict[str, Output] = field(default_factory=dict)
     fingerprints: dict[str, str] = field(default_factory=dict)
     rendered: int = 0
+    site: Site | None = None
+    """The site rendered, and the versions of its records and templates: what the next render compares."""
+    versions: dict[str, str] = field(default_factory=dict)
+    templates: dict[str, str] = field(default_factory=dict)
+    data: set[str] = field(default_factory=set)
+    """Paths of the files ``render_data`` made (feeds, sitemap, exports)."""
 
 
 def long_date(day: date) -> str:
@@ -164,7 +173,8 @@ def template_versions(env: jinja2.Environment, theme: Theme) -> dict[str, str]:
                 closure(used, seen)
         return seen
 
-    return {name: _digest(*(sources.get(n, "") for n in sorted(closure(name, {name})))) for name in sources}
+    shared = {name for name in sources if name.startswith("_")}  # partials and macros, used by name at run time
+    return {name: _digest(*(sources.get(n, "") for n in sorted(closure(name, {name}) | shared))) for name in sources}
 
 
 class Renderer:
@@ -175,19 +185,119 @@ class Renderer:
         self.env = environment(theme)
         self.assets = theme.static_files()
         self.templates = template_versions(self.env, theme)
+        self.env.globals["claim_partials"] = self._claim_partials
+        self._site_version = ""
+        self._touched: set[str] | None = None
+        """Claims whose export lines may have changed since the last render; None when any may have."""
+        self._exports: dict[str, tuple[list[str], list[bytes]]] = {}
+        self._groups: dict[tuple[int, tuple[Any, ...]], tuple[Any, str, Markup]] = {}
+        self._lastmods: dict[str, date | None] = {}
+        self._plan: tuple[Planned, ...] = ()
+        self._partials: dict[tuple[Any, ...], tuple[Claim, tuple[Person, ...], str, Markup]] = {}
+        self._lines: dict[tuple[str, str], tuple[Claim, tuple[Any, ...], bytes]] = {}
+
+    @jinja2.pass_context
+    def _claim_partials(
+        self, context: jinja2.runtime.Context, template: str, claims: Iterable[Claim | str], **options: Any
+    ) -> Markup:
+        """A partial template rendered for each claim, joined: each is rendered once per claim and link depth.
+
+        Lists show the same claim on many pages (its person's, its verdict's, its tags'...), and the
+        HTML is the same wherever the pages sit at the same depth. A cached item is reused while its
+        claim and people are the very same records (a LiveBuild keeps unchanged records) and the
+        theme and settings are unchanged.
+        """
+        page = context["page"]
+        site: Site = context["site"]
+        people = site.people
+        where = (template, page.meta.path.count("/"), page.meta.rooted, *sorted(options.items()))
+        version = self._site_version + self.templates.get(template, "")
+        group = self._groups.get((id(claims), where))
+        if (
+            group is not None
+            and group[0] is claims
+            and group[1] == version
+            and self._touched is not None
+            and not any((c if isinstance(c, str) else c.slug) in self._touched for c in claims)
+        ):
+            return group[2]  # the same tuple of the same claims (a month of the timeline), none of them touched
+        compiled = self.env.get_template(template)
+        parts = []
+        for item in claims:
+            claim = site.claims[item] if isinstance(item, str) else item
+            key = (claim.slug, where)
+            persons = (people[claim.person], *(people[p] for p in claim.people))
+            cached = self._partials.get(key)
+            if (
+                cached is not None
+                and cached[0] is claim
+                and cached[2] == version
+                and len(cached[1]) == len(persons)
+                and all(a is b for a, b in zip(cached[1], persons, strict=True))
+            ):
+                parts.append(cached[3])
+                continue
+            html = Markup(compiled.render(page=page, claim=claim, **options))
+            self._partials[key] = (claim, persons, version, html)
+            parts.append(html)
+        joined = Markup("\n".join(parts))
+        if isinstance(claims, tuple):
+            self._groups[(id(claims), where)] = (claims, version, joined)
+        return joined
+
+    def _line(self, kind: str, site: Site, claim: Claim, make: Callable[[Site, Claim], dict[str, Any]]) -> bytes:
+        """One claim's line of claims.json or claimreview.json, made again only when what it shows changed."""
+        slug = claim.slug
+        people = site.people
+        shown = (
+            self._site_version,
+            *(people[p] for p in (claim.person, *claim.people)),
+            site.related[slug],
+            site.contradicts[slug],
+            site.contradicted_by[slug],
+        )
+        cached = self._lines.get((kind, slug))
+        if (
+            cached is not None
+            and cached[0] is claim
+            and len(cached[1]) == len(shown)
+            and all(a is b or a == b for a, b in zip(cached[1], shown, strict=True))
+        ):
+            return cached[2]
+        line = exports.line(make(site, claim))
+        self._lines[(kind, slug)] = (claim, shown, line)
+        return line
 
     def render(self, site: Site, previous: Rendered | None = None, jobs: int | None = None) -> Rendered:
         """The whole site; outputs unchanged since ``previous`` are taken from it."""
+        result = self.render_pages(site, previous, jobs)
+        self.render_data(result, previous)
+        return result
+
+    def render_pages(self, site: Site, previous: Rendered | None = None, jobs: int | None = None) -> Rendered:
+        """The pages and static files; ``render_data`` adds the rest (the preview writes pages first)."""
         self.env.globals["site"] = site
         versions = _versions(site)
+        self._site_version = versions[SITE]
         result = Rendered()
         for path, data in self.assets.items():
             fingerprint = hashlib.blake2b(data, digest_size=12).hexdigest()
             self._keep_or(result, previous, path, fingerprint, data)
         plan = plan_pages(site)
+        self._touched = None
+        affected = self._affected(site, versions, previous)
+        lastmods: dict[str, date | None] = {}
         todo: list[Planned] = []
         for planned in plan:
             path = file_for(planned.path)
+            unaffected = affected is not None and path not in affected and previous is not None
+            if unaffected and path in previous.fingerprints:  # type: ignore[union-attr]
+                result.fingerprints[path] = previous.fingerprints[path]  # type: ignore[union-attr]
+                result.files[path] = previous.files[path]  # type: ignore[union-attr]
+                known = self._lastmods.get(planned.path, _UNKNOWN)
+                lastmods[planned.path] = page_lastmod(site, planned) if known is _UNKNOWN else known
+                continue
+            lastmods[planned.path] = page_lastmod(site, planned)
             fingerprint = self._fingerprint(versions, _TEMPLATES[planned.kind], page_dependencies(site, planned))
             result.fingerprints[path] = fingerprint
             if previous is not None and previous.fingerprints.get(path) == fingerprint and path in previous.files:
@@ -197,9 +307,42 @@ class Renderer:
         for path, data in self._render_pages(site, todo, jobs):
             result.files[path] = data
         result.rendered = len(todo)
-        for path, fingerprint, make in _machine_files(site, plan, versions):
-            self._keep_or(result, previous, path, fingerprint, make)
+        self._lastmods = lastmods
+        self._plan = plan
+        result.site, result.versions, result.templates = site, versions, self.templates
         return result
+
+    def render_data(self, result: Rendered, previous: Rendered | None = None) -> None:
+        """Add the feeds, the sitemap, robots.txt and the JSON exports to a result of ``render_pages``."""
+        assert result.site is not None
+        for path, fingerprint, make in self._machine_files(result.site, self._plan, result.versions):
+            self._keep_or(result, previous, path, fingerprint, make)
+            result.data.add(path)
+
+    def _affected(self, site: Site, versions: Mapping[str, str], previous: Rendered | None) -> set[str] | None:
+        """The pages that can have changed since ``previous``, when only claims changed; else None (all).
+
+        A page shows a claim only where ``pages_showing`` says (a test checks it is the exact inverse
+        of ``page_dependencies``), so after an edit of claims only, every other page is as it was.
+        """
+        if previous is None or previous.site is None or previous.templates != self.templates:
+            return None
+        before = previous.versions
+        changed = {key for key in versions.keys() | before.keys() if versions.get(key) != before.get(key)}
+        changed.discard(ALL)
+        if any(not key.startswith("claim:") for key in changed):
+            return None
+        affected: set[str] = set()
+        touched: set[str] = set()
+        for key in changed:
+            slug = key.removeprefix("claim:")
+            touched.add(slug)
+            for shown in (site, previous.site):
+                affected.update(file_for(path) for path in pages_showing(shown, slug))
+                if slug in shown.claims:
+                    touched.update(shown.related[slug], shown.contradicts[slug], shown.contradicted_by[slug])
+        self._touched = touched
+        return affected
 
     @staticmethod
     def _keep_or(
@@ -230,6 +373,41 @@ class Renderer:
         if workers < 2 or len(todo) < _PARALLEL_FROM or multiprocessing.get_start_method() != "fork":
             return ((file_for(p.path), self.render_page(site, p)) for p in todo)
         return _render_in_workers(self, site, todo, workers)
+
+    def _machine_files(
+        self, site: Site, plan: tuple[Planned, ...], versions: Mapping[str, str]
+    ) -> Iterable[tuple[str, str, Callable[[], bytes]]]:
+        """(path, fingerprint, how to make it) for each file the generator owns."""
+        yield from _machine_files(site, versions)
+        everything = _digest(__version__, versions[SITE], versions[ALL])
+        pages = ((p.path, self._lastmods[p.path]) for p in plan if p.kind != "404")
+        yield "sitemap.xml", everything, lambda: sitemap.sitemap(site.config.base_url, pages)
+        yield (
+            "claims.json",
+            everything,
+            lambda: exports.claims_json(site, self._export_lines("claim", site, exports.claim_record)),
+        )
+        yield (
+            "claimreview.json",
+            everything,
+            lambda: exports.claimreview_json(self._export_lines("review", site, jsonld.claim_review)),
+        )
+
+    def _export_lines(self, kind: str, site: Site, make: Callable[[Site, Claim], dict[str, Any]]) -> list[bytes]:
+        """Every claim's line of an export: the previous lines with the touched claims' made again, when
+        only some claims changed and the order did not; else each line from the per-claim cache."""
+        order = list(site.claims)
+        previous = self._exports.get(kind)
+        if self._touched is not None and previous is not None and previous[0] == order:
+            lines = list(previous[1])
+            index = {slug: number for number, slug in enumerate(order)}
+            for slug in self._touched:
+                if slug in index:
+                    lines[index[slug]] = self._line(kind, site, site.claims[slug], make)
+        else:
+            lines = [self._line(kind, site, claim, make) for claim in site.claims.values()]
+        self._exports[kind] = (order, lines)
+        return lines
 
 
 _TEMPLATES = {
@@ -262,16 +440,28 @@ def _render_chunk(bounds: tuple[int, int]) -> list[tuple[str, bytes]] | str:
         return str(error)
 
 
+_LISTS = frozenset({"home", "person", "verdict", "tag", "outlet", "timeline", "people", "tags", "outlets"})
+
+
 def _render_in_workers(renderer: Renderer, site: Site, todo: list[Planned], workers: int) -> list[tuple[str, bytes]]:
-    """Render pages in forked worker processes that share the site and the compiled templates."""
+    """Render pages in forked worker processes that share the site and the compiled templates.
+
+    The parent renders the pages that list claims meanwhile, so that its cache of list items is
+    full for the rebuilds that follow (the preview's first save is then as quick as the next).
+    """
     global _WORKER
-    _WORKER = (renderer, site, todo)
-    size = max(50, len(todo) // (workers * 6))
-    chunks = [(start, min(start + size, len(todo))) for start in range(0, len(todo), size)]
+    lists = [p for p in todo if p.kind in _LISTS]
+    rest = [p for p in todo if p.kind not in _LISTS]
+    _WORKER = (renderer, site, rest)
+    helpers = max(1, workers - 1)
+    size = max(50, len(rest) // (helpers * 6))
+    chunks = [(start, min(start + size, len(rest))) for start in range(0, len(rest), size)]
     results: list[tuple[str, bytes]] = []
     try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            for chunk in pool.imap(_render_chunk, chunks):
+        with multiprocessing.get_context("fork").Pool(helpers) as pool:
+            pending = pool.imap(_render_chunk, chunks)
+            results.extend((file_for(p.path), renderer.render_page(site, p)) for p in lists)
+            for chunk in pending:
                 if isinstance(chunk, str):
                     raise ThemeError(chunk)
                 results.extend(chunk)
@@ -292,10 +482,8 @@ def _versions(site: Site) -> dict[str, str]:
     return versions
 
 
-def _machine_files(
-    site: Site, plan: tuple[Planned, ...], versions: Mapping[str, str]
-) -> Iterable[tuple[str, str, Callable[[], bytes]]]:
-    """(path, fingerprint, how to make it) for each file the generator owns."""
+def _machine_files(site: Site, versions: Mapping[str, str]) -> Iterable[tuple[str, str, Callable[[], bytes]]]:
+    """(path, fingerprint, how to make it) for the feeds and robots.txt."""
     config = site.config
     everything = _digest(__version__, versions[SITE], versions[ALL])
     yield "feed.xml", everything, lambda: feeds.claims_feed(site, "feed.xml", "", config.title, site.claims.values())
@@ -304,14 +492,7 @@ def _machine_files(
         everything,
         lambda: feeds.corrections_feed(site, "corrections/feed.xml", "corrections/", site.corrections),
     )
-    yield (
-        "sitemap.xml",
-        everything,
-        lambda: sitemap.sitemap(config.base_url, ((p.path, page_lastmod(site, p)) for p in plan if p.kind != "404")),
-    )
     yield "robots.txt", _digest(__version__, versions[SITE]), lambda: sitemap.robots(config.base_url)
-    yield "claims.json", everything, lambda: exports.claims_json(site)
-    yield "claimreview.json", everything, lambda: exports.claimreview_json(site)
     for person in site.people.values():
         path = f"{url_for(person)}feed.xml"
         slugs = site.claims_by_person[person.slug][: feeds.FEED_SIZE]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence, Set
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import TypeVar
 
@@ -36,10 +36,22 @@ class Resolved:
 
     site: Site
     skipped: tuple[Skipped, ...]
+    content: Content | None = None
+    """What the site was resolved from, and with which settings: for the next incremental resolve."""
+    today: date | None = None
+    drafts: bool = False
 
 
-def resolve_site(content: Content, today: date, drafts: bool = False) -> Resolved:
-    """Check every cross-reference and build the Site; raises ContentError with every problem."""
+def resolve_site(content: Content, today: date, drafts: bool = False, previous: Resolved | None = None) -> Resolved:
+    """Check every cross-reference and build the Site; raises ContentError with every problem.
+
+    With the ``previous`` result of the same settings, an edit that changed no cross-reference
+    (the usual save in the preview: a title, a summary, the analysis) reuses its indexes.
+    """
+    if previous is not None and not content.problems:
+        reused = _reuse(content, today, drafts, previous)
+        if reused is not None:
+            return reused
     problems: list[Diagnostic] = list(content.problems)
     claims = _unique_slugs(content.claims, "claim", problems)
     people = _unique_slugs(content.people, "person", problems)
@@ -64,7 +76,54 @@ def resolve_site(content: Content, today: date, drafts: bool = False) -> Resolve
             chosen.append(claim)
     chosen.sort(key=lambda c: (-c.published.toordinal(), -c.claim_date.toordinal(), c.slug))
     site = _index(content, chosen, people, pages, verdicts, today)
-    return Resolved(site=site, skipped=tuple(sorted(skipped, key=lambda s: s.path)))
+    return Resolved(
+        site=site, skipped=tuple(sorted(skipped, key=lambda s: s.path)), content=content, today=today, drafts=drafts
+    )
+
+
+def _links(claim: Claim) -> tuple[object, ...]:
+    """Everything about a claim that the site's indexes, orders and checks depend on."""
+    return (
+        claim.person,
+        claim.people,
+        claim.verdict,
+        claim.tags,
+        tuple(s.outlet for s in claim.sources),
+        claim.related,
+        claim.contradicts,
+        claim.published,
+        claim.claim_date,
+        claim.draft,
+        claim.corrections,
+        claim.path,
+    )
+
+
+def _reuse(content: Content, today: date, drafts: bool, previous: Resolved) -> Resolved | None:
+    """The previous site with changed claims swapped in, if no claim changed any of its links; else None."""
+    before = previous.content
+    if (
+        before is None
+        or (today, drafts) != (previous.today, previous.drafts)
+        or content.config != before.config
+        or len(content.claims) != len(before.claims)
+        or any(a is not b for a, b in zip(content.people, before.people, strict=False))
+        or any(a is not b for a, b in zip(content.pages, before.pages, strict=False))
+        or (len(content.people), len(content.pages)) != (len(before.people), len(before.pages))
+    ):
+        return None
+    site = previous.site
+    swapped: dict[str, Claim] = {}
+    for new, old in zip(content.claims, before.claims, strict=True):
+        if new is old:
+            continue
+        if new.slug != old.slug or _links(new) != _links(old):
+            return None
+        swapped[new.slug] = new
+    if any(slug not in site.claims for slug in swapped):
+        return None  # a draft or a scheduled check changed: skipped either way, but keep it simple
+    claims = {slug: swapped.get(slug, claim) for slug, claim in site.claims.items()}
+    return Resolved(replace(site, claims=claims), previous.skipped, content, today, drafts)
 
 
 R = TypeVar("R", Claim, Person, Page)
@@ -145,7 +204,8 @@ def _index(
     order = {slug: index for index, slug in enumerate(published)}
 
     def ordered(slugs: Iterable[str]) -> tuple[str, ...]:
-        return tuple(sorted({s for s in slugs if s in published}, key=order.__getitem__))
+        chosen = {s for s in slugs if s in published}
+        return tuple(sorted(chosen, key=order.__getitem__)) if chosen else ()
 
     by_person: dict[str, list[str]] = defaultdict(list)
     by_verdict: dict[str, list[str]] = defaultdict(list)
@@ -161,9 +221,9 @@ def _index(
         for tag in claim.tags:
             by_tag[tag].append(claim.slug)
         for source in claim.sources:
-            if claim.slug not in by_outlet[source.outlet_slug]:
-                by_outlet[source.outlet_slug].append(claim.slug)
             outlet_names[source.outlet_slug] = source.outlet
+        for outlet in dict.fromkeys(source.outlet_slug for source in claim.sources):
+            by_outlet[outlet].append(claim.slug)
         for other in claim.related:
             related[claim.slug].add(other)
             related[other].add(claim.slug)
@@ -207,9 +267,9 @@ def _index(
         },
         claims_by_person={p: tuple(by_person.get(p, ())) for p in sorted_people},
         claims_by_verdict={v: tuple(by_verdict.get(v, ())) for v in verdicts},
-        related={s: ordered(related.get(s, ())) for s in published},
-        contradicts={s: ordered(published[s].contradicts) for s in published},
-        contradicted_by={s: ordered(contradicted_by.get(s, ())) for s in published},
+        related={s: ordered(related[s]) if s in related else () for s in published},
+        contradicts={s: ordered(c.contradicts) if c.contradicts else () for s, c in published.items()},
+        contradicted_by={s: ordered(contradicted_by[s]) if s in contradicted_by else () for s in published},
         tallies={p: tally(by_person.get(p, ())) for p in sorted_people},
         tally=tally(published),
         timeline=timeline,

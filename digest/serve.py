@@ -331,23 +331,26 @@ class Preview:
         self.rebuild(changes)
 
     def rebuild(self, changes: Changes | None = None) -> Rebuild:
-        """Run the build, print one line, tell the open pages."""
+        """Run the build, tell the open pages as soon as the pages are written, print one line."""
+
+        def pages_written(paths: tuple[str, ...]) -> None:
+            if paths:
+                stylesheets_only = bool(changes and changes.stylesheets_only)
+                self.events.publish("built", {"changed": list(paths), "stylesheets_only": stylesheets_only})
+
         with self._lock:
             result = self.live.run(
-                changed=changes.content if changes else (),
+                changed=changes.content if changes else None,
                 theme_changed=changes is not None and bool(changes.templates or changes.static),
+                pages_written=pages_written,
             )
         what = changes.describe(self.options.content.resolve(), self.options.theme.resolve()) if changes else "built"
         line, data = report(result, what)
         print(line, file=sys.stderr if result.error else sys.stdout, flush=True)
         if result.error is not None:
             self.events.publish("failed", data)
-            return result
-        if self.server is not None and self.live.base_url:
+        elif self.server is not None and self.live.base_url:
             self.server.base_path = urlsplit(self.live.base_url).path or "/"
-        if result.written:
-            data["stylesheets_only"] = bool(changes and changes.stylesheets_only)
-            self.events.publish("built", data)
         return result
 
     def listen(self, host: str, port: int) -> PreviewServer:

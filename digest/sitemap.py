@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
-from xml.etree import ElementTree as ET
+from xml.sax.saxutils import escape
 
 from .urls import absolute
 
@@ -12,16 +12,17 @@ SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
 
 
 def sitemap(base_url: str, pages: Iterable[tuple[str, date | None]]) -> bytes:
-    """A sitemap of (site path, last modified) pairs, in the order given."""
-    ET.register_namespace("", SITEMAP)
-    root = ET.Element(f"{{{SITEMAP}}}urlset")
+    """A sitemap of (site path, last modified) pairs, in the order given.
+
+    Written as text rather than through ElementTree: it is one flat list, every value is escaped,
+    and at tens of thousands of pages the tree costs more than the rest of a rebuild.
+    """
+    lines = ["<?xml version='1.0' encoding='utf-8'?>", f'<urlset xmlns="{SITEMAP}">']
     for path, lastmod in pages:
-        url = ET.SubElement(root, f"{{{SITEMAP}}}url")
-        ET.SubElement(url, f"{{{SITEMAP}}}loc").text = absolute(base_url, path)
-        if lastmod is not None:
-            ET.SubElement(url, f"{{{SITEMAP}}}lastmod").text = lastmod.isoformat()
-    ET.indent(root)
-    return bytes(ET.tostring(root, encoding="utf-8", xml_declaration=True)) + b"\n"
+        modified = f"\n    <lastmod>{lastmod.isoformat()}</lastmod>" if lastmod is not None else ""
+        lines.append(f"  <url>\n    <loc>{escape(absolute(base_url, path))}</loc>{modified}\n  </url>")
+    lines.append("</urlset>\n")
+    return "\n".join(lines).encode("utf-8")
 
 
 def robots(base_url: str) -> bytes:

@@ -19,8 +19,18 @@ from pathlib import Path
 
 from .errors import OutputError
 
-Output = bytes | Path
-"""A file's bytes, or an existing file with the same bytes."""
+
+class Kept:
+    """An output already in place, unchanged, in the folder being updated (see ``update_tree``)."""
+
+    def __repr__(self) -> str:
+        return "KEPT"
+
+
+KEPT = Kept()
+
+Output = bytes | Path | Kept
+"""A file's bytes, an existing file with the same bytes (hard-linked), or KEPT."""
 
 _TEMP_PREFIX = ".digest-"
 
@@ -75,6 +85,7 @@ def write_tree(folder: Path, files: Mapping[str, Output], previous: Path | None 
     written = 0
     for relative in sorted(files):
         data = files[relative]
+        assert not isinstance(data, Kept), relative
         target = folder / relative
         parent = os.path.dirname(relative)
         if parent and parent not in made:
@@ -145,9 +156,7 @@ def update_tree(out: Path, files: Mapping[str, Output], before: Iterable[str]) -
     Returns the paths written or removed.
     """
     changed: list[str] = []
-    for relative, data in sorted(files.items()):
-        if isinstance(data, Path):
-            continue
+    for relative, data in sorted((r, d) for r, d in files.items() if isinstance(d, bytes)):
         target = out / relative
         if relative in before and _same(target, data):
             continue

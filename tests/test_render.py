@@ -1,0 +1,32 @@
+"""The page plan: what each page depends on, and its inverse used by incremental rebuilds."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+
+from bench.corpus import generate
+from digest.build import Options, load_site
+from digest.pages import claim_id, page_dependencies, pages_showing, plan_pages
+
+from .conftest import MINIMAL, ROOT, TODAY
+
+
+def inverse(site) -> dict[str, set[str]]:
+    shown: dict[str, set[str]] = defaultdict(set)
+    for planned in plan_pages(site):
+        for dependency in page_dependencies(site, planned):
+            shown[dependency].add(planned.path)
+    return shown
+
+
+@pytest.mark.parametrize("source", ["minimal", "content", "corpus"])
+def test_pages_showing_is_the_inverse_of_page_dependencies(source: str, tmp_path: Path) -> None:
+    folder = {"minimal": MINIMAL, "content": ROOT / "content"}.get(source) or generate(tmp_path / "c", 300)
+    site = load_site(Options(content=folder, content_shown="c", drafts=True, today=TODAY, jobs=1)).site
+    shown = inverse(site)
+    always = {p.path for p in plan_pages(site) if "all" in page_dependencies(site, p)}
+    for slug in site.claims:
+        assert pages_showing(site, slug) == shown[claim_id(slug)] | always, slug
