@@ -19,7 +19,7 @@ from .errors import DigestError, UsageError
 from .load import FileCache, load_content
 from .render import Rendered, Renderer, Theme
 from .resolve import Resolved, Skipped, resolve_site
-from .write import KEPT, update_tree, write_site
+from .write import KEPT, SiteWriter, update_tree, write_site
 
 DEFAULT_THEME = Path(__file__).resolve().parent.parent / "themes" / "default"
 """The default theme, found from any working directory."""
@@ -89,11 +89,13 @@ def build(options: Options) -> BuildResult:
     started = time.perf_counter()
     check_options(options, writing=True)
     resolved = load_site(options)
-    files = Renderer(Theme(options.theme)).render(resolved.site, jobs=options.jobs).files
-    written = write_site(options.out, files)
+    renderer = Renderer(Theme(options.theme))
+    with SiteWriter(options.out) as writer:
+        rendered = renderer.render(resolved.site, jobs=options.jobs, sink=writer.write)
+    files = rendered.files
     return BuildResult(
         files=len(files),
-        written=written,
+        written=rendered.written,
         pages=sum(1 for path in files if path.endswith(".html")),
         skipped=resolved.skipped,
         seconds=time.perf_counter() - started,

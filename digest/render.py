@@ -25,7 +25,7 @@ import jinja2.meta
 from markupsafe import Markup
 
 from . import __version__, exports, feeds, jsonld, sitemap
-from .errors import ThemeError, UsageError
+from .errors import DigestError, ThemeError, UsageError
 from .model import Claim, Person, Site
 from .pages import (
     ALL,
@@ -41,7 +41,10 @@ from .pages import (
     plan_pages,
 )
 from .urls import Target, absolute, file_for, rooted, url_for
-from .write import Output
+from .write import KEPT, Output
+
+Sink = Callable[[str, Output], bool]
+"""Takes one output as soon as it is made; True if it wrote it (False: hard-linked)."""
 
 MONTHS = (
     "January",
@@ -105,6 +108,8 @@ class Rendered:
     templates: dict[str, str] = field(default_factory=dict)
     data: set[str] = field(default_factory=set)
     """Paths of the files ``render_data`` made (feeds, sitemap, exports)."""
+    written: int = 0
+    """With a sink: how many outputs it wrote rather than hard-linked."""
 
 
 def long_date(day: date) -> str:
@@ -193,6 +198,7 @@ class Renderer:
         self._groups: dict[tuple[int, tuple[Any, ...]], tuple[Any, str, Markup]] = {}
         self._lastmods: dict[str, date | None] = {}
         self._plan: tuple[Planned, ...] = ()
+        self._sink: Sink | None = None
         self._partials: dict[tuple[Any, ...], tuple[Claim, tuple[Person, ...], str, Markup]] = {}
         self._lines: dict[tuple[str, str], tuple[Claim, tuple[Any, ...], bytes]] = {}
 
@@ -268,14 +274,24 @@ class Renderer:
         self._lines[(kind, slug)] = (claim, shown, line)
         return line
 
-    def render(self, site: Site, previous: Rendered | None = None, jobs: int | None = None) -> Rendered:
-        """The whole site; outputs unchanged since ``previous`` are taken from it."""
-        result = self.render_pages(site, previous, jobs)
-        self.render_data(result, previous)
+    def render(
+        self, site: Site, previous: Rendered | None = None, jobs: int | None = None, sink: Sink | None = None
+    ) -> Rendered:
+        """The whole site; outputs unchanged since ``previous`` are taken from it.
+
+        With a ``sink`` (a SiteWriter's ``write``), each output goes to it as soon as it is made,
+        from the worker processes too, and the result keeps KEPT in its place: the site is never
+        held in memory whole.
+        """
+        result = self.render_pages(site, previous, jobs, sink)
+        self.render_data(result, previous, sink)
         return result
 
-    def render_pages(self, site: Site, previous: Rendered | None = None, jobs: int | None = None) -> Rendered:
+    def render_pages(
+        self, site: Site, previous: Rendered | None = None, jobs: int | None = None, sink: Sink | None = None
+    ) -> Rendered:
         """The pages and static files; ``render_data`` adds the rest (the preview writes pages first)."""
+        self._sink = sink
         self.env.globals["site"] = site
         versions = _versions(site)
         self._site_version = versions[SITE]
@@ -293,7 +309,7 @@ class Renderer:
             unaffected = affected is not None and path not in affected and previous is not None
             if unaffected and path in previous.fingerprints:  # type: ignore[union-attr]
                 result.fingerprints[path] = previous.fingerprints[path]  # type: ignore[union-attr]
-                result.files[path] = previous.files[path]  # type: ignore[union-attr]
+                self._store(result, path, previous.files[path])  # type: ignore[union-attr]
                 known = self._lastmods.get(planned.path, _UNKNOWN)
                 lastmods[planned.path] = page_lastmod(site, planned) if known is _UNKNOWN else known
                 continue
@@ -301,20 +317,25 @@ class Renderer:
             fingerprint = self._fingerprint(versions, _TEMPLATES[planned.kind], page_dependencies(site, planned))
             result.fingerprints[path] = fingerprint
             if previous is not None and previous.fingerprints.get(path) == fingerprint and path in previous.files:
-                result.files[path] = previous.files[path]
+                self._store(result, path, previous.files[path])
             else:
                 todo.append(planned)
-        for path, data in self._render_pages(site, todo, jobs):
-            result.files[path] = data
-        result.rendered = len(todo)
+        for path, output in self._render_pages(site, todo, jobs):
+            if isinstance(output, bool):  # written by a worker, straight to the sink
+                result.files[path] = KEPT
+                result.written += output
+            else:
+                self._store(result, path, output)
+        result.rendered += len(todo)
         self._lastmods = lastmods
         self._plan = plan
         result.site, result.versions, result.templates = site, versions, self.templates
         return result
 
-    def render_data(self, result: Rendered, previous: Rendered | None = None) -> None:
+    def render_data(self, result: Rendered, previous: Rendered | None = None, sink: Sink | None = None) -> None:
         """Add the feeds, the sitemap, robots.txt and the JSON exports to a result of ``render_pages``."""
         assert result.site is not None
+        self._sink = sink
         for path, fingerprint, make in self._machine_files(result.site, self._plan, result.versions):
             self._keep_or(result, previous, path, fingerprint, make)
             result.data.add(path)
@@ -344,17 +365,29 @@ class Renderer:
         self._touched = touched
         return affected
 
-    @staticmethod
     def _keep_or(
-        result: Rendered, previous: Rendered | None, path: str, fingerprint: str, make: Callable[[], bytes] | bytes
+        self,
+        result: Rendered,
+        previous: Rendered | None,
+        path: str,
+        fingerprint: str,
+        make: Callable[[], bytes] | bytes,
     ) -> None:
         """Take the output from ``previous`` if its fingerprint is unchanged; otherwise make it."""
         result.fingerprints[path] = fingerprint
         if previous is not None and previous.fingerprints.get(path) == fingerprint and path in previous.files:
-            result.files[path] = previous.files[path]
+            self._store(result, path, previous.files[path])
         else:
-            result.files[path] = make if isinstance(make, bytes) else make()
+            self._store(result, path, make if isinstance(make, bytes) else make())
             result.rendered += 1
+
+    def _store(self, result: Rendered, path: str, data: Output) -> None:
+        """Keep an output in the result, or hand it to the sink and keep KEPT."""
+        if self._sink is None:
+            result.files[path] = data
+        else:
+            result.written += self._sink(path, data)
+            result.files[path] = KEPT
 
     def _fingerprint(self, versions: Mapping[str, str], template: str, dependencies: Iterable[str]) -> str:
         parts = (f"{d}={versions[d]}" for d in dependencies)
@@ -368,7 +401,7 @@ class Renderer:
         except Exception as error:  # a theme bug of any kind: name the template and line, not a traceback
             raise ThemeError(_describe(error)) from None
 
-    def _render_pages(self, site: Site, todo: list[Planned], jobs: int | None) -> Iterable[tuple[str, bytes]]:
+    def _render_pages(self, site: Site, todo: list[Planned], jobs: int | None) -> Iterable[tuple[str, bytes | bool]]:
         workers = min(jobs if jobs is not None else (os.cpu_count() or 1), 8)
         if workers < 2 or len(todo) < _PARALLEL_FROM or multiprocessing.get_start_method() != "fork":
             return ((file_for(p.path), self.render_page(site, p)) for p in todo)
@@ -431,19 +464,27 @@ _TEMPLATES = {
 _WORKER: tuple[Renderer, Site, list[Planned]] | None = None
 
 
-def _render_chunk(bounds: tuple[int, int]) -> list[tuple[str, bytes]] | str:
+def _render_chunk(bounds: tuple[int, int]) -> list[tuple[str, bytes | bool]] | DigestError:
+    """In a worker: render some pages; with a sink, write them there and return only whether each was written."""
     assert _WORKER is not None
     renderer, site, todo = _WORKER
+    sink = renderer._sink
+    done: list[tuple[str, bytes | bool]] = []
     try:
-        return [(file_for(p.path), renderer.render_page(site, p)) for p in todo[bounds[0] : bounds[1]]]
-    except ThemeError as error:
-        return str(error)
+        for planned in todo[bounds[0] : bounds[1]]:
+            path, data = file_for(planned.path), renderer.render_page(site, planned)
+            done.append((path, sink(path, data) if sink is not None else data))
+    except DigestError as error:
+        return error
+    return done
 
 
 _LISTS = frozenset({"home", "person", "verdict", "tag", "outlet", "timeline", "people", "tags", "outlets"})
 
 
-def _render_in_workers(renderer: Renderer, site: Site, todo: list[Planned], workers: int) -> list[tuple[str, bytes]]:
+def _render_in_workers(
+    renderer: Renderer, site: Site, todo: list[Planned], workers: int
+) -> list[tuple[str, bytes | bool]]:
     """Render pages in forked worker processes that share the site and the compiled templates.
 
     The parent renders the pages that list claims meanwhile, so that its cache of list items is
@@ -456,14 +497,14 @@ def _render_in_workers(renderer: Renderer, site: Site, todo: list[Planned], work
     helpers = max(1, workers - 1)
     size = max(50, len(rest) // (helpers * 6))
     chunks = [(start, min(start + size, len(rest))) for start in range(0, len(rest), size)]
-    results: list[tuple[str, bytes]] = []
+    results: list[tuple[str, bytes | bool]] = []
     try:
         with multiprocessing.get_context("fork").Pool(helpers) as pool:
             pending = pool.imap(_render_chunk, chunks)
             results.extend((file_for(p.path), renderer.render_page(site, p)) for p in lists)
             for chunk in pending:
-                if isinstance(chunk, str):
-                    raise ThemeError(chunk)
+                if isinstance(chunk, DigestError):
+                    raise chunk
                 results.extend(chunk)
     finally:
         _WORKER = None

@@ -76,37 +76,94 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def write_tree(folder: Path, files: Mapping[str, Output], previous: Path | None = None) -> int:
-    """Write every file under ``folder``; returns how many were written rather than hard-linked.
+class SiteWriter:
+    """Writes a complete site into a temporary folder beside ``out``, then swaps it in.
 
-    An output given as a Path, or whose bytes equal the file in ``previous``, is hard-linked.
+    Files are written as they come (by the renderer, and by its worker processes, which share
+    nothing with this object but the folder), so the site never has to be held in memory whole.
+    ``commit`` swaps the folder in; ``abort`` (or an exception in a ``with`` block) removes it,
+    and ``out`` is left exactly as it was.
     """
-    made: set[str] = set()
-    written = 0
-    for relative in sorted(files):
-        data = files[relative]
+
+    def __init__(self, out: Path) -> None:
+        self.out = out.absolute()
+        self.previous = self.out if self.out.is_dir() else None
+        try:
+            self.out.parent.mkdir(parents=True, exist_ok=True)
+            clean_stale(self.out)
+            self.folder = Path(
+                tempfile.mkdtemp(prefix=f"{_TEMP_PREFIX}{self.out.name}-{os.getpid()}-", dir=self.out.parent)
+            )
+            os.chmod(self.folder, 0o755)
+        except OSError as error:
+            raise OutputError(f"cannot write beside {self.out}: {error.strerror or error}") from None
+
+    def write(self, relative: str, data: Output) -> bool:
+        """Write one file; True if written, False if hard-linked (a Path, or bytes equal to the old file)."""
         assert not isinstance(data, Kept), relative
-        target = folder / relative
-        parent = os.path.dirname(relative)
-        if parent and parent not in made:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            made.add(parent)
+        target = self.folder / relative
+        try:
+            try:
+                return self._write(target, relative, data)
+            except FileNotFoundError:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                return self._write(target, relative, data)
+        except OSError as error:
+            raise OutputError(
+                f"cannot write the site to {self.out}: {error.strerror or error}; the previous site was left as it was"
+            ) from None
+
+    def _write(self, target: Path, relative: str, data: bytes | Path) -> bool:
         if isinstance(data, Path):
             try:
                 os.link(data, target)
+            except FileNotFoundError:
+                raise
             except OSError:
                 shutil.copyfile(data, target)
-            continue
-        if previous is not None and _same(previous / relative, data):
+            return False
+        if self.previous is not None and _same(self.previous / relative, data):
             try:
-                os.link(previous / relative, target)
-                continue
+                os.link(self.previous / relative, target)
+                return False
+            except FileNotFoundError:
+                raise
             except OSError:
                 pass
         with open(target, "wb") as handle:
             handle.write(data)
-        written += 1
-    return written
+        return True
+
+    def commit(self) -> None:
+        """Swap the new site in for ``out``, atomically where the system allows."""
+        try:
+            if self.previous is None or not self.out.exists():
+                os.rename(self.folder, self.out)
+            elif _exchange(self.folder, self.out):
+                shutil.rmtree(self.folder, ignore_errors=True)  # the folder now holds the old site
+            else:
+                aside = self.folder.with_name(self.folder.name + "-old")
+                os.rename(self.out, aside)
+                os.rename(self.folder, self.out)
+                shutil.rmtree(aside, ignore_errors=True)
+        except OSError as error:
+            self.abort()
+            raise OutputError(
+                f"cannot write the site to {self.out}: {error.strerror or error}; the previous site was left as it was"
+            ) from None
+
+    def abort(self) -> None:
+        """Remove the temporary folder; ``out`` stays as it was."""
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+    def __enter__(self) -> SiteWriter:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, trace: object) -> None:
+        if kind is None:
+            self.commit()
+        else:
+            self.abort()
 
 
 def _same(path: Path, data: bytes) -> bool:
@@ -119,32 +176,12 @@ def _same(path: Path, data: bytes) -> bool:
 
 
 def write_site(out: Path, files: Mapping[str, Output]) -> int:
-    """Replace ``out`` with exactly ``files``; raises OutputError and keeps ``out`` on any failure."""
-    out = out.absolute()
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        clean_stale(out)
-        temp = Path(tempfile.mkdtemp(prefix=f"{_TEMP_PREFIX}{out.name}-{os.getpid()}-", dir=out.parent))
-    except OSError as error:
-        raise OutputError(f"cannot write beside {out}: {error.strerror or error}") from None
-    try:
-        os.chmod(temp, 0o755)
-        previous = out if out.is_dir() else None
-        written = write_tree(temp, files, previous)
-        if previous is None:
-            os.rename(temp, out)
-        elif _exchange(temp, out):
-            shutil.rmtree(temp, ignore_errors=True)  # temp now holds the old site
-        else:
-            aside = temp.with_name(temp.name + "-old")
-            os.rename(out, aside)
-            os.rename(temp, out)
-            shutil.rmtree(aside, ignore_errors=True)
-    except OSError as error:
-        shutil.rmtree(temp, ignore_errors=True)
-        what = error.strerror or str(error)
-        raise OutputError(f"cannot write the site to {out}: {what}; the previous site was left as it was") from None
-    return written
+    """Replace ``out`` with exactly ``files``; raises OutputError and keeps ``out`` on any failure.
+
+    Returns how many files were written rather than hard-linked.
+    """
+    with SiteWriter(out) as writer:
+        return sum(writer.write(relative, files[relative]) for relative in sorted(files))
 
 
 def update_tree(out: Path, files: Mapping[str, Output], before: Iterable[str]) -> list[str]:
