@@ -28,7 +28,8 @@ LAYOUTS = {
 <section>{{ .Content }}</section>
 <ol>{{ range .Params.sources }}<li>{{ .title }}, {{ .outlet }}</li>{{ end }}</ol>
 <ul>{{ range .GetTerms "tags" }}<li><a href="{{ .RelPermalink }}">{{ .LinkTitle }}</a></li>{{ end }}</ul>
-<ul>{{ range .Params.related }}{{ with site.GetPage (printf "/claims/%s" .) }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>{{ end }}{{ end }}</ul>
+<ul>{{ range .Params.related }}{{ with site.GetPage (printf "/claims/%s" .) }}
+<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>{{ end }}{{ end }}</ul>
 </article>{{ end }}
 """,
     "_default/list.html": """{{ define "main" }}<h1>{{ .Title }}</h1><ul>

@@ -26,7 +26,7 @@ def collect(tmp_path: Path) -> tuple[Watcher, list[Changes], threading.Event]:
 
 
 def test_junk_and_other_paths_are_ignored(tmp_path: Path) -> None:
-    watcher, reports, _ = collect(tmp_path)
+    watcher, _, _ = collect(tmp_path)
     claims = watcher.content / "claims"
     for name in (".x.md.swp", "x.md~", ".#x.md", "4913", "#x.md#", "notes.txt", ".hidden.md", "x.md.swx"):
         watcher.note(claims / name)
