@@ -14,9 +14,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from .advice import advise
 from .config import load_config
-from .errors import DigestError, UsageError
+from .errors import Diagnostic, DigestError, UsageError
+from .links import check_links
 from .load import FileCache, load_content
+from .pages import Planned
 from .render import Rendered, Renderer, Theme
 from .resolve import Resolved, Skipped, resolve_site
 from .write import KEPT, SiteWriter, update_tree, write_site
@@ -78,10 +81,27 @@ def load_site(options: Options) -> Resolved:
     return resolve_site(content, today=options.today, drafts=options.drafts)
 
 
-def check(options: Options) -> Resolved:
-    """Validate content and cross-references; write nothing."""
+@dataclass(frozen=True, slots=True)
+class CheckResult:
+    """What a check found: the resolved site and the advice about it."""
+
+    resolved: Resolved
+    warnings: tuple[Diagnostic, ...]
+
+
+def check(options: Options, links: bool = False) -> CheckResult:
+    """Validate content and cross-references, and advise; write nothing (but the link cache)."""
     check_options(options, writing=False)
-    return load_site(options)
+    resolved = load_site(options)
+    assert resolved.content is not None
+    theme = Theme(options.theme)
+    home = None
+    if (theme.templates / "base.html").is_file():
+        home = Renderer(theme).render_page(resolved.site, Planned("", "home"))
+    warnings = advise(resolved.site, resolved.content, home)
+    if links:
+        warnings += check_links(resolved.site)
+    return CheckResult(resolved, tuple(sorted(warnings)))
 
 
 def build(options: Options) -> BuildResult:

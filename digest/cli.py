@@ -12,7 +12,7 @@ from typing import NoReturn
 
 from . import __version__
 from .build import DEFAULT_THEME, Options, build, check
-from .errors import ContentError, DigestError, UsageError
+from .errors import ContentError, Diagnostic, DigestError, UsageError
 
 
 class _Parser(argparse.ArgumentParser):
@@ -29,11 +29,9 @@ def _parser() -> argparse.ArgumentParser:
 
     def site_options(command: argparse.ArgumentParser, writes: bool = True) -> None:
         command.add_argument("--content", default="content", metavar="DIR", help="content folder (default: content)")
+        command.add_argument("--theme", default=None, metavar="DIR", help="theme folder (default: the built-in theme)")
         if writes:
             command.add_argument("--out", default="site", metavar="DIR", help="output folder (default: site)")
-            command.add_argument(
-                "--theme", default=None, metavar="DIR", help="theme folder (default: the built-in theme)"
-            )
             command.add_argument("--base-url", default=None, metavar="URL", help="override base_url of site.yaml")
         command.add_argument("--drafts", action="store_true", help="include drafts and scheduled checks")
 
@@ -45,6 +43,10 @@ def _parser() -> argparse.ArgumentParser:
     site_options(serve)
     check_command = commands.add_parser("check", help="validate content without writing anything")
     site_options(check_command, writes=False)
+    check_command.add_argument("--strict", action="store_true", help="treat warnings as errors (exit 1)")
+    check_command.add_argument(
+        "--links", action="store_true", help="also check that the sources' URLs answer (needs the network)"
+    )
     new = commands.add_parser("new", help="write a new claim file with every field stubbed")
     new.add_argument("--person", required=True, metavar="SLUG", help="the person the claim belongs to")
     new.add_argument("--content", default="content", metavar="DIR", help="content folder (default: content)")
@@ -63,6 +65,19 @@ def _options(args: argparse.Namespace) -> Options:
         drafts=args.drafts,
         today=date.today(),
     )
+
+
+def _check(options: Options, strict: bool, links: bool) -> int:
+    found = check(options, links=links)
+    for skipped in found.resolved.skipped:
+        print(skipped, file=sys.stderr)
+    for warning in found.warnings:
+        print(Diagnostic(warning.path, warning.line, warning.message) if strict else warning, file=sys.stderr)
+    site = found.resolved.site
+    count = len(found.warnings)
+    advice = f"{count} warning{'s' if count != 1 else ''}" + (" (--strict: failing)" if strict and count else "")
+    print(f"{len(site.claims)} claims, {len(site.people)} people, {len(site.pages)} pages: no errors, {advice}")
+    return 1 if strict and count else 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -96,12 +111,7 @@ def _run(args: argparse.Namespace) -> int:
 
         return serve(replace(options, drafts=True), host=args.host, port=args.port, open_browser=args.open)
     if args.command == "check":
-        resolved = check(options)
-        for skipped in resolved.skipped:
-            print(skipped, file=sys.stderr)
-        site = resolved.site
-        print(f"{len(site.claims)} claims, {len(site.people)} people, {len(site.pages)} pages: no errors")
-        return 0
+        return _check(options, args.strict, args.links)
     result = build(options)
     for skipped in result.skipped:
         print(skipped, file=sys.stderr)

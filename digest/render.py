@@ -396,6 +396,7 @@ class Renderer:
     def render_page(self, site: Site, planned: Planned) -> bytes:
         """One page → HTML bytes; raises ThemeError naming the template and line if the theme fails."""
         page = page_context(site, planned)
+        self.env.globals["site"] = site
         try:
             return self.env.get_template(page.meta.template).render(page=page).encode("utf-8")
         except Exception as error:  # a theme bug of any kind: name the template and line, not a traceback
