@@ -22,6 +22,7 @@ from .load import FileCache, load_content
 from .pages import Planned
 from .render import Rendered, Renderer, Theme
 from .resolve import Resolved, Skipped, resolve_site
+from .search import index_site
 from .write import KEPT, SiteWriter, update_tree, write_site
 
 DEFAULT_THEME = Path(__file__).resolve().parent.parent / "themes" / "default"
@@ -43,6 +44,8 @@ class Options:
     """Scheduled checks published after this day are skipped."""
     jobs: int | None = None
     """Worker processes; None for one per core."""
+    search: bool = False
+    """Index the built site with Pagefind (``digest build`` does, unless --no-search)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,9 +112,11 @@ def build(options: Options) -> BuildResult:
     started = time.perf_counter()
     check_options(options, writing=True)
     resolved = load_site(options)
-    renderer = Renderer(Theme(options.theme))
+    renderer = Renderer(Theme(options.theme), search=options.search)
     with SiteWriter(options.out) as writer:
         rendered = renderer.render(resolved.site, jobs=options.jobs, sink=writer.write)
+        if options.search:
+            index_site(writer.folder)
     files = rendered.files
     return BuildResult(
         files=len(files),

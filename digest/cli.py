@@ -35,7 +35,9 @@ def _parser() -> argparse.ArgumentParser:
             command.add_argument("--base-url", default=None, metavar="URL", help="override base_url of site.yaml")
         command.add_argument("--drafts", action="store_true", help="include drafts and scheduled checks")
 
-    site_options(commands.add_parser("build", help="build the site"))
+    build_command = commands.add_parser("build", help="build the site")
+    site_options(build_command)
+    build_command.add_argument("--no-search", action="store_true", help="skip the Pagefind search index")
     serve = commands.add_parser("serve", help="preview with live reload (drafts shown)")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
     serve.add_argument("--port", default=8000, type=int, help="port (default: 8000)")
@@ -64,6 +66,7 @@ def _options(args: argparse.Namespace) -> Options:
         base_url=getattr(args, "base_url", None),
         drafts=args.drafts,
         today=date.today(),
+        search=args.command == "build" and not args.no_search,
     )
 
 

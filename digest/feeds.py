@@ -16,7 +16,8 @@ FEED_SIZE = 50
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
-def _text(value: str) -> str:
+def xml_text(value: str) -> str:
+    """Text with the characters XML cannot carry removed."""
     return _NOT_XML.sub("", value)
 
 
@@ -27,7 +28,7 @@ def _stamp(day: date | None) -> str:
 def _sub(parent: ET.Element, tag: str, text: str | None = None, **attributes: str) -> ET.Element:
     element = ET.SubElement(parent, f"{{{ATOM}}}{tag}", attributes)
     if text is not None:
-        element.text = _text(text)
+        element.text = xml_text(text)
     return element
 
 

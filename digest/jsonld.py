@@ -32,7 +32,7 @@ def claim_review(site: Site, claim: Claim) -> dict[str, Any]:
         "datePublished": claim.claim_date.isoformat(),
         "author": _claimant(site, claim),
     }
-    appearances = [s for s in claim.sources if s.role == "appearance"]
+    appearances = appearance_sources(claim)
     if appearances:
         reviewed["appearance"] = [_creative_work(s) for s in appearances]
         reviewed["firstAppearance"] = _creative_work(first_appearance(claim) or appearances[0])
@@ -49,9 +49,17 @@ def claim_review(site: Site, claim: Claim) -> dict[str, Any]:
     }
 
 
+def appearance_sources(claim: Claim) -> list[Source]:
+    """Where the claim appeared: its sources with ``role: appearance``, else the first source with a URL."""
+    appearances = [s for s in claim.sources if s.role == "appearance"]
+    if not appearances:
+        appearances = [s for s in claim.sources if s.url][:1]
+    return appearances
+
+
 def first_appearance(claim: Claim) -> Source | None:
     """The earliest dated source where the claim appeared (file order breaks ties and undated ones)."""
-    appearances = [s for s in claim.sources if s.role == "appearance"]
+    appearances = appearance_sources(claim)
     dated = [s for s in appearances if s.date is not None]
     if dated:
         return min(dated, key=lambda s: s.date or claim.claim_date)

@@ -411,7 +411,7 @@ def _claim(reader: f.Reader, slug: str, values: dict[str, Any], body: str, file_
         tags=values.get("tags", ()),
         corrections=tuple(sorted(corrections, key=lambda c: c.date, reverse=True)),
         draft=values.get("draft", False),
-        body_html=render(body, depth=2),
+        body_html=render(body, depth=2, shift=1),
         modified=max([published, values.get("updated", published), *(c.date for c in corrections)]),
         path=reader.path,
         digest=file_digest,

@@ -3,8 +3,8 @@
 Links may only use http, https or mailto (or be relative); anything else (javascript:, data:,
 vbscript:, in any case or encoding) is left as plain text. Links written from the site root
 (``[the scale](/verdicts/)``) are made relative to the page, as every internal link is.
-Headings move one level down, so the page title stays the only h1, and get ids that never clash
-with the ids a theme uses.
+Headings move down to fit under the page's own (the page title stays the only h1), and get ids
+that never clash with the ids a theme uses.
 """
 
 from __future__ import annotations
@@ -63,14 +63,15 @@ def _heading_slug(text: str) -> str:
 
 
 def _demote_headings(state: StateCore) -> None:
-    """h1 → h2 ... h6 stays h6: the page's title is its one h1."""
+    """Headings move ``shift`` levels down, and never above h2: the page's title is its one h1."""
+    shift = state.env.get("shift", 0)
     for token in state.tokens:
         if token.type in ("heading_open", "heading_close"):
-            token.tag = f"h{min(int(token.tag[1]) + 1, 6)}"
+            token.tag = f"h{min(max(int(token.tag[1]) + shift, 2), 6)}"
 
 
 def demote_headings_plugin(md: MarkdownIt) -> None:
-    """Move every heading one level down."""
+    """Move headings down to fit under the page's own headings (``shift`` in the render env)."""
     md.core.ruler.push("demote_headings", _demote_headings)
 
 
@@ -116,6 +117,10 @@ def _build() -> MarkdownIt:
 _MD = _build()
 
 
-def render(text: str, depth: int) -> str:
-    """Markdown → HTML that is safe to put into any page ``depth`` folders below the site root."""
-    return str(_MD.render(text, {"depth": depth}))
+def render(text: str, depth: int, shift: int = 0) -> str:
+    """Markdown → HTML that is safe to put into any page ``depth`` folders below the site root.
+
+    Headings move ``shift`` levels down (a claim's analysis sits under an h2 of its own) and
+    never above h2.
+    """
+    return str(_MD.render(text, {"depth": depth, "shift": shift}))

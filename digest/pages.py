@@ -40,6 +40,8 @@ class Meta:
     """Listed in sitemap.xml."""
     feed: str | None = None
     """Site path of the Atom feed for this page, if it has one."""
+    image: str = "card.svg"
+    """Site path of the page's social card (og:image)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,6 +164,13 @@ class CorrectionsPage:
 
 
 @dataclass(frozen=True, slots=True)
+class SearchPage:
+    """Full-text search (Pagefind), with filters by person and verdict."""
+
+    meta: Meta
+
+
+@dataclass(frozen=True, slots=True)
 class NotFoundPage:
     """404.html."""
 
@@ -178,6 +187,7 @@ PageContext = (
     | FreePage
     | TimelinePage
     | CorrectionsPage
+    | SearchPage
     | NotFoundPage
 )
 
@@ -257,6 +267,7 @@ def plan_pages(site: Site) -> tuple[Planned, ...]:
     plan.append(Planned("timeline/", "timeline"))
     plan.append(Planned("corrections/", "corrections"))
     plan += [Planned(f"{slug}/", "page", slug) for slug in site.pages]
+    plan.append(Planned("search/", "search"))
     plan.append(Planned("404.html", "404"))
     return tuple(plan)
 
@@ -275,7 +286,7 @@ def page_dependencies(site: Site, planned: Planned) -> list[str]:
             return _listed(site, _claims_of(site, planned))
         case "page":
             return [page_id(planned.key)]
-        case "404":
+        case "404" | "search":
             return []
     return [ALL]
 
@@ -333,9 +344,10 @@ def _meta(
     rooted: bool = False,
     sitemap: bool = True,
     feed: str | None = None,
+    image: str = "card.svg",
 ) -> Meta:
     lastmod = page_lastmod(site, planned)
-    return Meta(planned.path, template, title, description, lastmod, og_type, jsonld, rooted, sitemap, feed)
+    return Meta(planned.path, template, title, description, lastmod, og_type, jsonld, rooted, sitemap, feed, image)
 
 
 def _claim(site: Site, planned: Planned) -> ClaimPage:
@@ -354,6 +366,7 @@ def _claim(site: Site, planned: Planned) -> ClaimPage:
             f"{verdicts[claim.verdict].label}: {claim.summary}",
             og_type="article",
             jsonld=script_json(claim_review(site, claim)),
+            image=f"claims/{claim.slug}/card.svg",
         ),
         claim=claim,
         person=site.people[claim.person],
@@ -469,6 +482,11 @@ def _free(site: Site, planned: Planned) -> FreePage:
     return FreePage(_meta(site, planned, "page.html", page.title, page.description or page.title), page)
 
 
+def _search(site: Site, planned: Planned) -> SearchPage:
+    description = "Search every check by words, person and verdict."
+    return SearchPage(_meta(site, planned, "search.html", "Search", description))
+
+
 def _not_found(site: Site, planned: Planned) -> NotFoundPage:
     meta = _meta(
         site, planned, "404.html", "Page not found", "There is no page at this address.", rooted=True, sitemap=False
@@ -502,5 +520,6 @@ _CONTEXTS: dict[str, Callable[[Site, Planned], PageContext]] = {
     "timeline": _timeline,
     "corrections": _corrections,
     "page": _free,
+    "search": _search,
     "404": _not_found,
 }

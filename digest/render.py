@@ -17,6 +17,7 @@ import traceback
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +25,7 @@ import jinja2
 import jinja2.meta
 from markupsafe import Markup
 
-from . import __version__, exports, feeds, jsonld, sitemap
+from . import __version__, cards, exports, feeds, jsonld, sitemap
 from .errors import DigestError, ThemeError, UsageError
 from .model import Claim, Person, Site
 from .pages import (
@@ -185,9 +186,12 @@ def template_versions(env: jinja2.Environment, theme: Theme) -> dict[str, str]:
 class Renderer:
     """Renders sites with one theme, reusing every output whose inputs did not change."""
 
-    def __init__(self, theme: Theme) -> None:
+    def __init__(self, theme: Theme, search: bool = False) -> None:
         self.theme = theme
+        self.search = search
+        """Whether the site gets a Pagefind index: the search page and box say so."""
         self.env = environment(theme)
+        self.env.globals["search"] = search
         self.assets = theme.static_files()
         self.templates = template_versions(self.env, theme)
         self.env.globals["claim_partials"] = self._claim_partials
@@ -293,7 +297,7 @@ class Renderer:
         """The pages and static files; ``render_data`` adds the rest (the preview writes pages first)."""
         self._sink = sink
         self.env.globals["site"] = site
-        versions = _versions(site)
+        versions = _versions(site, self.search)
         self._site_version = versions[SITE]
         result = Rendered()
         for path, data in self.assets.items():
@@ -336,7 +340,7 @@ class Renderer:
         """Add the feeds, the sitemap, robots.txt and the JSON exports to a result of ``render_pages``."""
         assert result.site is not None
         self._sink = sink
-        for path, fingerprint, make in self._machine_files(result.site, self._plan, result.versions):
+        for path, fingerprint, make in self._machine_files(result.site, self._plan, result.versions, previous):
             self._keep_or(result, previous, path, fingerprint, make)
             result.data.add(path)
 
@@ -409,10 +413,19 @@ class Renderer:
         return _render_in_workers(self, site, todo, workers)
 
     def _machine_files(
-        self, site: Site, plan: tuple[Planned, ...], versions: Mapping[str, str]
+        self, site: Site, plan: tuple[Planned, ...], versions: Mapping[str, str], previous: Rendered | None
     ) -> Iterable[tuple[str, str, Callable[[], bytes]]]:
         """(path, fingerprint, how to make it) for each file the generator owns."""
         yield from _machine_files(site, versions)
+        yield "card.svg", _digest(__version__, versions[SITE]), lambda: cards.site_card(site)
+        before = previous.fingerprints if previous is not None else {}
+        for slug, claim in site.claims.items():
+            path = f"claims/{slug}/card.svg"
+            known = before.get(path)
+            if known is None or self._touched is None or slug in self._touched:
+                person = versions[person_id(claim.person)]
+                known = _digest(__version__, versions[SITE], versions[claim_id(slug)], person)
+            yield path, known, partial(cards.claim_card, site, claim)
         everything = _digest(__version__, versions[SITE], versions[ALL])
         pages = ((p.path, self._lastmods[p.path]) for p in plan if p.kind != "404")
         yield "sitemap.xml", everything, lambda: sitemap.sitemap(site.config.base_url, pages)
@@ -458,6 +471,7 @@ _TEMPLATES = {
     "timeline": "timeline.html",
     "corrections": "corrections.html",
     "page": "page.html",
+    "search": "search.html",
     "404": "404.html",
 }
 """The template of each page kind (the contexts in ``pages`` name the same ones)."""
@@ -512,13 +526,17 @@ def _render_in_workers(
     return results
 
 
-def _versions(site: Site) -> dict[str, str]:
+def _versions(site: Site, search: bool) -> dict[str, str]:
     """The version of every record a page can depend on, and of SITE and ALL."""
     versions = {claim_id(s): c.digest for s, c in site.claims.items()}
     versions |= {person_id(s): p.digest for s, p in site.people.items()}
     versions |= {page_id(s): p.digest for s, p in site.pages.items()}
     versions[SITE] = _digest(
-        __version__, site.config.digest, *(f"{s}={p.title}" for s, p in site.pages.items()), *sorted(site.drafts)
+        __version__,
+        site.config.digest,
+        str(search),
+        *(f"{s}={p.title}" for s, p in site.pages.items()),
+        *sorted(site.drafts),
     )
     versions[ALL] = _digest(*(f"{key}={value}" for key, value in versions.items()))
     return versions

@@ -275,7 +275,13 @@ def test_home_page(built_site: Path) -> None:
 
 def test_no_javascript_needed(built_site: Path) -> None:
     for page in pages(built_site):
+        if page.is_relative_to(built_site / "pagefind"):
+            continue
         scripts = parse(page).xpath("//script")
+        if page == built_site / "search/index.html":  # search itself needs JavaScript; the page says so without
+            assert [s.get("src") for s in scripts] == ["../pagefind/pagefind-ui.js", "../static/search.js"]
+            assert parse(page).xpath("//noscript")
+            continue
         assert all(s.get("type") == "application/ld+json" for s in scripts), page
 
 
@@ -303,10 +309,13 @@ def test_drafts_and_scheduled_are_skipped(built_minimal: Path, run, tmp_path: Pa
 
 
 def test_two_builds_give_the_same_bytes(tmp_path: Path) -> None:
+    # Pagefind's index is left out: its filter and metadata files are not byte-stable between runs
+    # (a known limitation of Pagefind, its issue #638); everything the generator writes is.
     assert build_into(ROOT / "content", tmp_path / "one") == 0
     assert build_into(ROOT / "content", tmp_path / "two") == 0
-    comparison = filecmp.dircmp(tmp_path / "one", tmp_path / "two")
+    comparison = filecmp.dircmp(tmp_path / "one", tmp_path / "two", ignore=["pagefind"])
     assert _all_same(comparison)
+    assert (tmp_path / "one/pagefind").is_dir() and (tmp_path / "two/pagefind").is_dir()
 
 
 def _all_same(comparison: filecmp.dircmp[str]) -> bool:

