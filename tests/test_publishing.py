@@ -283,8 +283,9 @@ def test_no_broken_links_or_anchors_under_a_sub_path(published: Published, tmp_p
 def test_the_link_checker_can_fail(tmp_path: Path) -> None:
     (tmp_path / "site").mkdir()
     (tmp_path / "site/index.html").write_text(
-        '<!doctype html><html lang="en"><title>t</title><a href="missing.html">x</a><a href="#nowhere">y</a></html>'
+        '<!doctype html><html lang="en"><title>t</title><a href="missing.html">x</a><a href="other.html#nowhere">y</a>'
     )
+    (tmp_path / "site/other.html").write_text('<!doctype html><html lang="en"><title>o</title><p id="here">o</p>')
     with serving(tmp_path) as url:
         result = _linkchecker(url + "site/", tmp_path)
     assert result.returncode == 1
