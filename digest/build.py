@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gc
 import os
+import shutil
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -15,8 +16,11 @@ from datetime import date
 from pathlib import Path
 
 from .advice import advise
+from .cache import ERRORS as CACHE_ERRORS
+from .cache import BuildCache
 from .config import load_config
 from .errors import Diagnostic, DigestError, UsageError
+from .exports import read_lines
 from .links import check_links
 from .load import FileCache, load_content
 from .pages import Planned
@@ -46,6 +50,8 @@ class Options:
     """Worker processes; None for one per core."""
     search: bool = False
     """Index the built site with Pagefind (``digest build`` does, unless --no-search)."""
+    cache: bool = False
+    """Use the build cache in the user's cache folder (``digest build`` does, unless --no-cache)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +64,106 @@ class BuildResult:
     pages: int
     skipped: tuple[Skipped, ...]
     seconds: float
+
+
+def _build_cache(options: Options) -> BuildCache:
+    return BuildCache.for_build(
+        options.content, options.out, options.theme, options.base_url, options.drafts, options.search
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class BuildState:
+    """What a build keeps of itself in the cache for the next one (records stay in their rows)."""
+
+    resolved: Resolved
+    versions: dict[str, str]
+    templates: dict[str, str]
+    data: set[str]
+    lastmods: dict[str, date | None]
+
+
+def _load_cache(cache: BuildCache | None) -> tuple[FileCache, BuildState | None]:
+    """The records and the state the cache holds; nothing if there is no cache or it is damaged."""
+    if cache is None:
+        return FileCache(), None
+    try:
+        files = cache.files()
+        return files, _state(cache, files)
+    except CACHE_ERRORS:
+        cache.reset()
+        return FileCache(), None
+
+
+def _save_cache(
+    cache: BuildCache,
+    files: FileCache,
+    renderer: Renderer,
+    rendered: Rendered,
+    writer: SiteWriter,
+    intact: bool,
+    resolved: Resolved,
+) -> None:
+    """Keep what the next build needs; a cache that cannot be written is dropped, never an error."""
+    try:
+        cache.begin()
+        cache.save_files(files)
+        cache.save_partials()
+        cache.put("exports", {kind: renderer.line_versions(kind) for kind in ("claim", "review")})
+        cache.save_outputs(writer.out, rendered.fingerprints, writer.retired, intact, writer.stamps)
+        state = BuildState(resolved, rendered.versions, rendered.templates, rendered.data, renderer.lastmods)
+        cache.save_state(state)
+        cache.commit()
+    except CACHE_ERRORS:
+        if writer.retired is not None:
+            shutil.rmtree(writer.retired, ignore_errors=True)
+        cache.reset()
+
+
+def _state(cache: BuildCache | None, files: FileCache) -> BuildState | None:
+    """The last build's state, if the cache has one that fits the records it holds."""
+    if cache is None:
+        return None
+    records = {result.path: result for _, result in files.results.values() if not isinstance(result, list)}
+    state = cache.state(records)
+    return state if isinstance(state, BuildState) else None
+
+
+def _previous(
+    cache: BuildCache | None, renderer: Renderer, out: Path, state: BuildState | None
+) -> tuple[Rendered | None, bool]:
+    """What the last build left in ``out`` (only the files untouched since), as a render's previous;
+    and whether ``out`` is exactly as that build left it."""
+    if cache is None or not out.is_dir():
+        return None, False
+    try:
+        return _previous_outputs(cache, renderer, out, state)
+    except CACHE_ERRORS:
+        cache.reset()
+        return None, False
+
+
+def _previous_outputs(
+    cache: BuildCache, renderer: Renderer, out: Path, state: BuildState | None
+) -> tuple[Rendered | None, bool]:
+    kept, intact = cache.outputs(out)
+    if not kept:
+        return None, False
+    exports = cache.get("exports") or {}
+    for kind, name in (("claim", "claims.json"), ("review", "claimreview.json")):
+        if name in kept and kind in exports:
+            lines = read_lines((out / name).read_bytes(), kind)
+            order, versions = exports[kind]
+            if lines is not None:
+                renderer.seed_lines(kind, order, versions, lines)
+    previous = Rendered(
+        files={path: out / path for path in kept}, fingerprints={path: entry[0] for path, entry in kept.items()}
+    )
+    if state is not None:
+        previous.site, previous.versions, previous.templates = state.resolved.site, state.versions, state.templates
+        previous.data = state.data
+        renderer.lastmods = dict(state.lastmods)
+    return previous, intact
 
 
 def check_options(options: Options, writing: bool) -> None:
@@ -108,20 +214,41 @@ def check(options: Options, links: bool = False) -> CheckResult:
 
 
 def build(options: Options) -> BuildResult:
-    """Build the site into --out, replacing it whole, or raise and leave it as it was."""
+    """Build the site into --out, replacing it whole, or raise and leave it as it was.
+
+    With ``options.cache``, the build cache of the same content, output, theme and settings is
+    used: only changed content files are read, only changed outputs are rendered, and the new site
+    is made from the one before last (kept in the cache) by replacing what changed.
+    """
     started = time.perf_counter()
     check_options(options, writing=True)
-    resolved = load_site(options)
-    renderer = Renderer(Theme(options.theme), search=options.search)
-    with SiteWriter(options.out) as writer:
-        rendered = renderer.render(resolved.site, jobs=options.jobs, sink=writer.write)
-        if options.search:
-            index_site(writer.folder)
-    files = rendered.files
+    cache = _build_cache(options) if options.cache else None
+    try:
+        files, state = _load_cache(cache)
+        config = load_config(options.content, options.content_shown, options.base_url)
+        content = load_content(options.content, options.content_shown, config, options.jobs, files)
+        before = state.resolved if state is not None else None
+        resolved = resolve_site(content, today=options.today, drafts=options.drafts, previous=before)
+        renderer = Renderer(Theme(options.theme), search=options.search, store=cache)
+        previous, intact = _previous(cache, renderer, options.out, state)
+        with SiteWriter(options.out, cache.spare() if cache is not None and intact else None) as writer:
+            rendered = renderer.render(resolved.site, previous, jobs=options.jobs, sink=writer.write)
+            writer.prune(rendered.files)
+            if options.search:
+                index_site(writer.folder)
+        if cache is None:
+            if writer.retired is not None:
+                shutil.rmtree(writer.retired, ignore_errors=True)
+        else:
+            _save_cache(cache, files, renderer, rendered, writer, intact, resolved)
+    finally:
+        if cache is not None:
+            cache.close()
+    files_made = rendered.files
     return BuildResult(
-        files=len(files),
+        files=len(files_made),
         written=rendered.written,
-        pages=sum(1 for path in files if path.endswith(".html")),
+        pages=sum(1 for path in files_made if path.endswith(".html")),
         skipped=resolved.skipped,
         seconds=time.perf_counter() - started,
     )

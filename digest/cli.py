@@ -38,6 +38,7 @@ def _parser() -> argparse.ArgumentParser:
     build_command = commands.add_parser("build", help="build the site")
     site_options(build_command)
     build_command.add_argument("--no-search", action="store_true", help="skip the Pagefind search index")
+    build_command.add_argument("--no-cache", action="store_true", help="neither use nor keep the build cache")
     serve = commands.add_parser("serve", help="preview with live reload (drafts shown)")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
     serve.add_argument("--port", default=8000, type=int, help="port (default: 8000)")
@@ -67,6 +68,7 @@ def _options(args: argparse.Namespace) -> Options:
         drafts=args.drafts,
         today=date.today(),
         search=args.command == "build" and not args.no_search,
+        cache=args.command == "build" and not args.no_cache,
     )
 
 

@@ -104,3 +104,17 @@ def claims_json(site: Site, lines: list[bytes]) -> bytes:
 def claimreview_json(lines: list[bytes]) -> bytes:
     """The ClaimReview object of every claim page, as a JSON array, newest first (lines of claim_review)."""
     return _array(lines)
+
+
+def read_lines(data: bytes, kind: str) -> list[bytes] | None:
+    """The claim lines of a claims.json (kind "claim") or claimreview.json ("review") written by
+    ``claims_json`` or ``claimreview_json``; None if the file is not in that form."""
+    if kind == "claim":
+        start, end = data.find(b',"claims":[\n'), b"\n]}\n"
+        begin = start + len(b',"claims":[\n')
+    else:
+        start, end = (0 if data.startswith(b"[\n") else -1), b"\n]\n"
+        begin = 2
+    if start < 0 or not data.endswith(end):
+        return None
+    return data[begin : len(data) - len(end)].split(b",\n")

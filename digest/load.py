@@ -96,6 +96,8 @@ class ContentFile:
     path: Path
     shown: str
     """Its display path, for diagnostics."""
+    stamp: tuple[int, int, int] | None = None
+    """Size, modification time and inode when it was found, if known."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,51 +123,56 @@ def outlet_slug(name: str) -> str:
 
 
 def find_files(content: Path, display: str, limits: Limits) -> tuple[list[ContentFile], list[Diagnostic]]:
-    """Every content file under claims/, people/ and pages/, sorted; symlinks out of content/ refused."""
-    root = content.resolve()
+    """Every content file under claims/, people/ and pages/, sorted; symlinks out of content/ refused.
+
+    One ``scandir`` walk, which also gives each file's stamp: no other system call per file.
+    """
+    root = os.path.realpath(content)
     found: list[ContentFile] = []
     problems: list[Diagnostic] = []
     for folder, kind in KINDS.items():
-        top = content / folder
-        if not top.is_dir():
+        top = os.path.join(content, folder)
+        if not os.path.isdir(top):
             continue
-        for path in _walk(top, root, problems, display, content):
-            relative = path.relative_to(content).as_posix()
-            found.append(ContentFile(kind, path, shown_path(display, relative)))
+        for path, relative, status in _walk(top, folder, root, problems, display, set()):
+            found.append(ContentFile(kind, Path(path), shown_path(display, relative), status))
             if len(found) > limits.max_files:
                 message = f"more than {limits.max_files:,} content files (limits.max_files in site.yaml)"
                 return [], [Diagnostic(shown_path(display, folder), 1, message)]
     return sorted(found, key=lambda file: file.shown), problems
 
 
-def _walk(top: Path, root: Path, problems: list[Diagnostic], display: str, content: Path) -> Iterator[Path]:
-    seen: set[Path] = set()
-    for folder, dirs, files in os.walk(top, followlinks=True):
-        here = Path(folder)
-        real = here.resolve()
-        if real in seen:
-            dirs[:] = []
+def _walk(
+    folder: str, relative: str, root: str, problems: list[Diagnostic], display: str, seen: set[str]
+) -> Iterator[tuple[str, str, tuple[int, int, int]]]:
+    """(path, path inside content/, stamp) of every .md file under ``folder``, sorted, following
+    symlinks that stay inside ``root`` (each real folder once)."""
+    real = os.path.realpath(folder)
+    if real in seen:
+        return
+    seen.add(real)
+    try:
+        entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
+    except OSError:
+        return
+    for entry in entries:
+        if _IGNORED.search(entry.name):
             continue
-        seen.add(real)
-        dirs[:] = sorted(
-            d for d in dirs if not _IGNORED.search(d) and _inside(here / d, root, problems, display, content)
-        )
-        for name in sorted(files):
-            if _IGNORED.search(name) or not name.endswith(".md"):
+        inner = f"{relative}/{entry.name}"
+        if entry.is_symlink():
+            target = os.path.realpath(entry.path)
+            if target != root and not target.startswith(root + os.sep):
+                message = "symlink leads outside the content folder; copy the file in instead"
+                problems.append(Diagnostic(shown_path(display, inner), 1, message))
                 continue
-            if _inside(here / name, root, problems, display, content):
-                yield here / name
-
-
-def _inside(path: Path, root: Path, problems: list[Diagnostic], display: str, content: Path) -> bool:
-    if not path.is_symlink():
-        return True
-    target = path.resolve()
-    if target == root or root in target.parents:
-        return True
-    shown = shown_path(display, path.relative_to(content).as_posix())
-    problems.append(Diagnostic(shown, 1, "symlink leads outside the content folder; copy the file in instead"))
-    return False
+        try:
+            if entry.is_dir():
+                yield from _walk(entry.path, inner, root, problems, display, seen)
+            elif entry.name.endswith(".md"):
+                status = entry.stat()
+                yield entry.path, inner, (status.st_size, status.st_mtime_ns, status.st_ino)
+        except OSError:
+            continue
 
 
 Result = Record | list[Diagnostic]
@@ -210,7 +217,7 @@ def load_content(
         files = _apply_changes(cache, content, display, changed)
     if files is None:
         files, cache.problems = find_files(content, display, config.limits)
-        stamps = {file.path: _stamp(file.path) for file in files}
+        stamps = {file.path: file.stamp or _stamp(file.path) for file in files}
         fresh = [f for f in files if (cached := cache.results.get(f.path)) is None or cached[0] != stamps[f.path]]
         for gone in cache.results.keys() - stamps.keys():
             del cache.results[gone]

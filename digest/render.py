@@ -26,8 +26,9 @@ import jinja2.meta
 from markupsafe import Markup
 
 from . import __version__, cards, exports, feeds, jsonld, sitemap
+from .cache import BuildCache
 from .errors import DigestError, ThemeError, UsageError
-from .model import Claim, Person, Site
+from .model import Claim, Site
 from .pages import (
     ALL,
     SITE,
@@ -44,8 +45,9 @@ from .pages import (
 from .urls import Target, absolute, file_for, rooted, url_for
 from .write import KEPT, Output
 
-Sink = Callable[[str, Output], bool]
-"""Takes one output as soon as it is made; True if it wrote it (False: hard-linked)."""
+Sink = Callable[[str, Output, str], bool]
+"""Takes one output as soon as it is made, with its fingerprint; True if it wrote it (False: kept or
+hard-linked)."""
 
 MONTHS = (
     "January",
@@ -186,8 +188,10 @@ def template_versions(env: jinja2.Environment, theme: Theme) -> dict[str, str]:
 class Renderer:
     """Renders sites with one theme, reusing every output whose inputs did not change."""
 
-    def __init__(self, theme: Theme, search: bool = False) -> None:
+    def __init__(self, theme: Theme, search: bool = False, store: BuildCache | None = None) -> None:
         self.theme = theme
+        self.store = store
+        """The build cache, where list items rendered by an earlier run are kept."""
         self.search = search
         """Whether the site gets a Pagefind index: the search page and box say so."""
         self.env = environment(theme)
@@ -200,11 +204,12 @@ class Renderer:
         """Claims whose export lines may have changed since the last render; None when any may have."""
         self._exports: dict[str, tuple[list[str], list[bytes]]] = {}
         self._groups: dict[tuple[int, tuple[Any, ...]], tuple[Any, str, Markup]] = {}
-        self._lastmods: dict[str, date | None] = {}
+        self.lastmods: dict[str, date | None] = {}
+        """Each page's last change as of the last render (the sitemap's lastmod), by site path."""
         self._plan: tuple[Planned, ...] = ()
         self._sink: Sink | None = None
-        self._partials: dict[tuple[Any, ...], tuple[Claim, tuple[Person, ...], str, Markup]] = {}
-        self._lines: dict[tuple[str, str], tuple[Claim, tuple[Any, ...], bytes]] = {}
+        self._partials: dict[tuple[Any, ...], tuple[str, str]] = {}
+        self._lines: dict[tuple[str, str], tuple[str, bytes]] = {}
 
     @jinja2.pass_context
     def _claim_partials(
@@ -213,9 +218,9 @@ class Renderer:
         """A partial template rendered for each claim, joined: each is rendered once per claim and link depth.
 
         Lists show the same claim on many pages (its person's, its verdict's, its tags'...), and the
-        HTML is the same wherever the pages sit at the same depth. A cached item is reused while its
-        claim and people are the very same records (a LiveBuild keeps unchanged records) and the
-        theme and settings are unchanged.
+        HTML is the same wherever the pages sit at the same depth. An item is reused while its
+        version (the theme's, the settings', its claim's and its people's) is unchanged: from
+        memory, or from the build cache of an earlier run.
         """
         page = context["page"]
         site: Site = context["site"]
@@ -232,23 +237,20 @@ class Renderer:
         ):
             return group[2]  # the same tuple of the same claims (a month of the timeline), none of them touched
         compiled = self.env.get_template(template)
+        stored = self.store.partials(repr(where)) if self.store is not None else {}
         parts = []
         for item in claims:
             claim = site.claims[item] if isinstance(item, str) else item
             key = (claim.slug, where)
-            persons = (people[claim.person], *(people[p] for p in claim.people))
-            cached = self._partials.get(key)
-            if (
-                cached is not None
-                and cached[0] is claim
-                and cached[2] == version
-                and len(cached[1]) == len(persons)
-                and all(a is b for a, b in zip(cached[1], persons, strict=True))
-            ):
-                parts.append(cached[3])
+            current = version + claim.digest + "".join(people[p].digest for p in (claim.person, *claim.people))
+            cached = self._partials.get(key) or stored.get(claim.slug)
+            if cached is not None and cached[0] == current:
+                parts.append(Markup(cached[1]))
                 continue
             html = Markup(compiled.render(page=page, claim=claim, **options))
-            self._partials[key] = (claim, persons, version, html)
+            self._partials[key] = (current, html)
+            if self.store is not None:
+                self.store.keep_partial(repr(where), claim.slug, current, str(html))
             parts.append(html)
         joined = Markup("\n".join(parts))
         if isinstance(claims, tuple):
@@ -259,24 +261,34 @@ class Renderer:
         """One claim's line of claims.json or claimreview.json, made again only when what it shows changed."""
         slug = claim.slug
         people = site.people
-        shown = (
-            self._site_version,
-            *(people[p] for p in (claim.person, *claim.people)),
-            site.related[slug],
-            site.contradicts[slug],
-            site.contradicted_by[slug],
+        version = "|".join(
+            (
+                self._site_version,
+                claim.digest,
+                *(people[p].digest for p in (claim.person, *claim.people)),
+                ",".join(site.related[slug]),
+                ",".join(site.contradicts[slug]),
+                ",".join(site.contradicted_by[slug]),
+            )
         )
         cached = self._lines.get((kind, slug))
-        if (
-            cached is not None
-            and cached[0] is claim
-            and len(cached[1]) == len(shown)
-            and all(a is b or a == b for a, b in zip(cached[1], shown, strict=True))
-        ):
-            return cached[2]
+        if cached is not None and cached[0] == version:
+            return cached[1]
         line = exports.line(make(site, claim))
-        self._lines[(kind, slug)] = (claim, shown, line)
+        self._lines[(kind, slug)] = (version, line)
         return line
+
+    def seed_lines(self, kind: str, order: list[str], versions: list[str], lines: list[bytes]) -> None:
+        """Lines of an export written by an earlier run (read back from the output folder)."""
+        if len(order) == len(versions) == len(lines):
+            for slug, version, line in zip(order, versions, lines, strict=True):
+                self._lines[(kind, slug)] = (version, line)
+            self._exports[kind] = (list(order), list(lines))
+
+    def line_versions(self, kind: str) -> tuple[list[str], list[str]]:
+        """The order and versions of the last export's lines, for seed_lines in a later run."""
+        order = self._exports.get(kind, ([], []))[0]
+        return order, [self._lines[(kind, slug)][0] for slug in order]
 
     def render(
         self, site: Site, previous: Rendered | None = None, jobs: int | None = None, sink: Sink | None = None
@@ -314,7 +326,7 @@ class Renderer:
             if unaffected and path in previous.fingerprints:  # type: ignore[union-attr]
                 result.fingerprints[path] = previous.fingerprints[path]  # type: ignore[union-attr]
                 self._store(result, path, previous.files[path])  # type: ignore[union-attr]
-                known = self._lastmods.get(planned.path, _UNKNOWN)
+                known = self.lastmods.get(planned.path, _UNKNOWN)
                 lastmods[planned.path] = page_lastmod(site, planned) if known is _UNKNOWN else known
                 continue
             lastmods[planned.path] = page_lastmod(site, planned)
@@ -324,14 +336,14 @@ class Renderer:
                 self._store(result, path, previous.files[path])
             else:
                 todo.append(planned)
-        for path, output in self._render_pages(site, todo, jobs):
+        for path, output in self._render_pages(site, todo, jobs, result.fingerprints):
             if isinstance(output, bool):  # written by a worker, straight to the sink
                 result.files[path] = KEPT
                 result.written += output
             else:
                 self._store(result, path, output)
         result.rendered += len(todo)
-        self._lastmods = lastmods
+        self.lastmods = lastmods
         self._plan = plan
         result.site, result.versions, result.templates = site, versions, self.templates
         return result
@@ -390,7 +402,7 @@ class Renderer:
         if self._sink is None:
             result.files[path] = data
         else:
-            result.written += self._sink(path, data)
+            result.written += self._sink(path, data, result.fingerprints.get(path, ""))
             result.files[path] = KEPT
 
     def _fingerprint(self, versions: Mapping[str, str], template: str, dependencies: Iterable[str]) -> str:
@@ -406,11 +418,13 @@ class Renderer:
         except Exception as error:  # a theme bug of any kind: name the template and line, not a traceback
             raise ThemeError(_describe(error)) from None
 
-    def _render_pages(self, site: Site, todo: list[Planned], jobs: int | None) -> Iterable[tuple[str, bytes | bool]]:
+    def _render_pages(
+        self, site: Site, todo: list[Planned], jobs: int | None, fingerprints: Mapping[str, str]
+    ) -> Iterable[tuple[str, bytes | bool]]:
         workers = min(jobs if jobs is not None else (os.cpu_count() or 1), 8)
         if workers < 2 or len(todo) < _PARALLEL_FROM or multiprocessing.get_start_method() != "fork":
             return ((file_for(p.path), self.render_page(site, p)) for p in todo)
-        return _render_in_workers(self, site, todo, workers)
+        return _render_in_workers(self, site, todo, workers, fingerprints)
 
     def _machine_files(
         self, site: Site, plan: tuple[Planned, ...], versions: Mapping[str, str], previous: Rendered | None
@@ -427,7 +441,7 @@ class Renderer:
                 known = _digest(__version__, versions[SITE], versions[claim_id(slug)], person)
             yield path, known, partial(cards.claim_card, site, claim)
         everything = _digest(__version__, versions[SITE], versions[ALL])
-        pages = ((p.path, self._lastmods[p.path]) for p in plan if p.kind != "404")
+        pages = ((p.path, self.lastmods[p.path]) for p in plan if p.kind != "404")
         yield "sitemap.xml", everything, lambda: sitemap.sitemap(site.config.base_url, pages)
         yield (
             "claims.json",
@@ -476,19 +490,19 @@ _TEMPLATES = {
 }
 """The template of each page kind (the contexts in ``pages`` name the same ones)."""
 
-_WORKER: tuple[Renderer, Site, list[Planned]] | None = None
+_WORKER: tuple[Renderer, Site, list[Planned], Mapping[str, str]] | None = None
 
 
 def _render_chunk(bounds: tuple[int, int]) -> list[tuple[str, bytes | bool]] | DigestError:
     """In a worker: render some pages; with a sink, write them there and return only whether each was written."""
     assert _WORKER is not None
-    renderer, site, todo = _WORKER
+    renderer, site, todo, fingerprints = _WORKER
     sink = renderer._sink
     done: list[tuple[str, bytes | bool]] = []
     try:
         for planned in todo[bounds[0] : bounds[1]]:
             path, data = file_for(planned.path), renderer.render_page(site, planned)
-            done.append((path, sink(path, data) if sink is not None else data))
+            done.append((path, sink(path, data, fingerprints.get(path, "")) if sink is not None else data))
     except DigestError as error:
         return error
     return done
@@ -498,7 +512,7 @@ _LISTS = frozenset({"home", "person", "verdict", "tag", "outlet", "timeline", "p
 
 
 def _render_in_workers(
-    renderer: Renderer, site: Site, todo: list[Planned], workers: int
+    renderer: Renderer, site: Site, todo: list[Planned], workers: int, fingerprints: Mapping[str, str]
 ) -> list[tuple[str, bytes | bool]]:
     """Render pages in forked worker processes that share the site and the compiled templates.
 
@@ -508,7 +522,7 @@ def _render_in_workers(
     global _WORKER
     lists = [p for p in todo if p.kind in _LISTS]
     rest = [p for p in todo if p.kind not in _LISTS]
-    _WORKER = (renderer, site, rest)
+    _WORKER = (renderer, site, rest, fingerprints)
     helpers = max(1, workers - 1)
     size = max(50, len(rest) // (helpers * 6))
     chunks = [(start, min(start + size, len(rest))) for start in range(0, len(rest), size)]

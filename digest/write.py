@@ -15,6 +15,7 @@ import shutil
 import sys
 import tempfile
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import OutputError
@@ -76,18 +77,50 @@ def _alive(pid: int) -> bool:
     return True
 
 
+Stamp = tuple[int, int, int]
+"""What tells that a file was not touched: size, modification time in ns, inode."""
+
+
+def stamp(path: Path | str) -> Stamp | None:
+    """The stamp of a file, or None if it is not there."""
+    try:
+        status = os.stat(path)
+    except OSError:
+        return None
+    return (status.st_size, status.st_mtime_ns, status.st_ino)
+
+
+@dataclass(frozen=True, slots=True)
+class Spare:
+    """A complete older site kept in the cache folder, with the fingerprint and stamp of each file.
+
+    A build starts from it instead of an empty folder: every file whose fingerprint is unchanged
+    (and which nobody touched since) stays, so a small edit writes a handful of files, not a site.
+    """
+
+    folder: Path
+    files: Mapping[str, tuple[str, Stamp]]
+
+
 class SiteWriter:
     """Writes a complete site into a temporary folder beside ``out``, then swaps it in.
 
     Files are written as they come (by the renderer, and by its worker processes, which share
     nothing with this object but the folder), so the site never has to be held in memory whole.
     ``commit`` swaps the folder in; ``abort`` (or an exception in a ``with`` block) removes it,
-    and ``out`` is left exactly as it was.
+    and ``out`` is left exactly as it was. Given a ``spare`` tree on the same file system, the
+    writer starts from it and replaces only what changed, never writing into a file in place
+    (files may be shared, as hard links, with the current ``out``).
     """
 
-    def __init__(self, out: Path) -> None:
+    def __init__(self, out: Path, spare: Spare | None = None) -> None:
         self.out = out.absolute()
         self.previous = self.out if self.out.is_dir() else None
+        self.kept: Mapping[str, tuple[str, Stamp]] = {}
+        self.stamps: dict[str, Stamp] = {}
+        """Stamps of the files kept from the spare, as they are (the parent process's writes only)."""
+        self.retired: Path | None = None
+        """After commit: the old site, moved aside (the caller keeps it as the next spare or removes it)."""
         try:
             self.out.parent.mkdir(parents=True, exist_ok=True)
             clean_stale(self.out)
@@ -97,12 +130,27 @@ class SiteWriter:
             os.chmod(self.folder, 0o755)
         except OSError as error:
             raise OutputError(f"cannot write beside {self.out}: {error.strerror or error}") from None
+        self._folder = str(self.folder)
+        if spare is not None:
+            try:
+                os.rename(spare.folder, self.folder)  # over the empty folder: same file system only
+                self.kept = spare.files
+            except OSError:
+                shutil.rmtree(spare.folder, ignore_errors=True)
 
-    def write(self, relative: str, data: Output) -> bool:
-        """Write one file; True if written, False if hard-linked (a Path, or bytes equal to the old file)."""
+    def write(self, relative: str, data: Output, fingerprint: str | None = None) -> bool:
+        """Write one file; True if written, False if kept or hard-linked."""
         assert not isinstance(data, Kept), relative
-        target = self.folder / relative
         try:
+            if self.kept:  # starting from a spare: keep its file, or replace it without writing into it
+                old = self.kept.get(relative)
+                where = f"{self._folder}/{relative}"
+                if old is not None and old[0] == fingerprint and stamp(where) == old[1]:
+                    self.stamps[relative] = old[1]
+                    return False
+                if os.path.lexists(where):
+                    return self._replace(self.folder / relative, data)
+            target = self.folder / relative
             try:
                 return self._write(target, relative, data)
             except FileNotFoundError:
@@ -113,6 +161,29 @@ class SiteWriter:
                 f"cannot write the site to {self.out}: {error.strerror or error}; the previous site was left as it was"
             ) from None
 
+    def _replace(self, target: Path, data: bytes | Path) -> bool:
+        """Put new content at ``target`` through a new file renamed over it: the old inode is left alone."""
+        if isinstance(data, Path) and stamp(data) == stamp(target):
+            return False  # already the same file (a hard link): rename() would do nothing and leave the temporary
+        handle, temporary = tempfile.mkstemp(prefix=".", dir=target.parent)
+        os.close(handle)
+        try:
+            if isinstance(data, Path):
+                os.unlink(temporary)
+                try:
+                    os.link(data, temporary)
+                except OSError:
+                    shutil.copyfile(data, temporary)
+            else:
+                with open(temporary, "wb") as stream:
+                    stream.write(data)
+                os.chmod(temporary, 0o644)
+            os.replace(temporary, target)
+        except OSError:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+        return not isinstance(data, Path)
+
     def _write(self, target: Path, relative: str, data: bytes | Path) -> bool:
         if isinstance(data, Path):
             try:
@@ -122,7 +193,7 @@ class SiteWriter:
             except OSError:
                 shutil.copyfile(data, target)
             return False
-        if self.previous is not None and _same(self.previous / relative, data):
+        if self.previous is not None and not self.kept and _same(self.previous / relative, data):
             try:
                 os.link(self.previous / relative, target)
                 return False
@@ -134,18 +205,33 @@ class SiteWriter:
             handle.write(data)
         return True
 
+    def prune(self, keep: Iterable[str]) -> None:
+        """Remove what the spare had and the new site does not (a page gone, an old search index)."""
+        wanted = set(keep)
+        tops = {relative.split("/", 1)[0] for relative in wanted}
+        for entry in self.folder.iterdir():
+            if entry.name not in tops:
+                shutil.rmtree(entry) if entry.is_dir() and not entry.is_symlink() else entry.unlink()
+        for relative in sorted(self.kept.keys() - wanted, reverse=True):
+            path = self.folder / relative
+            path.unlink(missing_ok=True)
+            parent = path.parent
+            while parent != self.folder and parent.is_dir() and not any(parent.iterdir()):
+                parent.rmdir()
+                parent = parent.parent
+
     def commit(self) -> None:
         """Swap the new site in for ``out``, atomically where the system allows."""
         try:
             if self.previous is None or not self.out.exists():
                 os.rename(self.folder, self.out)
             elif _exchange(self.folder, self.out):
-                shutil.rmtree(self.folder, ignore_errors=True)  # the folder now holds the old site
+                self.retired = self.folder  # the folder now holds the old site
             else:
                 aside = self.folder.with_name(self.folder.name + "-old")
                 os.rename(self.out, aside)
                 os.rename(self.folder, self.out)
-                shutil.rmtree(aside, ignore_errors=True)
+                self.retired = aside
         except OSError as error:
             self.abort()
             raise OutputError(
@@ -181,7 +267,10 @@ def write_site(out: Path, files: Mapping[str, Output]) -> int:
     Returns how many files were written rather than hard-linked.
     """
     with SiteWriter(out) as writer:
-        return sum(writer.write(relative, files[relative]) for relative in sorted(files))
+        written = sum(writer.write(relative, files[relative]) for relative in sorted(files))
+    if writer.retired is not None:
+        shutil.rmtree(writer.retired, ignore_errors=True)
+    return written
 
 
 def update_tree(out: Path, files: Mapping[str, Output], before: Iterable[str]) -> list[str]:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -11,6 +13,15 @@ from pathlib import Path
 import pytest
 
 from digest.cli import main
+
+# Builds keep a cache in the user's cache folder: the tests keep theirs in a folder of their own.
+_CACHE = tempfile.mkdtemp(prefix="digest-test-cache-")
+os.environ["XDG_CACHE_HOME"] = _CACHE
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    shutil.rmtree(_CACHE, ignore_errors=True)
+
 
 ROOT = Path(__file__).resolve().parent.parent
 MINIMAL = Path(__file__).resolve().parent / "sites" / "minimal"

@@ -1,0 +1,263 @@
+"""The build cache: what ``digest build`` keeps in the user's cache folder, so that the next build
+of the same content into the same place does only what changed.
+
+One folder per (content, output, theme, settings) under ``$XDG_CACHE_HOME/digest/builds/`` (else
+``~/.cache/digest/builds/``) holds:
+
+- ``state.sqlite``: every content file's record (by path, with its size, time stamp and inode),
+  the list items already rendered, the fingerprint and stamp of every file in ``--out``, and the
+  order and versions of the claims in the JSON exports;
+- ``spare/``: the site before the current one. The next build starts from it and replaces only
+  the files whose fingerprints changed, then the swapped-out site becomes the new spare.
+
+Nothing in it is trusted blindly: a record is reused only while its file's stamp is unchanged, an
+output only while its own stamp is; the generator's version is part of every fingerprint. Delete
+the folder at any time: the next build is a cold one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import pickle
+import shutil
+import sqlite3
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .links import cache_folder
+from .load import FileCache
+from .model import Claim, Page, Person
+from .write import Spare, Stamp, stamp
+
+SCHEMA = 1
+ERRORS = (sqlite3.Error, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError, OSError)
+"""What a damaged or unreadable cache raises: the build then goes on without it."""
+
+
+def build_key(*parts: object) -> str:
+    """The name of one build's cache folder."""
+    return hashlib.blake2b(repr((__version__, SCHEMA, *parts)).encode(), digest_size=10).hexdigest()
+
+
+class BuildCache:
+    """The cache of one build configuration. Loaded at the start of a build, saved after its commit."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.spare_folder = folder / "spare"
+        self._db: sqlite3.Connection | None = None
+        self._stamps: dict[str, Stamp | None] = {}
+        self._groups: dict[str, dict[str, tuple[str, str]]] = {}
+        self._pending: list[tuple[str, str, str, str]] = []
+
+    @classmethod
+    def for_build(cls, content: Path, out: Path, theme: Path, *settings: object) -> BuildCache:
+        """The cache folder of building ``content`` into ``out`` with ``theme`` and these settings."""
+        key = build_key(str(content.resolve()), str(out.absolute()), str(theme.resolve()), *settings)
+        return cls(cache_folder() / "builds" / key)
+
+    @property
+    def db(self) -> sqlite3.Connection:
+        if self._db is None:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(self.folder / "state.sqlite", isolation_level=None)
+            self._db.executescript(
+                "PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF;"
+                "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value BLOB);"
+                "CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, stamp BLOB, result BLOB);"
+                "CREATE TABLE IF NOT EXISTS partials (grp TEXT, slug TEXT, version TEXT, html TEXT,"
+                " PRIMARY KEY (grp, slug));"
+            )
+            if self.get("schema") != (SCHEMA, __version__):
+                self._db.executescript("DELETE FROM meta; DELETE FROM files; DELETE FROM partials;")
+                self.put("schema", (SCHEMA, __version__))
+                shutil.rmtree(self.spare_folder, ignore_errors=True)
+        return self._db
+
+    def get(self, key: str) -> Any:
+        row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return pickle.loads(row[0]) if row else None
+
+    def put(self, key: str, value: object) -> None:
+        self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, pickle.dumps(value, protocol=5)))
+
+    # content files
+
+    def files(self) -> FileCache:
+        """The records of the content files as they were at the last build."""
+        cache = FileCache(limits=self.get("limits"))
+        for path, stamp_blob, result in self.db.execute("SELECT path, stamp, result FROM files"):
+            known = pickle.loads(stamp_blob)
+            self._stamps[path] = known
+            cache.results[Path(path)] = (known, pickle.loads(result))
+        return cache
+
+    def save_files(self, cache: FileCache) -> None:
+        """Write the records that changed since ``files``."""
+        current = {str(path): entry for path, entry in cache.results.items()}
+        gone = self._stamps.keys() - current.keys()
+        changed = [
+            (path, pickle.dumps(entry[0], protocol=5), pickle.dumps(entry[1], protocol=5))
+            for path, entry in current.items()
+            if self._stamps.get(path) != entry[0]
+        ]
+        self.db.executemany("DELETE FROM files WHERE path = ?", ((path,) for path in gone))
+        self.db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?)", changed)
+        self.put("limits", cache.limits)
+
+    # the resolved site and the render, referring to the records above
+
+    def save_state(self, state: object) -> None:
+        """Keep ``state`` (the resolved site, the last render's fingerprints...) with every record in
+        it stored as a reference to its row in ``files``, not a copy."""
+        buffer = io.BytesIO()
+        _RecordPickler(buffer, protocol=5).dump(state)
+        self.put("state", buffer.getvalue())
+
+    def state(self, records: Mapping[str, object]) -> Any:
+        """The state saved by ``save_state``, its references resolved to ``records`` (by path);
+        None if there is none, or if it refers to a record that is gone."""
+        data = self.get("state")
+        if data is None:
+            return None
+        try:
+            return _RecordUnpickler(io.BytesIO(data), records).load()
+        except (KeyError, pickle.UnpicklingError, AttributeError, EOFError):
+            return None
+
+    # rendered list items
+
+    def partials(self, group: str) -> dict[str, tuple[str, str]]:
+        """The list items of one kind and link depth rendered before: {slug: (version, html)}."""
+        if group not in self._groups:
+            try:
+                rows = self.db.execute("SELECT slug, version, html FROM partials WHERE grp = ?", (group,))
+                self._groups[group] = {slug: (version, html) for slug, version, html in rows}
+            except ERRORS:  # a damaged cache: render the items again
+                self._groups[group] = {}
+        return self._groups[group]
+
+    def keep_partial(self, group: str, slug: str, version: str, html: str) -> None:
+        self._pending.append((group, slug, version, html))
+
+    def save_partials(self) -> None:
+        self.db.executemany("INSERT OR REPLACE INTO partials VALUES (?, ?, ?, ?)", self._pending)
+        self._pending.clear()
+
+    # the output folder and the spare
+
+    def outputs(self, out: Path) -> tuple[dict[str, tuple[str, Stamp]], bool]:
+        """The files of ``out`` as the last build left them, with their fingerprints, leaving out the
+        ones touched since; and whether ``out`` is exactly as it was left (no file added or removed:
+        every folder's time stamp unchanged), which it must be to become the next spare."""
+        recorded = self.get("outputs") or {"files": {}, "folders": {}}
+        root = str(out)
+        files = {path: entry for path, entry in recorded["files"].items() if stamp(f"{root}/{path}") == entry[1]}
+        intact = len(files) == len(recorded["files"]) and _folders_unchanged(out, recorded["folders"])
+        return files, intact
+
+    def spare(self) -> Spare | None:
+        """The site before the current one, to start the next build from, if it is there untouched."""
+        try:
+            manifest = self.get("spare")
+        except ERRORS:
+            return None
+        if manifest is None or not self.spare_folder.is_dir():
+            return None
+        if not _folders_unchanged(self.spare_folder, manifest["folders"]):
+            shutil.rmtree(self.spare_folder, ignore_errors=True)
+            return None
+        return Spare(self.spare_folder, manifest["files"])
+
+    def save_outputs(
+        self,
+        out: Path,
+        fingerprints: Mapping[str, str],
+        retired: Path | None,
+        intact: bool,
+        known: Mapping[str, Stamp] | None = None,
+    ) -> None:
+        """Record the new site's files (``known`` gives the stamps already known), and keep the
+        swapped-out site (if it was intact) as the next spare."""
+        previous = self.get("outputs")
+        known = known or {}
+        root = str(out)
+        files = {}
+        for path, fingerprint in fingerprints.items():
+            found = known.get(path) or stamp(f"{root}/{path}")
+            if found is not None:
+                files[path] = (fingerprint, found)
+        folders = {folder: stamp(f"{root}/{folder}") for folder in _folders(files)}
+        shutil.rmtree(self.spare_folder, ignore_errors=True)
+        self.put("spare", None)
+        if retired is not None:
+            try:
+                if not intact or previous is None:
+                    raise OSError("the old site was changed by hand: not a spare")
+                os.rename(retired, self.spare_folder)
+                self.put(
+                    "spare",
+                    {
+                        "files": previous["files"],
+                        "folders": {f: stamp(self.spare_folder / f) for f in previous["folders"]},
+                    },
+                )
+            except OSError:  # not usable, or on another file system: the next build writes everything
+                shutil.rmtree(retired, ignore_errors=True)
+        self.put("outputs", {"files": files, "folders": folders})
+
+    def begin(self) -> None:
+        """Start one transaction for all the writes of a save: a crash leaves the last complete state."""
+        self.db.execute("BEGIN")
+
+    def commit(self) -> None:
+        self.db.execute("COMMIT")
+
+    def reset(self) -> None:
+        """Forget everything (a damaged cache): the folder is removed."""
+        try:
+            self.close()
+        except sqlite3.Error:
+            self._db = None
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+    def close(self) -> None:
+        if self._db is not None:
+            if self._db.in_transaction:
+                self._db.execute("ROLLBACK")
+            self._db.close()
+            self._db = None
+
+
+class _RecordPickler(pickle.Pickler):
+    def persistent_id(self, obj: object) -> str | None:
+        return obj.path if isinstance(obj, (Claim, Person, Page)) else None
+
+
+class _RecordUnpickler(pickle.Unpickler):
+    def __init__(self, stream: io.BytesIO, records: Mapping[str, object]) -> None:
+        super().__init__(stream)
+        self.records = records
+
+    def persistent_load(self, pid: object) -> object:
+        return self.records[str(pid)]
+
+
+def _folders(files: Iterable[str]) -> set[str]:
+    """Every folder that holds one of the files, the top one (``""``) included."""
+    folders = {""}
+    for path in files:
+        parent = path.rpartition("/")[0]
+        while parent not in folders:
+            folders.add(parent)
+            parent = parent.rpartition("/")[0]
+    return folders
+
+
+def _folders_unchanged(root: Path, recorded: Mapping[str, Stamp | None]) -> bool:
+    base = str(root)
+    return bool(recorded) and all(stamp(f"{base}/{folder}") == known for folder, known in recorded.items())

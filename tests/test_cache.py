@@ -1,0 +1,119 @@
+"""The build cache: a warm `digest build` gives exactly what a cold one gives, whatever happened since."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from digest.build import Options, build
+from digest.links import cache_folder
+
+from .conftest import MINIMAL, ROOT, TODAY
+from .test_live import EDITS, Edit, change_css, change_template, same_tree
+
+
+def options(content: Path, theme: Path, out: Path, cache: bool) -> Options:
+    return Options(
+        content=content, content_shown="content", out=out, theme=theme, today=TODAY, jobs=1, cache=cache, drafts=True
+    )
+
+
+def setup(tmp: Path) -> tuple[Path, Path]:
+    content, theme = tmp / "content", tmp / "theme"
+    shutil.copytree(MINIMAL, content)
+    shutil.copytree(ROOT / "themes/default", theme)
+    return content, theme
+
+
+def agree(content: Path, theme: Path, tmp: Path) -> tuple[int, int]:
+    """Build warm into tmp/warm and cold into tmp/cold; they must be byte-identical."""
+    warm = build(options(content, theme, tmp / "warm", cache=True))
+    shutil.rmtree(tmp / "cold", ignore_errors=True)
+    build(options(content, theme, tmp / "cold", cache=False))
+    assert same_tree(tmp / "warm", tmp / "cold") == []
+    assert sorted(p.name for p in tmp.iterdir() if p.name.startswith(".digest")) == []
+    return warm.files, warm.written
+
+
+def test_warm_builds_write_only_what_changed(tmp_path: Path) -> None:
+    content, theme = setup(tmp_path)
+    files, written = agree(content, theme, tmp_path)
+    assert written == files  # cold
+    assert agree(content, theme, tmp_path)[1] == 0  # nothing changed: nothing written
+    assert agree(content, theme, tmp_path)[1] == 0  # and again, now from the spare
+    EDITS[0](content, theme)  # change a title
+    _, written = agree(content, theme, tmp_path)
+    assert 0 < written < files
+
+
+def test_outputs_touched_by_hand_are_made_again(tmp_path: Path) -> None:
+    content, theme = setup(tmp_path)
+    agree(content, theme, tmp_path)
+    agree(content, theme, tmp_path)
+    page = tmp_path / "warm/people/alice/index.html"
+    page.write_text("vandalised")
+    (tmp_path / "warm/extra.html").write_text("left by hand")
+    agree(content, theme, tmp_path)  # same bytes as a cold build: the page restored, the extra file gone
+    agree(content, theme, tmp_path)  # and the next one, started from the spare
+
+
+def test_a_damaged_spare_is_not_used(tmp_path: Path) -> None:
+    content, theme = setup(tmp_path)
+    for _ in range(3):
+        agree(content, theme, tmp_path)
+    spares = list((cache_folder() / "builds").glob("*/spare"))
+    assert spares
+    for spare in spares:
+        (spare / "index.html").write_text("damaged")
+        (spare / "junk.txt").write_text("junk")
+    EDITS[0](content, theme)
+    agree(content, theme, tmp_path)
+    agree(content, theme, tmp_path)
+
+
+def test_settings_have_their_own_cache(tmp_path: Path) -> None:
+    content, theme = setup(tmp_path)
+    agree(content, theme, tmp_path)
+    other = build(
+        Options(
+            content=content,
+            content_shown="content",
+            out=tmp_path / "warm",
+            theme=theme,
+            today=TODAY,
+            jobs=1,
+            cache=True,
+            drafts=False,
+        )
+    )
+    assert other.written > 0
+    assert not (tmp_path / "warm/claims/bob-draft").exists()
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.sampled_from(EDITS), min_size=1, max_size=7))
+def test_random_edits_between_warm_builds(tmp_path_factory: pytest.TempPathFactory, edits: list[Edit]) -> None:
+    tmp = tmp_path_factory.mktemp("cache")
+    content, theme = setup(tmp)
+    agree(content, theme, tmp)
+    for edit in edits:
+        edit(content, theme)
+        if (content / "claims/broken.md").exists():
+            continue
+        if edit in (change_template, change_css):
+            os.utime(theme / "templates/base.html")
+        agree(content, theme, tmp)
+
+
+def test_a_damaged_cache_is_dropped_not_an_error(tmp_path: Path) -> None:
+    content, theme = setup(tmp_path)
+    agree(content, theme, tmp_path)
+    for database in (cache_folder() / "builds").glob("*/state.sqlite"):
+        database.write_bytes(b"this is not a database" * 100)
+    agree(content, theme, tmp_path)  # cold again, same bytes
+    agree(content, theme, tmp_path)
