@@ -70,6 +70,7 @@ def bench_builds(size: int, runs: int, hugo: bool) -> dict[str, Any]:
             "-m",
             "digest",
             "build",
+            "--no-search",  # like for like: Hugo builds no search index (README gives Pagefind's time)
             "--content",
             str(content),
             "--out",

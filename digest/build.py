@@ -68,7 +68,13 @@ class BuildResult:
 
 def _build_cache(options: Options) -> BuildCache:
     return BuildCache.for_build(
-        options.content, options.out, options.theme, options.base_url, options.drafts, options.search
+        options.content,
+        options.out,
+        options.theme,
+        options.content_shown,
+        options.base_url,
+        options.drafts,
+        options.search,
     )
 
 
@@ -176,11 +182,17 @@ def check_options(options: Options, writing: bool) -> None:
         Theme(options.theme).check()
         if options.out.exists() and not options.out.is_dir():
             raise UsageError(f"--out {options.out}: is a file, not a folder")
-        if (
-            options.out.resolve() == options.content.resolve()
-            or options.content.resolve() in options.out.resolve().parents
-        ):
+        out = options.out.resolve()
+        content = options.content.resolve()
+        if out == content or content in out.parents:
             raise UsageError(f"--out {options.out}: must not be inside the content folder")
+        for what, folder in (
+            ("the content folder", content),
+            ("the theme", options.theme.resolve()),
+            ("the current folder", Path.cwd().resolve()),
+        ):
+            if folder == out or out in folder.parents:
+                raise UsageError(f"--out {options.out}: would replace {what}; choose a folder of its own")
 
 
 def load_site(options: Options) -> Resolved:
@@ -322,6 +334,8 @@ class LiveBuild:
                 self.renderer.render_data(rendered)
                 write_site(options.out, rendered.files)
                 written = tuple(sorted(rendered.files))
+                if pages_written is not None:
+                    pages_written(written)
             else:
                 pages = update_tree(options.out, rendered.files, previous.files.keys() - previous.data)
                 if pages_written is not None:
@@ -330,6 +344,7 @@ class LiveBuild:
                 data = {path: rendered.files[path] for path in rendered.data}
                 written = (*pages, *update_tree(options.out, data, previous.data))
         except DigestError as error:
+            self.cache.files = None  # the changed paths were not all applied: walk the folder next time
             return Rebuild((), time.perf_counter() - started, error)
         rendered.files = dict.fromkeys(rendered.files, KEPT)
         self.rendered = rendered

@@ -9,6 +9,7 @@ from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import NoReturn
+from urllib.parse import urlsplit
 
 from . import __version__
 from .build import DEFAULT_THEME, Options, build, check
@@ -32,7 +33,9 @@ def _parser() -> argparse.ArgumentParser:
         command.add_argument("--theme", default=None, metavar="DIR", help="theme folder (default: the built-in theme)")
         if writes:
             command.add_argument("--out", default="site", metavar="DIR", help="output folder (default: site)")
-            command.add_argument("--base-url", default=None, metavar="URL", help="override base_url of site.yaml")
+            command.add_argument(
+                "--base-url", default=None, metavar="URL", type=_base_url, help="override base_url of site.yaml"
+            )
         command.add_argument("--drafts", action="store_true", help="include drafts and scheduled checks")
 
     build_command = commands.add_parser("build", help="build the site")
@@ -41,7 +44,7 @@ def _parser() -> argparse.ArgumentParser:
     build_command.add_argument("--no-cache", action="store_true", help="neither use nor keep the build cache")
     serve = commands.add_parser("serve", help="preview with live reload (drafts shown)")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
-    serve.add_argument("--port", default=8000, type=int, help="port (default: 8000)")
+    serve.add_argument("--port", default=8000, type=_port, help="port (default: 8000)")
     serve.add_argument("--open", action="store_true", help="open the preview in a browser")
     site_options(serve)
     check_command = commands.add_parser("check", help="validate content without writing anything")
@@ -55,6 +58,21 @@ def _parser() -> argparse.ArgumentParser:
     new.add_argument("--content", default="content", metavar="DIR", help="content folder (default: content)")
     new.add_argument("headline", help="the headline of the check")
     return parser
+
+
+def _port(text: str) -> int:
+    """A TCP port number."""
+    if not text.isdigit() or not 0 <= int(text) <= 65535:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a port number (0 to 65535)")
+    return int(text)
+
+
+def _base_url(text: str) -> str:
+    """An absolute http(s) URL without query or fragment, as base_url must be."""
+    parts = urlsplit(text)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        raise argparse.ArgumentTypeError(f"'{text}' is not an absolute http:// or https:// URL without ? or #")
+    return text
 
 
 def _options(args: argparse.Namespace) -> Options:

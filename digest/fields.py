@@ -146,10 +146,13 @@ def _scalar(r: Reader, node: yaml.Node, path: str) -> str | None:
                 f'put it in quotes if you mean the text: "{node.value}"',
             )
         if kind in ("int", "float") and not _PLAIN_NUMBER.fullmatch(node.value):
-            number = yaml.safe_load(node.value)
+            try:
+                number = f"the number {yaml.safe_load(node.value)}"
+            except (ValueError, yaml.YAMLError):
+                number = "a number"
             raise r.error(
                 node,
-                f"YAML 1.1 reads '{node.value}' in '{_name(path)}' as the number {number}; "
+                f"YAML 1.1 reads '{node.value}' in '{_name(path)}' as {number}; "
                 f'put it in quotes if you mean the text: "{node.value}"',
             )
     return str(node.value)
@@ -202,6 +205,8 @@ def day(r: Reader, node: yaml.Node, path: str) -> date | None:
     if match is None:
         raise r.error(node, f"'{node.value}' in '{_name(path)}' is not a date; write it as YYYY-MM-DD, e.g. 2024-11-06")
     year, month, number = map(int, match.groups())
+    if year < 1:
+        raise r.error(node, f"'{node.value}' in '{_name(path)}' is not a real date: there is no year 0")
     if not 1 <= month <= 12:
         raise r.error(node, f"'{node.value}' in '{_name(path)}' is not a real date: there is no month {month}")
     last = calendar.monthrange(year, month)[1]

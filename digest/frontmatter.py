@@ -94,8 +94,8 @@ def compose(text: str, first_line: int, max_depth: int) -> yaml.Node | None:
         return yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as error:
         raise _yaml_problem(error, first_line, text) from None
-    except yaml.YAMLError as error:  # pragma: no cover - libyaml marks every error it raises
-        raise SyntaxProblem(first_line, f"invalid YAML: {error}") from None
+    except yaml.YAMLError as error:
+        raise _reader_problem(error, first_line, text) from None
 
 
 def _scan(text: str, first_line: int, max_depth: int) -> None:
@@ -123,6 +123,18 @@ def _scan(text: str, first_line: int, max_depth: int) -> None:
                 depth -= 1
     except yaml.MarkedYAMLError as error:
         raise _yaml_problem(error, first_line, text) from None
+    except yaml.YAMLError as error:
+        raise _reader_problem(error, first_line, text) from None
+
+
+def _reader_problem(error: yaml.YAMLError, first_line: int, text: str) -> SyntaxProblem:
+    """A problem with the characters themselves (a control character pasted from a PDF, say)."""
+    position = getattr(error, "position", None)
+    line = first_line + (text.count("\n", 0, position) if isinstance(position, int) else 0)
+    character = getattr(error, "character", None)
+    code = ord(character) if isinstance(character, str) and len(character) == 1 else character
+    what = f"the control character U+{code:04X}" if isinstance(code, int) else "a character"
+    return SyntaxProblem(line, f"invalid YAML: {what} is not allowed in YAML; remove it")
 
 
 def _yaml_problem(error: yaml.MarkedYAMLError, first_line: int, text: str) -> SyntaxProblem:

@@ -7,6 +7,7 @@ it has not seen lately. A dead source is reported with its archived copy, if the
 
 from __future__ import annotations
 
+import http.client
 import json
 import os
 import time
@@ -43,7 +44,7 @@ def probe(url: str, timeout: float = TIMEOUT) -> str | None:
             if method == "HEAD" and error.code in (403, 405, 501):
                 continue  # some servers refuse HEAD: ask again with GET
             return f"HTTP {error.code}"
-        except (urllib.error.URLError, OSError, ValueError) as error:
+        except (urllib.error.URLError, OSError, ValueError, http.client.HTTPException) as error:
             reason = getattr(error, "reason", error)
             return f"unreachable ({reason})"
     return None

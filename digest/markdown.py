@@ -30,6 +30,8 @@ THEME_IDS = frozenset(
         "related",
         "people",
         "claims",
+        "site-search",
+        "search-query",
         "search",
         "tags",
         "scorecard",
@@ -38,7 +40,8 @@ THEME_IDS = frozenset(
     }
 )
 THEME_ID_PREFIXES = ("correction-", "fn", "month-", "tally-")
-"""Element ids (and id prefixes) a theme may use; a body heading that would take one gets ``-section``."""
+"""Element ids (and id prefixes, and any id ending in ``-heading``) a theme may use; a body heading
+that would take one gets ``-section``."""
 
 _SCHEME = re.compile(r"^([a-z][a-z0-9+.\-]*):")
 _INVISIBLE = re.compile(r"[\x00-\x20\x7f-\x9f\u200b-\u200f\u2028-\u202e\ufeff]+")
@@ -59,7 +62,8 @@ def is_safe_url(url: str) -> bool:
 
 def _heading_slug(text: str) -> str:
     slug = slugify(text) or "section"
-    return f"{slug}-section" if slug in THEME_IDS or slug.startswith(THEME_ID_PREFIXES) else slug
+    taken = slug in THEME_IDS or slug.startswith(THEME_ID_PREFIXES) or slug.endswith("-heading")
+    return f"{slug}-section" if taken else slug
 
 
 def _demote_headings(state: StateCore) -> None:

@@ -64,6 +64,8 @@ MONTHS = (
     "December",
 )
 _UNKNOWN: Any = object()
+_DATED_BY_CLAIMS = frozenset({"claim", "person", "verdict", "tag", "outlet"})
+"""Page kinds whose last change is that of the claims they show (see pages.page_lastmod)."""
 _PARALLEL_FROM = 400
 """Render in worker processes when at least this many pages must be rendered."""
 
@@ -326,7 +328,9 @@ class Renderer:
             if unaffected and path in previous.fingerprints:  # type: ignore[union-attr]
                 result.fingerprints[path] = previous.fingerprints[path]  # type: ignore[union-attr]
                 self._store(result, path, previous.files[path])  # type: ignore[union-attr]
-                known = self.lastmods.get(planned.path, _UNKNOWN)
+                # a page that lists claims changes its date only when one of them changes; the others
+                # (free pages, search) follow the whole site's date: ask again
+                known = self.lastmods.get(planned.path, _UNKNOWN) if planned.kind in _DATED_BY_CLAIMS else _UNKNOWN
                 lastmods[planned.path] = page_lastmod(site, planned) if known is _UNKNOWN else known
                 continue
             lastmods[planned.path] = page_lastmod(site, planned)
@@ -497,6 +501,7 @@ def _render_chunk(bounds: tuple[int, int]) -> list[tuple[str, bytes | bool]] | D
     """In a worker: render some pages; with a sink, write them there and return only whether each was written."""
     assert _WORKER is not None
     renderer, site, todo, fingerprints = _WORKER
+    renderer.store = None  # a forked copy must not use the parent's database connection
     sink = renderer._sink
     done: list[tuple[str, bytes | bool]] = []
     try:
@@ -582,11 +587,6 @@ def _machine_files(site: Site, versions: Mapping[str, str]) -> Iterable[tuple[st
             return feeds.claims_feed(site, path, url_for(person), title, (site.claims[s] for s in slugs))
 
         yield path, fingerprint, make
-
-
-def render_site(site: Site, theme: Theme, jobs: int | None = None) -> dict[str, Output]:
-    """The whole site rendered from scratch, as {relative path: bytes}."""
-    return Renderer(theme).render(site, jobs=jobs).files
 
 
 def _describe(error: Exception) -> str:

@@ -12,6 +12,7 @@ header that names neither the bound address nor localhost is refused (DNS rebind
 from __future__ import annotations
 
 import errno
+import html
 import ipaddress
 import json
 import mimetypes
@@ -29,7 +30,7 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 from .build import LiveBuild, Options, Rebuild, check_options
 from .errors import ContentError, UsageError
@@ -186,7 +187,7 @@ class PreviewHandler(BaseHTTPRequestHandler):
         root = self.server.root
         target = root / relative
         if target.is_dir() and relative and not relative.endswith("/"):
-            self._redirect(path + "/")
+            self._redirect("/" + path.lstrip("/") + "/")  # never //host/: that would leave the preview
             return
         if relative == "" or relative.endswith("/"):
             target = target / "index.html"
@@ -266,9 +267,14 @@ the terminal. This page reloads once they are fixed.</p></body></html>
 """
 
 
+def _base_path(base_url: str) -> str:
+    """The path the preview serves the site at: base_url's, percent-encoded as requests carry it."""
+    return quote(unquote(urlsplit(base_url).path) or "/", safe="/")
+
+
 def _inject(data: bytes, base: str) -> bytes:
     """Add the reload script before </body> (or at the end)."""
-    tag = f'<script src="{SCRIPT_PATH}" data-base="{base}"></script>'.encode()
+    tag = f'<script src="{SCRIPT_PATH}" data-base="{html.escape(unquote(base))}"></script>'.encode()
     index = data.rfind(b"</body>")
     return data[:index] + tag + data[index:] if index >= 0 else data + tag
 
@@ -325,16 +331,25 @@ class Preview:
         self.events = Events()
         self.server: PreviewServer | None = None
         self._lock = threading.Lock()
+        self._failed = False
 
     def on_change(self, changes: Changes) -> None:
-        """The watcher's callback."""
-        self.rebuild(changes)
+        """The watcher's callback: whatever happens, the watcher keeps watching."""
+        try:
+            self.rebuild(changes)
+        except Exception as error:  # a bug must not stop the preview: report it and wait for the next save
+            print(f"digest: internal error while rebuilding: {type(error).__name__}: {error}", file=sys.stderr)
+            self.events.publish("failed", {"errors": [f"digest: internal error: {type(error).__name__}: {error}"]})
 
     def rebuild(self, changes: Changes | None = None) -> Rebuild:
         """Run the build, tell the open pages as soon as the pages are written, print one line."""
 
+        announced = False
+
         def pages_written(paths: tuple[str, ...]) -> None:
+            nonlocal announced
             if paths:
+                announced = True
                 stylesheets_only = bool(changes and changes.stylesheets_only)
                 self.events.publish("built", {"changed": list(paths), "stylesheets_only": stylesheets_only})
 
@@ -349,14 +364,19 @@ class Preview:
         print(line, file=sys.stderr if result.error else sys.stdout, flush=True)
         if result.error is not None:
             self.events.publish("failed", data)
-        elif self.server is not None and self.live.base_url:
-            self.server.base_path = urlsplit(self.live.base_url).path or "/"
+            self._failed = True
+            return result
+        if self.server is not None and self.live.base_url:
+            self.server.base_path = _base_path(self.live.base_url)
+        if self._failed and not announced:  # the error is fixed: clear the overlay even if no page changed
+            self.events.publish("built", {"changed": [], "stylesheets_only": False})
+        self._failed = False
         return result
 
     def listen(self, host: str, port: int) -> PreviewServer:
         """Open the server socket; UsageError if the port is taken."""
         (self.folder / "site").mkdir(exist_ok=True)
-        base_path = urlsplit(self.live.base_url).path or "/" if self.live.base_url else "/"
+        base_path = _base_path(self.live.base_url) if self.live.base_url else "/"
         try:
             self.server = PreviewServer((host, port), self.folder / "site", base_path, self.events)
         except OSError as error:

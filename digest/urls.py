@@ -1,13 +1,13 @@
 """Where every page lives, and links between pages.
 
-Internal links are relative and name the file (``../../people/putin/index.html``), so one built
-site works at a domain root, under any sub-path and opened from disk. Absolute URLs (canonical,
+Internal links are relative and name the file (``../../people/putin/index.html``, made by the
+theme's ``url`` filter from the page's depth), so one built site works at a domain root, under any
+sub-path and opened from disk. Absolute URLs (canonical,
 feeds, sitemap, JSON-LD) use the pretty form under base_url.
 """
 
 from __future__ import annotations
 
-import posixpath
 from urllib.parse import urlsplit
 
 from .model import Claim, Outlet, Page, Person, Tag, Verdict
@@ -38,14 +38,6 @@ def url_for(target: Target) -> str:
 def file_for(path: str) -> str:
     """The output file of a site path: ``claims/x/`` → ``claims/x/index.html``, ``""`` → ``index.html``."""
     return path + "index.html" if path == "" or path.endswith("/") else path
-
-
-def relative(from_file: str, to_path: str) -> str:
-    """A link from the page written at ``from_file`` to the site path ``to_path`` (which may carry #fragment)."""
-    path, hash_mark, fragment = to_path.partition("#")
-    target = file_for(path)
-    link = posixpath.relpath(target, posixpath.dirname(from_file) or ".")
-    return link + hash_mark + fragment
 
 
 def absolute(base_url: str, path: str) -> str:

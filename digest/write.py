@@ -8,8 +8,8 @@ until the new one is in place.
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import errno
+import functools
 import os
 import shutil
 import sys
@@ -17,6 +17,7 @@ import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .errors import OutputError
 
@@ -36,12 +37,17 @@ Output = bytes | Path | Kept
 _TEMP_PREFIX = ".digest-"
 
 
+@functools.cache
+def _renameat2() -> Any:
+    """glibc's renameat2, or None."""
+    if not sys.platform.startswith("linux"):
+        return None
+    return getattr(ctypes.CDLL(None, use_errno=True), "renameat2", None)
+
+
 def _exchange(a: Path, b: Path) -> bool:
     """Swap two paths atomically (Linux renameat2); False where the system cannot."""
-    if not sys.platform.startswith("linux"):
-        return False
-    libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
-    renameat2 = getattr(libc, "renameat2", None)
+    renameat2 = _renameat2()
     if renameat2 is None:
         return False
     at_fdcwd, rename_exchange = -100, 2
@@ -114,7 +120,7 @@ class SiteWriter:
     """
 
     def __init__(self, out: Path, spare: Spare | None = None) -> None:
-        self.out = out.absolute()
+        self.out = out.resolve() if out.is_symlink() else out.absolute()  # a symlink: replace what it points to
         self.previous = self.out if self.out.is_dir() else None
         self.kept: Mapping[str, tuple[str, Stamp]] = {}
         self.stamps: dict[str, Stamp] = {}
@@ -230,7 +236,11 @@ class SiteWriter:
             else:
                 aside = self.folder.with_name(self.folder.name + "-old")
                 os.rename(self.out, aside)
-                os.rename(self.folder, self.out)
+                try:
+                    os.rename(self.folder, self.out)
+                except OSError:
+                    os.rename(aside, self.out)  # put the old site back before reporting
+                    raise
                 self.retired = aside
         except OSError as error:
             self.abort()

@@ -117,3 +117,17 @@ def test_a_damaged_cache_is_dropped_not_an_error(tmp_path: Path) -> None:
         database.write_bytes(b"this is not a database" * 100)
     agree(content, theme, tmp_path)  # cold again, same bytes
     agree(content, theme, tmp_path)
+
+
+def test_site_wide_dates_follow_in_warm_builds(tmp_path: Path) -> None:
+    content, theme = setup(tmp_path)
+    agree(content, theme, tmp_path)
+    claim = content / "claims/bob-said-sky-is-blue.md"
+    claim.write_text(
+        claim.read_text().replace(
+            "tags: [sky, weather]",
+            'tags: [sky, weather]\ncorrections:\n  - {date: 2025-06-01, type: update, note: "Later."}',
+        )
+    )
+    agree(content, theme, tmp_path)  # the sitemap's dates for search/ and free pages move too
+    assert "<lastmod>2025-06-01</lastmod>" in (tmp_path / "warm/sitemap.xml").read_text()

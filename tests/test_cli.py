@@ -158,3 +158,38 @@ def test_python_dash_m(tmp_path: Path) -> None:
     assert lines[0] == f"{bad}/claims/x.md:1: the front matter of a claim is missing the required field 'claim'"
     assert lines[-1] == "digest: 6 errors; nothing was written"
     assert [p.name for p in out.iterdir()] == ["old.html"]
+
+
+@pytest.mark.parametrize("out", [".", "..", "content", "content/sub"])
+def test_out_must_not_swallow_the_project(scratch: Path, run, out: str) -> None:
+    result = run("build", "--content", "content", "--out", out)
+    assert result.code == 2
+    assert result.err.startswith(f"digest: error: --out {out}: ")
+    assert Path("content/site.yaml").is_file()
+
+
+def test_out_must_not_hold_the_theme(scratch: Path, run, tmp_path: Path) -> None:
+    shutil.copytree(ROOT / "themes/default", tmp_path / "out/theme")
+    result = run("build", "--content", "content", "--out", "out", "--theme", "out/theme")
+    assert result.code == 2
+    assert "would replace the theme" in result.err
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["serve", "--port", "70000"], "argument --port: '70000' is not a port number (0 to 65535)"),
+        (
+            ["build", "--base-url", "example.org/digest/"],
+            "argument --base-url: 'example.org/digest/' is not an absolute",
+        ),
+        (
+            ["build", "--base-url", "javascript:alert(1)"],
+            "argument --base-url: 'javascript:alert(1)' is not an absolute",
+        ),
+    ],
+)
+def test_bad_option_values(run, argv: list[str], message: str) -> None:
+    result = run(*argv)
+    assert result.code == 2
+    assert result.err.startswith(f"digest: error: {message}")

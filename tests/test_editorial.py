@@ -280,3 +280,37 @@ def test_links(advice_site: Path, run, sources_server: str) -> None:
     assert [line for line in second.err.splitlines() if "is dead" in line] == dead
     assert len(_Sources.asked) == asked  # answered from the cache
     assert (advice_site.parent / "cache/digest/links.json").is_file()
+
+
+def test_links_to_a_server_that_is_not_http(advice_site: Path, run) -> None:
+    import socket
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+
+    def banner() -> None:
+        for _ in range(2):  # HEAD, then GET
+            try:
+                connection, _ = listener.accept()
+            except OSError:
+                return
+            connection.sendall(b"SSH-2.0-OpenSSH_9.2\r\n")
+            connection.close()
+
+    thread = threading.Thread(target=banner, daemon=True)
+    thread.start()
+    port = listener.getsockname()[1]
+    long = (
+        ADVICE_SITE["claims/long.md"]
+        .replace('"https://example.org/a"', f'"http://127.0.0.1:{port}/"')
+        .replace(', url: "https://example.org/b", archive_url: "https://web.archive.org/b"', "")
+    )
+    (advice_site / "claims/long.md").write_text(long)
+    try:
+        result = run("check", "--content", "content", "--links")
+    finally:
+        listener.close()
+        thread.join(5)
+    assert result.code == 0 and "Traceback" not in result.err
+    assert f"source url http://127.0.0.1:{port}/ is dead: unreachable (" in result.err

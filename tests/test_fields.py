@@ -176,3 +176,25 @@ def test_alias_bomb_is_refused() -> None:
 def test_limit_on_file_size() -> None:
     result = load_file("page", "p.md", "p", b"---\ntitle: x\n---\n" + b"a" * 100, Limits(max_file_bytes=50))
     assert messages(result) == ["p.md:1: file is 117 bytes, over the limit of 50 (limits.max_file_bytes in site.yaml)"]
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (
+            "claimant: 0x_\n",
+            "c.md:10: YAML 1.1 reads '0x_' in 'claimant' as a number; put it in quotes if you mean the text: \"0x_\"",
+        ),
+        ("updated: 0000-01-01\n", "c.md:10: '0000-01-01' in 'updated' is not a real date: there is no year 0"),
+        (
+            'claimant: "a\x07b" & more\n',
+            "c.md:10: invalid YAML: the control character U+0007 is not allowed in YAML; remove it",
+        ),
+        (
+            'claimant: "a\x0cb"\n',
+            "c.md:10: invalid YAML: the control character U+000C is not allowed in YAML; remove it",
+        ),
+    ],
+)
+def test_inputs_that_used_to_escape_as_tracebacks(extra: str, message: str) -> None:
+    assert messages(claim(extra)) == [message]

@@ -204,3 +204,34 @@ def test_random_edit_sequences_match_a_clean_build(tmp_path_factory: pytest.Temp
     content, theme, live = setup(tmp)
     for edit in edits:
         apply(edit, content, theme, live, tmp)
+
+
+def test_the_overlay_leaves_when_an_error_is_undone(tmp_path: Path) -> None:
+    from contextlib import redirect_stderr, redirect_stdout
+    from io import StringIO
+
+    from digest.serve import Preview
+    from digest.watch import Changes
+
+    content, theme, _ = setup(tmp_path)
+    with redirect_stdout(StringIO()), redirect_stderr(StringIO()):
+        preview = Preview(Options(content=content, content_shown="content", theme=theme, today=TODAY, jobs=1))
+        events = preview.events.subscribe()
+        claim = content / "claims/bob-said-sky-is-blue.md"
+        original = claim.read_text()
+        try:
+            write(claim, "---\ntitle: [\n---\n")  # broken before the first build
+            assert preview.rebuild().error is not None
+            assert b"event: failed" in events.get(timeout=1)
+            write(claim, original)
+            assert preview.rebuild(Changes(content=frozenset({claim}))).error is None
+            built = events.get(timeout=1)
+            assert b"event: built" in built and b"claims/bob-said-sky-is-blue/index.html" in built
+            write(claim, "---\ntitle: [\n---\n")
+            preview.rebuild(Changes(content=frozenset({claim})))
+            assert b"event: failed" in events.get(timeout=1)
+            write(claim, original)  # undone exactly: no page changes, the overlay must still go
+            assert preview.rebuild(Changes(content=frozenset({claim}))).error is None
+            assert events.get(timeout=1).startswith(b'event: built\ndata: {"changed": []')
+        finally:
+            preview.close()

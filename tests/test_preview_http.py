@@ -162,3 +162,40 @@ def test_host_allowed() -> None:
     assert host_allowed("192.168.1.5", "0.0.0.0")
     assert not host_allowed("evil.example", "0.0.0.0")
     assert not host_allowed(None, "127.0.0.1")
+
+
+def test_no_redirect_leaves_the_preview(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    (site / "people").mkdir(parents=True)
+    (site / "people/index.html").write_text("<html><body>people</body></html>")
+    preview = PreviewServer(("127.0.0.1", 0), site, "/", Events())
+    thread = threading.Thread(target=preview.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    try:
+        status, headers, _ = get(preview, "//people")
+        assert status == 302 and headers["Location"] == "/people/"
+    finally:
+        preview.shutdown()
+        preview.server_close()
+        thread.join(5)
+
+
+def test_a_base_path_that_is_not_ascii(tmp_path: Path) -> None:
+    from digest.serve import _base_path
+
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_text("<html><body>home</body></html>")
+    base = _base_path("https://example.org/дайджест/")
+    assert base == "/%D0%B4%D0%B0%D0%B9%D0%B4%D0%B6%D0%B5%D1%81%D1%82/"
+    preview = PreviewServer(("127.0.0.1", 0), site, base, Events())
+    thread = threading.Thread(target=preview.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    try:
+        assert get(preview, "/")[1]["Location"] == base
+        status, _, body = get(preview, base)
+        assert status == 200 and b'data-base="/\xd0\xb4' in body
+    finally:
+        preview.shutdown()
+        preview.server_close()
+        thread.join(5)
