@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from html.parser import HTMLParser
 
 from .errors import Diagnostic
+from .fields import quoted
 from .load import Content
 from .model import Site
 
@@ -40,7 +41,7 @@ def advise(site: Site, content: Content, home_html: bytes | None = None) -> list
                 warn(
                     claim.path,
                     claim.lines.get(f"sources.{index}.url", 1),
-                    f"source '{source.title}' has a url but no archive_url; archive it so readers can check it "
+                    f"source {quoted(source.title)} has a url but no archive_url; archive it so readers can check it "
                     "if the page changes or disappears",
                 )
         verdict = site.verdicts[claim.verdict]

@@ -39,7 +39,8 @@ class Diagnostic:
 
     def __str__(self) -> str:
         prefix = "warning: " if self.warning else ""
-        return f"{self.path}:{self.line}: {prefix}{self.message}"
+        message = self.message.replace("\r", "\\r").replace("\n", "\\n")  # always one line
+        return f"{self.path}:{self.line}: {prefix}{message}"
 
 
 class DigestError(Exception):

@@ -26,6 +26,17 @@ _DATE = re.compile(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})(?:(?:[Tt]|[ \t]+)[0-9:
 _MISSING = object()
 
 
+def quoted(value: object, limit: int = 60) -> str:
+    """A value from a file, quoted for a one-line message: control characters escaped, long ones cut."""
+    text = str(value)
+    if len(text) > limit:
+        text = text[: limit - 1] + "…"
+    return "'" + _CONTROL.sub(lambda match: repr(match.group())[1:-1], text) + "'"
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
 class Invalid(Exception):
     """Raised by a field reader after it has recorded its diagnostic."""
 
@@ -77,12 +88,12 @@ class Reader:
             key = key_node.value
             if key in nodes:
                 first = self.line(nodes[key])
-                self.error(key_node, f"'{key}' is given twice in {what} (first on line {first}); keep one")
+                self.error(key_node, f"{quoted(key)} is given twice in {what} (first on line {first}); keep one")
                 continue
             nodes[key] = key_node
             if key not in spec:
                 hint = suggest(key, spec)
-                self.error(key_node, f"unknown field '{key}' in {what}{hint}")
+                self.error(key_node, f"unknown field {quoted(key)} in {what}{hint}")
                 failed.add(hint.partition("'")[2].partition("'")[0])  # the field it suggests is not "missing"
                 continue
             self.lines[prefix + key] = self.line(key_node)
@@ -122,7 +133,7 @@ def _kind(node: yaml.Node) -> str:
         return "a mapping"
     if isinstance(node, yaml.SequenceNode):
         return "a list"
-    return f"'{node.value}'"
+    return quoted(node.value)
 
 
 def _name(path: str) -> str:
@@ -142,7 +153,7 @@ def _scalar(r: Reader, node: yaml.Node, path: str) -> str | None:
             meaning = "true" if node.value.lower() in ("yes", "y", "true", "on") else "false"
             raise r.error(
                 node,
-                f"YAML reads '{node.value}' in '{_name(path)}' as the boolean {meaning}; "
+                f"YAML reads {quoted(node.value)} in '{_name(path)}' as the boolean {meaning}; "
                 f'put it in quotes if you mean the text: "{node.value}"',
             )
         if kind in ("int", "float") and not _PLAIN_NUMBER.fullmatch(node.value):
@@ -152,7 +163,7 @@ def _scalar(r: Reader, node: yaml.Node, path: str) -> str | None:
                 number = "a number"
             raise r.error(
                 node,
-                f"YAML 1.1 reads '{node.value}' in '{_name(path)}' as {number}; "
+                f"YAML 1.1 reads {quoted(node.value)} in '{_name(path)}' as {number}; "
                 f'put it in quotes if you mean the text: "{node.value}"',
             )
     return str(node.value)
@@ -175,7 +186,7 @@ def slug(r: Reader, node: yaml.Node, path: str) -> str | None:
     if value is not None and not SLUG.fullmatch(value):
         raise r.error(
             node,
-            f"'{value}' in '{_name(path)}' is not a slug: use lower-case letters, digits and hyphens "
+            f"{quoted(value)} in '{_name(path)}' is not a slug: use lower-case letters, digits and hyphens "
             f"(e.g. '{_slugish(value)}')",
         )
     return value
@@ -203,17 +214,19 @@ def day(r: Reader, node: yaml.Node, path: str) -> date | None:
         return None
     match = _DATE.fullmatch(node.value.strip())
     if match is None:
-        raise r.error(node, f"'{node.value}' in '{_name(path)}' is not a date; write it as YYYY-MM-DD, e.g. 2024-11-06")
+        raise r.error(
+            node, f"{quoted(node.value)} in '{_name(path)}' is not a date; write it as YYYY-MM-DD, e.g. 2024-11-06"
+        )
     year, month, number = map(int, match.groups())
     if year < 1:
-        raise r.error(node, f"'{node.value}' in '{_name(path)}' is not a real date: there is no year 0")
+        raise r.error(node, f"{quoted(node.value)} in '{_name(path)}' is not a real date: there is no year 0")
     if not 1 <= month <= 12:
-        raise r.error(node, f"'{node.value}' in '{_name(path)}' is not a real date: there is no month {month}")
+        raise r.error(node, f"{quoted(node.value)} in '{_name(path)}' is not a real date: there is no month {month}")
     last = calendar.monthrange(year, month)[1]
     if not 1 <= number <= last:
         raise r.error(
             node,
-            f"'{node.value}' in '{_name(path)}' is not a real date: "
+            f"{quoted(node.value)} in '{_name(path)}' is not a real date: "
             f"{calendar.month_name[month]} {year} has {last} days",
         )
     return date(year, month, number)
@@ -226,7 +239,7 @@ def url(r: Reader, node: yaml.Node, path: str) -> str | None:
         return None
     parts = urlsplit(value)
     if parts.scheme.lower() not in ("http", "https") or not parts.netloc or any(c.isspace() for c in value):
-        raise r.error(node, f"'{value}' in '{_name(path)}' is not an absolute http:// or https:// URL")
+        raise r.error(node, f"{quoted(value)} in '{_name(path)}' is not an absolute http:// or https:// URL")
     return value
 
 
@@ -244,7 +257,7 @@ def integer(r: Reader, node: yaml.Node, path: str) -> int | None:
     if node.tag.endswith(":null"):
         return None
     if not re.fullmatch(r"-?[0-9]+", node.value):
-        raise r.error(node, f"'{_name(path)}' must be a whole number, not '{node.value}'")
+        raise r.error(node, f"'{_name(path)}' must be a whole number, not {quoted(node.value)}")
     return int(node.value)
 
 
@@ -255,7 +268,9 @@ def choice(*options: str) -> Read:
         value = text(r, node, path)
         if value is not None and value not in options:
             listed = ", ".join(options)
-            raise r.error(node, f"'{value}' is not a valid '{_name(path)}' (one of: {listed}){suggest(value, options)}")
+            raise r.error(
+                node, f"{quoted(value)} is not a valid '{_name(path)}' (one of: {listed}){suggest(value, options)}"
+            )
         return value
 
     return read

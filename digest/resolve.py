@@ -14,7 +14,7 @@ from datetime import date
 from typing import TypeVar
 
 from .errors import ContentError, Diagnostic
-from .fields import suggest
+from .fields import quoted, suggest
 from .load import Content
 from .model import Claim, CorrectionEntry, Month, Outlet, Page, Person, Site, Tag, Tally, Verdict
 
@@ -186,7 +186,8 @@ def _check_outlets(claims: Iterable[Claim], problems: list[Diagnostic]) -> None:
                     Diagnostic(
                         claim.path,
                         claim.lines.get(f"sources.{index}.outlet", 1),
-                        f"outlet '{source.outlet}' and outlet '{known[0]}' ({known[1]}) would share the page "
+                        f"outlet {quoted(source.outlet)} and outlet {quoted(known[0])} ({known[1]}) "
+                        f"would share the page "
                         f"outlets/{source.outlet_slug}/; spell the outlet the same way in both",
                     )
                 )
