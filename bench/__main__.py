@@ -151,6 +151,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--no-hugo", action="store_true")
     parser.add_argument("--only", choices=["builds", "preview"])
+    parser.add_argument("--output", type=Path, default=HERE / "results.json", help="where to write the results")
     args = parser.parse_args()
     sizes = [int(size) for size in args.sizes.split(",")]
     results: dict[str, Any] = {
@@ -198,8 +199,8 @@ def main() -> None:
                 ("worst_to_reload_event_ms", "worst"),
             ],
         )
-    (HERE / "results.json").write_text(json.dumps(results, indent=2) + "\n")
-    print(f"\nwritten to {HERE / 'results.json'}")
+    args.output.write_text(json.dumps(results, indent=2) + "\n")
+    print(f"\nwritten to {args.output}")
 
 
 if __name__ == "__main__":
