@@ -31,7 +31,8 @@ from . import __version__
 from .links import cache_folder
 from .load import FileCache
 from .model import Claim, Page, Person
-from .write import Spare, Stamp, stamp
+from .stamps import Stamp, stamp
+from .write import Spare
 
 SCHEMA = 1
 ERRORS = (sqlite3.Error, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError, OSError)

@@ -187,12 +187,13 @@ def slug(r: Reader, node: yaml.Node, path: str) -> str | None:
         raise r.error(
             node,
             f"{quoted(value)} in '{_name(path)}' is not a slug: use lower-case letters, digits and hyphens "
-            f"(e.g. '{_slugish(value)}')",
+            f"(e.g. '{slug_hint(value)}')",
         )
     return value
 
 
-def _slugish(value: str) -> str:
+def slug_hint(value: str) -> str:
+    """A slug suggested for a name that is not one: 'Bad_Name' → 'bad-name'."""
     return re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-") or "my-slug"
 
 

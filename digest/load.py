@@ -22,6 +22,7 @@ from .errors import Diagnostic, shown_path
 from .frontmatter import SyntaxProblem, decode, split
 from .markdown import render
 from .model import CORRECTION_TYPES, SOURCE_ROLES, Claim, Correction, Limits, Page, Person, SiteConfig, Source
+from .stamps import Stamp, stamp
 
 KINDS = {"claims": "claim", "people": "person", "pages": "page"}
 """Content sub-folder → the kind of record its files hold."""
@@ -96,8 +97,8 @@ class ContentFile:
     path: Path
     shown: str
     """Its display path, for diagnostics."""
-    stamp: tuple[int, int, int] | None = None
-    """Size, modification time and inode when it was found, if known."""
+    stamp: Stamp | None = None
+    """Its stamp when it was found, if known."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,7 +145,7 @@ def find_files(content: Path, display: str, limits: Limits) -> tuple[list[Conten
 
 def _walk(
     folder: str, relative: str, root: str, problems: list[Diagnostic], display: str, seen: set[str]
-) -> Iterator[tuple[str, str, tuple[int, int, int]]]:
+) -> Iterator[tuple[str, str, Stamp]]:
     """(path, path inside content/, stamp) of every .md file under ``folder``, sorted, following
     symlinks that stay inside ``root`` (each real folder once)."""
     real = os.path.realpath(folder)
@@ -189,7 +190,7 @@ class FileCache:
     """
 
     limits: Limits | None = None
-    results: dict[Path, tuple[tuple[int, int, int], Result]] = field(default_factory=dict)
+    results: dict[Path, tuple[Stamp | None, Result]] = field(default_factory=dict)
     files: list[ContentFile] | None = None
     """The files found by the last walk, kept up to date with the changes reported since."""
     problems: list[Diagnostic] = field(default_factory=list)
@@ -217,13 +218,13 @@ def load_content(
         files = _apply_changes(cache, content, display, changed)
     if files is None:
         files, cache.problems = find_files(content, display, config.limits)
-        stamps = {file.path: file.stamp or _stamp(file.path) for file in files}
+        stamps = {file.path: file.stamp or stamp(file.path) for file in files}
         fresh = [f for f in files if (cached := cache.results.get(f.path)) is None or cached[0] != stamps[f.path]]
         for gone in cache.results.keys() - stamps.keys():
             del cache.results[gone]
     else:
         fresh = [file for file in files if file.path not in cache.results]
-        stamps = {file.path: _stamp(file.path) for file in fresh}
+        stamps = {file.path: stamp(file.path) for file in fresh}
     cache.files = files
     for file, result in zip(fresh, _read_all(fresh, config.limits, jobs), strict=True):
         cache.results[file.path] = (stamps[file.path], result)
@@ -279,15 +280,6 @@ def _apply_changes(
     return sorted(by_path.values(), key=lambda file: file.shown)
 
 
-def _stamp(path: Path) -> tuple[int, int, int]:
-    """What tells a changed file: size, modification time, inode (an editor's save-by-rename)."""
-    try:
-        status = path.stat()
-    except OSError:
-        return (-1, -1, -1)
-    return (status.st_size, status.st_mtime_ns, status.st_ino)
-
-
 def _read_all(files: list[ContentFile], limits: Limits, jobs: int | None) -> list[Result]:
     workers = jobs if jobs is not None else (os.cpu_count() or 1)
     if workers < 2 or len(files) < _PARALLEL_FROM:
@@ -315,8 +307,7 @@ def load_file(kind: str, shown: str, stem: str, data: bytes, limits: Limits) -> 
     """The bytes of one content file → its record, or every problem in it."""
     file_digest = content_digest(data)
     if not f.SLUG.fullmatch(stem):
-        hint = re.sub(r"[^a-z0-9]+", "-", stem.lower()).strip("-") or "my-slug"
-        return [Diagnostic(shown, 1, f"file name '{stem}.md' is not a slug; rename it to '{hint}.md'")]
+        return [Diagnostic(shown, 1, f"file name '{stem}.md' is not a slug; rename it to '{f.slug_hint(stem)}.md'")]
     try:
         document = split(decode(data, limits.max_file_bytes), limits.max_depth)
     except SyntaxProblem as problem:

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import OutputError
+from .stamps import Stamp, stamp
 
 
 class Kept:
@@ -81,19 +82,6 @@ def _alive(pid: int) -> bool:
     except PermissionError:
         return True
     return True
-
-
-Stamp = tuple[int, int, int]
-"""What tells that a file was not touched: size, modification time in ns, inode."""
-
-
-def stamp(path: Path | str) -> Stamp | None:
-    """The stamp of a file, or None if it is not there."""
-    try:
-        status = os.stat(path)
-    except OSError:
-        return None
-    return (status.st_size, status.st_mtime_ns, status.st_ino)
 
 
 @dataclass(frozen=True, slots=True)

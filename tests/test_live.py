@@ -102,6 +102,18 @@ def add_person(content: Path, theme: Path) -> None:
     write(content / "people/carol.md", "---\nname: Carol\n---\nNew person.\n")
 
 
+def rename_person(content: Path, theme: Path) -> None:
+    for old, new in (("carol", "caroline"), ("caroline", "carol")):
+        if (content / f"people/{old}.md").exists():
+            (content / f"people/{old}.md").rename(content / f"people/{new}.md")
+            return
+
+
+def delete_person(content: Path, theme: Path) -> None:
+    for name in ("carol", "caroline"):
+        (content / f"people/{name}.md").unlink(missing_ok=True)
+
+
 def change_template(content: Path, theme: Path) -> None:
     path = theme / "templates/list.html"
     path.write_text(path.read_text() + "\n{# touched #}<!-- v -->\n")
@@ -138,6 +150,8 @@ EDITS: list[Edit] = [
     rename_claim,
     edit_person,
     add_person,
+    rename_person,
+    delete_person,
     change_template,
     change_site,
     change_css,
