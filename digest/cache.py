@@ -17,6 +17,7 @@ the folder at any time: the next build is a cold one.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import os
@@ -35,6 +36,8 @@ from .stamps import Stamp, stamp
 from .write import Spare
 
 SCHEMA = 1
+_BATCH = 5000
+"""List items written to the database at a time."""
 ERRORS = (sqlite3.Error, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError, OSError)
 """What a damaged or unreadable cache raises: the build then goes on without it."""
 
@@ -101,11 +104,11 @@ class BuildCache:
         """Write the records that changed since ``files``."""
         current = {str(path): entry for path, entry in cache.results.items()}
         gone = self._stamps.keys() - current.keys()
-        changed = [
+        changed = (  # a generator: one row's pickle in memory at a time
             (path, pickle.dumps(entry[0], protocol=5), pickle.dumps(entry[1], protocol=5))
             for path, entry in current.items()
             if self._stamps.get(path) != entry[0]
-        ]
+        )
         self.db.executemany("DELETE FROM files WHERE path = ?", ((path,) for path in gone))
         self.db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?)", changed)
         self.put("limits", cache.limits)
@@ -143,10 +146,14 @@ class BuildCache:
         return self._groups[group]
 
     def keep_partial(self, group: str, slug: str, version: str, html: str) -> None:
+        """Keep a rendered list item for later runs (written in batches, to hold little in memory)."""
         self._pending.append((group, slug, version, html))
+        if len(self._pending) >= _BATCH:
+            self.save_partials()
 
     def save_partials(self) -> None:
-        self.db.executemany("INSERT OR REPLACE INTO partials VALUES (?, ?, ?, ?)", self._pending)
+        with contextlib.suppress(*ERRORS):  # a cache that cannot keep them renders them again next time
+            self.db.executemany("INSERT OR REPLACE INTO partials VALUES (?, ?, ?, ?)", self._pending)
         self._pending.clear()
 
     # the output folder and the spare

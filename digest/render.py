@@ -252,10 +252,12 @@ class Renderer:
             html = Markup(compiled.render(page=page, claim=claim, **options))
             self._partials[key] = (current, html)
             if self.store is not None:
-                self.store.keep_partial(repr(where), claim.slug, current, str(html))
+                self.store.keep_partial(repr(where), claim.slug, current, html)  # the same string, no copy
             parts.append(html)
         joined = Markup("\n".join(parts))
-        if isinstance(claims, tuple):
+        if isinstance(claims, tuple) and claims and isinstance(claims[0], str):
+            # a tuple of slugs kept by the site (a month of the timeline): the same object next time.
+            # Lists of claims are made afresh for each page, so caching them would only hold memory.
             self._groups[(id(claims), where)] = (claims, version, joined)
         return joined
 
