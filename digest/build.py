@@ -162,8 +162,9 @@ def _previous_outputs(
             order, versions = exports[kind]
             if lines is not None:
                 renderer.seed_lines(kind, order, versions, lines)
+    root = str(out)
     previous = Rendered(
-        files={path: out / path for path in kept}, fingerprints={path: entry[0] for path, entry in kept.items()}
+        files={path: f"{root}/{path}" for path in kept}, fingerprints={path: entry[0] for path, entry in kept.items()}
     )
     if state is not None:
         previous.site, previous.versions, previous.templates = state.resolved.site, state.versions, state.templates
@@ -318,7 +319,7 @@ class LiveBuild:
                 path.relative_to(root) if path.is_absolute() and path.is_relative_to(root) else path for path in changed
             ]
             for relative in paths:
-                self.cache.results.pop(options.content / relative, None)
+                self.cache.results.pop(str(options.content / relative), None)
         try:
             if self.renderer is None or theme_changed:
                 theme = Theme(options.theme)

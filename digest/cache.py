@@ -7,6 +7,7 @@ One folder per (content, output, theme, settings) under ``$XDG_CACHE_HOME/digest
 - ``state.sqlite``: every content file's record (by path, with its size, time stamp and inode),
   the list items already rendered, the fingerprint and stamp of every file in ``--out``, and the
   order and versions of the claims in the JSON exports;
+- ``templates/``: the theme's templates compiled by Jinja (each checked against its source);
 - ``spare/``: the site before the current one. The next build starts from it and replaces only
   the files whose fingerprints changed, then the swapped-out site becomes the new spare.
 
@@ -97,12 +98,12 @@ class BuildCache:
         for path, stamp_blob, result in self.db.execute("SELECT path, stamp, result FROM files"):
             known = pickle.loads(stamp_blob)
             self._stamps[path] = known
-            cache.results[Path(path)] = (known, pickle.loads(result))
+            cache.results[path] = (known, pickle.loads(result))
         return cache
 
     def save_files(self, cache: FileCache) -> None:
         """Write the records that changed since ``files``."""
-        current = {str(path): entry for path, entry in cache.results.items()}
+        current = cache.results
         gone = self._stamps.keys() - current.keys()
         changed = (  # a generator: one row's pickle in memory at a time
             (path, pickle.dumps(entry[0], protocol=5), pickle.dumps(entry[1], protocol=5))
@@ -155,6 +156,15 @@ class BuildCache:
         with contextlib.suppress(*ERRORS):  # a cache that cannot keep them renders them again next time
             self.db.executemany("INSERT OR REPLACE INTO partials VALUES (?, ?, ?, ?)", self._pending)
         self._pending.clear()
+
+    def templates_folder(self) -> Path | None:
+        """Where the theme's compiled templates are kept; None if it cannot be made."""
+        folder = self.folder / "templates"
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError:
+            return None
+        return folder
 
     # the output folder and the spare
 

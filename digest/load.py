@@ -94,7 +94,9 @@ class ContentFile:
 
     kind: str
     """claim, person or page."""
-    path: Path
+    path: str
+    """Its path as found (the content folder's path, then the path inside it): a str, as building ten
+    thousand Path objects costs a warm build more than reading the records."""
     shown: str
     """Its display path, for diagnostics."""
     stamp: Stamp | None = None
@@ -132,11 +134,11 @@ def find_files(content: Path, display: str, limits: Limits) -> tuple[list[Conten
     found: list[ContentFile] = []
     problems: list[Diagnostic] = []
     for folder, kind in KINDS.items():
-        top = os.path.join(content, folder)
+        top = str(content / folder)  # normalised like a Path's, so a walk and a change name a file alike
         if not os.path.isdir(top):
             continue
         for path, relative, status in _walk(top, folder, root, problems, display, set()):
-            found.append(ContentFile(kind, Path(path), shown_path(display, relative), status))
+            found.append(ContentFile(kind, path, shown_path(display, relative), status))
             if len(found) > limits.max_files:
                 message = f"more than {limits.max_files:,} content files (limits.max_files in site.yaml)"
                 return [], [Diagnostic(shown_path(display, folder), 1, message)]
@@ -190,7 +192,8 @@ class FileCache:
     """
 
     limits: Limits | None = None
-    results: dict[Path, tuple[Stamp | None, Result]] = field(default_factory=dict)
+    results: dict[str, tuple[Stamp | None, Result]] = field(default_factory=dict)
+    """By the path of each file (see ContentFile.path)."""
     files: list[ContentFile] | None = None
     """The files found by the last walk, kept up to date with the changes reported since."""
     problems: list[Diagnostic] = field(default_factory=list)
@@ -238,7 +241,7 @@ def load_content(
             records.append(result)
     slugs: dict[str, set[str]] = {kind: set() for kind in KINDS.values()}
     for file in files:
-        slugs[file.kind].add(file.path.stem)
+        slugs[file.kind].add(_stem(file.path))
     return Content(
         config=config,
         claims=tuple(r for r in records if isinstance(r, Claim)),
@@ -263,20 +266,21 @@ def _apply_changes(
         if relative.is_absolute():
             return None
         path = content / relative
+        key = str(path)
         parts = relative.parts
         if relative == Path("site.yaml"):
             continue
         if path.is_dir() or path.is_symlink():
             return None
         if not parts or parts[0] not in KINDS or any(is_ignored(part) for part in parts) or path.suffix != ".md":
-            if not path.exists() and any(file.is_relative_to(path) for file in by_path):
+            if not path.exists() and any(file.startswith(key + os.sep) for file in by_path):
                 return None  # a folder that held content went away
             continue
-        cache.results.pop(path, None)
+        cache.results.pop(key, None)
         if path.exists():
-            by_path.setdefault(path, ContentFile(KINDS[parts[0]], path, shown_path(display, relative.as_posix())))
+            by_path.setdefault(key, ContentFile(KINDS[parts[0]], key, shown_path(display, relative.as_posix())))
         else:
-            by_path.pop(path, None)
+            by_path.pop(key, None)
     return sorted(by_path.values(), key=lambda file: file.shown)
 
 
@@ -292,10 +296,16 @@ def _read_all(files: list[ContentFile], limits: Limits, jobs: int | None) -> lis
 def read_file(file: ContentFile, limits: Limits) -> Record | list[Diagnostic]:
     """Read one content file from disk → its record, or its diagnostics."""
     try:
-        data = file.path.read_bytes()
+        with open(file.path, "rb") as stream:
+            data = stream.read()
     except OSError as error:
         return [Diagnostic(file.shown, 1, f"cannot read file: {error.strerror or error}")]
-    return load_file(file.kind, file.shown, file.path.stem, data, limits)
+    return load_file(file.kind, file.shown, _stem(file.path), data, limits)
+
+
+def _stem(path: str) -> str:
+    """A content file's slug: its name without ``.md``."""
+    return os.path.basename(path).removesuffix(".md")
 
 
 def content_digest(data: bytes) -> str:

@@ -143,8 +143,10 @@ def _absolute(context: jinja2.runtime.Context, target: Target) -> str:
     return absolute(context["site"].config.base_url, url_for(target))
 
 
-def environment(theme: Theme) -> jinja2.Environment:
-    """The Jinja environment of a theme, with our filters; templates compile once and are reused."""
+def environment(theme: Theme, compiled: Path | None = None) -> jinja2.Environment:
+    """The Jinja environment of a theme, with our filters; templates compile once and are reused,
+    across builds too when ``compiled`` names a folder to keep their bytecode in (Jinja checks
+    each against its template's source before use)."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(theme.templates),
         autoescape=True,
@@ -153,6 +155,7 @@ def environment(theme: Theme) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
         auto_reload=False,
+        bytecode_cache=jinja2.FileSystemBytecodeCache(str(compiled)) if compiled is not None else None,
     )
     env.filters |= {"url": _url, "absolute": _absolute, "long_date": long_date, "month_name": month_name}
     return env
@@ -196,7 +199,7 @@ class Renderer:
         """The build cache, where list items rendered by an earlier run are kept."""
         self.search = search
         """Whether the site gets a Pagefind index: the search page and box say so."""
-        self.env = environment(theme)
+        self.env = environment(theme, store.templates_folder() if store is not None else None)
         self.env.globals["search"] = search
         self.assets = theme.static_files()
         self.templates = template_versions(self.env, theme)

@@ -32,8 +32,9 @@ class Kept:
 
 KEPT = Kept()
 
-Output = bytes | Path | Kept
-"""A file's bytes, an existing file with the same bytes (hard-linked), or KEPT."""
+Output = bytes | Path | str | Kept
+"""A file's bytes, an existing file with the same bytes (hard-linked; its path as a Path or, cheaper
+to make by the ten thousand, a str), or KEPT."""
 
 _TEMP_PREFIX = ".digest-"
 
@@ -136,14 +137,16 @@ class SiteWriter:
         """Write one file; True if written, False if kept or hard-linked."""
         assert not isinstance(data, Kept), relative
         try:
+            where = f"{self._folder}/{relative}"
             if self.kept:  # starting from a spare: keep its file, or replace it without writing into it
                 old = self.kept.get(relative)
-                where = f"{self._folder}/{relative}"
                 if old is not None and old[0] == fingerprint and stamp(where) == old[1]:
                     self.stamps[relative] = old[1]
                     return False
-                if os.path.lexists(where):
-                    return self._replace(self.folder / relative, data)
+            if isinstance(data, str):
+                data = Path(data)
+            if self.kept and os.path.lexists(where):
+                return self._replace(self.folder / relative, data)
             target = self.folder / relative
             try:
                 return self._write(target, relative, data)
