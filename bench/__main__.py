@@ -31,7 +31,10 @@ CORPORA = HERE / "corpus"
 
 
 def timed(command: list[str], env: dict[str, str] | None = None, cwd: Path | None = None) -> tuple[float, int]:
-    """Run a command; its wall time in seconds and the peak RSS of its largest process in MB."""
+    """Run a command; its wall time in seconds and the peak RSS of its largest process in MB.
+
+    The disk is synced first, so that no run pays for writing back what an earlier one wrote."""
+    os.sync()
     started = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, cwd=cwd)
     _, status, usage = os.wait4(process.pid, 0)

@@ -15,13 +15,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from .advice import advise
 from .cache import ERRORS as CACHE_ERRORS
 from .cache import BuildCache
 from .config import load_config
 from .errors import Diagnostic, DigestError, UsageError
 from .exports import read_lines
-from .links import check_links
 from .load import FileCache, load_content
 from .pages import Planned
 from .render import Rendered, Renderer, Theme
@@ -220,6 +218,9 @@ def check(options: Options, links: bool = False) -> CheckResult:
     home = None
     if (theme.templates / "base.html").is_file():
         home = Renderer(theme).render_page(resolved.site, Planned("", "home"))
+    from .advice import advise  # only checks need these: a build does not import them
+    from .links import check_links
+
     warnings = advise(resolved.site, resolved.content, home)
     if links:
         warnings += check_links(resolved.site)
@@ -238,6 +239,7 @@ def build(options: Options) -> BuildResult:
     cache = _build_cache(options) if options.cache else None
     try:
         files, state = _load_cache(cache)
+        gc.freeze()  # the records just loaded live all build long and make no cycles: collections skip them
         config = load_config(options.content, options.content_shown, options.base_url)
         content = load_content(options.content, options.content_shown, config, options.jobs, files)
         before = state.resolved if state is not None else None
@@ -255,6 +257,7 @@ def build(options: Options) -> BuildResult:
         else:
             _save_cache(cache, files, renderer, rendered, writer, intact, resolved)
     finally:
+        gc.unfreeze()
         if cache is not None:
             cache.close()
     files_made = rendered.files

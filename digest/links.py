@@ -18,18 +18,13 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from . import __version__
+from .cache import cache_folder
 from .errors import Diagnostic
 from .model import Site
 
 MAX_AGE = 7 * 24 * 3600
 """Seconds an answer stays good in the cache."""
 TIMEOUT = 15.0
-
-
-def cache_folder() -> Path:
-    """$XDG_CACHE_HOME/digest, else ~/.cache/digest."""
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "digest"
 
 
 def probe(url: str, timeout: float = TIMEOUT) -> str | None:

@@ -10,8 +10,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from digest.build import Options, build
-from digest.links import cache_folder
+from digest.build import Options, _build_cache, build
+from digest.cache import cache_folder
 
 from .conftest import MINIMAL, ROOT, TODAY
 from .test_live import EDITS, Edit, change_css, change_template, same_tree
@@ -49,6 +49,21 @@ def test_warm_builds_write_only_what_changed(tmp_path: Path) -> None:
     EDITS[0](content, theme)  # change a title
     _, written = agree(content, theme, tmp_path)
     assert 0 < written < files
+
+
+def test_each_warm_build_leaves_an_intact_site_and_spare_for_the_next(tmp_path: Path) -> None:
+    content, theme = setup(tmp_path)
+    files, _ = agree(content, theme, tmp_path)
+    for _ in range(3):
+        agree(content, theme, tmp_path)
+        cache = _build_cache(options(content, theme, tmp_path / "warm", cache=True))
+        try:
+            recorded, intact = cache.outputs(tmp_path / "warm")
+            assert intact and len(recorded) == files
+            spare = cache.spare()
+            assert spare is not None and len(spare.files) == files
+        finally:
+            cache.close()
 
 
 def test_outputs_touched_by_hand_are_made_again(tmp_path: Path) -> None:
