@@ -21,7 +21,7 @@ from . import fields as f
 from .errors import Diagnostic, shown_path
 from .frontmatter import SyntaxProblem, decode, split
 from .markdown import render
-from .model import CORRECTION_TYPES, SOURCE_ROLES, Claim, Correction, Limits, Page, Person, SiteConfig, Source
+from .model import CORRECTION_TYPES, SOURCE_ROLES, Claim, Correction, Limits, Lines, Page, Person, SiteConfig, Source
 from .stamps import Stamp, stamp
 
 KINDS = {"claims": "claim", "people": "person", "pages": "page"}
@@ -423,7 +423,7 @@ def _claim(reader: f.Reader, slug: str, values: dict[str, Any], body: str, file_
         modified=max([published, values.get("updated", published), *(c.date for c in corrections)]),
         path=reader.path,
         digest=file_digest,
-        lines=dict(lines),
+        lines=Lines(lines),
     )
 
 
@@ -437,7 +437,7 @@ def _person(reader: f.Reader, slug: str, values: dict[str, Any], body: str, file
         body_html=render(body, depth=2),
         path=reader.path,
         digest=file_digest,
-        lines=dict(reader.lines),
+        lines=Lines(reader.lines),
     )
 
 
@@ -450,5 +450,5 @@ def _page(reader: f.Reader, slug: str, values: dict[str, Any], body: str, file_d
         body_html=render(body, depth=1),
         path=reader.path,
         digest=file_digest,
-        lines=dict(reader.lines),
+        lines=Lines(reader.lines),
     )
