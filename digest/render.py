@@ -17,7 +17,6 @@ import traceback
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -67,6 +66,21 @@ _UNKNOWN: Any = object()
 _DATED_BY_CLAIMS = frozenset({"claim", "person", "verdict", "tag", "outlet"})
 """Page kinds whose last change is that of the claims they show (see pages.page_lastmod)."""
 _PARALLEL_FROM = 400
+
+
+@dataclass(frozen=True, slots=True)
+class Card:
+    """A claim's social card to make: rendered with the pages (in the worker processes, for a whole
+    site), since writing ten thousand small files is a cost worth sharing between cores."""
+
+    slug: str
+
+    @property
+    def path(self) -> str:
+        return f"claims/{self.slug}/card.svg"
+
+
+Job = Planned | Card
 """Render in worker processes when at least this many pages must be rendered."""
 
 
@@ -313,7 +327,8 @@ class Renderer:
     def render_pages(
         self, site: Site, previous: Rendered | None = None, jobs: int | None = None, sink: Sink | None = None
     ) -> Rendered:
-        """The pages and static files; ``render_data`` adds the rest (the preview writes pages first)."""
+        """The pages, the claims' social cards and the static files; ``render_data`` adds the rest (the
+        preview writes these first)."""
         self._sink = sink
         self.env.globals["site"] = site
         versions = _versions(site, self.search)
@@ -326,7 +341,7 @@ class Renderer:
         self._touched = None
         affected = self._affected(site, versions, previous)
         lastmods: dict[str, date | None] = {}
-        todo: list[Planned] = []
+        todo: list[Job] = []
         for planned in plan:
             path = file_for(planned.path)
             unaffected = affected is not None and path not in affected and previous is not None
@@ -345,6 +360,7 @@ class Renderer:
                 self._store(result, path, previous.files[path])
             else:
                 todo.append(planned)
+        todo.extend(self._cards(site, versions, previous, result))
         for path, output in self._render_pages(site, todo, jobs, result.fingerprints):
             if isinstance(output, bool):  # written by a worker, straight to the sink
                 result.files[path] = KEPT
@@ -427,12 +443,35 @@ class Renderer:
         except Exception as error:  # a theme bug of any kind: name the template and line, not a traceback
             raise ThemeError(_describe(error)) from None
 
+    def make(self, site: Site, job: Job) -> tuple[str, bytes]:
+        """One page or card → (output path, bytes)."""
+        if isinstance(job, Card):
+            return job.path, cards.claim_card(site, site.claims[job.slug])
+        return file_for(job.path), self.render_page(site, job)
+
+    def _cards(
+        self, site: Site, versions: Mapping[str, str], previous: Rendered | None, result: Rendered
+    ) -> Iterable[Card]:
+        """The claims' social cards: each unchanged one kept from ``previous``, the others to make."""
+        before = previous.fingerprints if previous is not None else {}
+        for slug, claim in site.claims.items():
+            card = Card(slug)
+            fingerprint = before.get(card.path)
+            if fingerprint is None or self._touched is None or slug in self._touched:
+                person = versions[person_id(claim.person)]
+                fingerprint = _digest(__version__, versions[SITE], versions[claim_id(slug)], person)
+            result.fingerprints[card.path] = fingerprint
+            if previous is not None and before.get(card.path) == fingerprint and card.path in previous.files:
+                self._store(result, card.path, previous.files[card.path])
+            else:
+                yield card
+
     def _render_pages(
-        self, site: Site, todo: list[Planned], jobs: int | None, fingerprints: Mapping[str, str]
+        self, site: Site, todo: list[Job], jobs: int | None, fingerprints: Mapping[str, str]
     ) -> Iterable[tuple[str, bytes | bool]]:
         workers = min(jobs if jobs is not None else (os.cpu_count() or 1), 8)
         if workers < 2 or len(todo) < _PARALLEL_FROM or multiprocessing.get_start_method() != "fork":
-            return ((file_for(p.path), self.render_page(site, p)) for p in todo)
+            return (self.make(site, job) for job in todo)
         return _render_in_workers(self, site, todo, workers, fingerprints)
 
     def _machine_files(
@@ -441,14 +480,6 @@ class Renderer:
         """(path, fingerprint, how to make it) for each file the generator owns."""
         yield from _machine_files(site, versions)
         yield "card.svg", _digest(__version__, versions[SITE]), lambda: cards.site_card(site)
-        before = previous.fingerprints if previous is not None else {}
-        for slug, claim in site.claims.items():
-            path = f"claims/{slug}/card.svg"
-            known = before.get(path)
-            if known is None or self._touched is None or slug in self._touched:
-                person = versions[person_id(claim.person)]
-                known = _digest(__version__, versions[SITE], versions[claim_id(slug)], person)
-            yield path, known, partial(cards.claim_card, site, claim)
         everything = _digest(__version__, versions[SITE], versions[ALL])
         pages = ((p.path, self.lastmods[p.path]) for p in plan if p.kind != "404")
         yield "sitemap.xml", everything, lambda: sitemap.sitemap(site.config.base_url, pages)
@@ -499,19 +530,20 @@ _TEMPLATES = {
 }
 """The template of each page kind (the contexts in ``pages`` name the same ones)."""
 
-_WORKER: tuple[Renderer, Site, list[Planned], Mapping[str, str]] | None = None
+_WORKER: tuple[Renderer, Site, list[Job], Mapping[str, str]] | None = None
 
 
 def _render_chunk(bounds: tuple[int, int]) -> list[tuple[str, bytes | bool]] | DigestError:
-    """In a worker: render some pages; with a sink, write them there and return only whether each was written."""
+    """In a worker: render some pages and cards; with a sink, write them there and return only whether
+    each was written."""
     assert _WORKER is not None
     renderer, site, todo, fingerprints = _WORKER
     renderer.store = None  # a forked copy must not use the parent's database connection
     sink = renderer._sink
     done: list[tuple[str, bytes | bool]] = []
     try:
-        for planned in todo[bounds[0] : bounds[1]]:
-            path, data = file_for(planned.path), renderer.render_page(site, planned)
+        for job in todo[bounds[0] : bounds[1]]:
+            path, data = renderer.make(site, job)
             done.append((path, sink(path, data, fingerprints.get(path, "")) if sink is not None else data))
     except DigestError as error:
         return error
@@ -522,16 +554,16 @@ _LISTS = frozenset({"home", "person", "verdict", "tag", "outlet", "timeline", "p
 
 
 def _render_in_workers(
-    renderer: Renderer, site: Site, todo: list[Planned], workers: int, fingerprints: Mapping[str, str]
+    renderer: Renderer, site: Site, todo: list[Job], workers: int, fingerprints: Mapping[str, str]
 ) -> list[tuple[str, bytes | bool]]:
-    """Render pages in forked worker processes that share the site and the compiled templates.
+    """Render pages and cards in forked worker processes that share the site and the compiled templates.
 
     The parent renders the pages that list claims meanwhile, so that its cache of list items is
     full for the rebuilds that follow (the preview's first save is then as quick as the next).
     """
     global _WORKER
-    lists = [p for p in todo if p.kind in _LISTS]
-    rest = [p for p in todo if p.kind not in _LISTS]
+    lists = [job for job in todo if isinstance(job, Planned) and job.kind in _LISTS]
+    rest = [job for job in todo if not (isinstance(job, Planned) and job.kind in _LISTS)]
     _WORKER = (renderer, site, rest, fingerprints)
     helpers = max(1, workers - 1)
     size = max(50, len(rest) // (helpers * 6))
@@ -540,7 +572,7 @@ def _render_in_workers(
     try:
         with multiprocessing.get_context("fork").Pool(helpers) as pool:
             pending = pool.imap(_render_chunk, chunks)
-            results.extend((file_for(p.path), renderer.render_page(site, p)) for p in lists)
+            results.extend(renderer.make(site, job) for job in lists)
             for chunk in pending:
                 if isinstance(chunk, DigestError):
                     raise chunk
