@@ -58,10 +58,11 @@ def median(values: list[float]) -> float:
     return round(statistics.median(values), 2)
 
 
-def bench_builds(size: int, runs: int, hugo: bool) -> dict[str, Any]:
-    """Cold, warm and edit builds of one corpus size, and Hugo on the same corpus."""
+def bench_builds(size: int, runs: int, hugo: bool, where: Path | None = None) -> dict[str, Any]:
+    """Cold, warm and edit builds of one corpus size, and Hugo on the same corpus; outputs and
+    caches (ours and Hugo's alike) under ``where``, else the system's temporary folder."""
     content = corpus(size)
-    work = Path(tempfile.mkdtemp(prefix=f"digest-bench-{size}-"))
+    work = Path(tempfile.mkdtemp(prefix=f"digest-bench-{size}-", dir=where))
     try:
         theme = work / "theme"
         shutil.copytree(ROOT / "themes/default", theme)
@@ -155,17 +156,23 @@ def main() -> None:
     parser.add_argument("--no-hugo", action="store_true")
     parser.add_argument("--only", choices=["builds", "preview"])
     parser.add_argument("--output", type=Path, default=HERE / "results.json", help="where to write the results")
+    parser.add_argument(
+        "--work",
+        type=Path,
+        help="folder for the outputs and caches of the builds (e.g. /dev/shm, to time the CPU without the disk)",
+    )
     args = parser.parse_args()
     sizes = [int(size) for size in args.sizes.split(",")]
     results: dict[str, Any] = {
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "system": platform.platform()},
         "runs": args.runs,
+        "work": str(args.work or tempfile.gettempdir()),
     }
     if args.only != "preview":
         rows = []
         for size in sizes:
             print(f"building {size:,} claims ({args.runs} runs each)...", file=sys.stderr, flush=True)
-            rows.append(bench_builds(size, args.runs, not args.no_hugo))
+            rows.append(bench_builds(size, args.runs, not args.no_hugo, args.work))
         results["builds"] = rows
         print("\nBuilds (seconds, medians; memory: peak RSS of the largest process)")
         print_table(

@@ -565,7 +565,7 @@ def _render_in_workers(
     lists = [job for job in todo if isinstance(job, Planned) and job.kind in _LISTS]
     rest = [job for job in todo if not (isinstance(job, Planned) and job.kind in _LISTS)]
     _WORKER = (renderer, site, rest, fingerprints)
-    helpers = max(1, workers - 1)
+    helpers = workers  # the parent's share (the lists) is short: it would idle, not the cores
     size = max(50, len(rest) // (helpers * 6))
     chunks = [(start, min(start + size, len(rest))) for start in range(0, len(rest), size)]
     results: list[tuple[str, bytes | bool]] = []
