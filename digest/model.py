@@ -7,7 +7,7 @@ This module imports nothing of the theme.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, fields
 from datetime import date
 from operator import attrgetter
@@ -313,6 +313,11 @@ class CorrectionEntry:
     """The correction's element id on the claim page."""
 
 
+def latest_change(claims: Iterable[Claim]) -> date | None:
+    """The latest date any of the claims changed: Site.modified."""
+    return max((c.modified for c in claims), default=None)
+
+
 @fast_pickle
 @dataclass(frozen=True, slots=True)
 class Site:
@@ -348,6 +353,9 @@ class Site:
     """Every correction of every claim, newest first."""
     drafts: frozenset[str] = frozenset()
     """Slugs of claims published only because drafts were asked for (shown with a banner)."""
+    modified: date | None = None
+    """The latest change to any published claim: the date of the site's feed and of the pages that
+    show the whole site (see ``latest_change``)."""
 
     @property
     def best_rating(self) -> int | None:
@@ -360,8 +368,3 @@ class Site:
         """The lowest rating on the scale (schema.org worstRating)."""
         ratings = [v.rating for v in self.verdicts.values() if v.rating is not None]
         return min(ratings) if ratings else None
-
-    @property
-    def modified(self) -> date | None:
-        """The latest change to any published claim: the date of the site's feed."""
-        return max((c.modified for c in self.claims.values()), default=None)

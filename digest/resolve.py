@@ -16,7 +16,7 @@ from typing import TypeVar
 from .errors import ContentError, Diagnostic
 from .fields import quoted, suggest
 from .load import Content
-from .model import Claim, CorrectionEntry, Month, Outlet, Page, Person, Site, Tag, Tally, Verdict
+from .model import Claim, CorrectionEntry, Month, Outlet, Page, Person, Site, Tag, Tally, Verdict, latest_change
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,7 +123,8 @@ def _reuse(content: Content, today: date, drafts: bool, previous: Resolved) -> R
     if any(slug not in site.claims for slug in swapped):
         return None  # a draft or a scheduled check changed: skipped either way, but keep it simple
     claims = {slug: swapped.get(slug, claim) for slug, claim in site.claims.items()}
-    return Resolved(replace(site, claims=claims), previous.skipped, content, today, drafts)
+    site = replace(site, claims=claims, modified=latest_change(claims.values()))
+    return Resolved(site, previous.skipped, content, today, drafts)
 
 
 R = TypeVar("R", Claim, Person, Page)
@@ -276,4 +277,5 @@ def _index(
         timeline=timeline,
         corrections=corrections,
         drafts=frozenset(c.slug for c in claims if c.draft or c.published > today),
+        modified=latest_change(published.values()),
     )
