@@ -454,17 +454,21 @@ class Renderer:
     ) -> Iterable[Card]:
         """The claims' social cards: each unchanged one kept from ``previous``, the others to make."""
         before = previous.fingerprints if previous is not None else {}
+        files = previous.files if previous is not None else {}
+        touched = self._touched
         for slug, claim in site.claims.items():
-            card = Card(slug)
-            fingerprint = before.get(card.path)
-            if fingerprint is None or self._touched is None or slug in self._touched:
+            path = f"claims/{slug}/card.svg"  # Card(slug).path, without a Card for each kept one
+            known = before.get(path)
+            if known is not None and touched is not None and slug not in touched:
+                fingerprint = known
+            else:
                 person = versions[person_id(claim.person)]
                 fingerprint = _digest(__version__, versions[SITE], versions[claim_id(slug)], person)
-            result.fingerprints[card.path] = fingerprint
-            if previous is not None and before.get(card.path) == fingerprint and card.path in previous.files:
-                self._store(result, card.path, previous.files[card.path])
+            result.fingerprints[path] = fingerprint
+            if known == fingerprint and path in files:
+                self._store(result, path, files[path])
             else:
-                yield card
+                yield Card(slug)
 
     def _render_pages(
         self, site: Site, todo: list[Job], jobs: int | None, fingerprints: Mapping[str, str]
