@@ -211,6 +211,11 @@ ALL = "all"
 """Dependency on every published claim and person (tallies, counts, the timeline)."""
 
 
+def card_path(slug: str) -> str:
+    """Where a claim's social card is written: the claim page's og:image."""
+    return f"claims/{slug}/card.svg"
+
+
 def claim_id(slug: str) -> str:
     """The dependency id of a claim."""
     return f"claim:{slug}"
@@ -366,7 +371,7 @@ def _claim(site: Site, planned: Planned) -> ClaimPage:
             f"{verdicts[claim.verdict].label}: {claim.summary}",
             og_type="article",
             jsonld=script_json(claim_review(site, claim)),
-            image=f"claims/{claim.slug}/card.svg",
+            image=card_path(claim.slug),
         ),
         claim=claim,
         person=site.people[claim.person],

@@ -32,6 +32,7 @@ from .pages import (
     ALL,
     SITE,
     Planned,
+    card_path,
     claim_id,
     page_context,
     page_dependencies,
@@ -77,7 +78,7 @@ class Card:
 
     @property
     def path(self) -> str:
-        return f"claims/{self.slug}/card.svg"
+        return card_path(self.slug)
 
 
 Job = Planned | Card
@@ -457,7 +458,7 @@ class Renderer:
         files = previous.files if previous is not None else {}
         touched = self._touched
         for slug, claim in site.claims.items():
-            path = f"claims/{slug}/card.svg"  # Card(slug).path, without a Card for each kept one
+            path = card_path(slug)  # no Card for each kept one
             known = before.get(path)
             if known is not None and touched is not None and slug not in touched:
                 fingerprint = known
