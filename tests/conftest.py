@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -69,6 +71,14 @@ def write(path: Path, text: str) -> Path:
 def build_into(content: Path, out: Path, *extra: str) -> int:
     """Build a content folder into out with the default theme; the exit status."""
     return main(["build", "--content", str(content), "--out", str(out), *extra])
+
+
+def build_process(
+    content: Path, out: Path, *extra: str, timeout: float | None = None, cwd: Path | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Build as a user does, in a process of its own (``python -m digest build``); its output as text."""
+    command = [sys.executable, "-m", "digest", "build", "--content", str(content), "--out", str(out), *extra]
+    return subprocess.run(command, capture_output=True, text=True, timeout=timeout, cwd=cwd, check=False)
 
 
 @pytest.fixture(scope="session")

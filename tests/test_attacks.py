@@ -6,8 +6,6 @@ from __future__ import annotations
 import json
 import shutil
 import socket
-import subprocess
-import sys
 import threading
 import time
 import unicodedata
@@ -30,7 +28,7 @@ from digest.model import Claim, Limits
 from digest.serve import Preview
 
 from .browser import chromium
-from .conftest import MINIMAL, build_into, write
+from .conftest import MINIMAL, build_into, build_process, write
 from .static_server import serving
 
 CLAIM_HEAD = """---
@@ -102,23 +100,7 @@ def test_too_many_files_is_a_clear_error(scratch: Path, run) -> None:
 def test_pathological_markdown_stays_bounded(body: str, tmp_path: Path) -> None:
     shutil.copytree(MINIMAL, tmp_path / "content")
     write(tmp_path / "content/claims/bomb.md", claim_file('  - {title: "A", outlet: "B"}\n', body + "\n"))
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "digest",
-            "build",
-            "--content",
-            str(tmp_path / "content"),
-            "--out",
-            str(tmp_path / "out"),
-            "--no-search",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )  # a hang fails the test
+    result = build_process(tmp_path / "content", tmp_path / "out", "--no-search", timeout=120)  # a hang fails
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr
 

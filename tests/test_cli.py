@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
-import sys
 from datetime import date
 from pathlib import Path
 
 import pytest
 
-from .conftest import MINIMAL, ROOT, write
+from .conftest import MINIMAL, ROOT, build_process, write
 
 
 @pytest.mark.parametrize(
@@ -146,13 +144,7 @@ def test_python_dash_m(tmp_path: Path) -> None:
     write(bad / "claims/x.md", "---\ntitle: X\nperson: q\n---\nBody\n")
     out = tmp_path / "out"
     write(out / "old.html", "previous")
-    result = subprocess.run(
-        [sys.executable, "-m", "digest", "build", "--content", str(bad), "--out", str(out)],
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        check=False,
-    )
+    result = build_process(bad, out, cwd=tmp_path)
     assert result.returncode == 1
     lines = result.stderr.splitlines()
     assert lines[0] == f"{bad}/claims/x.md:1: the front matter of a claim is missing the required field 'claim'"

@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -49,15 +50,22 @@ def test_a_build_killed_mid_write_leaves_the_previous_site(tmp_path: Path) -> No
     assert sorted(p.name for p in tmp_path.iterdir()) == ["big", "site"]
 
 
+@contextmanager
+def mounted(target: Path, *how: str) -> Iterator[Path]:
+    """``mount *how target`` for the time of a test; lazily unmounted after."""
+    subprocess.run(["mount", *how, str(target)], check=True)
+    try:
+        yield target
+    finally:
+        subprocess.run(["umount", "-l", str(target)], check=False)
+
+
 @pytest.fixture
 def small_disk(tmp_path: Path) -> Iterator[Path]:
     disk = tmp_path / "disk"
     disk.mkdir()
-    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=96k", "tmpfs", str(disk)], check=True)
-    try:
+    with mounted(disk, "-t", "tmpfs", "-o", "size=96k", "tmpfs"):
         yield disk
-    finally:
-        subprocess.run(["umount", "-l", str(disk)], check=False)
 
 
 @needs_root
@@ -81,11 +89,8 @@ def read_only(tmp_path: Path) -> Iterator[Path]:
     (source / "site").mkdir(parents=True)
     (source / "site/index.html").write_text("previous build")
     view.mkdir()
-    subprocess.run(["mount", "--bind", "-o", "ro", str(source), str(view)], check=True)
-    try:
+    with mounted(view, "--bind", "-o", "ro", str(source)):
         yield view
-    finally:
-        subprocess.run(["umount", "-l", str(view)], check=False)
 
 
 @needs_root

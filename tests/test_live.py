@@ -44,14 +44,14 @@ def change_title(content: Path, theme: Path) -> None:
     path.write_text(path.read_text().replace('title: "Bob said', 'title: "Bob once said'))
 
 
-def change_verdict(content: Path, theme: Path) -> None:
-    path = content / "claims/bob-said-sky-is-blue.md"
+def toggle(path: Path, one: str, other: str) -> None:
+    """Replace ``one`` by ``other`` in a file, or back if it holds ``other``."""
     text = path.read_text()
-    path.write_text(
-        text.replace("verdict: true", "verdict: mixed")
-        if "verdict: true" in text
-        else text.replace("verdict: mixed", "verdict: true")
-    )
+    path.write_text(text.replace(one, other) if one in text else text.replace(other, one))
+
+
+def change_verdict(content: Path, theme: Path) -> None:
+    toggle(content / "claims/bob-said-sky-is-blue.md", "verdict: true", "verdict: mixed")
 
 
 def add_claim(content: Path, theme: Path) -> None:
@@ -89,13 +89,7 @@ def rename_claim(content: Path, theme: Path) -> None:
 
 
 def edit_person(content: Path, theme: Path) -> None:
-    path = content / "people/bob.md"
-    text = path.read_text()
-    path.write_text(
-        text.replace("name: Bob Example", "name: Robert Example")
-        if "Bob Example" in text
-        else text.replace("name: Robert Example", "name: Bob Example")
-    )
+    toggle(content / "people/bob.md", "name: Bob Example", "name: Robert Example")
 
 
 def add_person(content: Path, theme: Path) -> None:
@@ -120,13 +114,7 @@ def change_template(content: Path, theme: Path) -> None:
 
 
 def change_site(content: Path, theme: Path) -> None:
-    path = content / "site.yaml"
-    text = path.read_text()
-    path.write_text(
-        text.replace("title: Minimal Digest", "title: Minimal Digest 2")
-        if "Digest 2" not in text
-        else text.replace("title: Minimal Digest 2", "title: Minimal Digest")
-    )
+    toggle(content / "site.yaml", "title: Minimal Digest\n", "title: Minimal Digest 2\n")
 
 
 def change_css(content: Path, theme: Path) -> None:

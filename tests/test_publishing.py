@@ -20,7 +20,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from .browser import chromium
-from .conftest import ROOT
+from .conftest import ROOT, build_process
 from .html import pages, parse
 from .static_server import serving
 
@@ -51,23 +51,7 @@ def published(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Published]:
     port = _free_port()
     base = f"http://127.0.0.1:{port}/{SUB_PATH}"
     site = root / SUB_PATH
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "digest",
-            "build",
-            "--content",
-            str(ROOT / "content"),
-            "--out",
-            str(site),
-            "--base-url",
-            base,
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    result = build_process(ROOT / "content", site, "--base-url", base)
     assert result.returncode == 0, result.stderr
     with serving(root, port) as served:
         assert served == f"http://127.0.0.1:{port}/"
