@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, fields
 from datetime import date
 from operator import attrgetter
-from typing import TypeVar
+from typing import TypeVar, dataclass_transform
 
 _T = TypeVar("_T")
 
@@ -77,8 +77,13 @@ def fast_pickle(cls: type[_T]) -> type[_T]:
     return cls
 
 
-@fast_pickle
-@dataclass(frozen=True, slots=True)
+@dataclass_transform(frozen_default=True)
+def record(cls: type[_T]) -> type[_T]:
+    """A record of the model: a frozen, slotted dataclass that pickles fast."""
+    return fast_pickle(dataclass(frozen=True, slots=True)(cls))
+
+
+@record
 class Verdict:
     """One step of the rating scale."""
 
@@ -94,8 +99,7 @@ class Verdict:
     """A colour class from the rating: ``r5`` (best) to ``r1`` (worst), ``none`` when unrated."""
 
 
-@fast_pickle
-@dataclass(frozen=True, slots=True)
+@record
 class Publisher:
     """The organisation that publishes the checks (schema.org author of each ClaimReview)."""
 
@@ -103,8 +107,7 @@ class Publisher:
     url: str | None
 
 
-@fast_pickle
-@dataclass(frozen=True, slots=True)
+@record
 class Limits:
     """Bounds on content, so that no file can exhaust time or memory (``limits:`` in site.yaml)."""
 
@@ -116,8 +119,7 @@ class Limits:
     """YAML nested deeper than this is an error."""
 
 
-@fast_pickle
-@dataclass(frozen=True, slots=True)
+@record
 class SiteConfig:
     """site.yaml, checked."""
 
@@ -136,8 +138,7 @@ class SiteConfig:
     """A hash of site.yaml and the options that change it: its version, for incremental rebuilds."""
 
 
-@fast_pickle
-@dataclass(frozen=True, slots=True)
+@record
 class Source:
     """Where a claim appeared, or evidence about it."""
 
@@ -152,8 +153,7 @@ class Source:
     archive_url: str | None
 
 
-@fast_pickle
-@dataclass(frozen=True, slots=True)
+@record
 class Correction:
     """A dated change to a published check."""
 
@@ -167,8 +167,7 @@ class Correction:
     """Where it is written in the claim's file, for diagnostics."""
 
 
-@fast_pickle
-@dataclass(frozen=True, slots=True)
+@record
 class Person:
     """Someone whose claims the digest checks (people/<slug>.md)."""
 
@@ -187,8 +186,7 @@ class Person:
     lines: Lines = field(default_factory=Lines, compare=False)
 
 
-@fast_pickle
-@dataclass(frozen=True, slots=True)
+@record
 class Claim:
     """One checked claim (claims/**/<slug>.md)."""
 
@@ -248,8 +246,7 @@ class Claim:
         return any(c.kind in ("correction", "rating-change") for c in self.corrections)
 
 
-@fast_pickle
-@dataclass(frozen=True, slots=True)
+@record
 class Page:
     """A free page: about, methodology, corrections policy (pages/<slug>.md)."""
 
@@ -265,8 +262,7 @@ class Page:
     lines: Lines = field(default_factory=Lines, compare=False)
 
 
-@fast_pickle
-@dataclass(frozen=True, slots=True)
+@record
 class Tag:
     """A topic, with the claims that carry it (newest first)."""
 
@@ -274,8 +270,7 @@ class Tag:
     claims: tuple[str, ...]
 
 
-@fast_pickle
-@dataclass(frozen=True, slots=True)
+@record
 class Outlet:
     """A news outlet cited as a source, with the claims that cite it (newest first)."""
 
@@ -284,8 +279,7 @@ class Outlet:
     claims: tuple[str, ...]
 
 
-@fast_pickle
-@dataclass(frozen=True, slots=True)
+@record
 class Tally:
     """How many claims of one person (or of the whole site) got each verdict, in scale order."""
 
@@ -293,8 +287,7 @@ class Tally:
     total: int
 
 
-@fast_pickle
-@dataclass(frozen=True, slots=True)
+@record
 class Month:
     """One month of the timeline: its first day and its claims by claim date, newest first."""
 
@@ -302,8 +295,7 @@ class Month:
     claims: tuple[str, ...]
 
 
-@fast_pickle
-@dataclass(frozen=True, slots=True)
+@record
 class CorrectionEntry:
     """A correction with the claim it belongs to, for the site-wide corrections page and feed."""
 
@@ -318,8 +310,7 @@ def latest_change(claims: Iterable[Claim]) -> date | None:
     return max((c.modified for c in claims), default=None)
 
 
-@fast_pickle
-@dataclass(frozen=True, slots=True)
+@record
 class Site:
     """Everything a build publishes, every cross-reference resolved. Built by resolve_site."""
 
