@@ -75,7 +75,7 @@ def advise(site: Site, content: Content, home_html: bytes | None = None) -> list
                 "no related claims; link at least one with related or contradicts, so readers can follow the story",
             )
     for person in site.people.values():
-        if not site.claims_by_person[person.slug]:
+        if not (site.claims_by_person[person.slug] or site.claims_mentioning[person.slug]):
             warn(person.path, 1, f"no published claims are by or about {person.name}")
     warnings += _transparency(site, content, home_html)
     return sorted(warnings)

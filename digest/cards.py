@@ -66,7 +66,7 @@ def claim_card(site: Site, claim: Claim) -> bytes:
     """The card of one claim: the claim as made, who made it, and the verdict."""
     verdict = site.verdicts[claim.verdict]
     person = site.people[claim.person]
-    who = claim.claimant or person.name
+    who = site.speaker(claim)
     quoted = wrap(f"“{xml_text(claim.claim)}”", 38, 4)
     badge_width = 40 + 24 * len(verdict.label)
     colour = TONES.get(verdict.tone, TONES["none"])

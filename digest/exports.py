@@ -40,7 +40,7 @@ def claim_record(site: Site, claim: Claim) -> dict[str, Any]:
 
     return {
         "text": claim.claim,
-        "claimant": claim.claimant or person.name,
+        "claimant": site.speaker(claim),
         "claimDate": claim.claim_date.isoformat(),
         "claimReview": [
             {

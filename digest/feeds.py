@@ -57,7 +57,11 @@ def _serialise(feed: ET.Element) -> bytes:
 
 
 def claims_feed(site: Site, path: str, page: str, title: str, claims: Iterable[Claim]) -> bytes:
-    """An Atom feed of the newest claims: one entry per check, its summary led by the verdict."""
+    """An Atom feed of the newest claims: one entry per check, its summary led by the verdict and the speaker.
+
+    The speaker goes in the summary, which every feed reader shows, not in the entry's ``author``:
+    that is who wrote the entry (the publisher, the feed's author), never the person checked.
+    """
     chosen = list(claims)[:FEED_SIZE]
     feed = _feed(site, path, page, title, max((c.modified for c in chosen), default=None))
     base = site.config.base_url
@@ -69,7 +73,7 @@ def claims_feed(site: Site, path: str, page: str, title: str, claims: Iterable[C
         _sub(entry, "link", rel="alternate", type="text/html", href=absolute(base, url_for(claim)))
         _sub(entry, "published", _stamp(claim.published))
         _sub(entry, "updated", _stamp(claim.modified))
-        _sub(entry, "summary", f"{verdict.label}: {claim.summary}", type="text")
+        _sub(entry, "summary", f"{verdict.label} (claim by {site.speaker(claim)}): {claim.summary}", type="text")
         _sub(entry, "category", term=verdict.key, label=verdict.label)
         for tag in claim.tags:
             _sub(entry, "category", term=tag)
@@ -94,5 +98,6 @@ def corrections_feed(site: Site, path: str, page: str, entries: Iterable[Correct
         if correction.kind == "rating-change" and correction.previous_verdict:
             before = site.verdicts[correction.previous_verdict].label
             summary = f"Rating changed from {before} to {site.verdicts[claim.verdict].label}. {summary}"
+        summary = f"On the claim by {site.speaker(claim)}: {summary}"
         _sub(entry, "summary", summary, type="text")
     return _serialise(feed)

@@ -326,7 +326,9 @@ class Site:
     tags: Mapping[str, Tag]
     outlets: Mapping[str, Outlet]
     claims_by_person: Mapping[str, tuple[str, ...]]
-    """Every claim by or about each person (as ``person`` or in ``people``), newest first."""
+    """Each person's own claims (those whose ``person``, the speaker, is them), newest first: their record."""
+    claims_mentioning: Mapping[str, tuple[str, ...]]
+    """Claims by others that name each person in ``people``, newest first: never in their record."""
     claims_by_verdict: Mapping[str, tuple[str, ...]]
     related: Mapping[str, tuple[str, ...]]
     """Related claims in both directions, newest first."""
@@ -335,7 +337,7 @@ class Site:
     contradicted_by: Mapping[str, tuple[str, ...]]
     """Claims whose files say they contradict this one."""
     tallies: Mapping[str, Tally]
-    """Each person's verdict tally."""
+    """Each person's scorecard: the verdicts of their own claims (``claims_by_person``) only."""
     tally: Tally
     """The whole site's verdict tally."""
     timeline: tuple[Month, ...]
@@ -347,6 +349,10 @@ class Site:
     modified: date | None = None
     """The latest change to any published claim: the date of the site's feed and of the pages that
     show the whole site (see ``latest_change``)."""
+
+    def speaker(self, claim: Claim) -> str:
+        """Who made the claim, as every list names them: its ``claimant`` if given, else its person's name."""
+        return claim.claimant or self.people[claim.person].name
 
     @property
     def best_rating(self) -> int | None:

@@ -94,12 +94,15 @@ class ClaimPage:
 
 @dataclass(frozen=True, slots=True)
 class PersonPage:
-    """One person: bio, tally, every claim by and about them."""
+    """One person: bio, scorecard and their own claims, then the checks that mention them."""
 
     meta: Meta
     person: Person
     claims: tuple[Claim, ...]
+    """Their own claims (``person`` is them), newest first: what the scorecard counts."""
     tally: Tally
+    mentions: tuple[Claim, ...]
+    """Claims by others that name them in ``people``, newest first: never in the scorecard."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +123,8 @@ class Entry:
     label: str
     path: str
     count: int
+    mentions: int | None = None
+    """People only: how many checks of others' claims mention them (not part of ``count``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -236,7 +241,7 @@ def _latest(site: Site, slugs: Iterable[str]) -> date | None:
 
 
 def _listed(site: Site, slugs: Iterable[str]) -> list[str]:
-    """A list of claims shows each claim and its person."""
+    """A list of claims shows each claim and its speaker (its person)."""
     ids: list[str] = []
     for slug in slugs:
         claim = site.claims[slug]
@@ -253,7 +258,7 @@ def _claims_of(site: Site, planned: Planned) -> tuple[str, ...]:
         case "outlet":
             return site.outlets[planned.key].claims
         case "person":
-            return site.claims_by_person[planned.key]
+            return (*site.claims_by_person[planned.key], *site.claims_mentioning[planned.key])
     return ()
 
 
@@ -286,7 +291,7 @@ def page_dependencies(site: Site, planned: Planned) -> list[str]:
             others = (*site.related[slug], *site.contradicts[slug], *site.contradicted_by[slug])
             return [claim_id(slug), *map(person_id, (claim.person, *claim.people)), *_listed(site, others)]
         case "person":
-            return [person_id(planned.key), *map(claim_id, site.claims_by_person[planned.key])]
+            return [person_id(planned.key), *_listed(site, _claims_of(site, planned))]
         case "verdict" | "tag" | "outlet":
             return _listed(site, _claims_of(site, planned))
         case "page":
@@ -408,7 +413,7 @@ def _person(site: Site, planned: Planned) -> PersonPage:
             planned,
             "person.html",
             person.name,
-            f"{role}every claim by and about {person.name} checked by {site.config.publisher.name}.",
+            f"{role}claims by {person.name} checked by {site.config.publisher.name}, and checks that mention them.",
             og_type="profile",
             jsonld=script_json(person_page(site, person)),
             feed=f"{planned.path}feed.xml",
@@ -416,6 +421,7 @@ def _person(site: Site, planned: Planned) -> PersonPage:
         person=person,
         claims=tuple(site.claims[s] for s in site.claims_by_person[person.slug]),
         tally=site.tallies[person.slug],
+        mentions=tuple(site.claims[s] for s in site.claims_mentioning[person.slug]),
     )
 
 
@@ -505,8 +511,11 @@ _CONTEXTS: dict[str, Callable[[Site, Planned], PageContext]] = {
     "person": _person,
     "people": _index(
         "People",
-        "Everyone whose claims the digest checks.",
-        lambda site: (Entry(p.name, url_for(p), len(site.claims_by_person[p.slug])) for p in site.people.values()),
+        "Everyone whose claims the digest checks, and everyone those checks mention.",
+        lambda site: (
+            Entry(p.name, url_for(p), len(site.claims_by_person[p.slug]), len(site.claims_mentioning[p.slug]))
+            for p in site.people.values()
+        ),
     ),
     "scale": _scale,
     "verdict": _list,

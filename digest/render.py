@@ -625,7 +625,7 @@ def _machine_files(site: Site, versions: Mapping[str, str]) -> Iterable[tuple[st
         )
 
         def make(person: Any = person, path: str = path, slugs: tuple[str, ...] = slugs) -> bytes:
-            title = f"{config.title}: {person.name}"
+            title = f"{config.title}: claims by {person.name}"
             return feeds.claims_feed(site, path, url_for(person), title, (site.claims[s] for s in slugs))
 
         yield path, fingerprint, make

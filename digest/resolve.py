@@ -210,6 +210,7 @@ def _index(
         return tuple(sorted(chosen, key=order.__getitem__)) if chosen else ()
 
     by_person: dict[str, list[str]] = defaultdict(list)
+    mentioning: dict[str, list[str]] = defaultdict(list)
     by_verdict: dict[str, list[str]] = defaultdict(list)
     by_tag: dict[str, list[str]] = defaultdict(list)
     by_outlet: dict[str, list[str]] = defaultdict(list)
@@ -217,8 +218,10 @@ def _index(
     related: dict[str, set[str]] = defaultdict(set)
     contradicted_by: dict[str, set[str]] = defaultdict(set)
     for claim in claims:
-        for slug in (claim.person, *claim.people):
-            by_person[slug].append(claim.slug)
+        by_person[claim.person].append(claim.slug)
+        for slug in dict.fromkeys(claim.people):
+            if slug != claim.person:
+                mentioning[slug].append(claim.slug)
         by_verdict[claim.verdict].append(claim.slug)
         for tag in claim.tags:
             by_tag[tag].append(claim.slug)
@@ -268,6 +271,7 @@ def _index(
             for s in sorted(by_outlet, key=lambda s: (outlet_names[s].casefold(), s))
         },
         claims_by_person={p: tuple(by_person.get(p, ())) for p in sorted_people},
+        claims_mentioning={p: tuple(mentioning.get(p, ())) for p in sorted_people},
         claims_by_verdict={v: tuple(by_verdict.get(v, ())) for v in verdicts},
         related={s: ordered(related[s]) if s in related else () for s in published},
         contradicts={s: ordered(c.contradicts) if c.contradicts else () for s, c in published.items()},

@@ -191,10 +191,10 @@ def test_feeds_parse(built_site: Path, feed: str) -> None:
         assert entry.summary
 
 
-def test_site_feed_summaries_lead_with_verdict(built_site: Path) -> None:
+def test_site_feed_summaries_lead_with_verdict_and_speaker(built_site: Path) -> None:
     parsed = feedparser.parse((built_site / "feed.xml").read_bytes())
     entry = next(e for e in parsed.entries if e.id.endswith("/peskov-knew-of-no-plans-to-congratulate/"))
-    assert entry.summary.startswith("Unverified: ")
+    assert entry.summary.startswith("Unverified (claim by Dmitry Peskov): ")
 
 
 def test_sitemap_lists_every_page(built_site: Path) -> None:
@@ -247,10 +247,12 @@ def test_related_and_contradicts_show_on_both_pages(built_site: Path) -> None:
     )
 
 
-def test_person_page_lists_claims_by_and_about(built_minimal: Path) -> None:
+def test_person_page_lists_own_claims_then_those_that_mention_them(built_minimal: Path) -> None:
     document = parse(built_minimal / "people/bob/index.html")
-    titles = document.xpath('//section[@id="claims"]//h3/a/text()')
-    assert titles == ["Alice said the sky is green", "Bob said the sky is blue"]
+    assert document.xpath('//section[@id="claims"]//h3/a/text()') == ["Bob said the sky is blue"]
+    assert document.xpath('//section[@id="mentions"]//h3/a/text()') == ["Alice said the sky is green"]
+    assert document.xpath('//h2[@id="mentions-heading"]/text()') == ["Checks that mention Bob Example"]
+    assert not parse(built_minimal / "people/alice/index.html").xpath('//section[@id="mentions"]')
     counts = dict(
         zip(
             document.xpath('//table[@class="scorecard-table"]//th[@scope="row"]//a/text()'),
@@ -258,7 +260,7 @@ def test_person_page_lists_claims_by_and_about(built_minimal: Path) -> None:
             strict=True,
         )
     )
-    assert counts["True"] == "1" and counts["False"] == "1" and counts["Mixed"] == "0"
+    assert counts["True"] == "1" and counts["False"] == "0" and counts["Mixed"] == "0"  # Alice's claim is hers
 
 
 def test_verdict_badge_is_text_and_links_to_scale(built_site: Path) -> None:

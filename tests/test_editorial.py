@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import http.server
+import json
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -70,8 +71,8 @@ def test_corrections_page_and_feed(built_minimal: Path) -> None:
         " ".join(li.text_content().split())
         for li in parse(built_minimal / "corrections/index.html").xpath('//ul[@class="corrections-list"]/li')
     ]
-    assert items[0].startswith("Update, 7 January 2024: Alice said the sky is green.")
-    assert items[1].startswith("Rating change, 6 January 2024: Alice said the sky is green.")
+    assert items[0].startswith("Update, 7 January 2024: Alice said the sky is green (claim by Alice Example).")
+    assert items[1].startswith("Rating change, 6 January 2024: Alice said the sky is green (claim by Alice Example).")
     assert "Rated Mostly false before this change; now False." in items[1]
     feed = feedparser.parse((built_minimal / "corrections/feed.xml").read_bytes())
     assert not feed.bozo
@@ -79,7 +80,10 @@ def test_corrections_page_and_feed(built_minimal: Path) -> None:
         "Update: Alice said the sky is green",
         "Rating change: Alice said the sky is green",
     ]
-    assert feed.entries[1].summary == "Rating changed from Mostly false to False. New photos."
+    assert (
+        feed.entries[1].summary
+        == "On the claim by Alice Example: Rating changed from Mostly false to False. New photos."
+    )
     assert feed.entries[1].link.endswith("/claims/alice-said-sky-is-green/#correction-2024-01-06")
 
 
@@ -107,7 +111,7 @@ def test_scorecard_is_an_svg_chart_with_a_table(built_minimal: Path) -> None:
         assert len(rows) == 6
     bob = parse(built_minimal / "people/bob/index.html").xpath('//figure[@class="scorecard"]')[0]
     widths = [float(r.get("width")) for r in bob.xpath(".//rect")]
-    assert widths[0] == 150.0 and widths[4] == 150.0 and widths[2] == 0.0  # True 1, False 1, Mixed 0
+    assert widths == [150.0, 0, 0, 0, 0, 0]  # True 1; Alice's False claim only mentions Bob: not his record
 
 
 def test_timeline_by_month_with_person_and_verdict(built_site: Path) -> None:
@@ -120,13 +124,20 @@ def test_timeline_by_month_with_person_and_verdict(built_site: Path) -> None:
     assert dates == sorted(dates, reverse=True)
     first = " ".join(entries[0].text_content().split())
     assert "Matthew Miller" in first  # the newest claim is the State Department spokesperson's own
+    claims = {c["slug"]: c for c in json.loads((built_site / "claims.json").read_text())["claims"]}
+    for entry in entries:  # led by who made the claim: its claimant, else its person
+        slug = entry.xpath("a[2]/@href")[0].split("/")[-2]
+        assert entry.xpath('a[@class="claim-item-speaker"]')[0].text_content() == claims[slug]["claimant"]
     assert all(li.xpath('.//a[contains(@class, "badge")]') for li in entries)
 
 
 def test_our_content_has_a_correction_and_a_rerating(built_site: Path) -> None:
     items = " ".join(parse(built_site / "corrections/index.html").text_content().split())
-    assert "Rating change, 21 November 2024: Peskov: no plans for Putin to congratulate Trump." in items
-    assert "Update, 9 November 2024: Verstka: Putin congratulated Trump “through acquaintances”, not in an official call." in items
+    assert "Rating change, 21 November 2024: Peskov: no plans for Putin to congratulate Trump (claim by " in items
+    assert (
+        "Update, 9 November 2024: Verstka: Putin congratulated Trump “through acquaintances”, not in an official call"
+        " (claim by " in items
+    )
 
 
 ADVICE_SITE = {
