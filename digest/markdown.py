@@ -30,6 +30,7 @@ THEME_IDS = frozenset(
         "related",
         "people",
         "claims",
+        "mentions",
         "site-search",
         "search-query",
         "search",

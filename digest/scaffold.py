@@ -14,9 +14,9 @@ _TEMPLATE = """\
 ---
 title: {title}
 claim: "TODO: the claim as it was made"
-person: {person}
-# claimant: "who made the claim, when not {person}"
-people: []
+person: {person}  # the speaker, who said or wrote it: the claim counts in their scorecard
+# claimant: "the speaker in more detail, e.g. an outlet citing its source"
+people: []  # who the claim is about: listed on their pages as checks that mention them
 claim_date: {today}
 published: {today}
 verdict: unverified
