@@ -219,9 +219,8 @@ def _index(
     contradicted_by: dict[str, set[str]] = defaultdict(set)
     for claim in claims:
         by_person[claim.person].append(claim.slug)
-        for slug in dict.fromkeys(claim.people):
-            if slug != claim.person:
-                mentioning[slug].append(claim.slug)
+        for slug in claim.people:  # never the person, never twice: load checks both
+            mentioning[slug].append(claim.slug)
         by_verdict[claim.verdict].append(claim.slug)
         for tag in claim.tags:
             by_tag[tag].append(claim.slug)

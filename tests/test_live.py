@@ -88,6 +88,15 @@ def rename_claim(content: Path, theme: Path) -> None:
         added[-1].rename(added[-1].with_name(added[-1].stem + "-renamed.md"))
 
 
+def swap_speaker(content: Path, theme: Path) -> None:
+    """The claim moves to the person it only mentioned (an attribution fixed), or back."""
+    toggle(
+        content / "claims/2024/alice-said-sky-is-green.md",
+        "person: alice\npeople: [bob]\n",
+        'person: bob\nclaimant: "Bob, quoting Alice"\npeople: [alice]\n',
+    )
+
+
 def edit_person(content: Path, theme: Path) -> None:
     toggle(content / "people/bob.md", "name: Bob Example", "name: Robert Example")
 
@@ -136,6 +145,7 @@ EDITS: list[Edit] = [
     add_claim,
     delete_claim,
     rename_claim,
+    swap_speaker,
     edit_person,
     add_person,
     rename_person,

@@ -335,6 +335,22 @@ def test_search_finds_claims_by_person_and_word(published: Published) -> None:
             assert shown and shown <= expected, (name, shown - expected)
 
 
+def test_search_results_name_the_speaker(published: Published) -> None:
+    """Each result says who made the claim (claimant, else person): a report about Putin is not Putin's."""
+    speakers = {c["slug"]: c["claimant"] for c in json.loads((published.site / "claims.json").read_text())["claims"]}
+    with chromium() as browser:
+        page = browser.new_page()
+        page.goto(published.url + "search/?q=Putin")
+        page.wait_for_selector(".pagefind-ui__result-link", timeout=15_000)
+        results = page.locator(".pagefind-ui__result").all()
+        assert len(results) >= 3
+        for result in results:
+            href = result.locator(".pagefind-ui__result-link").evaluate("a => a.href")
+            slug = href.removesuffix("index.html").rstrip("/").rsplit("/", 1)[-1]
+            tag = result.locator('.pagefind-ui__result-tag[data-pagefind-ui-meta="speaker"]')
+            assert " ".join(tag.inner_text().split()) == f"Speaker: {speakers[slug]}", slug
+
+
 def test_open_graph_and_twitter_cards_on_every_page(published: Published) -> None:
     for page in pages(published.site):
         document = parse(page)
