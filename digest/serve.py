@@ -174,8 +174,8 @@ class PreviewHandler(BaseHTTPRequestHandler):
             self._stream()
             return
         base = self.server.base_path
-        if path in ("/", "") or path + "/" == base:
-            self._redirect(base)
+        if base != "/" and (path in ("/", "") or path + "/" == base):
+            self._redirect(base)  # a sub-path site: the host's root leads to it (at the root, "/" is the home page)
             return
         if not path.startswith(base):
             self._not_found()

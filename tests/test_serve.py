@@ -10,6 +10,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -160,3 +161,36 @@ def test_port_in_use_is_a_usage_error(served: Served, tmp_path: Path) -> None:
     )
     assert result.returncode == 2
     assert f"digest: error: port {served.port} is already in use; choose another with --port" in result.stderr
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: object, **kwargs: object) -> None:
+        return None  # let the 302 through as an answer, to look at
+
+
+@pytest.mark.parametrize(
+    ("base_url", "home"), [("https://example.org/", "/"), ("https://example.com/sub/path/", "/sub/path/")]
+)
+def test_the_host_root_opens_the_home_page(tmp_path: Path, base_url: str, home: str) -> None:
+    """GET / shows the home page when base_url is a host's root, and leads to it when it is a sub-path."""
+    shutil.copytree(MINIMAL, tmp_path / "content")
+    server = Served(tmp_path, "--base-url", base_url)
+    try:
+        root = f"http://127.0.0.1:{server.port}"
+        assert server.url == root + home
+        opener = urllib.request.build_opener(_NoRedirect)
+        try:
+            answer = opener.open(root + "/", timeout=10)
+            status, location = answer.status, answer.headers.get("Location")
+        except urllib.error.HTTPError as error:
+            status, location = error.code, error.headers.get("Location")
+        if home == "/":
+            assert (status, location) == (200, None)
+        else:
+            assert (status, location) == (302, home)
+        # followed as a browser does: the home page, in at most one hop
+        page = urllib.request.urlopen(root + "/", timeout=10)
+        assert page.status == 200 and page.url == root + home
+        assert "<h1" in (body := page.read().decode()) and "Minimal Digest" in body
+    finally:
+        server.stop()
