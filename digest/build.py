@@ -25,7 +25,7 @@ from .pages import Planned
 from .render import Rendered, Renderer, Theme
 from .resolve import Resolved, Skipped, resolve_site
 from .search import index_site
-from .write import KEPT, SiteWriter, update_tree, write_site
+from .write import KEPT, SiteWriter, guard_out, update_tree, write_site
 
 DEFAULT_THEME = Path(__file__).resolve().parent.parent / "themes" / "default"
 """The default theme, found from any working directory."""
@@ -50,6 +50,8 @@ class Options:
     """Index the built site with Pagefind (``digest build`` does, unless --no-search)."""
     cache: bool = False
     """Use the build cache in the user's cache folder (``digest build`` does, unless --no-cache)."""
+    force: bool = False
+    """Replace --out even if it holds files digest did not make (its version-control files are kept)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -236,6 +238,7 @@ def build(options: Options) -> BuildResult:
     """
     started = time.perf_counter()
     check_options(options, writing=True)
+    guard_out(options.out, options.force)
     cache = _build_cache(options) if options.cache else None
     try:
         files, state = _load_cache(cache)

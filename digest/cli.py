@@ -42,6 +42,11 @@ def _parser() -> argparse.ArgumentParser:
     site_options(build_command)
     build_command.add_argument("--no-search", action="store_true", help="skip the Pagefind search index")
     build_command.add_argument("--no-cache", action="store_true", help="neither use nor keep the build cache")
+    build_command.add_argument(
+        "--force",
+        action="store_true",
+        help="replace --out even if it holds files digest did not make (they are deleted; .git is kept)",
+    )
     serve = commands.add_parser("serve", help="preview with live reload (drafts shown)")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
     serve.add_argument("--port", default=8000, type=_port, help="port (default: 8000)")
@@ -87,6 +92,7 @@ def _options(args: argparse.Namespace) -> Options:
         today=date.today(),
         search=args.command == "build" and not args.no_search,
         cache=args.command == "build" and not args.no_cache,
+        force=args.command == "build" and args.force,
     )
 
 

@@ -3,6 +3,12 @@
 A build that fails or is killed leaves the previous --out exactly as it was. On Linux the swap is
 one ``renameat2(RENAME_EXCHANGE)`` call; elsewhere two renames, with the old folder kept aside
 until the new one is in place.
+
+Every site written gets a ``.digest-build`` file at its top: the mark of a folder digest made,
+which a later build may replace. A folder without it that holds anything but version-control
+files is refused (``guard_out``) unless the user forces it. Whatever the case, the folder's
+version-control files (``.git`` and the like) are moved into the new site before the swap, and
+put back wherever a failed or killed build left them: a build never deletes them.
 """
 
 from __future__ import annotations
@@ -19,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .errors import OutputError
+from .errors import OutputError, UsageError
 from .stamps import Stamp, stamp
 
 
@@ -37,6 +43,39 @@ Output = bytes | Path | str | Kept
 to make by the ten thousand, a str), or KEPT."""
 
 _TEMP_PREFIX = ".digest-"
+
+MARKER = ".digest-build"
+"""The file at the top of every site digest writes (published with it: hosts serve it as any file)."""
+MARKER_TEXT = b"Made by digest: 'digest build' replaces this folder whole. Keep your own files in content/static/.\n"
+VCS = (".git", ".gitignore", ".gitattributes", ".hg", ".hgignore", ".svn")
+"""Version-control files at the top of --out: never deleted, carried over into every new site."""
+
+
+def guard_out(out: Path, force: bool) -> None:
+    """Raise UsageError if ``out`` holds files that digest did not make and ``force`` is not given.
+
+    An empty folder, one holding only version-control files, and one with digest's marker are fine.
+    """
+    try:
+        names = [entry.name for entry in os.scandir(out)] if out.is_dir() else []
+    except OSError as error:
+        raise UsageError(f"--out {out}: cannot be read: {error.strerror or error}") from None
+    if force or MARKER in names or all(name in VCS for name in names):
+        return
+    raise UsageError(
+        f"--out {out}: holds files digest did not make (no {MARKER}); choose an empty or new folder, "
+        "or add --force to replace them (.git is kept)"
+    )
+
+
+def _carry(source: Path, target: Path, names: Iterable[str]) -> list[str]:
+    """Move the entries ``names`` of ``source`` that ``target`` lacks into ``target``; the names moved."""
+    moved = []
+    for name in names:
+        if os.path.lexists(source / name) and not os.path.lexists(target / name):
+            os.rename(source / name, target / name)
+            moved.append(name)
+    return moved
 
 
 @functools.cache
@@ -63,7 +102,8 @@ def _exchange(a: Path, b: Path) -> bool:
 
 
 def clean_stale(out: Path) -> None:
-    """Remove temporary folders that a killed build left beside ``out``."""
+    """Remove temporary folders that a killed build left beside ``out``, after putting back in ``out``
+    the version-control files it was carrying (a build killed just before its swap)."""
     parent = out.parent
     prefix = f"{_TEMP_PREFIX}{out.name}-"
     if not parent.is_dir():
@@ -72,7 +112,10 @@ def clean_stale(out: Path) -> None:
         if entry.name.startswith(prefix) and entry.is_dir() and not entry.is_symlink():
             pid = entry.name[len(prefix) :].split("-", 1)[0]
             if pid.isdigit() and not _alive(int(pid)):
-                shutil.rmtree(entry, ignore_errors=True)
+                if out.is_dir() and not out.is_symlink():
+                    _carry(entry, out, VCS)
+                if not any(os.path.lexists(entry / name) for name in VCS):  # never delete them
+                    shutil.rmtree(entry, ignore_errors=True)
 
 
 def _alive(pid: int) -> bool:
@@ -116,6 +159,8 @@ class SiteWriter:
         """Stamps of the files kept from the spare, as they are (the parent process's writes only)."""
         self.retired: Path | None = None
         """After commit: the old site, moved aside (the caller keeps it as the next spare or removes it)."""
+        self._carried: list[str] = []
+        """Version-control files moved from ``out`` into the new site, put back if the swap fails."""
         try:
             self.out.parent.mkdir(parents=True, exist_ok=True)
             clean_stale(self.out)
@@ -207,7 +252,7 @@ class SiteWriter:
         wanted = set(keep)
         tops = {relative.split("/", 1)[0] for relative in wanted}
         for entry in self.folder.iterdir():
-            if entry.name not in tops:
+            if entry.name not in tops and entry.name != MARKER:
                 shutil.rmtree(entry) if entry.is_dir() and not entry.is_symlink() else entry.unlink()
         for relative in sorted(self.kept.keys() - wanted, reverse=True):
             path = self.folder / relative
@@ -218,11 +263,19 @@ class SiteWriter:
                 parent = parent.parent
 
     def commit(self) -> None:
-        """Swap the new site in for ``out``, atomically where the system allows."""
+        """Swap the new site in for ``out``, atomically where the system allows; ``out``'s
+        version-control files go with it (moved in just before; put back if the swap fails, or by
+        the next build's ``clean_stale`` if this one is killed in between)."""
         try:
+            marker = self.folder / MARKER
+            if not _same(marker, MARKER_TEXT):
+                marker.unlink(missing_ok=True)  # never written in place: it may be a hard link
+                marker.write_bytes(MARKER_TEXT)
             if self.previous is None or not self.out.exists():
                 os.rename(self.folder, self.out)
-            elif _exchange(self.folder, self.out):
+                return
+            self._carried = _carry(self.out, self.folder, VCS)
+            if _exchange(self.folder, self.out):
                 self.retired = self.folder  # the folder now holds the old site
             else:
                 aside = self.folder.with_name(self.folder.name + "-old")
@@ -240,7 +293,12 @@ class SiteWriter:
             ) from None
 
     def abort(self) -> None:
-        """Remove the temporary folder; ``out`` stays as it was."""
+        """Remove the temporary folder; ``out`` stays as it was (its version-control files put back)."""
+        if self._carried:
+            try:
+                _carry(self.folder, self.out, self._carried)
+            except OSError:
+                return  # leave them where they are rather than delete them; the next build retries
         shutil.rmtree(self.folder, ignore_errors=True)
 
     def __enter__(self) -> SiteWriter:

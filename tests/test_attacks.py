@@ -26,6 +26,7 @@ from digest.errors import Diagnostic
 from digest.load import load_file
 from digest.model import Claim, Limits
 from digest.serve import Preview
+from digest.write import MARKER
 
 from .browser import chromium
 from .conftest import MINIMAL, build_into, build_process, write
@@ -215,13 +216,14 @@ def test_random_claims_build_or_fail_cleanly(
     (root / "content/claims/random.md").write_text(text, encoding="utf-8", errors="surrogatepass")
     (root / "site").mkdir()
     (root / "site/keep").write_text("previous")
+    (root / "site" / MARKER).write_text("a site digest made before")
     stderr = StringIO()
     with redirect_stdout(StringIO()), redirect_stderr(stderr):
         code = main(["build", "--content", str(root / "content"), "--out", str(root / "site"), "--no-search"])
     assert code in (0, 1), stderr.getvalue()
     assert "Traceback" not in stderr.getvalue()
     if code == 1:
-        assert [p.name for p in (root / "site").iterdir()] == ["keep"]
+        assert sorted(p.name for p in (root / "site").iterdir()) == [MARKER, "keep"]
         lines = stderr.getvalue().splitlines()
         assert all(line.startswith(str(root / "content")) for line in lines[:-1]), lines
     else:

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from digest.write import MARKER
+
 from .conftest import MINIMAL, ROOT, build_process, write
 
 
@@ -144,12 +146,13 @@ def test_python_dash_m(tmp_path: Path) -> None:
     write(bad / "claims/x.md", "---\ntitle: X\nperson: q\n---\nBody\n")
     out = tmp_path / "out"
     write(out / "old.html", "previous")
+    write(out / MARKER, "a site digest made before")
     result = build_process(bad, out, cwd=tmp_path)
     assert result.returncode == 1
     lines = result.stderr.splitlines()
     assert lines[0] == f"{bad}/claims/x.md:1: the front matter of a claim is missing the required field 'claim'"
     assert lines[-1] == "digest: 6 errors; nothing was written"
-    assert [p.name for p in out.iterdir()] == ["old.html"]
+    assert sorted(p.name for p in out.iterdir()) == [MARKER, "old.html"]
 
 
 @pytest.mark.parametrize("out", [".", "..", "content", "content/sub"])

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from bench.corpus import generate
+from digest.write import MARKER
 
 from .conftest import MINIMAL, build_into
 
@@ -73,13 +74,14 @@ def test_a_full_disk_is_a_clear_error(small_disk: Path, run) -> None:
     out = small_disk / "site"
     (out / "old").mkdir(parents=True)
     (out / "old/index.html").write_text("previous build")
+    (out / MARKER).write_text("made by digest")
     result = run("build", "--content", str(MINIMAL), "--out", str(out), "--no-search")
     assert result.code == 1
     assert result.err == (
         f"digest: error: cannot write the site to {out}: No space left on device; "
         "the previous site was left as it was\n"
     )
-    assert snapshot(out) == {"old/index.html": b"previous build"}
+    assert snapshot(out) == {MARKER: b"made by digest", "old/index.html": b"previous build"}
     assert sorted(p.name for p in small_disk.iterdir()) == ["site"]
 
 
@@ -88,6 +90,7 @@ def read_only(tmp_path: Path) -> Iterator[Path]:
     source, view = tmp_path / "source", tmp_path / "view"
     (source / "site").mkdir(parents=True)
     (source / "site/index.html").write_text("previous build")
+    (source / "site" / MARKER).write_text("made by digest")
     view.mkdir()
     with mounted(view, "--bind", "-o", "ro", str(source)):
         yield view
@@ -99,4 +102,4 @@ def test_a_read_only_output_folder_is_a_clear_error(read_only: Path, run) -> Non
     result = run("build", "--content", str(MINIMAL), "--out", str(out), "--no-search")
     assert result.code == 1
     assert result.err == f"digest: error: cannot write beside {out}: Read-only file system\n"
-    assert snapshot(out) == {"index.html": b"previous build"}
+    assert snapshot(out) == {MARKER: b"made by digest", "index.html": b"previous build"}

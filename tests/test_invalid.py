@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from digest.write import MARKER
+
 from .conftest import MINIMAL
 
 INVALID = Path(__file__).resolve().parent / "invalid"
@@ -24,6 +26,7 @@ def test_rule(rule: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, run) -
     shutil.copytree(INVALID / rule / "content", tmp_path / "content", dirs_exist_ok=True)
     (tmp_path / "site").mkdir()
     (tmp_path / "site" / "keep.html").write_text("previous build")
+    (tmp_path / "site" / MARKER).write_text("a site digest made before")
     monkeypatch.chdir(tmp_path)
 
     result = run("build", "--content", "content", "--out", "site")
@@ -34,7 +37,7 @@ def test_rule(rule: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, run) -
     assert lines[:-1] == expected
     assert lines[-1] == f"digest: {len(expected)} error{'s' if len(expected) != 1 else ''}; nothing was written"
     assert "Traceback" not in result.err
-    assert [p.name for p in (tmp_path / "site").iterdir()] == ["keep.html"]
+    assert sorted(p.name for p in (tmp_path / "site").iterdir()) == [MARKER, "keep.html"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["content", "site"]
 
 
