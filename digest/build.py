@@ -11,7 +11,7 @@ import os
 import shutil
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
@@ -20,11 +20,12 @@ from .cache import BuildCache
 from .config import load_config
 from .errors import Diagnostic, DigestError, UsageError
 from .exports import read_lines
-from .load import FileCache, load_content
+from .load import Content, FileCache, load_content
 from .pages import Planned
 from .render import Rendered, Renderer, Theme
 from .resolve import Resolved, Skipped, resolve_site
 from .search import index_site
+from .static import StaticFile, find_static
 from .write import KEPT, SiteWriter, guard_out, update_tree, write_site
 
 DEFAULT_THEME = Path(__file__).resolve().parent.parent / "themes" / "default"
@@ -196,11 +197,23 @@ def check_options(options: Options, writing: bool) -> None:
                 raise UsageError(f"--out {options.out}: would replace {what}; choose a folder of its own")
 
 
+def with_static(options: Options, content: Content) -> tuple[Content, dict[str, StaticFile]]:
+    """The site's own files (content/static/), their problems added to the content's."""
+    static, problems = find_static(options.content, options.content_shown)
+    if problems:
+        content = replace(content, problems=(*content.problems, *problems))
+    return content, static
+
+
 def load_site(options: Options) -> Resolved:
     """Load, check and resolve the content; raises ContentError with every problem."""
+    return _load_site(options)[0]
+
+
+def _load_site(options: Options) -> tuple[Resolved, dict[str, StaticFile]]:
     config = load_config(options.content, options.content_shown, options.base_url)
-    content = load_content(options.content, options.content_shown, config, jobs=options.jobs)
-    return resolve_site(content, today=options.today, drafts=options.drafts)
+    content, static = with_static(options, load_content(options.content, options.content_shown, config, options.jobs))
+    return resolve_site(content, today=options.today, drafts=options.drafts), static
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,12 +227,14 @@ class CheckResult:
 def check(options: Options, links: bool = False) -> CheckResult:
     """Validate content and cross-references, and advise; write nothing (but the link cache)."""
     check_options(options, writing=False)
-    resolved = load_site(options)
+    resolved, static = _load_site(options)
     assert resolved.content is not None
     theme = Theme(options.theme)
     home = None
     if (theme.templates / "base.html").is_file():
-        home = Renderer(theme).render_page(resolved.site, Planned("", "home"))
+        renderer = Renderer(theme)
+        renderer.check_static(resolved.site, static)
+        home = renderer.render_page(resolved.site, Planned("", "home"))
     from .advice import advise  # only checks need these: a build does not import them
     from .links import check_links
 
@@ -245,12 +260,13 @@ def build(options: Options) -> BuildResult:
         gc.freeze()  # the records just loaded live all build long and make no cycles: collections skip them
         config = load_config(options.content, options.content_shown, options.base_url)
         content = load_content(options.content, options.content_shown, config, options.jobs, files)
+        content, static = with_static(options, content)
         before = state.resolved if state is not None else None
         resolved = resolve_site(content, today=options.today, drafts=options.drafts, previous=before)
         renderer = Renderer(Theme(options.theme), search=options.search, store=cache)
         previous, intact = _previous(cache, renderer, options.out, state)
         with SiteWriter(options.out, cache.spare() if cache is not None and intact else None) as writer:
-            rendered = renderer.render(resolved.site, previous, jobs=options.jobs, sink=writer.write)
+            rendered = renderer.render(resolved.site, previous, jobs=options.jobs, sink=writer.write, static=static)
             writer.prune(rendered.files)
             if options.search:
                 index_site(writer.folder)
@@ -333,10 +349,12 @@ class LiveBuild:
                 self.renderer = Renderer(theme)
             config = load_config(options.content, options.content_shown, options.base_url)
             content = load_content(options.content, options.content_shown, config, options.jobs, self.cache, paths)
+            content, static = with_static(options, content)
             resolved = resolve_site(content, today=options.today, drafts=options.drafts, previous=self.resolved)
             site = resolved.site
             previous = self.rendered
-            rendered = self.renderer.render_pages(site, previous, jobs=options.jobs if previous is None else 1)
+            jobs = options.jobs if previous is None else 1
+            rendered = self.renderer.render_pages(site, previous, jobs=jobs, static=static)
             if previous is None:
                 self.renderer.render_data(rendered)
                 write_site(options.out, rendered.files)

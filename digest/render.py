@@ -42,8 +42,9 @@ from .pages import (
     person_id,
     plan_pages,
 )
+from .static import StaticFile, check_collisions
 from .urls import Target, absolute, file_for, rooted, url_for
-from .write import KEPT, Output
+from .write import KEPT, MARKER, Output
 
 Sink = Callable[[str, Output, str], bool]
 """Takes one output as soon as it is made, with its fingerprint; True if it wrote it (False: kept or
@@ -230,6 +231,7 @@ class Renderer:
         self._sink: Sink | None = None
         self._partials: dict[tuple[Any, ...], tuple[str, str]] = {}
         self._lines: dict[tuple[str, str], tuple[str, bytes]] = {}
+        self._static: Mapping[str, StaticFile] = {}
 
     @jinja2.pass_context
     def _claim_partials(
@@ -313,32 +315,50 @@ class Renderer:
         return order, [self._lines[(kind, slug)][0] for slug in order]
 
     def render(
-        self, site: Site, previous: Rendered | None = None, jobs: int | None = None, sink: Sink | None = None
+        self,
+        site: Site,
+        previous: Rendered | None = None,
+        jobs: int | None = None,
+        sink: Sink | None = None,
+        static: Mapping[str, StaticFile] | None = None,
     ) -> Rendered:
-        """The whole site; outputs unchanged since ``previous`` are taken from it.
+        """The whole site, with the site's own ``static`` files (content/static/) as they are;
+        outputs unchanged since ``previous`` are taken from it.
 
         With a ``sink`` (a SiteWriter's ``write``), each output goes to it as soon as it is made,
         from the worker processes too, and the result keeps KEPT in its place: the site is never
         held in memory whole.
         """
-        result = self.render_pages(site, previous, jobs, sink)
+        result = self.render_pages(site, previous, jobs, sink, static)
         self.render_data(result, previous, sink)
         return result
 
     def render_pages(
-        self, site: Site, previous: Rendered | None = None, jobs: int | None = None, sink: Sink | None = None
+        self,
+        site: Site,
+        previous: Rendered | None = None,
+        jobs: int | None = None,
+        sink: Sink | None = None,
+        static: Mapping[str, StaticFile] | None = None,
     ) -> Rendered:
-        """The pages, the claims' social cards and the static files; ``render_data`` adds the rest (the
-        preview writes these first)."""
+        """The pages, the claims' social cards, the theme's and the site's own static files;
+        ``render_data`` adds the rest (the preview writes these first). An own file at a path the
+        site makes is a ContentError, raised before anything is rendered."""
         self._sink = sink
         self.env.globals["site"] = site
         versions = _versions(site, self.search)
         self._site_version = versions[SITE]
         result = Rendered()
+        plan = plan_pages(site)
+        self._static = static or {}
+        if self._static:
+            check_collisions(self._static, self._generated(site, plan, versions))
         for path, data in self.assets.items():
             fingerprint = hashlib.blake2b(data, digest_size=12).hexdigest()
             self._keep_or(result, previous, path, fingerprint, data)
-        plan = plan_pages(site)
+        for path, own in self._static.items():
+            fingerprint = hashlib.blake2b(own.data, digest_size=12).hexdigest()
+            self._keep_or(result, previous, path, fingerprint, own.data)
         self._touched = None
         affected = self._affected(site, versions, previous)
         lastmods: dict[str, date | None] = {}
@@ -381,6 +401,20 @@ class Renderer:
         for path, fingerprint, make in self._machine_files(result.site, self._plan, result.versions, previous):
             self._keep_or(result, previous, path, fingerprint, make)
             result.data.add(path)
+
+    def check_static(self, site: Site, static: Mapping[str, StaticFile]) -> None:
+        """Raise ContentError if one of the site's own files takes a path the site makes (for ``check``)."""
+        if static:
+            check_collisions(static, self._generated(site, plan_pages(site), _versions(site, self.search)))
+
+    def _generated(self, site: Site, plan: Iterable[Planned], versions: Mapping[str, str]) -> dict[str, str]:
+        """Every path the site makes itself, with what makes it (for collisions with its own files)."""
+        generated = {MARKER: "digest's mark of a folder it made"}
+        generated |= {path: f"the theme's {path}" for path in self.assets}
+        generated |= {file_for(p.path): f"the {p.kind} page /{p.path}" for p in plan}
+        generated |= {card_path(slug): "a claim's social card" for slug in site.claims}
+        generated |= {path: "a feed or data file" for path, _, _ in self._machine_files(site, (), versions, None)}
+        return generated
 
     def _affected(self, site: Site, versions: Mapping[str, str], previous: Rendered | None) -> set[str] | None:
         """The pages that can have changed since ``previous``, when only claims changed; else None (all).

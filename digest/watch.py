@@ -2,7 +2,8 @@
 
 Editors save through temporary files and renames, and a `git checkout` touches hundreds of files
 at once: events are collected until the folders are quiet for a moment, then reported together
-as one ``Changes``. Hidden files, backups and swap files are ignored, and so is the output folder.
+as one ``Changes``. Hidden files, backups and swap files are ignored (under content/static/, only
+the junk: a hidden file there is published), and so is the output folder.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
 from .load import is_ignored
+from .static import FOLDER, is_junk
 
 QUIET = 0.03
 """Seconds without an event before a burst is reported."""
@@ -104,9 +106,15 @@ class Watcher:
 
     def note(self, path: Path, is_directory: bool = False) -> None:
         """Record one changed path (called by watchdog's thread, or by tests)."""
-        if any(is_ignored(part) for part in path.parts[-1:]) or (self.ignore and path.is_relative_to(self.ignore)):
+        if self.ignore and path.is_relative_to(self.ignore):
             return
-        if path.is_relative_to(self.theme):
+        if path.is_relative_to(self.content / FOLDER):  # the site's own files: any name but junk
+            if is_junk(path.name):
+                return
+            kind = "content"
+        elif is_ignored(path.name):
+            return
+        elif path.is_relative_to(self.theme):
             relative = path.relative_to(self.theme)
             kind = "static" if relative.parts[:1] == ("static",) else "templates"
         elif path.is_relative_to(self.content):

@@ -15,14 +15,31 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         self.send_header("LinkChecker", "allow")  # lets LinkChecker go faster than 10 requests a second
         super().end_headers()
 
+    not_found: Path | None = None
+    """A page to answer every miss with (status 404), as GitHub Pages and Netlify serve 404.html."""
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        if code != 404 or self.not_found is None or not self.not_found.is_file():
+            super().send_error(code, message, explain)
+            return
+        body = self.not_found.read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
     def log_message(self, *args: object) -> None:
         return
 
 
 @contextmanager
-def serving(root: Path, port: int = 0) -> Iterator[str]:
-    """Serve a folder on loopback; yields the base URL; stops the server on exit."""
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), functools.partial(_Handler, directory=str(root)))
+def serving(root: Path, port: int = 0, not_found: Path | None = None) -> Iterator[str]:
+    """Serve a folder on loopback (every miss answered with ``not_found``, if given); yields the base
+    URL; stops the server on exit."""
+    handler = type("Handler", (_Handler,), {"not_found": not_found})
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), functools.partial(handler, directory=str(root)))
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     try:

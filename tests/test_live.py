@@ -131,6 +131,27 @@ def change_css(content: Path, theme: Path) -> None:
     path.write_text(path.read_text() + "\n/* touched */\n")
 
 
+def add_static(content: Path, theme: Path) -> None:
+    """A file of our own (and a hidden one, and editor junk beside them, which must not be published)."""
+    number = len(list((content / "static").rglob("*"))) if (content / "static").is_dir() else 0
+    write(content / f"static/documents/file-{number}.txt", f"document {number}\n")
+    write(content / "static/.nojekyll", "")
+    write(content / f"static/documents/.file-{number}.txt.swp", "junk")
+
+
+def change_static(content: Path, theme: Path) -> None:
+    """The same size each time: only the bytes tell the versions apart."""
+    path = content / "static/CNAME"
+    before = path.read_text() if path.exists() else ""
+    write(path, "facts.example.net\n" if before == "facts.example.org\n" else "facts.example.org\n")
+
+
+def remove_static(content: Path, theme: Path) -> None:
+    files = sorted(p for p in (content / "static").rglob("*") if p.is_file()) if (content / "static").is_dir() else []
+    if files:
+        files[len(files) // 2].unlink()
+
+
 def break_claim(content: Path, theme: Path) -> None:
     write(content / "claims/broken.md", "---\ntitle: [\n---\n")
 
@@ -155,6 +176,9 @@ EDITS: list[Edit] = [
     change_css,
     break_claim,
     fix_claim,
+    add_static,
+    change_static,
+    remove_static,
 ]
 
 
