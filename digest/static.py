@@ -75,7 +75,8 @@ def _walk(
     try:
         entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
     except OSError as error:
-        problems.append(Diagnostic(shown_path(display, f"{FOLDER}/{relative}".rstrip("/")), 1, str(error.strerror)))
+        shown = shown_path(display, f"{FOLDER}/{relative}".rstrip("/"))
+        problems.append(Diagnostic(shown, 1, f"folder cannot be read: {error.strerror or error}"))
         return
     for entry in entries:
         if is_junk(entry.name):
