@@ -50,6 +50,8 @@ _VERDICT = {
     "rating": f.Field(f.integer),
     "description": f.Field(f.text),
 }
+_MAX_DEPTH = 500
+"""The deepest limits.max_depth: libyaml refuses 1,000 levels with its own message, whatever ours says."""
 _LIMITS = {"max_file_bytes": f.Field(f.integer), "max_files": f.Field(f.integer), "max_depth": f.Field(f.integer)}
 _SITE = {
     "title": f.Field(f.text, required=True),
@@ -91,6 +93,11 @@ def load_config(content: Path, display: str, base_url: str | None = None) -> Sit
     for name in ("max_file_bytes", "max_files", "max_depth"):
         if getattr(limits, name) < 1:
             reader.error(reader.lines[f"limits.{name}"], f"limits.{name} must be a positive number")
+    if limits.max_depth > _MAX_DEPTH:
+        reader.error(
+            reader.lines["limits.max_depth"],
+            f"limits.max_depth must be at most {_MAX_DEPTH}; YAML libraries refuse deeper nesting on their own",
+        )
     if reader.diagnostics:
         raise ContentError(reader.diagnostics)
     assert base is not None

@@ -2,12 +2,15 @@
 
 Nodes, not a ``safe_load`` dict: they keep each key's line, show duplicate keys and keep the text
 of a bare ``verdict: false``. Anchors, aliases and explicit tags are refused before composing, and
-so is nesting deeper than the configured limit, so that no file can make the loader explode.
+so is nesting deeper than the configured limit, so that no file can make the loader explode. These
+rules are ours: they fire with our message whatever the PyYAML or libyaml version, even where the
+library has limits of its own (libyaml refuses 1,000 levels of nesting, and reads ahead to do so).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import yaml
@@ -22,7 +25,7 @@ _CLOSE = re.compile(r"^---[ \t]*$", re.MULTILINE)
 _STRUCTURE = "[{-:?"
 """Every level of YAML nesting needs one of these characters, so their count bounds the depth."""
 _SCAN_THRESHOLD = 400
-"""Below this many structure characters, the depth is known to be small enough to compose safely."""
+"""Below this many structure characters the tree is composed first, safely, and its depth checked after."""
 
 
 class SyntaxProblem(Exception):
@@ -88,43 +91,77 @@ def split(text: str, max_depth: int) -> Document:
 
 def compose(text: str, first_line: int, max_depth: int) -> yaml.Node | None:
     """YAML text → its node tree, refusing anchors, aliases, tags and deep nesting."""
-    if any(mark in text for mark in "&*!") or sum(map(text.count, _STRUCTURE)) > _SCAN_THRESHOLD:
-        _scan(text, first_line, max_depth)
+    structure = sum(map(text.count, _STRUCTURE))
     try:
-        return yaml.compose(text, Loader=_Loader)
-    except yaml.MarkedYAMLError as error:
-        raise _yaml_problem(error, first_line, text) from None
+        if any(mark in text for mark in "&*!") or structure > _SCAN_THRESHOLD:
+            _check_events(yaml.parse(text, Loader=_Loader), first_line, max_depth)
+        node = yaml.compose(text, Loader=_Loader)
     except yaml.YAMLError as error:
-        raise _reader_problem(error, first_line, text) from None
+        raise _library_refusal(error, first_line, text, max_depth) from None
+    if node is not None and structure > max_depth:
+        _check_depth(node, first_line, max_depth)
+    return node
 
 
-def _scan(text: str, first_line: int, max_depth: int) -> None:
+def _check_events(events: Iterable[yaml.Event], first_line: int, max_depth: int) -> None:
     """Walk the parser's events, stopping at the first refused construct or at max_depth."""
     depth = 0
+    for event in events:
+        line = (event.start_mark.line if event.start_mark is not None else 0) + first_line
+        if isinstance(event, yaml.AliasEvent):
+            raise SyntaxProblem(line, f"YAML alias '*{event.anchor}' is not allowed; write the value out")
+        anchor = getattr(event, "anchor", None)
+        if anchor is not None:
+            raise SyntaxProblem(line, f"YAML anchor '&{anchor}' is not allowed; write the value out")
+        tag = getattr(event, "tag", None)
+        if tag is not None:
+            shown = tag.replace("tag:yaml.org,2002:", "!!")
+            raise SyntaxProblem(line, f"YAML tag '{shown}' is not allowed; write a plain value")
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > max_depth:
+                raise _too_deep(line, max_depth)
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+
+
+def _check_depth(top: yaml.Node, first_line: int, max_depth: int) -> None:
+    """Refuse a composed tree nested deeper than max_depth, at the first such collection in the file."""
+    pending: list[tuple[yaml.Node, int]] = [(top, 1)]
+    while pending:
+        node, depth = pending.pop()
+        if isinstance(node, yaml.CollectionNode):
+            if depth > max_depth:
+                raise _too_deep(first_line + node.start_mark.line, max_depth)
+            if isinstance(node, yaml.MappingNode):
+                children = [part for pair in node.value for part in pair]
+            else:
+                children = node.value
+            pending.extend((child, depth + 1) for child in reversed(children))
+
+
+def _too_deep(line: int, max_depth: int) -> SyntaxProblem:
+    return SyntaxProblem(line, f"YAML is nested more than {max_depth} levels deep (limits.max_depth in site.yaml)")
+
+
+def _library_refusal(error: yaml.YAMLError, first_line: int, text: str, max_depth: int) -> SyntaxProblem:
+    """The library refused the text: our own rules first, then its message.
+
+    libyaml reads ahead, so it may refuse (its own nesting limit, say) before it has shown us the
+    events where our rules fire. PyYAML's pure-Python parser, which has no limits of its own,
+    reads the text again up to where the library stopped; a rule of ours broken there wins.
+    """
+    mark = getattr(error, "problem_mark", None)
+    end = mark.index + 1 if mark is not None and isinstance(mark.index, int) else len(text)
     try:
-        for event in yaml.parse(text, Loader=_Loader):
-            line = (event.start_mark.line if event.start_mark is not None else 0) + first_line
-            if isinstance(event, yaml.AliasEvent):
-                raise SyntaxProblem(line, f"YAML alias '*{event.anchor}' is not allowed; write the value out")
-            anchor = getattr(event, "anchor", None)
-            if anchor is not None:
-                raise SyntaxProblem(line, f"YAML anchor '&{anchor}' is not allowed; write the value out")
-            tag = getattr(event, "tag", None)
-            if tag is not None:
-                shown = tag.replace("tag:yaml.org,2002:", "!!")
-                raise SyntaxProblem(line, f"YAML tag '{shown}' is not allowed; write a plain value")
-            if isinstance(event, yaml.CollectionStartEvent):
-                depth += 1
-                if depth > max_depth:
-                    raise SyntaxProblem(
-                        line, f"YAML is nested more than {max_depth} levels deep (limits.max_depth in site.yaml)"
-                    )
-            elif isinstance(event, yaml.CollectionEndEvent):
-                depth -= 1
-    except yaml.MarkedYAMLError as error:
-        raise _yaml_problem(error, first_line, text) from None
-    except yaml.YAMLError as error:
-        raise _reader_problem(error, first_line, text) from None
+        _check_events(yaml.parse(text[:end], Loader=yaml.SafeLoader), first_line, max_depth)
+    except SyntaxProblem as problem:
+        return problem
+    except yaml.YAMLError:
+        pass  # the text cut where the library stopped: the library's own message says more
+    if isinstance(error, yaml.MarkedYAMLError):
+        return _yaml_problem(error, first_line, text)
+    return _reader_problem(error, first_line, text)
 
 
 def _reader_problem(error: yaml.YAMLError, first_line: int, text: str) -> SyntaxProblem:

@@ -164,6 +164,24 @@ def test_deep_nesting_is_refused_quickly() -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("front", "max_depth", "line"),
+    [
+        ("title: " + "[" * 21 + "]" * 21, 20, 2),  # few structure characters: checked on the composed tree
+        ("title: x\nkeys:\n" + "".join("  " * i + f"k{i}:\n" for i in range(25)) + "  " * 25 + "v\n", 20, 24),
+        ("a: [[[x]]]\nb: [[y]]\n", 3, 2),
+        ("a: [[x]]\nb: [[[y]]]\n", 3, 3),
+        ("title: " + "[" * 5000 + "]" * 5000, 200, 2),  # past libyaml's own limit of 1,000 levels
+        ("title: " + "{a: " * 5000 + "}" * 5000, 20, 2),
+    ],
+)
+def test_nesting_limit_is_ours(front: str, max_depth: int, line: int) -> None:
+    text = f"---\n{front}\n---\n"
+    assert messages(load_file("page", "p.md", "p", text.encode(), Limits(max_depth=max_depth))) == [
+        f"p.md:{line}: YAML is nested more than {max_depth} levels deep (limits.max_depth in site.yaml)"
+    ]
+
+
 def test_alias_bomb_is_refused() -> None:
     lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x]"]
     lines += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]" for i in range(1, 12)]
