@@ -81,17 +81,27 @@ def build_process(
     return subprocess.run(command, capture_output=True, text=True, timeout=timeout, cwd=cwd, check=False)
 
 
+# The shared builds skip the search index (Pagefind takes most of a small build's time); the
+# tests of search build their own with it, as `digest build` does by default.
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The real content/ built once for the whole run."""
+    """The real content/ built once for the whole run, without the search index."""
     out = tmp_path_factory.mktemp("built") / "site"
+    assert build_into(ROOT / "content", out, "--no-search") == 0
+    return out
+
+
+@pytest.fixture(scope="session")
+def searchable_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real content/ built once for the whole run, as `digest build` does: search index included."""
+    out = tmp_path_factory.mktemp("searchable") / "site"
     assert build_into(ROOT / "content", out) == 0
     return out
 
 
 @pytest.fixture(scope="session")
 def built_minimal(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The minimal test site built once for the whole run."""
+    """The minimal test site built once for the whole run, without the search index."""
     out = tmp_path_factory.mktemp("minimal") / "site"
-    assert build_into(MINIMAL, out) == 0
+    assert build_into(MINIMAL, out, "--no-search") == 0
     return out

@@ -82,6 +82,7 @@ def test_too_many_files_is_a_clear_error(scratch: Path, run) -> None:
     assert result.err.splitlines()[0] == "content/claims:1: more than 10 content files (limits.max_files in site.yaml)"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "body",
     [
@@ -126,6 +127,7 @@ def test_social_cards_are_inert(hostile_search: Path) -> None:
     assert "Claim </script><script>" in svg.get("aria-label")
 
 
+@pytest.mark.browser
 def test_search_results_are_inert(hostile_search: Path) -> None:
     with serving(hostile_search) as url, chromium() as browser:
         page = browser.new_page()
@@ -186,6 +188,7 @@ def _check_result(result: object) -> None:
         assert isinstance(result, Claim)
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(st.dictionaries(FRONT_KEYS, VALUES, max_size=12), st.text(max_size=200))
 def test_random_front_matter_gives_a_record_or_clean_errors(front: dict[str, object], body: str) -> None:

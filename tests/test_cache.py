@@ -114,6 +114,7 @@ def test_settings_have_their_own_cache(tmp_path: Path) -> None:
     assert not (tmp_path / "warm/claims/bob-draft").exists()
 
 
+@pytest.mark.slow
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(st.sampled_from(EDITS), min_size=1, max_size=7))
 def test_random_edits_between_warm_builds(tmp_path_factory: pytest.TempPathFactory, edits: list[Edit]) -> None:

@@ -293,6 +293,7 @@ def test_links(advice_site: Path, run, sources_server: str) -> None:
     assert (advice_site.parent / "cache/digest/links.json").is_file()
 
 
+@pytest.mark.slow
 def test_links_to_a_server_that_is_not_http(advice_site: Path, run) -> None:
     import socket
 

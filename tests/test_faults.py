@@ -25,6 +25,7 @@ def snapshot(folder: Path) -> dict[str, bytes]:
     return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
+@pytest.mark.slow
 def test_a_build_killed_mid_write_leaves_the_previous_site(tmp_path: Path) -> None:
     out = tmp_path / "site"
     assert build_into(MINIMAL, out) == 0

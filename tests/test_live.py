@@ -207,6 +207,7 @@ def apply(edit: Edit, content: Path, theme: Path, live: LiveBuild, tmp: Path) ->
     assert same_tree(tmp / "live", tmp / "clean") == []
 
 
+@pytest.mark.slow
 def test_every_kind_of_edit_in_turn(tmp_path: Path) -> None:
     content, theme, live = setup(tmp_path)
     for edit in [*EDITS, *EDITS]:
@@ -233,6 +234,7 @@ def test_a_title_edit_writes_only_the_pages_that_show_it(tmp_path: Path) -> None
     assert "about/index.html" not in written and "static/style.css" not in written
 
 
+@pytest.mark.slow
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(st.sampled_from(EDITS), min_size=1, max_size=8))
 def test_random_edit_sequences_match_a_clean_build(tmp_path_factory: pytest.TempPathFactory, edits: list[Edit]) -> None:

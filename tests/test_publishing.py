@@ -53,19 +53,24 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def published(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Published]:
-    """content/ built with search, its base_url under a sub-path, served by a plain static server."""
+def published(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> Iterator[Published]:
+    """content/ built, its base_url under a sub-path, served by a plain static server.
+
+    Without the search index, except for the tests of search: ``parametrize("published", ["search"], indirect=True)``.
+    """
     root = tmp_path_factory.mktemp("www")
     port = _free_port()
     base = f"http://127.0.0.1:{port}/{SUB_PATH}"
     site = root / SUB_PATH
-    result = build_process(ROOT / "content", site, "--base-url", base)
+    search = () if getattr(request, "param", None) == "search" else ("--no-search",)
+    result = build_process(ROOT / "content", site, "--base-url", base, *search)
     assert result.returncode == 0, result.stderr
     with serving(root, port) as served:
         assert served == f"http://127.0.0.1:{port}/"
         yield Published(root, site, base)
 
 
+@pytest.mark.java
 def test_html_is_valid_for_the_w3c_validator(published: Published) -> None:
     # Every HTML page, and our own stylesheets (Pagefind's CSS is its own, and newer than vnu's CSS checker).
     result = subprocess.run(
@@ -114,6 +119,8 @@ WCAG_AA = {
 }
 
 
+@pytest.mark.browser
+@pytest.mark.parametrize("published", ["search"], indirect=True)
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_no_accessibility_violations(published: Published, scheme: str) -> None:
     axe = Axe()
@@ -132,6 +139,7 @@ def test_no_accessibility_violations(published: Published, scheme: str) -> None:
     assert found == [], "axe-core found WCAG 2.1 AA problems:\n" + "\n".join(found)
 
 
+@pytest.mark.browser
 def test_skip_link_and_visible_keyboard_focus(published: Published) -> None:
     with chromium() as browser:
         page = browser.new_page()
@@ -275,6 +283,7 @@ def _linkchecker(url: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(command, capture_output=True, text=True, check=False, timeout=600)
 
 
+@pytest.mark.slow
 def test_no_broken_links_or_anchors_under_a_sub_path(published: Published, tmp_path: Path) -> None:
     result = _linkchecker(published.url, tmp_path)
     summary = re.search(
@@ -286,6 +295,7 @@ def test_no_broken_links_or_anchors_under_a_sub_path(published: Published, tmp_p
     assert result.returncode == 0
 
 
+@pytest.mark.slow
 def test_the_link_checker_can_fail(tmp_path: Path) -> None:
     (tmp_path / "site").mkdir()
     (tmp_path / "site/index.html").write_text(
@@ -298,6 +308,8 @@ def test_the_link_checker_can_fail(tmp_path: Path) -> None:
     assert "missing.html" in result.stdout and "nowhere" in result.stdout
 
 
+@pytest.mark.browser
+@pytest.mark.parametrize("published", ["search"], indirect=True)
 def test_search_finds_claims_by_person_and_word(published: Published) -> None:
     assert (published.site / "pagefind/pagefind-ui.js").is_file()
     with chromium() as browser:

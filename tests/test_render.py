@@ -22,7 +22,7 @@ def inverse(site) -> dict[str, set[str]]:
     return shown
 
 
-@pytest.mark.parametrize("source", ["minimal", "content", "corpus"])
+@pytest.mark.parametrize("source", ["minimal", "content", pytest.param("corpus", marks=pytest.mark.slow)])
 def test_pages_showing_is_the_inverse_of_page_dependencies(source: str, tmp_path: Path) -> None:
     folder = {"minimal": MINIMAL, "content": ROOT / "content"}.get(source) or generate(tmp_path / "c", 300)
     site = load_site(Options(content=folder, content_shown="c", drafts=True, today=TODAY, jobs=1)).site
@@ -32,6 +32,7 @@ def test_pages_showing_is_the_inverse_of_page_dependencies(source: str, tmp_path
         assert pages_showing(site, slug) == shown[claim_id(slug)] | always, slug
 
 
+@pytest.mark.slow
 def test_pages_and_cards_made_in_worker_processes_are_the_ones_made_in_one(tmp_path: Path) -> None:
     """Past a few hundred pages a build forks workers that write pages and cards themselves: the
     site must be the same bytes as one process makes, with the cache and without."""

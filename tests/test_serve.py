@@ -93,6 +93,7 @@ def test_serves_the_site_under_base_path_with_drafts(served: Served) -> None:
     assert "Draft" in page and "/__digest__/reload.js" in page
 
 
+@pytest.mark.browser
 def test_edits_show_in_the_browser_and_errors_overlay(served: Served) -> None:
     claim = served.root / "content" / CLAIM
     with chromium() as browser:
@@ -126,6 +127,7 @@ def test_edits_show_in_the_browser_and_errors_overlay(served: Served) -> None:
     )
 
 
+@pytest.mark.browser
 def test_stylesheet_change_swaps_without_reload(served: Served, tmp_path: Path) -> None:
     theme = tmp_path / "theme"
     shutil.copytree(Path(__file__).resolve().parent.parent / "themes/default", theme)
