@@ -22,6 +22,7 @@ from .errors import Diagnostic, shown_path
 from .frontmatter import SyntaxProblem, decode, split
 from .markdown import render
 from .model import CORRECTION_TYPES, SOURCE_ROLES, Claim, Correction, Limits, Lines, Page, Person, SiteConfig, Source
+from .processes import die_with_parent
 from .stamps import Stamp, stamp
 
 KINDS = {"claims": "claim", "people": "person", "pages": "page"}
@@ -289,7 +290,7 @@ def _read_all(files: list[ContentFile], limits: Limits, jobs: int | None) -> lis
     if workers < 2 or len(files) < _PARALLEL_FROM:
         return [read_file(file, limits) for file in files]
     chunk = max(16, len(files) // (workers * 8))
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    with ProcessPoolExecutor(max_workers=workers, initializer=die_with_parent, initargs=(os.getpid(),)) as pool:
         return list(pool.map(read_file, files, [limits] * len(files), chunksize=chunk))
 
 

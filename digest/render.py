@@ -42,6 +42,7 @@ from .pages import (
     person_id,
     plan_pages,
 )
+from .processes import die_with_parent
 from .static import StaticFile, check_collisions
 from .urls import Target, absolute, file_for, rooted, url_for
 from .write import KEPT, MARKER, Output
@@ -609,7 +610,7 @@ def _render_in_workers(
     chunks = [(start, min(start + size, len(rest))) for start in range(0, len(rest), size)]
     results: list[tuple[str, bytes | bool]] = []
     try:
-        with multiprocessing.get_context("fork").Pool(helpers) as pool:
+        with multiprocessing.get_context("fork").Pool(helpers, die_with_parent, (os.getpid(),)) as pool:
             pending = pool.imap(_render_chunk, chunks)
             results.extend(renderer.make(site, job) for job in lists)
             for chunk in pending:

@@ -13,6 +13,7 @@ put back wherever a failed or killed build left them: a build never deletes them
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import errno
 import functools
@@ -196,7 +197,7 @@ class SiteWriter:
             try:
                 return self._write(target, relative, data)
             except FileNotFoundError:
-                target.parent.mkdir(parents=True, exist_ok=True)
+                _make_folders(self._folder, relative)
                 return self._write(target, relative, data)
         except OSError as error:
             raise OutputError(
@@ -309,6 +310,16 @@ class SiteWriter:
             self.commit()
         else:
             self.abort()
+
+
+def _make_folders(root: str, relative: str) -> None:
+    """Make the folders of ``relative`` under ``root``, never ``root`` itself: a writer that outlived
+    its build must not bring back a temporary folder the next build has cleared."""
+    folder = root
+    for part in relative.split("/")[:-1]:
+        folder = f"{folder}/{part}"
+        with contextlib.suppress(FileExistsError):
+            os.mkdir(folder)
 
 
 def _same(path: Path, data: bytes) -> bool:
