@@ -15,13 +15,14 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
+from . import urls
 from .cache import ERRORS as CACHE_ERRORS
 from .cache import BuildCache
 from .config import load_config
 from .errors import Diagnostic, DigestError, UsageError
 from .exports import read_lines
 from .load import Content, FileCache, load_content
-from .pages import Planned
+from .pages import Kind, Planned
 from .render import Rendered, Renderer, Theme
 from .resolve import Resolved, Skipped, resolve_site
 from .search import index_site
@@ -234,7 +235,7 @@ def check(options: Options, links: bool = False) -> CheckResult:
     if (theme.templates / "base.html").is_file():
         renderer = Renderer(theme)
         renderer.check_static(resolved.site, static)
-        home = renderer.render_page(resolved.site, Planned("", "home"))
+        home = renderer.render_page(resolved.site, Planned(urls.HOME, Kind.HOME))
     from .advice import advise  # only checks need these: a build does not import them
     from .links import check_links
 

@@ -24,15 +24,16 @@ import jinja2
 import jinja2.meta
 from markupsafe import Markup
 
-from . import __version__, cards, exports, feeds, jsonld, sitemap
+from . import __version__, cards, exports, feeds, jsonld, sitemap, urls
 from .cache import BuildCache
 from .errors import DigestError, ThemeError, UsageError
 from .model import Claim, Site
 from .pages import (
     ALL,
+    KINDS,
     SITE,
+    Kind,
     Planned,
-    card_path,
     claim_id,
     page_context,
     page_dependencies,
@@ -44,7 +45,7 @@ from .pages import (
 )
 from .processes import die_with_parent
 from .static import StaticFile, check_collisions
-from .urls import Target, absolute, file_for, rooted, url_for
+from .urls import Target, absolute, card_for, feed_for, file_for, rooted, url_for
 from .write import KEPT, MARKER, Output
 
 Sink = Callable[[str, Output, str], bool]
@@ -66,8 +67,6 @@ MONTHS = (
     "December",
 )
 _UNKNOWN: Any = object()
-_DATED_BY_CLAIMS = frozenset({"claim", "person", "verdict", "tag", "outlet"})
-"""Page kinds whose last change is that of the claims they show (see pages.page_lastmod)."""
 _PARALLEL_FROM = 400
 
 
@@ -76,11 +75,11 @@ class Card:
     """A claim's social card to make: rendered with the pages (in the worker processes, for a whole
     site), since writing ten thousand small files is a cost worth sharing between cores."""
 
-    slug: str
+    claim: Claim
 
     @property
     def path(self) -> str:
-        return card_path(self.slug)
+        return card_for(self.claim)
 
 
 Job = Planned | Card
@@ -372,11 +371,11 @@ class Renderer:
                 self._store(result, path, previous.files[path])  # type: ignore[union-attr]
                 # a page that lists claims changes its date only when one of them changes; the others
                 # (free pages, search) follow the whole site's date: ask again
-                known = self.lastmods.get(planned.path, _UNKNOWN) if planned.kind in _DATED_BY_CLAIMS else _UNKNOWN
+                known = self.lastmods.get(planned.path, _UNKNOWN) if KINDS[planned.kind].dated_by_claims else _UNKNOWN
                 lastmods[planned.path] = page_lastmod(site, planned) if known is _UNKNOWN else known
                 continue
             lastmods[planned.path] = page_lastmod(site, planned)
-            fingerprint = self._fingerprint(versions, _TEMPLATES[planned.kind], page_dependencies(site, planned))
+            fingerprint = self._fingerprint(versions, KINDS[planned.kind].template, page_dependencies(site, planned))
             result.fingerprints[path] = fingerprint
             if previous is not None and previous.fingerprints.get(path) == fingerprint and path in previous.files:
                 self._store(result, path, previous.files[path])
@@ -482,7 +481,7 @@ class Renderer:
     def make(self, site: Site, job: Job) -> tuple[str, bytes]:
         """One page or card → (output path, bytes)."""
         if isinstance(job, Card):
-            return job.path, cards.claim_card(site, site.claims[job.slug])
+            return job.path, cards.claim_card(site, job.claim)
         return file_for(job.path), self.render_page(site, job)
 
     def _cards(
@@ -493,7 +492,7 @@ class Renderer:
         files = previous.files if previous is not None else {}
         touched = self._touched
         for slug, claim in site.claims.items():
-            path = card_path(slug)  # no Card for each kept one
+            path = card_for(claim)  # no Card for each kept one
             known = before.get(path)
             if known is not None and touched is not None and slug not in touched:
                 fingerprint = known
@@ -504,7 +503,7 @@ class Renderer:
             if known == fingerprint and path in files:
                 self._store(result, path, files[path])
             else:
-                yield Card(slug)
+                yield Card(claim)
 
     def _render_pages(
         self, site: Site, todo: list[Job], jobs: int | None, fingerprints: Mapping[str, str]
@@ -521,7 +520,7 @@ class Renderer:
         yield from _machine_files(site, versions)
         yield "card.svg", _digest(__version__, versions[SITE]), lambda: cards.site_card(site)
         everything = _digest(__version__, versions[SITE], versions[ALL])
-        pages = ((p.path, self.lastmods[p.path]) for p in plan if p.kind != "404")
+        pages = ((p.path, self.lastmods[p.path]) for p in plan if p.kind is not Kind.NOT_FOUND)
         yield "sitemap.xml", everything, lambda: sitemap.sitemap(site.config.base_url, pages)
         yield (
             "claims.json",
@@ -551,25 +550,6 @@ class Renderer:
         return lines
 
 
-_TEMPLATES = {
-    "home": "home.html",
-    "claim": "claim.html",
-    "person": "person.html",
-    "people": "index.html",
-    "scale": "scale.html",
-    "verdict": "list.html",
-    "tags": "index.html",
-    "tag": "list.html",
-    "outlets": "index.html",
-    "outlet": "list.html",
-    "timeline": "timeline.html",
-    "corrections": "corrections.html",
-    "page": "page.html",
-    "search": "search.html",
-    "404": "404.html",
-}
-"""The template of each page kind (the contexts in ``pages`` name the same ones)."""
-
 _WORKER: tuple[Renderer, Site, list[Job], Mapping[str, str]] | None = None
 
 
@@ -590,9 +570,6 @@ def _render_chunk(bounds: tuple[int, int]) -> list[tuple[str, bytes | bool]] | D
     return done
 
 
-_LISTS = frozenset({"home", "person", "verdict", "tag", "outlet", "timeline", "people", "tags", "outlets"})
-
-
 def _render_in_workers(
     renderer: Renderer, site: Site, todo: list[Job], workers: int, fingerprints: Mapping[str, str]
 ) -> list[tuple[str, bytes | bool]]:
@@ -602,8 +579,8 @@ def _render_in_workers(
     full for the rebuilds that follow (the preview's first save is then as quick as the next).
     """
     global _WORKER
-    lists = [job for job in todo if isinstance(job, Planned) and job.kind in _LISTS]
-    rest = [job for job in todo if not (isinstance(job, Planned) and job.kind in _LISTS)]
+    lists = [job for job in todo if isinstance(job, Planned) and KINDS[job.kind].lists]
+    rest = [job for job in todo if not (isinstance(job, Planned) and KINDS[job.kind].lists)]
     _WORKER = (renderer, site, rest, fingerprints)
     helpers = workers  # the parent's share (the lists) is short: it would idle, not the cores
     size = max(50, len(rest) // (helpers * 6))
@@ -642,15 +619,16 @@ def _machine_files(site: Site, versions: Mapping[str, str]) -> Iterable[tuple[st
     """(path, fingerprint, how to make it) for the feeds and robots.txt."""
     config = site.config
     everything = _digest(__version__, versions[SITE], versions[ALL])
-    yield "feed.xml", everything, lambda: feeds.claims_feed(site, "feed.xml", "", config.title, site.claims.values())
+    home, corrections = feed_for(urls.HOME), feed_for(urls.CORRECTIONS)
+    yield home, everything, lambda: feeds.claims_feed(site, home, urls.HOME, config.title, site.claims.values())
     yield (
-        "corrections/feed.xml",
+        corrections,
         everything,
-        lambda: feeds.corrections_feed(site, "corrections/feed.xml", "corrections/", site.corrections),
+        lambda: feeds.corrections_feed(site, corrections, urls.CORRECTIONS, site.corrections),
     )
     yield "robots.txt", _digest(__version__, versions[SITE]), lambda: sitemap.robots(config.base_url)
     for person in site.people.values():
-        path = f"{url_for(person)}feed.xml"
+        path = feed_for(person)
         slugs = site.claims_by_person[person.slug][: feeds.FEED_SIZE]
         fingerprint = _digest(
             __version__,
