@@ -142,6 +142,8 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "check":
         return _check(options, args.strict, args.links)
     result = build(options)
+    if result.cache_problem is not None:
+        print(f"digest: build cache unusable ({result.cache_problem}); building from scratch", file=sys.stderr)
     for skipped in result.skipped:
         print(skipped, file=sys.stderr)
     print(

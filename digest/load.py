@@ -11,7 +11,7 @@ import hashlib
 import os
 import re
 import unicodedata
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -199,6 +199,15 @@ class FileCache:
     """The files found by the last walk, kept up to date with the changes reported since."""
     problems: list[Diagnostic] = field(default_factory=list)
     """Problems found by the last walk (symlinks leading out)."""
+
+    def forget(self, paths: Iterable[str]) -> None:
+        """Read these files again next time, even if their stamps look unchanged (two saves in one tick)."""
+        for path in paths:
+            self.results.pop(path, None)
+
+    def invalidate(self) -> None:
+        """Walk the whole folder next time: the changes reported were not all applied."""
+        self.files = None
 
 
 def load_content(

@@ -199,12 +199,12 @@ def _meta(
     og_type: str = "website",
     jsonld: str | None = None,
     rooted: bool = False,
-    sitemap: bool = True,
     feed: str | None = None,
     image: str = "card.svg",
 ) -> Meta:
     described = KINDS[planned.kind]
     lastmod = described.lastmod(site, planned.key)
+    sitemap = described.sitemap
     return Meta(
         planned.path, described.template, title, description, lastmod, og_type, jsonld, rooted, sitemap, feed, image
     )
@@ -343,7 +343,7 @@ def _search(site: Site, planned: Planned) -> SearchPage:
 
 
 def _not_found(site: Site, planned: Planned) -> NotFoundPage:
-    meta = _meta(site, planned, "Page not found", "There is no page at this address.", rooted=True, sitemap=False)
+    meta = _meta(site, planned, "Page not found", "There is no page at this address.", rooted=True)
     return NotFoundPage(meta)
 
 
@@ -365,6 +365,8 @@ class PageKind:
     """It lists claims with the theme's list items: the parent process renders it, keeping them."""
     dated_by_claims: bool = False
     """Its last change is the last change of the claims it shows (not of the whole site)."""
+    sitemap: bool = True
+    """Listed in sitemap.xml."""
 
 
 def _claims_by_verdict(site: Site, key: str) -> tuple[str, ...]:
@@ -488,6 +490,8 @@ KINDS: dict[Kind, PageKind] = {
         subjects=lambda site: site.pages,
     ),
     Kind.SEARCH: PageKind("search.html", _search, _showing_nothing, _site_modified, path=urls.SEARCH),
-    Kind.NOT_FOUND: PageKind("404.html", _not_found, _showing_nothing, lambda site, key: None, path=urls.NOT_FOUND),
+    Kind.NOT_FOUND: PageKind(
+        "404.html", _not_found, _showing_nothing, lambda site, key: None, path=urls.NOT_FOUND, sitemap=False
+    ),
 }
 """Every kind of page: its template, its context, what it shows and when it last changed."""

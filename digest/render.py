@@ -18,21 +18,19 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import jinja2
 import jinja2.meta
 from markupsafe import Markup
 
 from . import __version__, cards, exports, feeds, jsonld, sitemap, urls
-from .cache import BuildCache
 from .errors import DigestError, ThemeError, UsageError
 from .model import Claim, Site
 from .pages import (
     ALL,
     KINDS,
     SITE,
-    Kind,
     Planned,
     claim_id,
     page_context,
@@ -47,6 +45,19 @@ from .processes import die_with_parent
 from .static import StaticFile, check_collisions
 from .urls import Target, absolute, card_for, feed_for, file_for, rooted, url_for
 from .write import KEPT, MARKER, Output
+
+
+class ItemStore(Protocol):
+    """Where list items rendered by earlier runs are kept (the build cache)."""
+
+    def partials(self, group: str) -> dict[str, tuple[str, str]]:
+        """The items of one template and link depth: {slug: (version, html)}."""
+        ...
+
+    def keep_partial(self, group: str, slug: str, version: str, html: str) -> None:
+        """Keep an item for later runs."""
+        ...
+
 
 Sink = Callable[[str, Output, str], bool]
 """Takes one output as soon as it is made, with its fingerprint; True if it wrote it (False: kept or
@@ -131,6 +142,8 @@ class Rendered:
     """Paths of the files ``render_data`` made (feeds, sitemap, exports)."""
     written: int = 0
     """With a sink: how many outputs it wrote rather than hard-linked."""
+    lastmods: dict[str, date | None] = field(default_factory=dict)
+    """The last change of each page in the sitemap (its lastmod), by site path, in the plan's order."""
 
 
 def long_date(day: date) -> str:
@@ -209,13 +222,15 @@ def template_versions(env: jinja2.Environment, theme: Theme) -> dict[str, str]:
 class Renderer:
     """Renders sites with one theme, reusing every output whose inputs did not change."""
 
-    def __init__(self, theme: Theme, search: bool = False, store: BuildCache | None = None) -> None:
+    def __init__(
+        self, theme: Theme, search: bool = False, store: ItemStore | None = None, compiled: Path | None = None
+    ) -> None:
         self.theme = theme
         self.store = store
-        """The build cache, where list items rendered by an earlier run are kept."""
+        """Where list items rendered by an earlier run are kept."""
         self.search = search
         """Whether the site gets a Pagefind index: the search page and box say so."""
-        self.env = environment(theme, store.templates_folder() if store is not None else None)
+        self.env = environment(theme, compiled)
         self.env.globals["search"] = search
         self.assets = theme.static_files()
         self.templates = template_versions(self.env, theme)
@@ -225,9 +240,6 @@ class Renderer:
         """Claims whose export lines may have changed since the last render; None when any may have."""
         self._exports: dict[str, tuple[list[str], list[bytes]]] = {}
         self._groups: dict[tuple[int, tuple[Any, ...]], tuple[Any, str, Markup]] = {}
-        self.lastmods: dict[str, date | None] = {}
-        """Each page's last change as of the last render (the sitemap's lastmod), by site path."""
-        self._plan: tuple[Planned, ...] = ()
         self._sink: Sink | None = None
         self._partials: dict[tuple[Any, ...], tuple[str, str]] = {}
         self._lines: dict[tuple[str, str], tuple[str, bytes]] = {}
@@ -364,6 +376,7 @@ class Renderer:
         lastmods: dict[str, date | None] = {}
         todo: list[Job] = []
         for planned in plan:
+            described = KINDS[planned.kind]
             path = file_for(planned.path)
             unaffected = affected is not None and path not in affected and previous is not None
             if unaffected and path in previous.fingerprints:  # type: ignore[union-attr]
@@ -371,11 +384,13 @@ class Renderer:
                 self._store(result, path, previous.files[path])  # type: ignore[union-attr]
                 # a page that lists claims changes its date only when one of them changes; the others
                 # (free pages, search) follow the whole site's date: ask again
-                known = self.lastmods.get(planned.path, _UNKNOWN) if KINDS[planned.kind].dated_by_claims else _UNKNOWN
-                lastmods[planned.path] = page_lastmod(site, planned) if known is _UNKNOWN else known
+                if described.sitemap:
+                    known = previous.lastmods.get(planned.path, _UNKNOWN) if described.dated_by_claims else _UNKNOWN  # type: ignore[union-attr]
+                    lastmods[planned.path] = page_lastmod(site, planned) if known is _UNKNOWN else known
                 continue
-            lastmods[planned.path] = page_lastmod(site, planned)
-            fingerprint = self._fingerprint(versions, KINDS[planned.kind].template, page_dependencies(site, planned))
+            if described.sitemap:
+                lastmods[planned.path] = page_lastmod(site, planned)
+            fingerprint = self._fingerprint(versions, described.template, page_dependencies(site, planned))
             result.fingerprints[path] = fingerprint
             if previous is not None and previous.fingerprints.get(path) == fingerprint and path in previous.files:
                 self._store(result, path, previous.files[path])
@@ -389,8 +404,7 @@ class Renderer:
             else:
                 self._store(result, path, output)
         result.rendered += len(todo)
-        self.lastmods = lastmods
-        self._plan = plan
+        result.lastmods = lastmods
         result.site, result.versions, result.templates = site, versions, self.templates
         return result
 
@@ -398,7 +412,7 @@ class Renderer:
         """Add the feeds, the sitemap, robots.txt and the JSON exports to a result of ``render_pages``."""
         assert result.site is not None
         self._sink = sink
-        for path, fingerprint, make in self._machine_files(result.site, self._plan, result.versions, previous):
+        for path, fingerprint, make in self._machine_files(result.site, result.lastmods, result.versions, previous):
             self._keep_or(result, previous, path, fingerprint, make)
             result.data.add(path)
 
@@ -514,13 +528,13 @@ class Renderer:
         return _render_in_workers(self, site, todo, workers, fingerprints)
 
     def _machine_files(
-        self, site: Site, plan: tuple[Planned, ...], versions: Mapping[str, str], previous: Rendered | None
+        self, site: Site, lastmods: Mapping[str, date | None], versions: Mapping[str, str], previous: Rendered | None
     ) -> Iterable[tuple[str, str, Callable[[], bytes]]]:
         """(path, fingerprint, how to make it) for each file the generator owns."""
         yield from _machine_files(site, versions)
         yield "card.svg", _digest(__version__, versions[SITE]), lambda: cards.site_card(site)
         everything = _digest(__version__, versions[SITE], versions[ALL])
-        pages = ((p.path, self.lastmods[p.path]) for p in plan if p.kind is not Kind.NOT_FOUND)
+        pages = lastmods.items()
         yield "sitemap.xml", everything, lambda: sitemap.sitemap(site.config.base_url, pages)
         yield (
             "claims.json",

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from digest.build import Options, _build_cache, build
+from digest.build import Options, build, warm_start
 from digest.cache import cache_folder
 from digest.load import load_file
 from digest.model import Claim, Limits
@@ -60,7 +60,8 @@ def test_each_warm_build_leaves_an_intact_site_and_spare_for_the_next(tmp_path: 
     files, _ = agree(content, theme, tmp_path)
     for _ in range(3):
         agree(content, theme, tmp_path)
-        cache = _build_cache(options(content, theme, tmp_path / "warm", cache=True))
+        cache = warm_start(options(content, theme, tmp_path / "warm", cache=True)).cache
+        assert cache is not None
         try:
             recorded, intact = cache.outputs(tmp_path / "warm")
             assert intact and len(recorded) == files
@@ -137,6 +138,45 @@ def test_a_damaged_cache_is_dropped_not_an_error(tmp_path: Path) -> None:
         database.write_bytes(b"this is not a database" * 100)
     agree(content, theme, tmp_path)  # cold again, same bytes
     agree(content, theme, tmp_path)
+
+
+def test_a_damaged_cache_is_told_in_one_line(tmp_path: Path, run) -> None:
+    content, theme = setup(tmp_path)
+    argv = (
+        "build",
+        "--no-search",
+        "--drafts",
+        "--content",
+        str(content),
+        "--theme",
+        str(theme),
+        "--out",
+        str(tmp_path / "out"),
+    )
+    assert run(*argv).err == ""
+    for database in (cache_folder() / "builds").glob("*/state.sqlite"):
+        database.write_bytes(b"this is not a database" * 100)
+    damaged = run(*argv)
+    assert damaged.code == 0
+    assert damaged.err.splitlines() == [
+        "digest: build cache unusable (DatabaseError: file is not a database); building from scratch"
+    ]
+    again = run(*argv)  # the cache was made again
+    assert (again.code, again.err) == (0, "")
+
+
+def test_a_bug_on_the_warm_path_is_not_taken_for_a_damaged_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    content, theme = setup(tmp_path)
+    agree(content, theme, tmp_path)
+
+    def broken(*args: object) -> None:
+        raise TypeError("a bug of ours")
+
+    monkeypatch.setattr("digest.render.Renderer.seed_lines", broken)
+    with pytest.raises(TypeError, match="a bug of ours"):
+        build(options(content, theme, tmp_path / "warm", cache=True))
 
 
 def test_site_wide_dates_follow_in_warm_builds(tmp_path: Path) -> None:
