@@ -1,4 +1,4 @@
-"""A deterministic synthetic content folder at any scale, in the DESIGN.md format.
+"""A deterministic synthetic content folder at any scale, in the format of docs/design.md.
 
 ``python -m bench.corpus OUT --claims 10000`` writes OUT/site.yaml, ~40 people, free pages and
 the claims in monthly sub-folders: bodies of 300-700 words with links, lists, quotes and tables,

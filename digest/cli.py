@@ -127,6 +127,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
+def _say(line: str, problem: bool) -> None:
+    """Print one line of the preview's log: problems to stderr, the rest to stdout, at once."""
+    print(line, file=sys.stderr if problem else sys.stdout, flush=True)
+
+
 def _run(args: argparse.Namespace) -> int:
     if args.command == "new":
         from .scaffold import new_claim
@@ -138,7 +143,7 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "serve":
         from .serve import serve
 
-        return serve(replace(options, drafts=True), host=args.host, port=args.port, open_browser=args.open)
+        return serve(replace(options, drafts=True), host=args.host, port=args.port, open_browser=args.open, say=_say)
     if args.command == "check":
         return _check(options, args.strict, args.links)
     result = build(options)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import calendar
 import difflib
 import re
+import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -192,9 +193,15 @@ def slug(r: Reader, node: yaml.Node, path: str) -> str | None:
     return value
 
 
+def slugify(text: str) -> str:
+    """The one way a text becomes a slug: 'Café Le Monde!' → 'cafe-le-monde' (may be empty)."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")
+
+
 def slug_hint(value: str) -> str:
     """A slug suggested for a name that is not one: 'Bad_Name' → 'bad-name'."""
-    return re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-") or "my-slug"
+    return slugify(value) or "my-slug"
 
 
 def key(r: Reader, node: yaml.Node, path: str) -> str | None:

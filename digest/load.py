@@ -121,9 +121,7 @@ class Content:
 
 def outlet_slug(name: str) -> str:
     """The slug of an outlet's page, from its name: 'The Kyiv Independent' → 'the-kyiv-independent'."""
-    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_name).strip("-")
-    return slug or "outlet-" + hashlib.sha256(unicodedata.normalize("NFC", name).encode()).hexdigest()[:10]
+    return f.slugify(name) or "outlet-" + hashlib.sha256(unicodedata.normalize("NFC", name).encode()).hexdigest()[:10]
 
 
 def find_files(content: Path, display: str, limits: Limits) -> tuple[list[ContentFile], list[Diagnostic]]:

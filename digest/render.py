@@ -79,6 +79,7 @@ MONTHS = (
 )
 _UNKNOWN: Any = object()
 _PARALLEL_FROM = 400
+"""Render in worker processes when at least this many pages must be rendered."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,7 +95,7 @@ class Card:
 
 
 Job = Planned | Card
-"""Render in worker processes when at least this many pages must be rendered."""
+"""Something to render: a page or a claim's social card."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,11 +130,10 @@ class Theme:
 
 @dataclass(slots=True)
 class Rendered:
-    """A rendered site: every output file, its fingerprint, and how many were rendered anew."""
+    """A rendered site: every output file and its fingerprint."""
 
     files: dict[str, Output] = field(default_factory=dict)
     fingerprints: dict[str, str] = field(default_factory=dict)
-    rendered: int = 0
     site: Site | None = None
     """The site rendered, and the versions of its records and templates: what the next render compares."""
     versions: dict[str, str] = field(default_factory=dict)
@@ -403,7 +403,6 @@ class Renderer:
                 result.written += output
             else:
                 self._store(result, path, output)
-        result.rendered += len(todo)
         result.lastmods = lastmods
         result.site, result.versions, result.templates = site, versions, self.templates
         return result
@@ -469,7 +468,6 @@ class Renderer:
             self._store(result, path, previous.files[path])
         else:
             self._store(result, path, make if isinstance(make, bytes) else make())
-            result.rendered += 1
 
     def _store(self, result: Rendered, path: str, data: Output) -> None:
         """Keep an output in the result, or hand it to the sink and keep KEPT."""

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from datetime import date
 from pathlib import Path
 
 from .errors import UsageError
-from .fields import suggest
+from .fields import slugify, suggest
 
 _TEMPLATE = """\
 ---
@@ -44,8 +42,7 @@ What was claimed, where and when.
 
 def slug_from(headline: str) -> str:
     """A slug from a headline: 'Putin "congratulated" Trump!' → 'putin-congratulated-trump'."""
-    ascii_text = unicodedata.normalize("NFKD", headline).encode("ascii", "ignore").decode().lower()
-    words = re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-").split("-")
+    words = slugify(headline).split("-")
     slug = ""
     for word in words:
         if len(slug) + len(word) + 1 > 60 and slug:
