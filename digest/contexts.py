@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from .model import Claim, Correction, CorrectionEntry, Month, Page, Person, Tally, Verdict
+from .model import Claim, Correction, CorrectionEntry, Month, Outlet, Page, Person, Tag, Tally, Verdict
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,13 +99,13 @@ class PersonPage:
 
 @dataclass(frozen=True, slots=True)
 class ClaimListPage:
-    """Claims that share a verdict, a tag or an outlet."""
+    """Claims that share a verdict, a tag or an outlet (the one of the three that is not None)."""
 
     meta: Meta
-    heading: str
-    lead: str
     claims: tuple[Claim, ...]
     verdict: Verdict | None = None
+    tag: Tag | None = None
+    outlet: Outlet | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -297,23 +297,20 @@ def _scale(site: Site, planned: Planned) -> ScalePage:
 
 def _verdict(site: Site, planned: Planned) -> ClaimListPage:
     verdict = site.verdicts[planned.key]
-    heading = f"Rated {verdict.label}"
-    meta = _meta(site, planned, heading, verdict.description)
-    claims = tuple(site.claims[s] for s in site.claims_by_verdict[planned.key])
-    return ClaimListPage(meta, heading, verdict.description, claims, verdict)
+    meta = _meta(site, planned, verdict.label, verdict.description)
+    return ClaimListPage(meta, tuple(site.claims[s] for s in site.claims_by_verdict[planned.key]), verdict=verdict)
 
 
 def _tag(site: Site, planned: Planned) -> ClaimListPage:
-    heading = f"Topic: {planned.key}"
-    meta = _meta(site, planned, heading, f"Checks about {planned.key}.")
-    return ClaimListPage(meta, heading, "", tuple(site.claims[s] for s in site.tags[planned.key].claims))
+    tag = site.tags[planned.key]
+    meta = _meta(site, planned, tag.slug, "")
+    return ClaimListPage(meta, tuple(site.claims[s] for s in tag.claims), tag=tag)
 
 
 def _outlet(site: Site, planned: Planned) -> ClaimListPage:
     outlet = site.outlets[planned.key]
-    heading = f"Checks citing {outlet.name}"
-    meta = _meta(site, planned, heading, f"Checks that cite {outlet.name}.")
-    return ClaimListPage(meta, heading, "", tuple(site.claims[s] for s in outlet.claims))
+    meta = _meta(site, planned, outlet.name, "")
+    return ClaimListPage(meta, tuple(site.claims[s] for s in outlet.claims), outlet=outlet)
 
 
 def _timeline(site: Site, planned: Planned) -> TimelinePage:

@@ -63,20 +63,6 @@ Sink = Callable[[str, Output, str], bool]
 """Takes one output as soon as it is made, with its fingerprint; True if it wrote it (False: kept or
 hard-linked)."""
 
-MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
 _UNKNOWN: Any = object()
 _PARALLEL_FROM = 400
 """Render in worker processes when at least this many pages must be rendered."""
@@ -146,16 +132,6 @@ class Rendered:
     """The last change of each page in the sitemap (its lastmod), by site path, in the plan's order."""
 
 
-def long_date(day: date) -> str:
-    """7 November 2024."""
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
-
-
-def month_name(day: date) -> str:
-    """November 2024."""
-    return f"{MONTHS[day.month - 1]} {day.year}"
-
-
 @jinja2.pass_context
 def _url(context: jinja2.runtime.Context, target: Target, fragment: str = "") -> str:
     """The link from the page being rendered to a page, a file or a site path (``"feed.xml"``)."""
@@ -186,8 +162,24 @@ def environment(theme: Theme, compiled: Path | None = None) -> jinja2.Environmen
         auto_reload=False,
         bytecode_cache=jinja2.FileSystemBytecodeCache(str(compiled)) if compiled is not None else None,
     )
-    env.filters |= {"url": _url, "absolute": _absolute, "long_date": long_date, "month_name": month_name}
+    env.filters |= {"url": _url, "absolute": _absolute, **_date_filters(env)}
     return env
+
+
+def _date_filters(env: jinja2.Environment) -> dict[str, Callable[[date], Markup]]:
+    """``long_date`` and ``month_name``: the macros of the theme's ``_dates.html``, where the month
+    names are, so that every word a reader sees comes from the theme."""
+    module: list[Any] = []
+
+    def macro(name: str) -> Callable[[date], Markup]:
+        def apply(day: date) -> Markup:
+            if not module:
+                module.append(env.get_template("_dates.html").module)
+            return Markup(getattr(module[0], name)(day))
+
+        return apply
+
+    return {"long_date": macro("long_date"), "month_name": macro("month_name")}
 
 
 def _digest(*parts: str) -> str:

@@ -50,7 +50,7 @@ def test_broken_template_names_file_and_line(run, tmp_path: Path) -> None:
     theme = tmp_path / "theme"
     shutil.copytree(ROOT / "themes/default", theme, dirs_exist_ok=True)
     (theme / "templates/page.html").write_text(
-        "{% extends 'base.html' %}{% block main %}\n{{ page.nope }}{% endblock %}\n"
+        "{% extends 'base.html' %}{% block content %}\n{{ page.nope }}{% endblock %}\n"
     )
     result = run("build", "--content", str(MINIMAL), "--out", str(tmp_path / "site"), "--theme", str(theme))
     assert result.code == 1
