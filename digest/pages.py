@@ -146,7 +146,7 @@ def _shown_by(site: Site) -> dict[str, set[str]]:
 
 
 def _listed(site: Site, slugs: Iterable[str]) -> list[str]:
-    """A list of claims shows each claim and its speaker (its person)."""
+    """A list of claims shows each claim and its person."""
     ids: list[str] = []
     for slug in slugs:
         claim = site.claims[slug]
@@ -165,7 +165,7 @@ def _claim_dependencies(site: Site, slug: str) -> list[str]:
 
 
 def _person_dependencies(site: Site, slug: str) -> list[str]:
-    return [person_id(slug), *_listed(site, _claims_by_person(site, slug))]
+    return [person_id(slug), *map(claim_id, site.claims_by_person[slug])]
 
 
 def _showing_everything(site: Site, key: str) -> list[str]:
@@ -261,7 +261,7 @@ def _person(site: Site, planned: Planned) -> PersonPage:
             site,
             planned,
             person.name,
-            f"{role}claims by {person.name} checked by {site.config.publisher.name}, and checks that mention them.",
+            f"{role}every claim by and about {person.name} checked by {site.config.publisher.name}.",
             og_type="profile",
             jsonld=script_json(person_page(site, person)),
             feed=feed_for(person),
@@ -269,7 +269,6 @@ def _person(site: Site, planned: Planned) -> PersonPage:
         person=person,
         claims=tuple(site.claims[s] for s in site.claims_by_person[person.slug]),
         tally=site.tallies[person.slug],
-        mentions=tuple(site.claims[s] for s in site.claims_mentioning[person.slug]),
     )
 
 
@@ -379,8 +378,24 @@ def _claims_by_outlet(site: Site, key: str) -> tuple[str, ...]:
 
 
 def _claims_by_person(site: Site, key: str) -> tuple[str, ...]:
-    """A person's own claims, then the checks that mention them."""
-    return (*site.claims_by_person[key], *site.claims_mentioning[key])
+    return site.claims_by_person[key]
+
+
+def _list_kind(
+    context: Callable[[Site, Planned], PageContext],
+    subjects: Callable[[Site], Mapping[str, Target]],
+    claims: Callable[[Site, str], tuple[str, ...]],
+) -> PageKind:
+    """A page per verdict, tag or outlet listing its claims: it shows each claim and its person and
+    changes when one of them does."""
+    dependencies, lastmod = _listing(claims), _dated_by(claims)
+    return PageKind("list.html", context, dependencies, lastmod, subjects, lists=True, dated_by_claims=True)
+
+
+def _index_kind(heading: str, description: str, entries: Callable[[Site], Iterable[Entry]], path: str) -> PageKind:
+    """The index of the people, tags or outlets, with their numbers of claims."""
+    context = _index(heading, description, entries)
+    return PageKind("index.html", context, _showing_everything, _site_modified, path=path, lists=True)
 
 
 KINDS: dict[Kind, PageKind] = {
@@ -402,73 +417,28 @@ KINDS: dict[Kind, PageKind] = {
         lists=True,
         dated_by_claims=True,
     ),
-    Kind.PEOPLE: PageKind(
-        "index.html",
-        _index(
-            "People",
-            "Everyone whose claims the digest checks, and everyone those checks mention.",
-            lambda site: (
-                Entry(p.name, url_for(p), len(site.claims_by_person[p.slug]), len(site.claims_mentioning[p.slug]))
-                for p in site.people.values()
-            ),
-        ),
-        _showing_everything,
-        _site_modified,
-        path=urls.PEOPLE,
-        lists=True,
+    Kind.PEOPLE: _index_kind(
+        "People",
+        "Everyone whose claims the digest checks.",
+        lambda site: (Entry(p.name, url_for(p), len(site.claims_by_person[p.slug])) for p in site.people.values()),
+        urls.PEOPLE,
     ),
     Kind.SCALE: PageKind("scale.html", _scale, _showing_everything, _site_modified, path=urls.SCALE),
-    Kind.VERDICT: PageKind(
-        "list.html",
-        _verdict,
-        _listing(_claims_by_verdict),
-        _dated_by(_claims_by_verdict),
-        subjects=lambda site: site.verdicts,
-        lists=True,
-        dated_by_claims=True,
+    Kind.VERDICT: _list_kind(_verdict, lambda site: site.verdicts, _claims_by_verdict),
+    Kind.TAGS: _index_kind(
+        "Topics",
+        "Every topic, with its checks.",
+        lambda site: (Entry(t.slug, url_for(t), len(t.claims)) for t in site.tags.values()),
+        urls.TAGS,
     ),
-    Kind.TAGS: PageKind(
-        "index.html",
-        _index(
-            "Topics",
-            "Every topic, with its checks.",
-            lambda site: (Entry(t.slug, url_for(t), len(t.claims)) for t in site.tags.values()),
-        ),
-        _showing_everything,
-        _site_modified,
-        path=urls.TAGS,
-        lists=True,
+    Kind.TAG: _list_kind(_tag, lambda site: site.tags, _claims_by_tag),
+    Kind.OUTLETS: _index_kind(
+        "Outlets",
+        "Every news outlet the checks cite.",
+        lambda site: (Entry(o.name, url_for(o), len(o.claims)) for o in site.outlets.values()),
+        urls.OUTLETS,
     ),
-    Kind.TAG: PageKind(
-        "list.html",
-        _tag,
-        _listing(_claims_by_tag),
-        _dated_by(_claims_by_tag),
-        subjects=lambda site: site.tags,
-        lists=True,
-        dated_by_claims=True,
-    ),
-    Kind.OUTLETS: PageKind(
-        "index.html",
-        _index(
-            "Outlets",
-            "Every news outlet the checks cite.",
-            lambda site: (Entry(o.name, url_for(o), len(o.claims)) for o in site.outlets.values()),
-        ),
-        _showing_everything,
-        _site_modified,
-        path=urls.OUTLETS,
-        lists=True,
-    ),
-    Kind.OUTLET: PageKind(
-        "list.html",
-        _outlet,
-        _listing(_claims_by_outlet),
-        _dated_by(_claims_by_outlet),
-        subjects=lambda site: site.outlets,
-        lists=True,
-        dated_by_claims=True,
-    ),
+    Kind.OUTLET: _list_kind(_outlet, lambda site: site.outlets, _claims_by_outlet),
     Kind.TIMELINE: PageKind(
         "timeline.html", _timeline, _showing_everything, _site_modified, path=urls.TIMELINE, lists=True
     ),
