@@ -342,7 +342,7 @@ class WarmStart:
                     lines = read_lines((out / name).read_bytes(), kind)
                     order, versions = exports[kind]
                     if lines is not None:
-                        renderer.seed_lines(kind, order, versions, lines)
+                        renderer.export_lines.seed(kind, order, versions, lines)
             root = str(out)
             previous = Rendered(
                 files={path: f"{root}/{path}" for path in kept},
@@ -374,7 +374,7 @@ class WarmStart:
             cache.begin()
             cache.save_files(files)
             cache.save_partials()
-            cache.put("exports", {kind: renderer.line_versions(kind) for kind in ("claim", "review")})
+            cache.put("exports", {kind: renderer.export_lines.versions(kind) for kind in ("claim", "review")})
             cache.save_outputs(writer.out, rendered.fingerprints, writer.retired, self._intact, writer.stamps)
             state = BuildState(resolved, rendered.versions, rendered.templates, rendered.data, rendered.lastmods)
             cache.save_state(state)

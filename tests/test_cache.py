@@ -174,7 +174,7 @@ def test_a_bug_on_the_warm_path_is_not_taken_for_a_damaged_cache(
     def broken(*args: object) -> None:
         raise TypeError("a bug of ours")
 
-    monkeypatch.setattr("digest.render.Renderer.seed_lines", broken)
+    monkeypatch.setattr("digest.export_lines.ExportLines.seed", broken)
     with pytest.raises(TypeError, match="a bug of ours"):
         build(options(content, theme, tmp_path / "warm", cache=True))
 
