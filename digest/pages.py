@@ -146,7 +146,7 @@ def _shown_by(site: Site) -> dict[str, set[str]]:
 
 
 def _listed(site: Site, slugs: Iterable[str]) -> list[str]:
-    """A list of claims shows each claim and its person."""
+    """A list of claims shows each claim and its speaker (its person)."""
     ids: list[str] = []
     for slug in slugs:
         claim = site.claims[slug]
@@ -165,7 +165,7 @@ def _claim_dependencies(site: Site, slug: str) -> list[str]:
 
 
 def _person_dependencies(site: Site, slug: str) -> list[str]:
-    return [person_id(slug), *map(claim_id, site.claims_by_person[slug])]
+    return [person_id(slug), *_listed(site, _claims_by_person(site, slug))]
 
 
 def _showing_everything(site: Site, key: str) -> list[str]:
@@ -261,7 +261,7 @@ def _person(site: Site, planned: Planned) -> PersonPage:
             site,
             planned,
             person.name,
-            f"{role}every claim by and about {person.name} checked by {site.config.publisher.name}.",
+            f"{role}claims by {person.name} checked by {site.config.publisher.name}, and checks that mention them.",
             og_type="profile",
             jsonld=script_json(person_page(site, person)),
             feed=feed_for(person),
@@ -269,6 +269,7 @@ def _person(site: Site, planned: Planned) -> PersonPage:
         person=person,
         claims=tuple(site.claims[s] for s in site.claims_by_person[person.slug]),
         tally=site.tallies[person.slug],
+        mentions=tuple(site.claims[s] for s in site.claims_mentioning[person.slug]),
     )
 
 
@@ -378,7 +379,8 @@ def _claims_by_outlet(site: Site, key: str) -> tuple[str, ...]:
 
 
 def _claims_by_person(site: Site, key: str) -> tuple[str, ...]:
-    return site.claims_by_person[key]
+    """A person's own claims, then the checks that mention them."""
+    return (*site.claims_by_person[key], *site.claims_mentioning[key])
 
 
 def _list_kind(
@@ -419,8 +421,11 @@ KINDS: dict[Kind, PageKind] = {
     ),
     Kind.PEOPLE: _index_kind(
         "People",
-        "Everyone whose claims the digest checks.",
-        lambda site: (Entry(p.name, url_for(p), len(site.claims_by_person[p.slug])) for p in site.people.values()),
+        "Everyone whose claims the digest checks, and everyone those checks mention.",
+        lambda site: (
+            Entry(p.name, url_for(p), len(site.claims_by_person[p.slug]), len(site.claims_mentioning[p.slug]))
+            for p in site.people.values()
+        ),
         urls.PEOPLE,
     ),
     Kind.SCALE: PageKind("scale.html", _scale, _showing_everything, _site_modified, path=urls.SCALE),
