@@ -123,24 +123,26 @@ def pages_showing(site: Site, slug: str) -> set[str]:
     """The site paths of every page whose dependencies include the claim (or ALL): the inverse of
     ``page_dependencies``, made once per site."""
     shown = _shown_by(site)
-    return shown.get(claim_id(slug), set()) | shown.get(ALL, set())
+    return {*shown.get(claim_id(slug), ()), *shown.get(ALL, ())}
 
 
-_INVERSES: list[tuple[Site, dict[str, set[str]]]] = []
+_INVERSES: list[tuple[Site, dict[str, list[str]]]] = []
 """The inverses of the last sites asked about (a rebuild asks about the new site and the one before)."""
 
 
-def _shown_by(site: Site) -> dict[str, set[str]]:
+def _shown_by(site: Site) -> dict[str, list[str]]:
+    """Every dependency id → the site paths of the pages that have it: ``plan_pages`` inverted."""
     for known, shown in _INVERSES:
         if known is site:
             return shown
     shown = {}
     for planned in plan_pages(site):
-        for dependency in page_dependencies(site, planned):
-            if dependency in shown:
-                shown[dependency].add(planned.path)
+        for dependency in KINDS[planned.kind].dependencies(site, planned.key):
+            paths = shown.get(dependency)
+            if paths is None:
+                shown[dependency] = [planned.path]
             else:
-                shown[dependency] = {planned.path}
+                paths.append(planned.path)
     _INVERSES[:] = [*_INVERSES[-1:], (site, shown)]
     return shown
 

@@ -27,7 +27,6 @@ from typing import Any
 
 import jinja2
 import jinja2.meta
-from markupsafe import Markup
 
 from . import __version__, cards, exports, feeds, jsonld, sitemap, urls
 from .errors import ThemeError, UsageError
@@ -163,20 +162,20 @@ def environment(theme: Theme, compiled: Path | None = None) -> jinja2.Environmen
     return env
 
 
-def _date_filters(env: jinja2.Environment) -> dict[str, Callable[[date], Markup]]:
-    """``long_date`` and ``month_name``: the macros of the theme's ``_dates.html``, where the month
-    names are, so that every word a reader sees comes from the theme."""
-    module: list[Any] = []
+def _date_filters(env: jinja2.Environment) -> dict[str, Callable[[date], str]]:
+    """``long_date`` (7 November 2024) and ``month_name`` (November 2024), with the month names of the
+    theme's ``_dates.html``, so that every word a reader sees comes from the theme."""
+    names: list[str] = []
 
-    def macro(name: str) -> Callable[[date], Markup]:
-        def apply(day: date) -> Markup:
-            if not module:
-                module.append(env.get_template("_dates.html").module)
-            return Markup(getattr(module[0], name)(day))
+    def month(day: date) -> str:
+        if not names:
+            names.extend(env.get_template("_dates.html").module.months)  # type: ignore[attr-defined]
+        return names[day.month - 1]
 
-        return apply
-
-    return {"long_date": macro("long_date"), "month_name": macro("month_name")}
+    return {
+        "long_date": lambda day: f"{day.day} {month(day)} {day.year}",
+        "month_name": lambda day: f"{month(day)} {day.year}",
+    }
 
 
 def _digest(*parts: str) -> str:
