@@ -379,8 +379,35 @@ def _check_claim(reader: f.Reader, slug: str, values: dict[str, Any], body: str,
             reader.error(
                 lines[f"corrections.{index}.from"], "'from' belongs only to a correction of type rating-change"
             )
+    _check_rating_changes(reader, values)
     if not body.strip():
         reader.error(body_line - 1, "the analysis is missing: write it in Markdown after the closing '---'")
+
+
+def _check_rating_changes(reader: f.Reader, values: dict[str, Any]) -> None:
+    """Rated X on D1, changed to Y on D2...: in date order, each change must change something, and
+    no two changes may share a date (which came first could not be told)."""
+    changes = sorted(
+        (entry["date"], index, entry["from"])
+        for index, entry in enumerate(values.get("corrections", ()))
+        if entry is not None and entry.get("type") == "rating-change" and "date" in entry and "from" in entry
+    )
+    for position, (day, index, before) in enumerate(changes):
+        following = changes[position + 1] if position + 1 < len(changes) else None
+        where = reader.lines[f"corrections.{index}"]
+        if following is not None and following[0] == day:
+            reader.error(
+                reader.lines[f"corrections.{following[1]}"],
+                f"two rating changes on {day}: which came first cannot be told; keep one, or date them apart",
+            )
+        after = following[2] if following is not None else values.get("verdict")
+        if after is not None and after == before:
+            to = "the next rating change's 'from'" if following is not None else "'verdict'"
+            reader.error(
+                where,
+                f"the rating change on {day} is from '{before}' to '{after}' ({to}): a rating change must change "
+                "the verdict; fix 'from', or make it an update",
+            )
 
 
 def _claim(reader: f.Reader, slug: str, values: dict[str, Any], body: str, file_digest: str) -> Claim:
