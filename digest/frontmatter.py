@@ -9,7 +9,9 @@ library has limits of its own (libyaml refuses 1,000 levels of nesting, and read
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -49,6 +51,30 @@ class Document:
     """The Markdown after the closing ``---``, with LF line ends."""
     body_line: int
     """File line of the body's first line."""
+
+
+class NotRegularFile(OSError):
+    """A content file that is a named pipe, a socket, a device or a folder: reading it could block
+    for ever, so it is never read."""
+
+    def __init__(self, mode: int) -> None:
+        kinds = {stat.S_IFIFO: "a named pipe (FIFO)", stat.S_IFSOCK: "a socket", stat.S_IFDIR: "a folder"}
+        kind = kinds.get(stat.S_IFMT(mode), "a device")
+        super().__init__(f"this is {kind}, not a regular file; remove it or put a file in its place")
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+def read_regular(path: str) -> bytes:
+    """The bytes of a regular file; NotRegularFile for anything else, without ever blocking: the
+    file is opened non-blocking and checked before a byte is read."""
+    descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
+    with os.fdopen(descriptor, "rb") as stream:
+        mode = os.fstat(descriptor).st_mode
+        if not stat.S_ISREG(mode):
+            raise NotRegularFile(mode)
+        return stream.read()
 
 
 def decode(data: bytes, max_bytes: int) -> str:

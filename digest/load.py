@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import stat
 import unicodedata
 from collections.abc import Collection, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
@@ -19,7 +20,7 @@ from typing import Any
 
 from . import fields as f
 from .errors import Diagnostic, shown_path
-from .frontmatter import SyntaxProblem, decode, split
+from .frontmatter import NotRegularFile, SyntaxProblem, decode, read_regular, split
 from .markdown import render
 from .model import CORRECTION_TYPES, SOURCE_ROLES, Claim, Correction, Limits, Lines, Page, Person, SiteConfig, Source
 from .processes import die_with_parent
@@ -174,6 +175,9 @@ def _walk(
                 yield from _walk(entry.path, inner, root, problems, display, seen)
             elif entry.name.endswith(".md"):
                 status = entry.stat()
+                if not stat.S_ISREG(status.st_mode):
+                    problems.append(Diagnostic(shown_path(display, inner), 1, str(NotRegularFile(status.st_mode))))
+                    continue
                 yield entry.path, inner, (status.st_size, status.st_mtime_ns, status.st_ino)
         except OSError:
             continue
@@ -297,8 +301,9 @@ def _read_all(files: list[ContentFile], limits: Limits, jobs: int | None) -> lis
 def read_file(file: ContentFile, limits: Limits) -> Record | list[Diagnostic]:
     """Read one content file from disk → its record, or its diagnostics."""
     try:
-        with open(file.path, "rb") as stream:
-            data = stream.read()
+        data = read_regular(file.path)
+    except NotRegularFile as error:
+        return [Diagnostic(file.shown, 1, str(error))]
     except OSError as error:
         return [Diagnostic(file.shown, 1, f"cannot read file: {error.strerror or error}")]
     return load_file(file.kind, file.shown, _stem(file.path), data, limits)
@@ -355,6 +360,13 @@ def _check_claim(reader: f.Reader, slug: str, values: dict[str, Any], body: str,
     lines = reader.lines
     for name in ("people", "related", "contradicts", "tags"):
         _unique(reader, values.get(name, ()), name)
+    for index, tag in enumerate(values.get("tags", ())):
+        if tag is not None and (message := f.too_long(tag, "tag", "tags/<tag>/")):
+            reader.error(lines[f"tags.{index}"], message)
+    for index, source in enumerate(values.get("sources", ())):
+        outlet = (source or {}).get("outlet")
+        if outlet is not None and (message := f.too_long(outlet_slug(outlet), "outlet", "outlets/<outlet>/")):
+            reader.error(lines[f"sources.{index}.outlet"], message)
     for name in ("related", "contradicts"):
         for index, other in enumerate(values.get(name, ())):
             if other == slug:

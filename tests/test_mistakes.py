@@ -1,0 +1,64 @@
+"""Mistakes an editor makes that the rules in tests/invalid/ cannot hold as plain files: special
+files, drafts beside published checks, several mistakes in one file, links checked against the
+pages the build makes."""
+
+from __future__ import annotations
+
+import os
+import socket
+import sys
+from pathlib import Path
+
+import pytest
+
+from digest.build import LiveBuild, Options
+from digest.errors import ContentError
+
+from .conftest import TODAY, build_process
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
+@pytest.mark.parametrize("where", ["claims/2024/waiting.md", "site.yaml"])
+def test_a_named_pipe_is_an_error_and_never_blocks(scratch: Path, where: str) -> None:
+    (scratch / where).unlink(missing_ok=True)
+    os.mkfifo(scratch / where)
+    out = scratch.parent / "site"
+    result = build_process(scratch, out, "--no-search", timeout=60)
+    assert result.returncode == 1, result.stderr
+    assert f"{scratch}/{where}:1: this is a named pipe (FIFO), not a regular file" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not out.exists()
+
+
+@pytest.mark.skipif(not hasattr(socket, "AF_UNIX") or sys.platform == "win32", reason="needs Unix sockets")
+def test_a_socket_is_an_error(scratch: Path, run) -> None:
+    path = scratch / "claims" / "s.md"
+    os.chdir(scratch)  # a Unix socket's path must be short
+    with socket.socket(socket.AF_UNIX) as server:
+        server.bind("claims/s.md")
+        result = run("check", "--content", ".")
+    assert result.code == 1
+    assert "claims/s.md:1: this is a socket, not a regular file; remove it or put a file in its place" in result.err
+    assert not path.is_file()
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
+def test_a_named_pipe_seen_by_the_preview_never_blocks(scratch: Path) -> None:
+    live = LiveBuild(Options(content=scratch, content_shown="content", out=scratch.parent / "out", today=TODAY))
+    assert live.run().error is None
+    os.mkfifo(scratch / "claims" / "pipe.md")
+    result = live.run(changed=[scratch / "claims" / "pipe.md"])
+    assert isinstance(result.error, ContentError)
+    assert [str(d) for d in result.error.diagnostics] == [
+        "content/claims/pipe.md:1: this is a named pipe (FIFO), not a regular file; remove it or put a file in its place"
+    ]
+
+
+def test_a_time_on_a_date_is_accepted_and_only_the_date_is_used(scratch: Path, run) -> None:
+    claim = scratch / "claims" / "bob-said-sky-is-blue.md"
+    text = claim.read_text()
+    assert "published: 2024-01-04\n" in text
+    claim.write_text(text.replace("published: 2024-01-04\n", "published: 2024-01-04 23:30:00-05:00\n"))
+    assert run("build", "--content", "content", "--out", "site", "--no-search").code == 0
+    page = (scratch.parent / "site/claims/bob-said-sky-is-blue/index.html").read_text()
+    assert 'Published <time datetime="2024-01-04">' in page
