@@ -17,6 +17,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from . import fields as f
 from .errors import Diagnostic, shown_path
@@ -392,8 +393,52 @@ def _check_claim(reader: f.Reader, slug: str, values: dict[str, Any], body: str,
                 lines[f"corrections.{index}.from"], "'from' belongs only to a correction of type rating-change"
             )
     _check_rating_changes(reader, values)
+    if not values.get("draft", False):
+        _check_placeholders(reader, values, body, body_line)
     if not body.strip():
         reader.error(body_line - 1, "the analysis is missing: write it in Markdown after the closing '---'")
+
+
+PLACEHOLDER = re.compile(r"todo[ \t]*:", re.IGNORECASE)
+"""How every value still to be written starts in a stub of ``digest new`` (and may in any file)."""
+_BODY_PLACEHOLDER = re.compile(r"^[ \t]*todo[ \t]*:.*$", re.IGNORECASE | re.MULTILINE)
+_EXAMPLE_HOSTS = re.compile(r"(?:.*\.)?example\.(?:com|org|net)|\.*|", re.IGNORECASE)
+"""Hosts of no real source: the reserved example domains, and the ``https://...`` of a stub (a URL
+that ends in ``...`` is one too)."""
+_TEXT_FIELDS = ("title", "claim", "claimant", "summary")
+
+
+def _check_placeholders(reader: f.Reader, values: dict[str, Any], body: str, body_line: int) -> None:
+    """A claim that is not a draft must hold no placeholder: no TODO, no example URL."""
+    found: list[tuple[str, str]] = [(name, values[name]) for name in _TEXT_FIELDS if name in values]
+    for index, source in enumerate(values.get("sources", ())):
+        for name in ("title", "outlet", "url", "archive_url"):
+            if source is not None and name in source:
+                found.append((f"sources.{index}.{name}", source[name]))
+    for index, entry in enumerate(values.get("corrections", ())):
+        if entry is not None and "note" in entry:
+            found.append((f"corrections.{index}.note", entry["note"]))
+    for path, value in found:
+        name = path.rpartition(".")[2]
+        if name in ("url", "archive_url"):
+            host = urlsplit(value).hostname or ""
+            if _EXAMPLE_HOSTS.fullmatch(host) or value.rstrip("/").endswith(("...", "\u2026")):
+                reader.error(
+                    reader.lines[path],
+                    f"{f.quoted(value)} in '{name}' is a placeholder, not a source's address: give the real "
+                    "URL or remove the line (or keep 'draft: true' until then)",
+                )
+        elif PLACEHOLDER.match(value):
+            reader.error(
+                reader.lines[path],
+                f"'{name}' still holds the placeholder {f.quoted(value)}: write it (or keep 'draft: true' until then)",
+            )
+    for match in _BODY_PLACEHOLDER.finditer(body):
+        reader.error(
+            body_line + body.count("\n", 0, match.start()),
+            f"the analysis still holds the placeholder {f.quoted(match.group().strip())}: write it "
+            "(or keep 'draft: true' until then)",
+        )
 
 
 def _check_rating_changes(reader: f.Reader, values: dict[str, Any]) -> None:

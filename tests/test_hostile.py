@@ -27,7 +27,7 @@ summary: {json.dumps("Summary " + HOSTILE)}
 sources:
   - title: {json.dumps("Source " + HOSTILE)}
     outlet: {json.dumps("Outlet " + HOSTILE)}
-    url: "https://example.com/?q=\\"><script>alert(3)</script>"
+    url: "https://news.test/?q=\\"><script>alert(3)</script>"
 tags: [sky]
 corrections:
   - {{date: 2024-01-06, type: correction, note: {json.dumps("Note " + HOSTILE)}}}

@@ -62,3 +62,32 @@ def test_a_time_on_a_date_is_accepted_and_only_the_date_is_used(scratch: Path, r
     assert run("build", "--content", "content", "--out", "site", "--no-search").code == 0
     page = (scratch.parent / "site/claims/bob-said-sky-is-blue/index.html").read_text()
     assert 'Published <time datetime="2024-01-04">' in page
+
+
+def test_an_unfinished_stub_never_publishes(scratch: Path, run) -> None:
+    made = run("new", "--content", "content", "--person", "bob", "--date", "2024-01-03", "Bob spoke")
+    assert made.code == 0
+    stub = Path(made.out.strip())
+    assert run("check", "--content", "content").code == 0  # a draft may hold placeholders
+    text = stub.read_text()
+    stub.write_text(text.replace("draft: true\n", "").replace("# url: https://...", "url: https://..."))
+    lines = stub.read_text().splitlines()
+
+    def line_of(start: str) -> int:
+        return next(number for number, line in enumerate(lines, start=1) if line.strip().startswith(start))
+
+    result = run("build", "--content", "content", "--out", "site", "--no-search")
+    assert result.code == 1
+    shown = "content/claims/2024-01/bob-spoke.md"
+    found = [line for line in result.err.splitlines() if line.startswith(shown)]
+    assert [line.split(": ", 1)[0] for line in found] == [
+        f"{shown}:{line_of('claim:')}",
+        f"{shown}:{line_of('summary:')}",
+        f"{shown}:{line_of('- title:')}",
+        f"{shown}:{line_of('outlet:')}",
+        f"{shown}:{line_of('url:')}",
+        *(f"{shown}:{number}" for number, line in enumerate(lines, start=1) if line.startswith("TODO:")),
+    ]
+    assert all("placeholder" in line for line in found)
+    assert f"{shown}:{line_of('url:')}: 'https://...' in 'url' is a placeholder" in result.err
+    assert not (scratch.parent / "site").exists()
