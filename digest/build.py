@@ -20,7 +20,7 @@ from .cache import BuildCache
 from .config import load_config
 from .errors import Diagnostic, DigestError, UsageError
 from .exports import read_lines
-from .load import Content, FileCache, load_content
+from .load import Content, Failed, FileCache, load_content
 from .pages import Planned
 from .render import Rendered, Renderer, Theme
 from .resolve import Resolved, Skipped, resolve_site
@@ -65,6 +65,8 @@ class BuildResult:
     pages: int
     skipped: tuple[Skipped, ...]
     seconds: float
+    warnings: tuple[Diagnostic, ...] = ()
+    """Problems that did not stop the build (a draft left out, a link to a missing heading)."""
 
 
 def _build_cache(options: Options) -> BuildCache:
@@ -131,7 +133,7 @@ def _state(cache: BuildCache | None, files: FileCache) -> BuildState | None:
     """The last build's state, if the cache has one that fits the records it holds."""
     if cache is None:
         return None
-    records = {result.path: result for _, result in files.results.values() if not isinstance(result, list)}
+    records = {result.path: result for _, result in files.results.values() if not isinstance(result, Failed)}
     state = cache.state(records)
     return state if isinstance(state, BuildState) else None
 
@@ -238,7 +240,7 @@ def check(options: Options, links: bool = False) -> CheckResult:
     from .advice import advise  # only checks need these: a build does not import them
     from .links import check_links
 
-    warnings = advise(resolved.site, resolved.content, home)
+    warnings = [*resolved.warnings, *advise(resolved.site, resolved.content, home)]
     if links:
         warnings += check_links(resolved.site)
     return CheckResult(resolved, tuple(sorted(warnings)))
@@ -286,6 +288,7 @@ def build(options: Options) -> BuildResult:
         pages=sum(1 for path in files_made if path.endswith(".html")),
         skipped=resolved.skipped,
         seconds=time.perf_counter() - started,
+        warnings=resolved.warnings,
     )
 
 

@@ -135,9 +135,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ContentError as error:
         for diagnostic in error.diagnostics:
             print(diagnostic, file=sys.stderr)
-        count = len(error.diagnostics)
+        count = sum(1 for diagnostic in error.diagnostics if not diagnostic.warning)
+        advice = len(error.diagnostics) - count
+        also = f", {advice} warning{'s' if advice != 1 else ''}" if advice else ""
         written = "" if command == "check" else "; nothing was written"  # check never writes
-        print(f"digest: {count} error{'s' if count != 1 else ''}{written}", file=sys.stderr)
+        print(f"digest: {count} error{'s' if count != 1 else ''}{also}{written}", file=sys.stderr)
         return error.exit_code
     except DigestError as error:
         print(f"digest: error: {error}", file=sys.stderr)
@@ -163,6 +165,8 @@ def _run(args: argparse.Namespace) -> int:
     result = build(options)
     for skipped in result.skipped:
         print(skipped, file=sys.stderr)
+    for warning in result.warnings:
+        print(warning, file=sys.stderr)
     print(
         f"built {result.pages} pages ({result.files} files, {result.written} written) "
         f"into {options.out} in {result.seconds:.2f} s"

@@ -11,19 +11,30 @@ import hashlib
 import os
 import re
 import stat
-import unicodedata
 from collections.abc import Collection, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from . import fields as f
 from .errors import Diagnostic, shown_path
 from .frontmatter import NotRegularFile, SyntaxProblem, decode, read_regular, split
-from .markdown import render
-from .model import CORRECTION_TYPES, SOURCE_ROLES, Claim, Correction, Limits, Lines, Page, Person, SiteConfig, Source
+from .markdown import SiteLink, render, site_links
+from .model import (
+    CORRECTION_TYPES,
+    SOURCE_ROLES,
+    Claim,
+    Correction,
+    Limits,
+    Lines,
+    Page,
+    Person,
+    Refs,
+    SiteConfig,
+    Source,
+)
+from .rules import check_claim, outlet_slug
 from .processes import die_with_parent
 from .stamps import Stamp, stamp
 
@@ -116,16 +127,11 @@ class Content:
     pages: tuple[Page, ...]
     problems: tuple[Diagnostic, ...] = ()
     """Problems in single files; ``resolve_site`` adds its own and reports them all."""
+    failed: tuple[tuple[str, str, Failed], ...] = ()
+    """(kind, slug, what was found) of every file that could not be read into a record."""
     slugs: Mapping[str, frozenset[str]] = field(default_factory=dict)
     """Every slug of each kind found on disk, including files that failed to load, so that a
     reference to a broken file is not also reported as a reference to a missing one."""
-
-
-def outlet_slug(name: str) -> str:
-    """The slug of an outlet's page, from its name: 'The Kyiv Independent' → 'the-kyiv-independent'."""
-    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_name).strip("-")
-    return slug or "outlet-" + hashlib.sha256(unicodedata.normalize("NFC", name).encode()).hexdigest()[:10]
 
 
 def find_files(content: Path, display: str, limits: Limits) -> tuple[list[ContentFile], list[Diagnostic]]:
@@ -184,7 +190,22 @@ def _walk(
             continue
 
 
-Result = Record | list[Diagnostic]
+@dataclass(frozen=True, slots=True)
+class Failed:
+    """A content file that could not be read into a record."""
+
+    diagnostics: tuple[Diagnostic, ...]
+    draft: bool = False
+    """True when the file says ``draft: true``: its problems then do not stop a build without drafts."""
+    refs: Refs | None = None
+    """What it still says about other records, for resolve to check (None if nothing could be read)."""
+
+    @property
+    def path(self) -> str:
+        return self.diagnostics[0].path
+
+
+Result = Record | Failed
 """What reading one file gives: its record, or its problems."""
 
 
@@ -239,10 +260,12 @@ def load_content(
         cache.results[file.path] = (stamps[file.path], result)
     problems = list(cache.problems)
     records: list[Record] = []
+    failed: list[tuple[str, str, Failed]] = []
     for file in files:
         result = cache.results[file.path][1]
-        if isinstance(result, list):
-            problems.extend(result)
+        if isinstance(result, Failed):
+            problems.extend(result.diagnostics)
+            failed.append((file.kind, _stem(file.path), result))
         else:
             records.append(result)
     slugs: dict[str, set[str]] = {kind: set() for kind in KINDS.values()}
@@ -254,6 +277,7 @@ def load_content(
         people=tuple(r for r in records if isinstance(r, Person)),
         pages=tuple(r for r in records if isinstance(r, Page)),
         problems=tuple(problems),
+        failed=tuple(failed),
         slugs={kind: frozenset(found) for kind, found in slugs.items()},
     )
 
@@ -299,14 +323,14 @@ def _read_all(files: list[ContentFile], limits: Limits, jobs: int | None) -> lis
         return list(pool.map(read_file, files, [limits] * len(files), chunksize=chunk))
 
 
-def read_file(file: ContentFile, limits: Limits) -> Record | list[Diagnostic]:
+def read_file(file: ContentFile, limits: Limits) -> Record | Failed:
     """Read one content file from disk → its record, or its diagnostics."""
     try:
         data = read_regular(file.path)
     except NotRegularFile as error:
-        return [Diagnostic(file.shown, 1, str(error))]
+        return Failed((Diagnostic(file.shown, 1, str(error)),))
     except OSError as error:
-        return [Diagnostic(file.shown, 1, f"cannot read file: {error.strerror or error}")]
+        return Failed((Diagnostic(file.shown, 1, f"cannot read file: {error.strerror or error}"),))
     return load_file(file.kind, file.shown, _stem(file.path), data, limits)
 
 
@@ -320,154 +344,81 @@ def content_digest(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=12).hexdigest()
 
 
-def load_file(kind: str, shown: str, stem: str, data: bytes, limits: Limits) -> Record | list[Diagnostic]:
-    """The bytes of one content file → its record, or every problem in it."""
+_DRAFT = re.compile(rb"^draft:[ \t]*(?:true|True|TRUE|yes|Yes|on|On)[ \t]*(?:#.*)?\r?$", re.MULTILINE)
+"""``draft: true``, found in the bytes of a file whose front matter cannot be read."""
+_DEPTH = {"claim": (2, 1), "person": (2, 0), "page": (1, 0)}
+"""The folder depth of each kind's page, and how far its Markdown headings move down."""
+
+
+def load_file(kind: str, shown: str, stem: str, data: bytes, limits: Limits) -> Record | Failed:
+    """The bytes of one content file → its record, or every problem in it (with what it still says)."""
     file_digest = content_digest(data)
     if not f.SLUG.fullmatch(stem):
-        return [Diagnostic(shown, 1, f"file name '{stem}.md' is not a slug; rename it to '{f.slug_hint(stem)}.md'")]
+        message = f"file name '{stem}.md' is not a slug; rename it to '{f.slug_hint(stem)}.md'"
+        return Failed((Diagnostic(shown, 1, message),), _DRAFT.search(data) is not None)
     try:
         document = split(decode(data, limits.max_file_bytes), limits.max_depth)
     except SyntaxProblem as problem:
-        return [Diagnostic(shown, problem.line, problem.message)]
+        return Failed((Diagnostic(shown, problem.line, problem.message),), _DRAFT.search(data) is not None)
     reader = f.Reader(shown, document.front_line)
     spec = {"claim": CLAIM_FIELDS, "person": PERSON_FIELDS, "page": PAGE_FIELDS}[kind]
     values = reader.mapping(document.front, spec, f"the front matter of a {kind}", whole_file=True)
+    depth, shift = _DEPTH[kind]
+    body = render(document.body, depth=depth, shift=shift)
+    links, problems = site_links(body.links, body.refused, document.body_line)
+    for line, message in problems:
+        reader.error(line, message)
     if kind == "claim":
-        _check_claim(reader, stem, values, document.body, document.body_line)
+        check_claim(reader, stem, values, document.body, document.body_line)
     elif kind == "page" and stem in RESERVED_SLUGS:
         reserved = ", ".join(sorted(RESERVED_SLUGS))
         reader.error(1, f"'{stem}' is a name the site itself uses; rename the page (reserved: {reserved})")
     if reader.diagnostics:
-        return reader.diagnostics
+        refs = _refs(kind, values, reader.lines, links, body.anchors)
+        return Failed(tuple(reader.diagnostics), values.get("draft") is True, refs)
+    made = Made(file_digest, body.html, links, body.anchors)
     if kind == "claim":
-        return _claim(reader, stem, values, document.body, file_digest)
+        return _claim(reader, stem, values, made)
     if kind == "person":
-        return _person(reader, stem, values, document.body, file_digest)
-    return _page(reader, stem, values, document.body, file_digest)
+        return _person(reader, stem, values, made)
+    return _page(reader, stem, values, made)
 
 
-def _unique(reader: f.Reader, values: tuple[str | None, ...], field: str) -> None:
-    seen: set[str] = set()
-    for index, value in enumerate(values):
-        if value is None:
-            continue
-        if value in seen:
-            reader.error(reader.lines[f"{field}.{index}"], f"'{value}' is listed twice in '{field}'")
-        seen.add(value)
+@dataclass(frozen=True, slots=True)
+class Made:
+    """What every record gets from its file besides its fields."""
+
+    digest: str
+    html: str
+    links: tuple[SiteLink, ...]
+    anchors: tuple[str, ...]
 
 
-def _check_claim(reader: f.Reader, slug: str, values: dict[str, Any], body: str, body_line: int) -> None:
-    """Rules that span fields of one claim, run on whatever fields were read correctly."""
-    lines = reader.lines
-    for name in ("people", "related", "contradicts", "tags"):
-        _unique(reader, values.get(name, ()), name)
-    for index, tag in enumerate(values.get("tags", ())):
-        if tag is not None and (message := f.too_long(tag, "tag", "tags/<tag>/")):
-            reader.error(lines[f"tags.{index}"], message)
-    for index, source in enumerate(values.get("sources", ())):
-        outlet = (source or {}).get("outlet")
-        if outlet is not None and (message := f.too_long(outlet_slug(outlet), "outlet", "outlets/<outlet>/")):
-            reader.error(lines[f"sources.{index}.outlet"], message)
-    for name in ("related", "contradicts"):
-        for index, other in enumerate(values.get(name, ())):
-            if other == slug:
-                reader.error(lines[f"{name}.{index}"], f"a claim cannot list itself in '{name}'")
-    for index, other in enumerate(values.get("people", ())):
-        if other == values.get("person"):
-            reader.error(lines[f"people.{index}"], f"'{other}' is already the claim's person; leave it out of 'people'")
-    published = values.get("published")
-    if published is not None and values.get("claim_date", published) > published:
-        reader.error(lines["claim_date"], f"claim_date {values['claim_date']} is after published {published}")
-    if published is not None and values.get("updated", published) < published:
-        reader.error(lines["updated"], f"updated {values['updated']} is before published {published}")
-    for index, entry in enumerate(values.get("corrections", ())):
-        if entry is None:
-            continue
-        where = lines[f"corrections.{index}"]
-        if published is not None and entry.get("date", published) < published:
-            reader.error(where, f"correction dated {entry['date']} is before published {published}")
-        if entry.get("type") == "rating-change" and "from" not in entry:
-            reader.error(where, "a rating-change needs 'from: <verdict>', the verdict it replaces")
-        if entry.get("type", "rating-change") != "rating-change" and "from" in entry:
-            reader.error(
-                lines[f"corrections.{index}.from"], "'from' belongs only to a correction of type rating-change"
-            )
-    _check_rating_changes(reader, values)
-    if not values.get("draft", False):
-        _check_placeholders(reader, values, body, body_line)
-    if not body.strip():
-        reader.error(body_line - 1, "the analysis is missing: write it in Markdown after the closing '---'")
-
-
-PLACEHOLDER = re.compile(r"todo[ \t]*:", re.IGNORECASE)
-"""How every value still to be written starts in a stub of ``digest new`` (and may in any file)."""
-_BODY_PLACEHOLDER = re.compile(r"^[ \t]*todo[ \t]*:.*$", re.IGNORECASE | re.MULTILINE)
-_EXAMPLE_HOSTS = re.compile(r"(?:.*\.)?example\.(?:com|org|net)|\.*|", re.IGNORECASE)
-"""Hosts of no real source: the reserved example domains, and the ``https://...`` of a stub (a URL
-that ends in ``...`` is one too)."""
-_TEXT_FIELDS = ("title", "claim", "claimant", "summary")
-
-
-def _check_placeholders(reader: f.Reader, values: dict[str, Any], body: str, body_line: int) -> None:
-    """A claim that is not a draft must hold no placeholder: no TODO, no example URL."""
-    found: list[tuple[str, str]] = [(name, values[name]) for name in _TEXT_FIELDS if name in values]
-    for index, source in enumerate(values.get("sources", ())):
-        for name in ("title", "outlet", "url", "archive_url"):
-            if source is not None and name in source:
-                found.append((f"sources.{index}.{name}", source[name]))
-    for index, entry in enumerate(values.get("corrections", ())):
-        if entry is not None and "note" in entry:
-            found.append((f"corrections.{index}.note", entry["note"]))
-    for path, value in found:
-        name = path.rpartition(".")[2]
-        if name in ("url", "archive_url"):
-            host = urlsplit(value).hostname or ""
-            if _EXAMPLE_HOSTS.fullmatch(host) or value.rstrip("/").endswith(("...", "\u2026")):
-                reader.error(
-                    reader.lines[path],
-                    f"{f.quoted(value)} in '{name}' is a placeholder, not a source's address: give the real "
-                    "URL or remove the line (or keep 'draft: true' until then)",
-                )
-        elif PLACEHOLDER.match(value):
-            reader.error(
-                reader.lines[path],
-                f"'{name}' still holds the placeholder {f.quoted(value)}: write it (or keep 'draft: true' until then)",
-            )
-    for match in _BODY_PLACEHOLDER.finditer(body):
-        reader.error(
-            body_line + body.count("\n", 0, match.start()),
-            f"the analysis still holds the placeholder {f.quoted(match.group().strip())}: write it "
-            "(or keep 'draft: true' until then)",
-        )
-
-
-def _check_rating_changes(reader: f.Reader, values: dict[str, Any]) -> None:
-    """Rated X on D1, changed to Y on D2...: in date order, each change must change something, and
-    no two changes may share a date (which came first could not be told)."""
-    changes = sorted(
-        (entry["date"], index, entry["from"])
-        for index, entry in enumerate(values.get("corrections", ()))
-        if entry is not None and entry.get("type") == "rating-change" and "date" in entry and "from" in entry
+def _refs(
+    kind: str, values: dict[str, Any], lines: dict[str, int], links: tuple[SiteLink, ...], anchors: tuple[str, ...]
+) -> Refs:
+    """What a file that failed still says about other records, for resolve to check."""
+    if kind != "claim":
+        return Refs(Lines(lines), links=links, anchors=anchors)
+    corrections = values.get("corrections", ())
+    return Refs(
+        Lines(lines),
+        person=values.get("person"),
+        people=values.get("people", ()),
+        verdict=values.get("verdict"),
+        related=values.get("related", ()),
+        contradicts=values.get("contradicts", ()),
+        previous_verdicts=tuple(
+            (entry["from"], lines[f"corrections.{index}"])
+            for index, entry in enumerate(corrections)
+            if entry is not None and "from" in entry
+        ),
+        links=links,
+        anchors=anchors,
     )
-    for position, (day, index, before) in enumerate(changes):
-        following = changes[position + 1] if position + 1 < len(changes) else None
-        where = reader.lines[f"corrections.{index}"]
-        if following is not None and following[0] == day:
-            reader.error(
-                reader.lines[f"corrections.{following[1]}"],
-                f"two rating changes on {day}: which came first cannot be told; keep one, or date them apart",
-            )
-        after = following[2] if following is not None else values.get("verdict")
-        if after is not None and after == before:
-            to = "the next rating change's 'from'" if following is not None else "'verdict'"
-            reader.error(
-                where,
-                f"the rating change on {day} is from '{before}' to '{after}' ({to}): a rating change must change "
-                "the verdict; fix 'from', or make it an update",
-            )
 
 
-def _claim(reader: f.Reader, slug: str, values: dict[str, Any], body: str, file_digest: str) -> Claim:
+def _claim(reader: f.Reader, slug: str, values: dict[str, Any], made: Made) -> Claim:
     lines = reader.lines
     published = values["published"]
     corrections = [
@@ -504,36 +455,42 @@ def _claim(reader: f.Reader, slug: str, values: dict[str, Any], body: str, file_
         tags=values.get("tags", ()),
         corrections=tuple(sorted(corrections, key=lambda c: c.date, reverse=True)),
         draft=values.get("draft", False),
-        body_html=render(body, depth=2, shift=1),
+        body_html=made.html,
         modified=max([published, values.get("updated", published), *(c.date for c in corrections)]),
         path=reader.path,
-        digest=file_digest,
+        digest=made.digest,
         lines=Lines(lines),
+        links=made.links,
+        anchors=made.anchors,
     )
 
 
-def _person(reader: f.Reader, slug: str, values: dict[str, Any], body: str, file_digest: str) -> Person:
+def _person(reader: f.Reader, slug: str, values: dict[str, Any], made: Made) -> Person:
     return Person(
         slug=slug,
         name=values["name"],
         role=values.get("role", ""),
         aliases=values.get("aliases", ()),
         same_as=values.get("same_as", ()),
-        body_html=render(body, depth=2),
+        body_html=made.html,
         path=reader.path,
-        digest=file_digest,
+        digest=made.digest,
         lines=Lines(reader.lines),
+        links=made.links,
+        anchors=made.anchors,
     )
 
 
-def _page(reader: f.Reader, slug: str, values: dict[str, Any], body: str, file_digest: str) -> Page:
+def _page(reader: f.Reader, slug: str, values: dict[str, Any], made: Made) -> Page:
     return Page(
         slug=slug,
         title=values["title"],
         description=values.get("description", ""),
         updated=values.get("updated"),
-        body_html=render(body, depth=1),
+        body_html=made.html,
         path=reader.path,
-        digest=file_digest,
+        digest=made.digest,
         lines=Lines(reader.lines),
+        links=made.links,
+        anchors=made.anchors,
     )

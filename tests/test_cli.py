@@ -171,9 +171,9 @@ def test_check_does_not_say_it_wrote_nothing(scratch: Path, run) -> None:
     write(scratch / "claims/x.md", "---\ntitle: X\nperson: q\n---\nBody\n")
     checked = run("check", "--content", "content")
     assert checked.code == 1
-    assert checked.err.splitlines()[-1] == "digest: 6 errors"
+    assert checked.err.splitlines()[-1] == "digest: 7 errors"
     built = run("build", "--content", "content", "--out", "site")
-    assert built.err.splitlines()[-1] == "digest: 6 errors; nothing was written"
+    assert built.err.splitlines()[-1] == "digest: 7 errors; nothing was written"
 
 
 def test_new_refuses_unknown_person_and_taken_slug(scratch: Path, run) -> None:
@@ -197,7 +197,7 @@ def test_python_dash_m(tmp_path: Path) -> None:
     assert result.returncode == 1
     lines = result.stderr.splitlines()
     assert lines[0] == f"{bad}/claims/x.md:1: the front matter of a claim is missing the required field 'claim'"
-    assert lines[-1] == "digest: 6 errors; nothing was written"
+    assert lines[-1] == "digest: 7 errors; nothing was written"
     assert sorted(p.name for p in out.iterdir()) == [MARKER, "old.html"]
 
 

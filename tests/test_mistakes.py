@@ -14,7 +14,7 @@ import pytest
 from digest.build import LiveBuild, Options
 from digest.errors import ContentError
 
-from .conftest import TODAY, build_process
+from .conftest import TODAY, build_process, write
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
@@ -90,4 +90,67 @@ def test_an_unfinished_stub_never_publishes(scratch: Path, run) -> None:
     ]
     assert all("placeholder" in line for line in found)
     assert f"{shown}:{line_of('url:')}: 'https://...' in 'url' is a placeholder" in result.err
+    assert not (scratch.parent / "site").exists()
+
+
+BROKEN_DRAFT = """---
+title: "Carol's draft"
+claim: "Something."
+person: bob
+claim_date: 2024-01-02
+published: 2024-01-05
+verdict: flase
+summary: "Summary."
+sources:
+  - {title: "A source", outlet: Example Times}
+draft: true
+---
+See [nothing](/claims/nothing/).
+"""
+UNREADABLE_DRAFT = "---\ntitle: [unclosed\ndraft: true\n---\nBody.\n"
+
+
+def test_a_broken_draft_does_not_stop_the_published_checks(scratch: Path, run) -> None:
+    write(scratch / "claims/carol-draft.md", BROKEN_DRAFT)
+    write(scratch / "claims/dave-draft.md", UNREADABLE_DRAFT)
+    warnings = [
+        "content/claims/carol-draft.md:7: warning: draft, not published: verdict 'flase' is not on the scale; "
+        "did you mean 'false'?",
+        "content/claims/carol-draft.md:13: warning: draft, not published: link '/claims/nothing/' leads to no "
+        "page of the site (/claims/nothing/)",
+    ]
+    built = run("build", "--content", "content", "--out", "site", "--no-search")
+    assert built.code == 0, built.err
+    lines = built.err.splitlines()
+    assert [line for line in lines if "carol-draft" in line] == [
+        "content/claims/carol-draft.md: skipped: draft (build --drafts to include it)",
+        *warnings,
+    ]
+    assert "content/claims/dave-draft.md: skipped: draft with problems (see the warnings)" in lines
+    assert any(
+        line.startswith("content/claims/dave-draft.md:3: warning: draft, not published: invalid YAML") for line in lines
+    )
+    site = scratch.parent / "site"
+    assert (site / "claims/bob-said-sky-is-blue/index.html").is_file()
+    assert not (site / "claims/carol-draft").exists() and not (site / "claims/dave-draft").exists()
+
+    checked = run("check", "--content", "content")
+    assert checked.code == 0
+    assert all(warning in checked.err.splitlines() for warning in warnings)
+    strict = run("check", "--content", "content", "--strict")
+    assert strict.code == 1
+    assert warnings[0].replace("warning: ", "") in strict.err.splitlines()
+
+    for command in (("build", "--out", "site2", "--no-search"), ("check",)):
+        with_drafts = run(*command, "--content", "content", "--drafts")
+        assert with_drafts.code == 1
+        assert warnings[0].replace("warning: draft, not published: ", "") in with_drafts.err.splitlines()
+    assert not (scratch.parent / "site2").exists()
+
+
+def test_a_broken_published_check_still_fails_the_build(scratch: Path, run) -> None:
+    write(scratch / "claims/carol.md", BROKEN_DRAFT.replace("draft: true\n", ""))
+    built = run("build", "--content", "content", "--out", "site", "--no-search")
+    assert built.code == 1
+    assert "content/claims/carol.md:7: verdict 'flase' is not on the scale; did you mean 'false'?" in built.err
     assert not (scratch.parent / "site").exists()
