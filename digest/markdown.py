@@ -13,13 +13,16 @@ that never clash with the ids a theme uses.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
+from markdown_it.renderer import RendererHTML
 from markdown_it.rules_core import StateCore
+from markdown_it.token import Token
+from markdown_it.utils import EnvType, OptionsDict
 from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.anchors.index import slugify
 from mdit_py_plugins.footnote import footnote_plugin
@@ -98,21 +101,30 @@ def _accept(url: str) -> bool:
     return True
 
 
-def _refuse_unsafe(state: StateCore) -> None:
-    """Every link and image whose scheme is not on SAFE_SCHEMES becomes its text alone, and is
-    listed in the env's ``refused`` with its line."""
+def _links(state: StateCore) -> None:
+    """One pass over the links and images: each one whose scheme is not on SAFE_SCHEMES becomes its
+    text alone and goes into the env's ``refused``; the others go into ``links``, and those written
+    from the site root (``/verdicts/``) become relative to the page's folder. Each is listed as
+    (line, target as written, image?); the heading ids go into ``anchors``."""
+    prefix = "../" * state.env.get("depth", 0)
+    links = state.env.setdefault("links", [])
     refused = state.env.setdefault("refused", [])
+    anchors = state.env.setdefault("anchors", [])
     for block in state.tokens:
-        if not block.children:
-            continue
+        if block.type == "heading_open":
+            anchors.append(str(block.attrGet("id") or ""))
+        if not block.children or ("[" not in block.content and "<" not in block.content):
+            continue  # every link, image and autolink starts with one of these
         line = block.map[0] if block.map else 0
         closing: list[bool] = []  # for each open link: was it refused?
         for token in block.children:
-            if token.type in ("softbreak", "hardbreak"):
+            kind = token.type
+            if kind == "softbreak" or kind == "hardbreak":
                 line += 1
-            elif token.type in ("link_open", "image"):
-                image = token.type == "image"
-                target = str(token.attrGet("src" if image else "href") or "")
+            elif kind == "link_open" or kind == "image":
+                image = kind == "image"
+                name = "src" if image else "href"
+                target = str(token.attrGet(name) or "")
                 safe = is_safe_url(target)
                 if not image:
                     closing.append(not safe)
@@ -120,63 +132,48 @@ def _refuse_unsafe(state: StateCore) -> None:
                     refused.append((line, target, image))
                     alt = "".join(child.content for child in token.children or ()) if image else ""
                     token.type, token.tag, token.attrs, token.content, token.children = "text", "", {}, alt, None
-            elif token.type == "link_close" and closing.pop():
+                    continue
+                links.append((line, target, image))
+                if target.startswith("/") and not target.startswith("//"):
+                    path, mark, fragment = target[1:].partition("#")
+                    if path == "" or path.endswith("/"):
+                        path += "index.html"
+                    token.attrSet(name, prefix + path + mark + fragment)
+            elif kind == "link_close" and closing.pop():
                 token.type, token.tag, token.content = "text", "", ""
 
 
+def _render_safely(self: RendererHTML, tokens: Sequence[Token], index: int, options: OptionsDict, env: EnvType) -> str:
+    """The last guard: a link or image that reached the renderer with a refused scheme loses it."""
+    token = tokens[index]
+    name = "src" if token.type == "image" else "href"
+    if not is_safe_url(str(token.attrGet(name) or "")):
+        token.attrSet(name, "")
+    if token.type == "image":
+        token.attrSet("alt", self.renderInlineAsText(token.children or [], options, env))
+    return self.renderToken(tokens, index, options, env)
+
+
 def safe_links_plugin(md: MarkdownIt) -> None:
-    """Refuse every link and image whose scheme is not on SAFE_SCHEMES: only its text is kept.
+    """Refuse every link and image whose scheme is not on SAFE_SCHEMES: only its text is kept; list
+    the others, and make those written from the site root relative, so that the site works under
+    any sub-path and from disk.
 
     markdown-it's own ``validateLink`` would leave the whole ``[text](url)`` as text with no trace;
-    a core rule does the same check on every link and image token, and says which and where.
+    one core rule does the same check on every link and image token, and says which and where.
     """
     md.validateLink = _accept  # type: ignore[method-assign]
-    md.core.ruler.push("refuse_unsafe", _refuse_unsafe)
-
-
-def _site_links(state: StateCore) -> None:
-    """Links written from the site root (``/verdicts/``) become relative to the page's folder; every
-    link and image is listed in the env's ``links`` as (line, target as written, image?), and every
-    heading id in ``anchors``."""
-    depth = state.env.get("depth")
-    if depth is None:
-        return
-    prefix = "../" * depth
-    links = state.env.setdefault("links", [])
-    anchors = state.env.setdefault("anchors", [])
-    for block in state.tokens:
-        if block.type == "heading_open":
-            anchors.append(str(block.attrGet("id") or ""))
-        if not block.children:
-            continue
-        line = block.map[0] if block.map else 0
-        for token in block.children:
-            if token.type in ("softbreak", "hardbreak"):
-                line += 1
-            if token.type not in ("link_open", "image"):
-                continue
-            name = "href" if token.type == "link_open" else "src"
-            target = str(token.attrGet(name) or "")
-            links.append((line, target, token.type == "image"))
-            if target.startswith("/") and not target.startswith("//"):
-                path, mark, fragment = target[1:].partition("#")
-                if path == "" or path.endswith("/"):
-                    path += "index.html"
-                token.attrSet(name, prefix + path + mark + fragment)
-
-
-def site_links_plugin(md: MarkdownIt) -> None:
-    """Rewrite site-rooted links so the site works under any sub-path and from disk."""
-    md.core.ruler.push("site_links", _site_links)
+    md.core.ruler.push("links", _links)
+    md.add_render_rule("link_open", _render_safely)
+    md.add_render_rule("image", _render_safely)
 
 
 def _build() -> MarkdownIt:
     md = MarkdownIt("js-default")
-    md.use(safe_links_plugin)
     md.use(footnote_plugin)
     md.use(anchors_plugin, min_level=1, max_level=3, slug_func=_heading_slug)
     md.use(demote_headings_plugin)
-    md.use(site_links_plugin)
+    md.use(safe_links_plugin)  # last: after the anchors plugin has given the headings their ids
     return md
 
 

@@ -253,17 +253,17 @@ def _scale_hint(key: str, verdicts: Mapping[str, Verdict]) -> str:
 
 def _check_outlets(claims: Iterable[Claim], problems: list[Diagnostic]) -> None:
     """Two different outlet names must not share a page."""
-    first: dict[str, tuple[str, str]] = {}
+    first: dict[str, tuple[str, Claim, int]] = {}
     for claim in claims:
         for index, source in enumerate(claim.sources):
-            where = f"{claim.path}:{claim.lines.get(f'sources.{index}.outlet', 1)}"
-            known = first.setdefault(source.outlet_slug, (source.outlet, where))
+            known = first.setdefault(source.outlet_slug, (source.outlet, claim, index))
             if known[0] != source.outlet:
-                problems.append(
+                where = f"{known[1].path}:{known[1].lines.get(f'sources.{known[2]}.outlet', 1)}"  # only now: unpacking
+                problems.append(  # every claim's lines would cost a warm build a quarter of a second
                     Diagnostic(
                         claim.path,
                         claim.lines.get(f"sources.{index}.outlet", 1),
-                        f"outlet {quoted(source.outlet)} and outlet {quoted(known[0])} ({known[1]}) "
+                        f"outlet {quoted(source.outlet)} and outlet {quoted(known[0])} ({where}) "
                         f"would share the page "
                         f"outlets/{source.outlet_slug}/; spell the outlet the same way in both",
                     )

@@ -7,6 +7,7 @@ claim that is about to be published.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import unicodedata
@@ -16,6 +17,7 @@ from urllib.parse import urlsplit
 from . import fields as f
 
 
+@functools.lru_cache(maxsize=4096)
 def outlet_slug(name: str) -> str:
     """The slug of an outlet's page, from its name: 'The Kyiv Independent' → 'the-kyiv-independent'."""
     ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
@@ -98,6 +100,8 @@ def _check_placeholders(reader: f.Reader, values: dict[str, Any], body: str, bod
     for path, value in found:
         name = path.rpartition(".")[2]
         if name in ("url", "archive_url"):
+            if "xample." not in value.lower() and not value.rstrip("/").endswith(("...", "\u2026")):
+                continue  # the usual case, found fast
             host = urlsplit(value).hostname or ""
             if _EXAMPLE_HOSTS.fullmatch(host) or value.rstrip("/").endswith(("...", "\u2026")):
                 reader.error(
@@ -110,6 +114,8 @@ def _check_placeholders(reader: f.Reader, values: dict[str, Any], body: str, bod
                 reader.lines[path],
                 f"'{name}' still holds the placeholder {f.quoted(value)}: write it (or keep 'draft: true' until then)",
             )
+    if "todo" not in body.lower():
+        return  # the usual case, found fast
     for match in _BODY_PLACEHOLDER.finditer(body):
         reader.error(
             body_line + body.count("\n", 0, match.start()),

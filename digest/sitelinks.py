@@ -63,7 +63,10 @@ def check_links(
 ) -> None:
     """Check the links within the site of one file, shown on the page at site path ``page`` whose
     Markdown has the heading ids ``own``."""
+    paths = found.paths
     for line, target, image in links:
+        if target[:1] == "/" and target[1:] in paths and target[1:2] != "/":
+            continue  # the usual link, found fast: a page from the site root, no #heading
         what = "image" if image else "link"
         parts = urlsplit(target)
         written = unquote(parts.path)
