@@ -149,7 +149,7 @@ def _unclosed(front: str, closed_at: int | None, failed_at: int | None = None) -
             )
         if not _YAML_LINE.match(line):
             # Markdown headings read as YAML comments: the analysis starts after the last YAML line
-            number = next(n for n in range(last_yaml + 1, number + 1) if lines[n - 2].strip())
+            number = next((n for n in range(last_yaml + 1, number + 1) if lines[n - 2].strip()), number)
             return SyntaxProblem(
                 number,
                 f"front matter opened with '---' on line 1 is never closed: line {number} looks like the "
