@@ -124,6 +124,7 @@ _YAML_LINE = re.compile(
     r"""(?:[ \t#]|-(?:[ \t]|$)|(?:[A-Za-z_][\w-]*|"[^"]*"|'[^']*')[ \t]*:(?:[ \t]|$)|\.\.\.[ \t]*$|$)"""
 )
 """A line that may belong to front matter: indented, a comment, a list item, a ``key:`` or empty."""
+_WORD = re.compile(r"\w")
 _NEAR_CLOSE = re.compile(r"[ \t]*(?=[^\n]*[\u2013\u2014]|[^\n]*--|[ \t]+-)[-\u2013\u2014 \t]+")
 """A line that was probably meant as the closing '---': longer, indented, spaced, or dashes an
 editor turned into en or em dashes."""
@@ -147,7 +148,7 @@ def _unclosed(front: str, closed_at: int | None, failed_at: int | None = None) -
                 f"front matter opened with '---' on line 1 is never closed: line {number} ({line.strip()!r}) "
                 f"was probably meant to close it{taken}; write exactly '---'",
             )
-        if not _YAML_LINE.match(line):
+        if not _YAML_LINE.match(line) and _WORD.search(line):
             # Markdown headings read as YAML comments: the analysis starts after the last YAML line
             number = next((n for n in range(last_yaml + 1, number + 1) if lines[n - 2].strip()), number)
             return SyntaxProblem(
