@@ -202,8 +202,7 @@ def check_options(options: Options, writing: bool) -> None:
 def with_static(options: Options, content: Content) -> tuple[Content, dict[str, StaticFile]]:
     """The site's own files (content/static/), their problems added to the content's."""
     static, problems = find_static(options.content, options.content_shown)
-    if problems:
-        content = replace(content, problems=(*content.problems, *problems))
+    content = replace(content, problems=(*content.problems, *problems), static=frozenset(static))
     return content, static
 
 

@@ -127,6 +127,8 @@ class Content:
     pages: tuple[Page, ...]
     problems: tuple[Diagnostic, ...] = ()
     """Problems in single files; ``resolve_site`` adds its own and reports them all."""
+    static: frozenset[str] = frozenset()
+    """Site paths of the site's own files (content/static/), which links may lead to too."""
     failed: tuple[tuple[str, str, Failed], ...] = ()
     """(kind, slug, what was found) of every file that could not be read into a record."""
     slugs: Mapping[str, frozenset[str]] = field(default_factory=dict)

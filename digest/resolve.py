@@ -118,7 +118,7 @@ def _check_site_links(
     """Every link within the site, of every file, against the pages this build makes."""
     pages = {"claim": "claims/{}/", "person": "people/{}/", "page": "{}/"}
     broken = {pages[kind].format(slug) for kind, slug, _ in content.failed}
-    found = targets(site, unpublished, broken)
+    found = targets(site, content.static, unpublished, broken)
     records: list[Claim | Person | Page] = [*claims, *content.people, *content.pages]
     for record in records:
         if record.links:
@@ -176,6 +176,7 @@ def _reuse(content: Content, today: date, drafts: bool, previous: Resolved) -> R
         before is None
         or (today, drafts) != (previous.today, previous.drafts)
         or content.config != before.config
+        or content.static != before.static
         or len(content.claims) != len(before.claims)
         or any(a is not b for a, b in zip(content.people, before.people, strict=False))
         or any(a is not b for a, b in zip(content.pages, before.pages, strict=False))

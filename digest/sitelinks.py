@@ -41,9 +41,10 @@ class Targets:
     """Paths of records whose files have problems of their own: links to them are not checked."""
 
 
-def targets(site: Site, unpublished: Mapping[str, str], broken: Set[str]) -> Targets:
-    """The paths the build makes: the planned pages and the files beside them."""
-    paths = {planned.path for planned in plan_pages(site)}
+def targets(site: Site, static: Set[str], unpublished: Mapping[str, str], broken: Set[str]) -> Targets:
+    """The paths the build makes: the planned pages, the files beside them and the site's own
+    files (``static``, from content/static/)."""
+    paths = {planned.path for planned in plan_pages(site)} | static
     paths.update(("feed.xml", "corrections/feed.xml", "sitemap.xml", "robots.txt", "404.html", "card.svg"))
     paths.update(("claims.json", "claimreview.json"))
     paths.update(f"{url_for(person)}feed.xml" for person in site.people.values())

@@ -154,3 +154,25 @@ def test_a_broken_published_check_still_fails_the_build(scratch: Path, run) -> N
     assert built.code == 1
     assert "content/claims/carol.md:7: verdict 'flase' is not on the scale; did you mean 'false'?" in built.err
     assert not (scratch.parent / "site").exists()
+
+
+def test_links_to_the_sites_own_files_resolve(scratch: Path, run) -> None:
+    write(scratch / "static/docs/report.pdf", "%PDF-1.4")
+    claim = scratch / "claims/bob-said-sky-is-blue.md"
+    claim.write_text(claim.read_text() + "\n[The report](/docs/report.pdf) and [another](/docs/other.pdf).\n")
+    line = len(claim.read_text().splitlines())
+    result = run("check", "--content", "content")
+    assert result.code == 1
+    assert result.err.splitlines()[:-1] == [
+        f"content/claims/bob-said-sky-is-blue.md:{line}: link '/docs/other.pdf' leads to no page of the site "
+        "(/docs/other.pdf); did you mean '/docs/report.pdf'?"
+    ]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
+def test_a_named_pipe_among_the_sites_own_files_is_an_error(scratch: Path) -> None:
+    (scratch / "static").mkdir()
+    os.mkfifo(scratch / "static" / "CNAME")
+    result = build_process(scratch, scratch.parent / "site", "--no-search", timeout=60)
+    assert result.returncode == 1
+    assert f"{scratch}/static/CNAME:1: this is a named pipe (FIFO), not a regular file" in result.stderr
