@@ -34,8 +34,8 @@ from .model import (
     SiteConfig,
     Source,
 )
-from .rules import check_claim, outlet_slug
 from .processes import die_with_parent
+from .rules import check_claim, outlet_slug
 from .stamps import Stamp, stamp
 
 KINDS = {"claims": "claim", "people": "person", "pages": "page"}
