@@ -347,6 +347,8 @@ def test_search_finds_claims_by_person_and_word(published: Published) -> None:
             assert shown and shown <= expected, (name, shown - expected)
 
 
+@pytest.mark.browser
+@pytest.mark.parametrize("published", ["search"], indirect=True)
 def test_search_results_name_the_speaker(published: Published) -> None:
     """Each result says who made the claim (claimant, else person): a report about Putin is not Putin's."""
     speakers = {c["slug"]: c["claimant"] for c in json.loads((published.site / "claims.json").read_text())["claims"]}
