@@ -107,7 +107,7 @@ def claim_file(rng: random.Random, index: int, total: int) -> tuple[str, str]:
             f"    outlet: {rng.choice(OUTLETS)}\n"
             f"    date: {claim_date.isoformat()}\n"
             + ("    role: appearance\n" if number == 0 else "")
-            + f"    url: https://example.org/articles/{index}/{number}\n"
+            + f"    url: https://news.test/articles/{index}/{number}\n"
         )
     corrections = ""
     if index % 25 == 0:

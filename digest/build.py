@@ -65,6 +65,8 @@ class BuildResult:
     seconds: float
     cache_problem: str | None = None
     """Why the build cache could not be used, if it could not: the build went on without it."""
+    warnings: tuple[Diagnostic, ...] = ()
+    """Problems that did not stop the build (a draft left out, a link to a missing heading)."""
 
 
 def warm_start(options: Options) -> WarmStart:
@@ -101,8 +103,7 @@ def check_options(options: Options, writing: bool) -> None:
 def with_static(options: Options, content: Content) -> tuple[Content, dict[str, StaticFile]]:
     """The site's own files (content/static/), their problems added to the content's."""
     static, problems = find_static(options.content, options.content_shown)
-    if problems:
-        content = replace(content, problems=(*content.problems, *problems))
+    content = replace(content, problems=(*content.problems, *problems), static=frozenset(static))
     return content, static
 
 
@@ -139,7 +140,7 @@ def check(options: Options, links: bool = False) -> CheckResult:
     from .advice import advise  # only checks need these: a build does not import them
     from .links import check_links
 
-    warnings = advise(resolved.site, resolved.content, home)
+    warnings = [*resolved.warnings, *advise(resolved.site, resolved.content, home)]
     if links:
         warnings += check_links(resolved.site)
     return CheckResult(resolved, tuple(sorted(warnings)))
@@ -182,6 +183,7 @@ def build(options: Options) -> BuildResult:
         skipped=resolved.skipped,
         seconds=time.perf_counter() - started,
         cache_problem=warm.problem,
+        warnings=resolved.warnings,
     )
 
 

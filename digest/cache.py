@@ -34,7 +34,7 @@ from typing import Any
 
 from . import __version__
 from .exports import read_lines
-from .load import FileCache
+from .load import Failed, FileCache
 from .model import Claim, Page, Person
 from .render import Rendered, Renderer
 from .resolve import Resolved
@@ -320,7 +320,7 @@ class WarmStart:
             return FileCache(), None
         try:
             files = self.cache.files()
-            records = {result.path: result for _, result in files.results.values() if not isinstance(result, list)}
+            records = {result.path: result for _, result in files.results.values() if not isinstance(result, Failed)}
             state = self.cache.state(records)
             return files, state if isinstance(state, BuildState) else None
         except ERRORS as error:
