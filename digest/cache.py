@@ -41,7 +41,7 @@ from .resolve import Resolved
 from .stamps import Stamp, stamp
 from .write import SiteWriter, Spare
 
-SCHEMA = 3
+SCHEMA = 4
 _BATCH = 5000
 """List items written to the database at a time."""
 

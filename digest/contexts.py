@@ -168,6 +168,16 @@ class SearchPage:
 
 
 @dataclass(frozen=True, slots=True)
+class RedirectPage:
+    """The old address of a claim or a person (a former slug): sends the reader to the page."""
+
+    meta: Meta
+    target: Claim | Person
+    label: str
+    """The claim's title or the person's name."""
+
+
+@dataclass(frozen=True, slots=True)
 class NotFoundPage:
     """404.html."""
 
@@ -185,5 +195,6 @@ PageContext = (
     | TimelinePage
     | CorrectionsPage
     | SearchPage
+    | RedirectPage
     | NotFoundPage
 )

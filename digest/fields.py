@@ -199,6 +199,23 @@ def slug(r: Reader, node: yaml.Node, path: str) -> str | None:
     return value
 
 
+def former_slug(advice: str) -> Read:
+    """A slug the record had before (an old file name), whose address will redirect; ``advice`` tells
+    an editor who wrote something else (a name, a title) where that belongs."""
+
+    def read(r: Reader, node: yaml.Node, path: str) -> str | None:
+        value = text(r, node, path)
+        if value is not None and not SLUG.fullmatch(value):
+            raise r.error(
+                node,
+                f"{quoted(value)} in '{_name(path)}' is not a slug: list former slugs, the old file names "
+                f"without '.md' (e.g. '{slug_hint(value)}'){advice}",
+            )
+        return value
+
+    return read
+
+
 def slugify(text: str) -> str:
     """The one way a text becomes a slug: 'Café Le Monde!' → 'cafe-le-monde' (may be empty)."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()

@@ -90,12 +90,14 @@ CLAIM_FIELDS = {
     "tags": f.Field(f.list_of(f.slug)),
     "corrections": f.Field(f.list_of(f.record(_CORRECTION, "a correction"))),
     "draft": f.Field(f.boolean),
+    "aliases": f.Field(f.list_of(f.former_slug(""))),
 }
 PERSON_FIELDS = {
     "name": f.Field(f.text, required=True),
     "role": f.Field(f.text),
     "aliases": f.Field(f.list_of(f.text)),
     "same_as": f.Field(f.list_of(f.url)),
+    "former_slugs": f.Field(f.list_of(f.former_slug("; other names of the person go in 'aliases'"))),
 }
 PAGE_FIELDS = {"title": f.Field(f.text, required=True), "description": f.Field(f.text), "updated": f.Field(f.day)}
 
@@ -473,6 +475,7 @@ def _claim(reader: f.Reader, slug: str, values: dict[str, Any], made: Made) -> C
         lines=Lines(lines),
         links=made.links,
         anchors=made.anchors,
+        aliases=values.get("aliases", ()),
     )
 
 
@@ -489,6 +492,7 @@ def _person(reader: f.Reader, slug: str, values: dict[str, Any], made: Made) -> 
         lines=Lines(reader.lines),
         links=made.links,
         anchors=made.anchors,
+        former_slugs=values.get("former_slugs", ()),
     )
 
 

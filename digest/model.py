@@ -175,6 +175,7 @@ class Person:
     name: str
     role: str
     aliases: tuple[str, ...]
+    """Other names the person goes by (``Putin``): shown and searched, never addresses."""
     same_as: tuple[str, ...]
     """URLs that identify the person elsewhere (Wikidata...), for schema.org sameAs."""
     body_html: str
@@ -188,6 +189,17 @@ class Person:
     """Links and images of its Markdown within the site: (file line, target as written, image?)."""
     anchors: tuple[str, ...] = ()
     """The ids of the headings of its Markdown."""
+    former_slugs: tuple[str, ...] = ()
+    """Slugs the person had before (``former_slugs:``): each old address redirects to the page."""
+
+
+@dataclass(frozen=True, slots=True)
+class Redirect:
+    """Where an old address leads: a claim's (``aliases``) or a person's (``former_slugs``) page."""
+
+    kind: str
+    """``claim`` or ``person``."""
+    slug: str
 
 
 @record
@@ -231,6 +243,8 @@ class Claim:
     """Links and images of its Markdown within the site: (file line, target as written, image?)."""
     anchors: tuple[str, ...] = ()
     """The ids of the headings of its Markdown."""
+    aliases: tuple[str, ...] = ()
+    """Slugs the claim had before (``aliases:``): each old address redirects to the check."""
 
     @property
     def rating_changes(self) -> tuple[Correction, ...]:
@@ -393,6 +407,8 @@ class Site:
     modified: date | None = None
     """The latest change to any published claim: the date of the site's feed and of the pages that
     show the whole site (see ``latest_change``)."""
+    redirects: Mapping[str, Redirect] = field(default_factory=dict)
+    """Old addresses (``claims/old-slug/``) of published claims and of people, and where each leads."""
 
     def speaker(self, claim: Claim) -> str:
         """Who made the claim, as every list names them: its ``claimant`` if given, else its person's name."""

@@ -15,6 +15,7 @@ from datetime import date
 from enum import Enum
 
 from . import urls
+from .aliases import target
 from .contexts import (
     ClaimListPage,
     ClaimPage,
@@ -30,6 +31,7 @@ from .contexts import (
     PersonPage,
     RatingStep,
     ScalePage,
+    RedirectPage,
     SearchPage,
     TimelinePage,
 )
@@ -58,6 +60,7 @@ class Kind(Enum):
     CORRECTIONS = "corrections"
     PAGE = "page"
     SEARCH = "search"
+    REDIRECT = "redirect"
     NOT_FOUND = "404"
 
 
@@ -341,6 +344,17 @@ def _search(site: Site, planned: Planned) -> SearchPage:
     return SearchPage(_meta(site, planned, "Search", description))
 
 
+def _redirect(site: Site, planned: Planned) -> RedirectPage:
+    moved = target(site, site.redirects[planned.key])
+    label = moved.title if isinstance(moved, Claim) else moved.name
+    return RedirectPage(_meta(site, planned, label, f"This page has moved: {label}"), moved, label)
+
+
+def _redirect_dependencies(site: Site, key: str) -> list[str]:
+    redirect = site.redirects[key]
+    return [claim_id(redirect.slug) if redirect.kind == "claim" else person_id(redirect.slug)]
+
+
 def _not_found(site: Site, planned: Planned) -> NotFoundPage:
     meta = _meta(site, planned, "Page not found", "There is no page at this address.", rooted=True)
     return NotFoundPage(meta)
@@ -464,6 +478,14 @@ KINDS: dict[Kind, PageKind] = {
         subjects=lambda site: site.pages,
     ),
     Kind.SEARCH: PageKind("search.html", _search, _showing_nothing, _site_modified, path=urls.SEARCH),
+    Kind.REDIRECT: PageKind(
+        "redirect.html",
+        _redirect,
+        _redirect_dependencies,
+        lambda site, key: None,
+        subjects=lambda site: {old: old for old in site.redirects},
+        sitemap=False,
+    ),
     Kind.NOT_FOUND: PageKind(
         "404.html", _not_found, _showing_nothing, lambda site, key: None, path=urls.NOT_FOUND, sitemap=False
     ),

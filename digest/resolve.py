@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import TypeVar
 
+from .aliases import check_former_slugs, redirects
 from .errors import ContentError, Diagnostic
 from .fields import quoted, suggest
 from .load import Content
@@ -75,6 +76,8 @@ def resolve_site(content: Content, today: date, drafts: bool = False, previous: 
     people = _unique_slugs(content.people, "person", problems)
     pages = _unique_slugs(content.pages, "page", problems)
     verdicts = {v.key: v for v in content.config.verdicts}
+    check_former_slugs(content, "claim", claims.values(), problems)
+    check_former_slugs(content, "person", people.values(), problems)
     known_claims = content.slugs.get("claim", frozenset()) | claims.keys()
     known_people = content.slugs.get("person", frozenset()) | people.keys()
     for claim in claims.values():
@@ -98,6 +101,7 @@ def resolve_site(content: Content, today: date, drafts: bool = False, previous: 
             chosen.append(claim)
     chosen.sort(key=lambda c: (-c.published.toordinal(), -c.claim_date.toordinal(), c.slug))
     site = _index(content, chosen, people, pages, verdicts, today)
+    site = replace(site, redirects=redirects(site))
     _check_site_links(content, site, claims.values(), unpublished, problems)
     errors, warnings = _drafts_apart(content, claims.values(), drafts, problems, skipped)
     if errors:
@@ -166,6 +170,7 @@ def _links(claim: Claim) -> tuple[object, ...]:
         claim.path,
         tuple(target for _, target, _ in claim.links),
         claim.anchors,
+        claim.aliases,
     )
 
 

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Mapping, Set
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
+from .aliases import moved
 from .errors import Diagnostic
 from .fields import quoted
 from .markdown import THEME_ID_PREFIXES, THEME_IDS, SiteLink
@@ -39,6 +40,8 @@ class Targets:
     """Paths of claims on disk that are not published in this build, and why (``a draft``)."""
     broken: Set[str]
     """Paths of records whose files have problems of their own: links to them are not checked."""
+    moved: Mapping[str, str]
+    """Old addresses (former slugs) → the paths they redirect to: a link to one works, with a warning."""
 
 
 def targets(site: Site, static: Set[str], unpublished: Mapping[str, str], broken: Set[str]) -> Targets:
@@ -51,7 +54,7 @@ def targets(site: Site, static: Set[str], unpublished: Mapping[str, str], broken
     paths.update(card_for(claim) for claim in site.claims.values())
     records: list[Claim | Person | Page] = [*site.claims.values(), *site.people.values(), *site.pages.values()]
     anchors: dict[str, Set[str]] = {url_for(record): frozenset(record.anchors) for record in records}
-    return Targets(frozenset(paths), anchors, unpublished, broken)
+    return Targets(frozenset(paths), anchors, unpublished, broken, moved(site))
 
 
 def check_links(
@@ -66,7 +69,7 @@ def check_links(
     Markdown has the heading ids ``own``."""
     paths = found.paths
     for line, target, image in links:
-        if target[:1] == "/" and target[1:] in paths and target[1:2] != "/":
+        if target[:1] == "/" and target[1:] in paths and target[1:2] != "/" and target[1:] not in found.moved:
             continue  # the usual link, found fast: a page from the site root, no #heading
         what = "image" if image else "link"
         parts = urlsplit(target)
@@ -91,6 +94,11 @@ def check_links(
             if message is not None:
                 problems.append(Diagnostic(path, line, f"{what} {quoted(target)} {message}"))
             continue
+        if site_path in found.moved:
+            new = found.moved[site_path]
+            message = f"{what} {quoted(target)} leads to an old address, which redirects: write '/{new}'"
+            problems.append(Diagnostic(path, line, message, warning=True))
+            site_path = new
         fragment = unquote(parts.fragment)
         anchors = frozenset(own) if site_path == page else found.anchors.get(site_path)
         if fragment and anchors is not None and not _known_id(fragment, anchors):

@@ -15,6 +15,7 @@ from .model import Claim, Outlet, Page, Person, Tag, Verdict
 Target = Claim | Person | Verdict | Tag | Outlet | Page | str
 
 HOME = ""
+CLAIMS = "claims/"
 PEOPLE = "people/"
 SCALE = "verdicts/"
 TAGS = "tags/"
@@ -30,7 +31,7 @@ def url_for(target: Target) -> str:
     """The site path of a page (``claims/x/``), of a file (``feed.xml``), or a site path as given."""
     match target:
         case Claim():
-            return f"claims/{target.slug}/"
+            return f"{CLAIMS}{target.slug}/"
         case Person():
             return f"{PEOPLE}{target.slug}/"
         case Verdict():
@@ -44,6 +45,11 @@ def url_for(target: Target) -> str:
         case str():
             return target
     raise TypeError(f"no URL for {target!r}")
+
+
+def former_url(target: Claim | Person, slug: str) -> str:
+    """The site path a claim or a person had under a former slug: its redirect page."""
+    return f"{CLAIMS if isinstance(target, Claim) else PEOPLE}{slug}/"
 
 
 def feed_for(target: Target) -> str:
