@@ -40,7 +40,7 @@ def check_former_slugs(
             line = record.lines.get(f"{field}.{index}", record.lines.get(field, 1))
             message = None
             if old == record.slug:
-                message = f"'{field}' lists '{old}', this {kind}'s own slug: list only the slugs it had before"
+                message = f"'{field}' lists '{old}', this {kind}'s own slug: list only the slugs its file had before"
             elif old in owners:
                 message = (
                     f"'{field}' lists '{old}', the slug of {owners[old]}: an address can lead to one page only; "

@@ -220,6 +220,8 @@ def slugify(text: str) -> str:
     """The one way a text becomes a slug: 'Café Le Monde!' → 'cafe-le-monde' (may be empty)."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
     return re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")
+
+
 NAME_MAX = 255
 """The most bytes a file or folder name may have on the common file systems (ext4, APFS, NTFS...)."""
 

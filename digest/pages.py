@@ -30,8 +30,8 @@ from .contexts import (
     PageContext,
     PersonPage,
     RatingStep,
-    ScalePage,
     RedirectPage,
+    ScalePage,
     SearchPage,
     TimelinePage,
 )

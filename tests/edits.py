@@ -149,6 +149,23 @@ def remove_static(content: Path, theme: Path) -> None:
         files[len(files) // 2].unlink()
 
 
+def alias_claim(content: Path, theme: Path) -> None:
+    """A claim gets a former slug, then a second one, then none: redirect pages come and go."""
+    path = content / "claims/bob-said-sky-is-blue.md"
+    text = path.read_text()
+    one, two = "aliases: [bob-sky]\n", "aliases: [bob-blue, bob-sky]\n"
+    if two in text:
+        path.write_text(text.replace(two, ""))
+    elif one in text:
+        path.write_text(text.replace(one, two))
+    else:
+        path.write_text(text.replace("tags: [sky, weather]\n", "tags: [sky, weather]\n" + one))
+
+
+def former_slug_person(content: Path, theme: Path) -> None:
+    toggle(content / "people/alice.md", "aliases: [Alice]\nformer_slugs: [alice-old]\n", "aliases: [Alice]\n")
+
+
 def break_claim(content: Path, theme: Path) -> None:
     write(content / "claims/broken.md", "---\ntitle: [\n---\n")
 
@@ -176,4 +193,6 @@ EDITS: list[Edit] = [
     add_static,
     change_static,
     remove_static,
+    alias_claim,
+    former_slug_person,
 ]

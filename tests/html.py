@@ -16,7 +16,17 @@ def parse(path: Path) -> lxml.html.HtmlElement:
 
 
 def pages(site: Path) -> list[Path]:
-    return sorted(site.rglob("*.html"))
+    """Every page of the site but the redirect pages of old addresses (see ``redirect_pages``)."""
+    return [page for page in sorted(site.rglob("*.html")) if not is_redirect(page)]
+
+
+def redirect_pages(site: Path) -> list[Path]:
+    """The pages at old addresses (a claim's aliases, a person's former_slugs), which only redirect."""
+    return [page for page in sorted(site.rglob("*.html")) if is_redirect(page)]
+
+
+def is_redirect(page: Path) -> bool:
+    return b'<meta http-equiv="refresh"' in page.read_bytes()
 
 
 def local_links(document: lxml.html.HtmlElement) -> list[str]:
