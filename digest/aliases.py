@@ -72,9 +72,9 @@ def redirects(site: Site) -> dict[str, Redirect]:
 
 def moved(site: Site) -> Mapping[str, str]:
     """Old address → the site path it now leads to, for the link checker."""
-    return {old: url_for(target(site, redirect)) for old, redirect in site.redirects.items()}
+    return {old: url_for(redirect_target(site, redirect)) for old, redirect in site.redirects.items()}
 
 
-def target(site: Site, redirect: Redirect) -> Claim | Person:
+def redirect_target(site: Site, redirect: Redirect) -> Claim | Person:
     """The claim or person an old address leads to."""
     return site.claims[redirect.slug] if redirect.kind == "claim" else site.people[redirect.slug]

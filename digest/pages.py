@@ -15,7 +15,7 @@ from datetime import date
 from enum import Enum
 
 from . import urls
-from .aliases import target
+from .aliases import redirect_target
 from .contexts import (
     ClaimListPage,
     ClaimPage,
@@ -345,7 +345,7 @@ def _search(site: Site, planned: Planned) -> SearchPage:
 
 
 def _redirect(site: Site, planned: Planned) -> RedirectPage:
-    moved = target(site, site.redirects[planned.key])
+    moved = redirect_target(site, site.redirects[planned.key])
     label = moved.title if isinstance(moved, Claim) else moved.name
     return RedirectPage(_meta(site, planned, label, f"This page has moved: {label}"), moved, label)
 

@@ -16,7 +16,8 @@ from .conftest import MINIMAL, ROOT, TODAY
 @pytest.mark.parametrize("source", ["minimal", "content", pytest.param("corpus", marks=pytest.mark.slow)])
 def test_pages_showing_a_claim_are_its_page_its_lists_and_the_site_wide_pages(source: str, tmp_path: Path) -> None:
     """A claim is shown on its page, the pages of the claims that link it, its people's, its
-    verdict's, its tags' and its outlets' pages, and the pages that show the whole site."""
+    verdict's, its tags' and its outlets' pages, the redirect pages of its former slugs, and the
+    pages that show the whole site."""
     folder = {"minimal": MINIMAL, "content": ROOT / "content"}.get(source) or generate(tmp_path / "c", 300)
     site = load_site(Options(content=folder, content_shown="c", drafts=True, today=TODAY, jobs=1)).site
     site_wide = {"", "people/", "verdicts/", "tags/", "outlets/", "timeline/", "corrections/"}
@@ -29,6 +30,7 @@ def test_pages_showing_a_claim_are_its_page_its_lists_and_the_site_wide_pages(so
             f"verdicts/{claim.verdict}/",
             *(f"tags/{tag}/" for tag in claim.tags),
             *(f"outlets/{source.outlet_slug}/" for source in claim.sources),
+            *(f"claims/{alias}/" for alias in claim.aliases),
         }
         assert pages_showing(site, slug) ^ (expected | site_wide) == set(), slug
 
