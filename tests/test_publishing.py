@@ -147,6 +147,16 @@ def test_an_old_address_opens_the_check_in_a_browser(published: Published) -> No
         page.goto(published.url + "claims/putin-congratulated-trump-in-sochi/")
         page.wait_for_url(published.url + "claims/putin-says-trump-wants-to-restore-relations/index.html")
         assert page.locator("h1").inner_text().startswith("Putin: Trump has spoken of restoring ties")
+        # the redirect page itself, held still (its refresh removed) for axe-core
+        old = published.url + "claims/putin-congratulated-trump-in-sochi/"
+        html = (published.site / "claims/putin-congratulated-trump-in-sochi/index.html").read_text()
+        still = re.sub(r'<meta http-equiv="refresh"[^>]*>', "", html)
+        assert still != html
+        page.route(old, lambda route: route.fulfill(body=still, content_type="text/html"))
+        page.goto(old)
+        assert page.url == old and page.locator("h1").inner_text() == "This page has moved"
+        violations = Axe().run(page, options=WCAG_AA).response["violations"]
+        assert [v["id"] for v in violations] == []
 
 
 @pytest.mark.browser
