@@ -32,7 +32,7 @@ from typing import Any
 
 from . import __version__
 from .load import FileCache
-from .model import Claim, Page, Person
+from .model import Claim, Page, Person, Staff
 from .stamps import Stamp, stamp
 from .write import Spare
 
@@ -260,7 +260,7 @@ class BuildCache:
 
 class _RecordPickler(pickle.Pickler):
     def persistent_id(self, obj: object) -> str | None:
-        return obj.path if isinstance(obj, (Claim, Person, Page)) else None
+        return obj.path if isinstance(obj, (Claim, Person, Page, Staff)) else None
 
 
 class _RecordUnpickler(pickle.Unpickler):

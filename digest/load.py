@@ -1,4 +1,4 @@
-"""content/ → checked claim, person and page records, links between them still by slug.
+"""content/ → checked claim, person, staff and page records, links between them still by slug.
 
 Each file is read on its own (``load_file`` is a pure function of the file's bytes), so files can
 be read in parallel and their records cached. Every problem of every file is collected before
@@ -21,14 +21,27 @@ from . import fields as f
 from .errors import Diagnostic, shown_path
 from .frontmatter import SyntaxProblem, decode, split
 from .markdown import render
-from .model import CORRECTION_TYPES, SOURCE_ROLES, Claim, Correction, Limits, Lines, Page, Person, SiteConfig, Source
+from .model import (
+    CORRECTION_TYPES,
+    SOURCE_ROLES,
+    Claim,
+    Correction,
+    Limits,
+    Lines,
+    Page,
+    Person,
+    SiteConfig,
+    Source,
+    Staff,
+)
 from .processes import die_with_parent
 from .stamps import Stamp, stamp
 
-KINDS = {"claims": "claim", "people": "person", "pages": "page"}
+KINDS = {"claims": "claim", "people": "person", "pages": "page", "staff": "staff"}
 """Content sub-folder → the kind of record its files hold."""
 RESERVED_SLUGS = frozenset(
-    {"claims", "people", "verdicts", "tags", "outlets", "corrections", "timeline", "static", "pagefind", "search"}
+    {"claims", "people", "staff", "verdicts", "tags", "outlets", "corrections", "timeline", "static", "pagefind"}
+    | {"search"}
 )
 """Top-level names the site itself uses; no free page may take one."""
 
@@ -77,6 +90,8 @@ CLAIM_FIELDS = {
     "tags": f.Field(f.list_of(f.slug)),
     "corrections": f.Field(f.list_of(f.record(_CORRECTION, "a correction"))),
     "draft": f.Field(f.boolean),
+    "authors": f.Field(f.list_of(f.slug)),
+    "editors": f.Field(f.list_of(f.slug)),
 }
 PERSON_FIELDS = {
     "name": f.Field(f.text, required=True),
@@ -84,9 +99,14 @@ PERSON_FIELDS = {
     "aliases": f.Field(f.list_of(f.text)),
     "same_as": f.Field(f.list_of(f.url)),
 }
+STAFF_FIELDS = {
+    "name": f.Field(f.text, required=True),
+    "role": f.Field(f.text),
+    "same_as": f.Field(f.list_of(f.url)),
+}
 PAGE_FIELDS = {"title": f.Field(f.text, required=True), "description": f.Field(f.text), "updated": f.Field(f.day)}
 
-Record = Claim | Person | Page
+Record = Claim | Person | Page | Staff
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,7 +114,7 @@ class ContentFile:
     """A file found under content/, before it is read."""
 
     kind: str
-    """claim, person or page."""
+    """claim, person, page or staff."""
     path: str
     """Its path as found (the content folder's path, then the path inside it): a str, as building ten
     thousand Path objects costs a warm build more than reading the records."""
@@ -117,6 +137,7 @@ class Content:
     slugs: Mapping[str, frozenset[str]] = field(default_factory=dict)
     """Every slug of each kind found on disk, including files that failed to load, so that a
     reference to a broken file is not also reported as a reference to a missing one."""
+    staff: tuple[Staff, ...] = ()
 
 
 def outlet_slug(name: str) -> str:
@@ -127,7 +148,7 @@ def outlet_slug(name: str) -> str:
 
 
 def find_files(content: Path, display: str, limits: Limits) -> tuple[list[ContentFile], list[Diagnostic]]:
-    """Every content file under claims/, people/ and pages/, sorted; symlinks out of content/ refused.
+    """Every content file under claims/, people/, pages/ and staff/, sorted; symlinks out of content/ refused.
 
     One ``scandir`` walk, which also gives each file's stamp: no other system call per file.
     """
@@ -250,6 +271,7 @@ def load_content(
         pages=tuple(r for r in records if isinstance(r, Page)),
         problems=tuple(problems),
         slugs={kind: frozenset(found) for kind, found in slugs.items()},
+        staff=tuple(r for r in records if isinstance(r, Staff)),
     )
 
 
@@ -324,8 +346,9 @@ def load_file(kind: str, shown: str, stem: str, data: bytes, limits: Limits) -> 
     except SyntaxProblem as problem:
         return [Diagnostic(shown, problem.line, problem.message)]
     reader = f.Reader(shown, document.front_line)
-    spec = {"claim": CLAIM_FIELDS, "person": PERSON_FIELDS, "page": PAGE_FIELDS}[kind]
-    values = reader.mapping(document.front, spec, f"the front matter of a {kind}", whole_file=True)
+    spec = {"claim": CLAIM_FIELDS, "person": PERSON_FIELDS, "page": PAGE_FIELDS, "staff": STAFF_FIELDS}[kind]
+    what = "a staff member" if kind == "staff" else f"a {kind}"
+    values = reader.mapping(document.front, spec, f"the front matter of {what}", whole_file=True)
     if kind == "claim":
         _check_claim(reader, stem, values, document.body, document.body_line)
     elif kind == "page" and stem in RESERVED_SLUGS:
@@ -337,6 +360,8 @@ def load_file(kind: str, shown: str, stem: str, data: bytes, limits: Limits) -> 
         return _claim(reader, stem, values, document.body, file_digest)
     if kind == "person":
         return _person(reader, stem, values, document.body, file_digest)
+    if kind == "staff":
+        return _staff(reader, stem, values, document.body, file_digest)
     return _page(reader, stem, values, document.body, file_digest)
 
 
@@ -353,7 +378,7 @@ def _unique(reader: f.Reader, values: tuple[str | None, ...], field: str) -> Non
 def _check_claim(reader: f.Reader, slug: str, values: dict[str, Any], body: str, body_line: int) -> None:
     """Rules that span fields of one claim, run on whatever fields were read correctly."""
     lines = reader.lines
-    for name in ("people", "related", "contradicts", "tags"):
+    for name in ("people", "related", "contradicts", "tags", "authors", "editors"):
         _unique(reader, values.get(name, ()), name)
     for name in ("related", "contradicts"):
         for index, other in enumerate(values.get(name, ())):
@@ -425,6 +450,8 @@ def _claim(reader: f.Reader, slug: str, values: dict[str, Any], body: str, file_
         path=reader.path,
         digest=file_digest,
         lines=Lines(lines),
+        authors=values.get("authors", ()),
+        editors=values.get("editors", ()),
     )
 
 
@@ -434,6 +461,19 @@ def _person(reader: f.Reader, slug: str, values: dict[str, Any], body: str, file
         name=values["name"],
         role=values.get("role", ""),
         aliases=values.get("aliases", ()),
+        same_as=values.get("same_as", ()),
+        body_html=render(body, depth=2),
+        path=reader.path,
+        digest=file_digest,
+        lines=Lines(reader.lines),
+    )
+
+
+def _staff(reader: f.Reader, slug: str, values: dict[str, Any], body: str, file_digest: str) -> Staff:
+    return Staff(
+        slug=slug,
+        name=values["name"],
+        role=values.get("role", ""),
         same_as=values.get("same_as", ()),
         body_html=render(body, depth=2),
         path=reader.path,

@@ -12,9 +12,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from .jsonld import claim_review, person_page, script_json
-from .model import Claim, Correction, CorrectionEntry, Month, Page, Person, Site, Tally, Verdict
-from .urls import url_for
+from .jsonld import claim_review, person_page, script_json, staff_page
+from .model import Claim, Correction, CorrectionEntry, Month, Page, Person, Site, Staff, Tally, Verdict
+from .urls import absolute, url_for
 
 LATEST = 20
 """Checks shown on the home page."""
@@ -90,6 +90,25 @@ class ClaimPage:
     contradicts: tuple[Claim, ...]
     contradicted_by: tuple[Claim, ...]
     draft: bool
+    authors: tuple[Staff, ...] = ()
+    """Who wrote the check (its byline)."""
+    editors: tuple[Staff, ...] = ()
+    """Who edited it."""
+    contact: Page | None = None
+    """The contact page, if the site has one: where readers report an error when site.yaml gives no
+    ``corrections_email``."""
+    address: str = ""
+    """The check's absolute URL, for the error report."""
+
+
+@dataclass(frozen=True, slots=True)
+class StaffPage:
+    """One member of the staff: who they are, and the checks they wrote and edited."""
+
+    meta: Meta
+    member: Staff
+    written: tuple[Claim, ...]
+    edited: tuple[Claim, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +144,8 @@ class Entry:
     count: int
     mentions: int | None = None
     """People only: how many checks of others' claims mention them (not part of ``count``)."""
+    note: str = ""
+    """A few words after the link (a staff member's role)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,6 +206,7 @@ class NotFoundPage:
 PageContext = (
     HomePage
     | ClaimPage
+    | StaffPage
     | PersonPage
     | ClaimListPage
     | IndexPage
@@ -204,8 +226,8 @@ class Planned:
     path: str
     """Site path: ``claims/x/``, ``""`` for the home page, ``404.html``."""
     kind: str
-    """home, claim, person, people, scale, verdict, tags, tag, outlets, outlet, timeline, corrections,
-    page or 404."""
+    """home, claim, person, people, member, staff, scale, verdict, tags, tag, outlets, outlet, timeline,
+    corrections, page, search or 404."""
     key: str = ""
     """The slug or verdict key of the page's subject, if it has one."""
 
@@ -229,6 +251,11 @@ def claim_id(slug: str) -> str:
 def person_id(slug: str) -> str:
     """The dependency id of a person."""
     return f"person:{slug}"
+
+
+def staff_id(slug: str) -> str:
+    """The dependency id of a staff member."""
+    return f"staff:{slug}"
 
 
 def page_id(slug: str) -> str:
@@ -259,7 +286,15 @@ def _claims_of(site: Site, planned: Planned) -> tuple[str, ...]:
             return site.outlets[planned.key].claims
         case "person":
             return (*site.claims_by_person[planned.key], *site.claims_mentioning[planned.key])
+        case "member":
+            return _signed(site, planned.key)
     return ()
+
+
+def _signed(site: Site, slug: str) -> tuple[str, ...]:
+    """The claims a staff member wrote or edited, newest first."""
+    signed = {*site.claims_by_author[slug], *site.claims_by_editor[slug]}
+    return tuple(s for s in site.claims if s in signed) if signed else ()
 
 
 def plan_pages(site: Site) -> tuple[Planned, ...]:
@@ -268,6 +303,9 @@ def plan_pages(site: Site) -> tuple[Planned, ...]:
     plan += [Planned(f"claims/{slug}/", "claim", slug) for slug in site.claims]
     plan += [Planned(f"people/{slug}/", "person", slug) for slug in site.people]
     plan.append(Planned("people/", "people"))
+    if site.staff:
+        plan += [Planned(f"staff/{slug}/", "member", slug) for slug in site.staff]
+        plan.append(Planned("staff/", "staff"))
     plan.append(Planned("verdicts/", "scale"))
     plan += [Planned(f"verdicts/{key}/", "verdict", key) for key in site.verdicts]
     plan.append(Planned("tags/", "tags"))
@@ -289,11 +327,18 @@ def page_dependencies(site: Site, planned: Planned) -> list[str]:
             claim = site.claims[planned.key]
             slug = claim.slug
             others = (*site.related[slug], *site.contradicts[slug], *site.contradicted_by[slug])
-            return [claim_id(slug), *map(person_id, (claim.person, *claim.people)), *_listed(site, others)]
+            return [
+                claim_id(slug),
+                *map(person_id, (claim.person, *claim.people)),
+                *map(staff_id, dict.fromkeys((*claim.authors, *claim.editors))),
+                *_listed(site, others),
+            ]
         case "person":
             return [person_id(planned.key), *_listed(site, _claims_of(site, planned))]
         case "verdict" | "tag" | "outlet":
             return _listed(site, _claims_of(site, planned))
+        case "member":
+            return [staff_id(planned.key), *_listed(site, _claims_of(site, planned))]
         case "page":
             return [page_id(planned.key)]
         case "404" | "search":
@@ -302,12 +347,14 @@ def page_dependencies(site: Site, planned: Planned) -> list[str]:
 
 
 ALWAYS = ("", "people/", "verdicts/", "tags/", "outlets/", "timeline/", "corrections/")
-"""Pages that depend on ALL: they can change whenever any claim does."""
+"""Pages that depend on ALL: they can change whenever any claim does (and ``staff/`` when there is staff)."""
 
 
 def pages_showing(site: Site, slug: str) -> set[str]:
     """The site paths of every page whose dependencies include the claim: the inverse of page_dependencies."""
     paths = set(ALWAYS)
+    if site.staff:
+        paths.add("staff/")
     claim = site.claims.get(slug)
     if claim is None:
         return paths
@@ -315,6 +362,7 @@ def pages_showing(site: Site, slug: str) -> set[str]:
     for other in (*site.related[slug], *site.contradicts[slug], *site.contradicted_by[slug]):
         paths.add(f"claims/{other}/")
     paths.update(f"people/{person}/" for person in (claim.person, *claim.people))
+    paths.update(f"staff/{member}/" for member in (*claim.authors, *claim.editors))
     paths.add(f"verdicts/{claim.verdict}/")
     paths.update(f"tags/{tag}/" for tag in claim.tags)
     paths.update(f"outlets/{source.outlet_slug}/" for source in claim.sources)
@@ -326,7 +374,7 @@ def page_lastmod(site: Site, planned: Planned) -> date | None:
     match planned.kind:
         case "claim":
             return site.claims[planned.key].modified
-        case "person" | "verdict" | "tag" | "outlet":
+        case "person" | "verdict" | "tag" | "outlet" | "member":
             return _latest(site, _claims_of(site, planned))
         case "corrections":
             return max((e.correction.date for e in site.corrections), default=None)
@@ -389,6 +437,30 @@ def _claim(site: Site, planned: Planned) -> ClaimPage:
         contradicts=tuple(site.claims[s] for s in site.contradicts[claim.slug]),
         contradicted_by=tuple(site.claims[s] for s in site.contradicted_by[claim.slug]),
         draft=claim.slug in site.drafts,
+        authors=tuple(site.staff[s] for s in claim.authors),
+        editors=tuple(site.staff[s] for s in claim.editors),
+        contact=site.contact_page,
+        address=absolute(site.config.base_url, planned.path),
+    )
+
+
+def _member(site: Site, planned: Planned) -> StaffPage:
+    member = site.staff[planned.key]
+    role = f"{member.role} at " if member.role else ""
+    publisher = site.config.publisher.name
+    return StaffPage(
+        meta=_meta(
+            site,
+            planned,
+            "staff.html",
+            member.name,
+            f"{member.name}, {role}{publisher}: the checks they wrote and edited.",
+            og_type="profile",
+            jsonld=script_json(staff_page(site, member)),
+        ),
+        member=member,
+        written=tuple(site.claims[s] for s in site.claims_by_author[member.slug]),
+        edited=tuple(site.claims[s] for s in site.claims_by_editor[member.slug]),
     )
 
 
@@ -516,6 +588,12 @@ _CONTEXTS: dict[str, Callable[[Site, Planned], PageContext]] = {
             Entry(p.name, url_for(p), len(site.claims_by_person[p.slug]), len(site.claims_mentioning[p.slug]))
             for p in site.people.values()
         ),
+    ),
+    "member": _member,
+    "staff": _index(
+        "Our team",
+        "The people who write and edit the checks.",
+        lambda site: (Entry(m.name, url_for(m), len(_signed(site, m.slug)), note=m.role) for m in site.staff.values()),
     ),
     "scale": _scale,
     "verdict": _list,

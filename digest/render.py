@@ -41,6 +41,7 @@ from .pages import (
     pages_showing,
     person_id,
     plan_pages,
+    staff_id,
 )
 from .processes import die_with_parent
 from .static import StaticFile, check_collisions
@@ -66,7 +67,7 @@ MONTHS = (
     "December",
 )
 _UNKNOWN: Any = object()
-_DATED_BY_CLAIMS = frozenset({"claim", "person", "verdict", "tag", "outlet"})
+_DATED_BY_CLAIMS = frozenset({"claim", "person", "verdict", "tag", "outlet", "member"})
 """Page kinds whose last change is that of the claims they show (see pages.page_lastmod)."""
 _PARALLEL_FROM = 400
 
@@ -291,6 +292,7 @@ class Renderer:
                 self._site_version,
                 claim.digest,
                 *(people[p].digest for p in (claim.person, *claim.people)),
+                *(site.staff[s].digest for s in (*claim.authors, *claim.editors)),
                 ",".join(site.related[slug]),
                 ",".join(site.contradicts[slug]),
                 ",".join(site.contradicted_by[slug]),
@@ -556,6 +558,8 @@ _TEMPLATES = {
     "claim": "claim.html",
     "person": "person.html",
     "people": "index.html",
+    "member": "staff.html",
+    "staff": "index.html",
     "scale": "scale.html",
     "verdict": "list.html",
     "tags": "index.html",
@@ -590,7 +594,9 @@ def _render_chunk(bounds: tuple[int, int]) -> list[tuple[str, bytes | bool]] | D
     return done
 
 
-_LISTS = frozenset({"home", "person", "verdict", "tag", "outlet", "timeline", "people", "tags", "outlets"})
+_LISTS = frozenset(
+    {"home", "person", "member", "verdict", "tag", "outlet", "timeline", "people", "staff", "tags", "outlets"}
+)
 
 
 def _render_in_workers(
@@ -627,11 +633,13 @@ def _versions(site: Site, search: bool) -> dict[str, str]:
     versions = {claim_id(s): c.digest for s, c in site.claims.items()}
     versions |= {person_id(s): p.digest for s, p in site.people.items()}
     versions |= {page_id(s): p.digest for s, p in site.pages.items()}
+    versions |= {staff_id(s): m.digest for s, m in site.staff.items()}
     versions[SITE] = _digest(
         __version__,
         site.config.digest,
         str(search),
         *(f"{s}={p.title}" for s, p in site.pages.items()),
+        f"staff={bool(site.staff)}",
         *sorted(site.drafts),
     )
     versions[ALL] = _digest(*(f"{key}={value}" for key, value in versions.items()))

@@ -16,7 +16,20 @@ from typing import TypeVar
 from .errors import ContentError, Diagnostic
 from .fields import quoted, suggest
 from .load import Content
-from .model import Claim, CorrectionEntry, Month, Outlet, Page, Person, Site, Tag, Tally, Verdict, latest_change
+from .model import (
+    Claim,
+    CorrectionEntry,
+    Month,
+    Outlet,
+    Page,
+    Person,
+    Site,
+    Staff,
+    Tag,
+    Tally,
+    Verdict,
+    latest_change,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,11 +69,13 @@ def resolve_site(content: Content, today: date, drafts: bool = False, previous: 
     claims = _unique_slugs(content.claims, "claim", problems)
     people = _unique_slugs(content.people, "person", problems)
     pages = _unique_slugs(content.pages, "page", problems)
+    staff = _unique_slugs(content.staff, "staff", problems)
     verdicts = {v.key: v for v in content.config.verdicts}
     known_claims = content.slugs.get("claim", frozenset()) | claims.keys()
     known_people = content.slugs.get("person", frozenset()) | people.keys()
+    known_staff = content.slugs.get("staff", frozenset()) | staff.keys()
     for claim in claims.values():
-        _check_claim(claim, known_claims, known_people, verdicts, problems)
+        _check_claim(claim, known_claims, known_people, known_staff, verdicts, problems)
     _check_outlets(claims.values(), problems)
     if problems:
         raise ContentError(problems)
@@ -75,7 +90,7 @@ def resolve_site(content: Content, today: date, drafts: bool = False, previous: 
         else:
             chosen.append(claim)
     chosen.sort(key=lambda c: (-c.published.toordinal(), -c.claim_date.toordinal(), c.slug))
-    site = _index(content, chosen, people, pages, verdicts, today)
+    site = _index(content, chosen, people, pages, staff, verdicts, today)
     return Resolved(
         site=site, skipped=tuple(sorted(skipped, key=lambda s: s.path)), content=content, today=today, drafts=drafts
     )
@@ -96,6 +111,8 @@ def _links(claim: Claim) -> tuple[object, ...]:
         claim.draft,
         claim.corrections,
         claim.path,
+        claim.authors,
+        claim.editors,
     )
 
 
@@ -109,7 +126,9 @@ def _reuse(content: Content, today: date, drafts: bool, previous: Resolved) -> R
         or len(content.claims) != len(before.claims)
         or any(a is not b for a, b in zip(content.people, before.people, strict=False))
         or any(a is not b for a, b in zip(content.pages, before.pages, strict=False))
-        or (len(content.people), len(content.pages)) != (len(before.people), len(before.pages))
+        or any(a is not b for a, b in zip(content.staff, before.staff, strict=False))
+        or (len(content.people), len(content.pages), len(content.staff))
+        != (len(before.people), len(before.pages), len(before.staff))
     ):
         return None
     site = previous.site
@@ -127,7 +146,7 @@ def _reuse(content: Content, today: date, drafts: bool, previous: Resolved) -> R
     return Resolved(site, previous.skipped, content, today, drafts)
 
 
-R = TypeVar("R", Claim, Person, Page)
+R = TypeVar("R", Claim, Person, Page, Staff)
 
 
 def _unique_slugs(records: Sequence[R], kind: str, problems: list[Diagnostic]) -> dict[str, R]:
@@ -146,6 +165,7 @@ def _check_claim(
     claim: Claim,
     claims: Set[str],
     people: Set[str],
+    staff: Set[str],
     verdicts: Mapping[str, Verdict],
     problems: list[Diagnostic],
 ) -> None:
@@ -157,6 +177,11 @@ def _check_claim(
     for index, slug in enumerate(claim.people):
         if slug not in people:
             problem(f"people.{index}", f"unknown person '{slug}' in 'people'{suggest(slug, people)}")
+    for field in ("authors", "editors"):
+        for index, slug in enumerate(getattr(claim, field)):
+            if slug not in staff:
+                hint = suggest(slug, staff) or f"; write staff/{slug}.md (name, role) or fix the slug"
+                problem(f"{field}.{index}", f"unknown staff member '{slug}' in '{field}'{hint}")
     if claim.verdict not in verdicts:
         problem("verdict", f"verdict '{claim.verdict}' is not on the scale{_scale_hint(claim.verdict, verdicts)}")
     for field in ("related", "contradicts"):
@@ -199,6 +224,7 @@ def _index(
     claims: list[Claim],
     people: Mapping[str, Person],
     pages: Mapping[str, Page],
+    staff: Mapping[str, Staff],
     verdicts: Mapping[str, Verdict],
     today: date,
 ) -> Site:
@@ -214,6 +240,8 @@ def _index(
     by_verdict: dict[str, list[str]] = defaultdict(list)
     by_tag: dict[str, list[str]] = defaultdict(list)
     by_outlet: dict[str, list[str]] = defaultdict(list)
+    by_author: dict[str, list[str]] = defaultdict(list)
+    by_editor: dict[str, list[str]] = defaultdict(list)
     outlet_names: dict[str, str] = {}
     related: dict[str, set[str]] = defaultdict(set)
     contradicted_by: dict[str, set[str]] = defaultdict(set)
@@ -222,6 +250,10 @@ def _index(
         for slug in claim.people:  # never the person, never twice: load checks both
             mentioning[slug].append(claim.slug)
         by_verdict[claim.verdict].append(claim.slug)
+        for slug in claim.authors:
+            by_author[slug].append(claim.slug)
+        for slug in claim.editors:
+            by_editor[slug].append(claim.slug)
         for tag in claim.tags:
             by_tag[tag].append(claim.slug)
         for source in claim.sources:
@@ -258,6 +290,7 @@ def _index(
         )
     )
     sorted_people = dict(sorted(people.items(), key=lambda item: (item[1].name.casefold(), item[0])))
+    sorted_staff = dict(sorted(staff.items(), key=lambda item: (item[1].name.casefold(), item[0])))
     return Site(
         config=content.config,
         claims=published,
@@ -281,4 +314,7 @@ def _index(
         corrections=corrections,
         drafts=frozenset(c.slug for c in claims if c.draft or c.published > today),
         modified=latest_change(published.values()),
+        staff=sorted_staff,
+        claims_by_author={s: tuple(by_author.get(s, ())) for s in sorted_staff},
+        claims_by_editor={s: tuple(by_editor.get(s, ())) for s in sorted_staff},
     )

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from .model import Claim, Outlet, Page, Person, Tag, Verdict
+from .model import Claim, Outlet, Page, Person, Staff, Tag, Verdict
 
-Target = Claim | Person | Verdict | Tag | Outlet | Page | str
+Target = Claim | Person | Staff | Verdict | Tag | Outlet | Page | str
 
 
 def url_for(target: Target) -> str:
@@ -22,6 +22,8 @@ def url_for(target: Target) -> str:
             return f"claims/{target.slug}/"
         case Person():
             return f"people/{target.slug}/"
+        case Staff():
+            return f"staff/{target.slug}/"
         case Verdict():
             return f"verdicts/{target.key}/"
         case Tag():
