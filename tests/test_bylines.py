@@ -12,7 +12,9 @@ from .conftest import build_into, write
 from .html import json_ld, parse
 from .test_cache import agree, setup
 
-JANET = "---\nname: Janet Example\nrole: Fact-checker\nsame_as: [https://example.com/janet]\n---\nJanet checks claims.\n"
+JANET = (
+    "---\nname: Janet Example\nrole: Fact-checker\nsame_as: [https://example.com/janet]\n---\nJanet checks claims.\n"
+)
 IVAN = "---\nname: Ivan Example\nrole: Reporter\n---\n"
 OLGA = "---\nname: Olga Example\nrole: Editor\n---\nOlga edits the checks.\n"
 BOB_CLAIM = "claims/bob-said-sky-is-blue.md"
@@ -45,7 +47,9 @@ def test_the_byline_names_and_links_the_staff(bylined: Path, tmp_path: Path) -> 
     assert build_into(bylined, tmp_path / "out") == 0
     document = parse(tmp_path / "out/claims/bob-said-sky-is-blue/index.html")
     byline = document.xpath('//p[@class="byline"]')[0]
-    assert _text(byline).startswith("By Janet Example and Ivan Example · Edited by Olga Example · Published 4 January 2024")
+    assert _text(byline).startswith(
+        "By Janet Example and Ivan Example · Edited by Olga Example · Published 4 January 2024"
+    )
     links = {a.text_content(): a.get("href") for a in byline.xpath(".//a")}
     assert links == {
         "Janet Example": "../../staff/janet/index.html",
@@ -141,7 +145,9 @@ def test_report_an_error_by_mail_with_the_check_filled_in(scratch: Path, tmp_pat
     fields = parse_qs(parts.query, strict_parsing=True)
     assert fields["subject"] == ["Error report: Bob & Ann: is it 100% “blue”? #sky"]
     body = fields["body"][0]
-    assert body.startswith("Check: Bob & Ann: is it 100% “blue”? #sky\r\nhttps://example.com/sub/path/claims/bob-said-sky-is-blue/\r\n")
+    assert body.startswith(
+        "Check: Bob & Ann: is it 100% “blue”? #sky\r\nhttps://example.com/sub/path/claims/bob-said-sky-is-blue/\r\n"
+    )
 
 
 def test_report_an_error_through_the_contact_page(scratch: Path, tmp_path: Path) -> None:
