@@ -103,6 +103,8 @@ PAGE_TYPES = {
     "claim": "claims/peskov-knew-of-no-plans-to-congratulate/",
     "person": "people/putin/",
     "people": "people/",
+    "staff member": "staff/editorial-team/",
+    "staff": "staff/",
     "scale": "verdicts/",
     "verdict": "verdicts/false/",
     "tag": "tags/kremlin/",
