@@ -136,7 +136,7 @@ def test_screenshots(served: tuple[str, Path], browser: Browser) -> None:
     url, _ = served
     SCREENSHOTS.mkdir(exist_ok=True)
     taken = []
-    for screen, (width, height) in SCREENS.items():
+    for width, height in SCREENS.values():
         for scheme in ("light", "dark"):
             page = browser.new_page(viewport={"width": width, "height": height}, color_scheme=scheme)
             for name, path in SHOTS.items():
