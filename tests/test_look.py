@@ -71,7 +71,9 @@ def test_the_verdict_is_in_the_first_screen(served: tuple[str, Path], browser: B
     assert late == [], f"below the first screen at {width}x{height}:\n" + "\n".join(late)
 
 
-def test_the_verdict_is_named_in_text_and_marked_by_more_than_colour(served: tuple[str, Path], browser: Browser) -> None:
+def test_the_verdict_is_named_in_text_and_marked_by_more_than_colour(
+    served: tuple[str, Path], browser: Browser
+) -> None:
     url, site = served
     page = browser.new_page()
     for slug, record in _claims(site).items():
