@@ -32,6 +32,8 @@ related: []
 contradicts: []
 tags: []
 corrections: []
+authors: []  # staff slugs (files in staff/): who wrote the check
+editors: []  # and who edited it
 draft: true
 ---
 What was claimed, where and when.
