@@ -128,6 +128,12 @@ def test_the_printout_keeps_the_check_and_the_source_addresses(built_minimal: Pa
         "a => [a.href, getComputedStyle(a, '::after').content]"
     )
     assert after[1] == f'" <{after[0]}>"'
+    # printers leave out backgrounds: no white label on a colour that will not be printed
+    colours = page.evaluate(
+        """() => ['.verdict-big', '.meter-step[aria-current]', '.badge'].map(s =>
+            getComputedStyle(document.querySelector(s)).color)"""
+    )
+    assert colours == ["rgb(0, 0, 0)"] * 3
     pdf = page.pdf()
     assert pdf.startswith(b"%PDF") and len(pdf) > 10_000
     page.close()
