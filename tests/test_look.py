@@ -15,6 +15,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser
 
+from digest.config import load_config
+
 from .browser import chromium
 from .conftest import ROOT, build_into
 from .static_server import serving
@@ -75,6 +77,8 @@ def test_the_verdict_is_named_in_text_and_marked_by_more_than_colour(
     served: tuple[str, Path], browser: Browser
 ) -> None:
     url, site = served
+    scale = [v.label for v in load_config(ROOT / "content", "content").verdicts]
+    assert len(scale) >= 6
     page = browser.new_page()
     for slug, record in _claims(site).items():
         label = record["verdict"]["label"]  # type: ignore[index]
@@ -85,14 +89,7 @@ def test_the_verdict_is_named_in_text_and_marked_by_more_than_colour(
         marked = region.locator('ol.meter > li[aria-current="true"]')
         assert marked.count() == 1 and " ".join(marked.text_content().split()) == f"This check: {label}", slug
         steps = region.locator("ol.meter > li").all_text_contents()
-        assert [s.removeprefix("This check: ") for s in steps] == [
-            "True",
-            "Mostly true",
-            "Mixed",
-            "Mostly false",
-            "False",
-            "Unverified",
-        ]
+        assert [s.removeprefix("This check: ") for s in steps] == scale
         style = marked.evaluate(
             """e => { const s = getComputedStyle(e), o = getComputedStyle(e.nextElementSibling
                 || e.previousElementSibling); return {weight: s.fontWeight, other: o.fontWeight,
@@ -100,8 +97,8 @@ def test_the_verdict_is_named_in_text_and_marked_by_more_than_colour(
         )
         assert int(style["weight"]) > int(style["other"]) and style["shadow"] != "none", (slug, style)
         assert style["mark"] == "solid", (slug, style)  # the pointer under the marked step
-        scale = region.get_by_role("link", name="How we rate claims")
-        assert scale.get_attribute("href") == "../../verdicts/index.html"
+        how = region.get_by_role("link", name="How we rate claims")
+        assert how.get_attribute("href") == "../../verdicts/index.html"
     page.close()
 
 
