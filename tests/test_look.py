@@ -21,6 +21,8 @@ from .browser import chromium
 from .conftest import ROOT, build_into
 from .static_server import serving
 
+pytestmark = pytest.mark.browser
+
 SCREENS = {"laptop": (1280, 800), "phone": (390, 844)}
 """Viewports: a common laptop screen, and a common phone held upright."""
 SHOTS = {
