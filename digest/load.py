@@ -10,8 +10,8 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-import unicodedata
-from collections.abc import Collection, Iterator, Mapping
+import stat
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,8 +19,8 @@ from typing import Any
 
 from . import fields as f
 from .errors import Diagnostic, shown_path
-from .frontmatter import SyntaxProblem, decode, split
-from .markdown import render
+from .frontmatter import NotRegularFile, SyntaxProblem, decode, read_regular, split
+from .markdown import SiteLink, render, site_links
 from .model import (
     CORRECTION_TYPES,
     SOURCE_ROLES,
@@ -30,11 +30,13 @@ from .model import (
     Lines,
     Page,
     Person,
+    Refs,
     SiteConfig,
     Source,
     Staff,
 )
 from .processes import die_with_parent
+from .rules import check_claim, outlet_slug
 from .stamps import Stamp, stamp
 
 KINDS = {"claims": "claim", "people": "person", "pages": "page", "staff": "staff"}
@@ -134,17 +136,14 @@ class Content:
     pages: tuple[Page, ...]
     problems: tuple[Diagnostic, ...] = ()
     """Problems in single files; ``resolve_site`` adds its own and reports them all."""
+    static: frozenset[str] = frozenset()
+    """Site paths of the site's own files (content/static/), which links may lead to too."""
+    failed: tuple[tuple[str, str, Failed], ...] = ()
+    """(kind, slug, what was found) of every file that could not be read into a record."""
     slugs: Mapping[str, frozenset[str]] = field(default_factory=dict)
     """Every slug of each kind found on disk, including files that failed to load, so that a
     reference to a broken file is not also reported as a reference to a missing one."""
     staff: tuple[Staff, ...] = ()
-
-
-def outlet_slug(name: str) -> str:
-    """The slug of an outlet's page, from its name: 'The Kyiv Independent' → 'the-kyiv-independent'."""
-    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_name).strip("-")
-    return slug or "outlet-" + hashlib.sha256(unicodedata.normalize("NFC", name).encode()).hexdigest()[:10]
 
 
 def find_files(content: Path, display: str, limits: Limits) -> tuple[list[ContentFile], list[Diagnostic]]:
@@ -195,12 +194,30 @@ def _walk(
                 yield from _walk(entry.path, inner, root, problems, display, seen)
             elif entry.name.endswith(".md"):
                 status = entry.stat()
+                if not stat.S_ISREG(status.st_mode):
+                    problems.append(Diagnostic(shown_path(display, inner), 1, str(NotRegularFile(status.st_mode))))
+                    continue
                 yield entry.path, inner, (status.st_size, status.st_mtime_ns, status.st_ino)
         except OSError:
             continue
 
 
-Result = Record | list[Diagnostic]
+@dataclass(frozen=True, slots=True)
+class Failed:
+    """A content file that could not be read into a record."""
+
+    diagnostics: tuple[Diagnostic, ...]
+    draft: bool = False
+    """True when the file says ``draft: true``: its problems then do not stop a build without drafts."""
+    refs: Refs | None = None
+    """What it still says about other records, for resolve to check (None if nothing could be read)."""
+
+    @property
+    def path(self) -> str:
+        return self.diagnostics[0].path
+
+
+Result = Record | Failed
 """What reading one file gives: its record, or its problems."""
 
 
@@ -220,6 +237,15 @@ class FileCache:
     """The files found by the last walk, kept up to date with the changes reported since."""
     problems: list[Diagnostic] = field(default_factory=list)
     """Problems found by the last walk (symlinks leading out)."""
+
+    def forget(self, paths: Iterable[str]) -> None:
+        """Read these files again next time, even if their stamps look unchanged (two saves in one tick)."""
+        for path in paths:
+            self.results.pop(path, None)
+
+    def invalidate(self) -> None:
+        """Walk the whole folder next time: the changes reported were not all applied."""
+        self.files = None
 
 
 def load_content(
@@ -255,10 +281,12 @@ def load_content(
         cache.results[file.path] = (stamps[file.path], result)
     problems = list(cache.problems)
     records: list[Record] = []
+    failed: list[tuple[str, str, Failed]] = []
     for file in files:
         result = cache.results[file.path][1]
-        if isinstance(result, list):
-            problems.extend(result)
+        if isinstance(result, Failed):
+            problems.extend(result.diagnostics)
+            failed.append((file.kind, _stem(file.path), result))
         else:
             records.append(result)
     slugs: dict[str, set[str]] = {kind: set() for kind in KINDS.values()}
@@ -270,6 +298,7 @@ def load_content(
         people=tuple(r for r in records if isinstance(r, Person)),
         pages=tuple(r for r in records if isinstance(r, Page)),
         problems=tuple(problems),
+        failed=tuple(failed),
         slugs={kind: frozenset(found) for kind, found in slugs.items()},
         staff=tuple(r for r in records if isinstance(r, Staff)),
     )
@@ -316,13 +345,14 @@ def _read_all(files: list[ContentFile], limits: Limits, jobs: int | None) -> lis
         return list(pool.map(read_file, files, [limits] * len(files), chunksize=chunk))
 
 
-def read_file(file: ContentFile, limits: Limits) -> Record | list[Diagnostic]:
+def read_file(file: ContentFile, limits: Limits) -> Record | Failed:
     """Read one content file from disk → its record, or its diagnostics."""
     try:
-        with open(file.path, "rb") as stream:
-            data = stream.read()
+        data = read_regular(file.path)
+    except NotRegularFile as error:
+        return Failed((Diagnostic(file.shown, 1, str(error)),))
     except OSError as error:
-        return [Diagnostic(file.shown, 1, f"cannot read file: {error.strerror or error}")]
+        return Failed((Diagnostic(file.shown, 1, f"cannot read file: {error.strerror or error}"),))
     return load_file(file.kind, file.shown, _stem(file.path), data, limits)
 
 
@@ -336,79 +366,86 @@ def content_digest(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=12).hexdigest()
 
 
-def load_file(kind: str, shown: str, stem: str, data: bytes, limits: Limits) -> Record | list[Diagnostic]:
-    """The bytes of one content file → its record, or every problem in it."""
+_DRAFT = re.compile(rb"^draft:[ \t]*(?:true|True|TRUE|yes|Yes|on|On)[ \t]*(?:#.*)?\r?$", re.MULTILINE)
+"""``draft: true``, found in the bytes of a file whose front matter cannot be read."""
+_DEPTH = {"claim": (2, 1), "person": (2, 0), "page": (1, 0), "staff": (2, 0)}
+"""The folder depth of each kind's page, and how far its Markdown headings move down."""
+
+
+def load_file(kind: str, shown: str, stem: str, data: bytes, limits: Limits) -> Record | Failed:
+    """The bytes of one content file → its record, or every problem in it (with what it still says)."""
     file_digest = content_digest(data)
     if not f.SLUG.fullmatch(stem):
-        return [Diagnostic(shown, 1, f"file name '{stem}.md' is not a slug; rename it to '{f.slug_hint(stem)}.md'")]
+        message = f"file name '{stem}.md' is not a slug; rename it to '{f.slug_hint(stem)}.md'"
+        return Failed((Diagnostic(shown, 1, message),), _DRAFT.search(data) is not None)
     try:
         document = split(decode(data, limits.max_file_bytes), limits.max_depth)
     except SyntaxProblem as problem:
-        return [Diagnostic(shown, problem.line, problem.message)]
+        return Failed((Diagnostic(shown, problem.line, problem.message),), _DRAFT.search(data) is not None)
     reader = f.Reader(shown, document.front_line)
     spec = {"claim": CLAIM_FIELDS, "person": PERSON_FIELDS, "page": PAGE_FIELDS, "staff": STAFF_FIELDS}[kind]
     what = "a staff member" if kind == "staff" else f"a {kind}"
     values = reader.mapping(document.front, spec, f"the front matter of {what}", whole_file=True)
+    depth, shift = _DEPTH[kind]
+    body = render(document.body, depth=depth, shift=shift)
+    links, problems = site_links(body.links, body.refused, document.body_line)
+    for line, message in problems:
+        reader.error(line, message)
     if kind == "claim":
-        _check_claim(reader, stem, values, document.body, document.body_line)
+        check_claim(reader, stem, values, document.body, document.body_line)
     elif kind == "page" and stem in RESERVED_SLUGS:
         reserved = ", ".join(sorted(RESERVED_SLUGS))
         reader.error(1, f"'{stem}' is a name the site itself uses; rename the page (reserved: {reserved})")
     if reader.diagnostics:
-        return reader.diagnostics
+        refs = _refs(kind, values, reader.lines, links, body.anchors)
+        return Failed(tuple(reader.diagnostics), values.get("draft") is True, refs)
+    made = Made(file_digest, body.html, links, body.anchors)
     if kind == "claim":
-        return _claim(reader, stem, values, document.body, file_digest)
+        return _claim(reader, stem, values, made)
     if kind == "person":
-        return _person(reader, stem, values, document.body, file_digest)
+        return _person(reader, stem, values, made)
     if kind == "staff":
-        return _staff(reader, stem, values, document.body, file_digest)
-    return _page(reader, stem, values, document.body, file_digest)
+        return _staff(reader, stem, values, made)
+    return _page(reader, stem, values, made)
 
 
-def _unique(reader: f.Reader, values: tuple[str | None, ...], field: str) -> None:
-    seen: set[str] = set()
-    for index, value in enumerate(values):
-        if value is None:
-            continue
-        if value in seen:
-            reader.error(reader.lines[f"{field}.{index}"], f"'{value}' is listed twice in '{field}'")
-        seen.add(value)
+@dataclass(frozen=True, slots=True)
+class Made:
+    """What every record gets from its file besides its fields."""
+
+    digest: str
+    html: str
+    links: tuple[SiteLink, ...]
+    anchors: tuple[str, ...]
 
 
-def _check_claim(reader: f.Reader, slug: str, values: dict[str, Any], body: str, body_line: int) -> None:
-    """Rules that span fields of one claim, run on whatever fields were read correctly."""
-    lines = reader.lines
-    for name in ("people", "related", "contradicts", "tags", "authors", "editors"):
-        _unique(reader, values.get(name, ()), name)
-    for name in ("related", "contradicts"):
-        for index, other in enumerate(values.get(name, ())):
-            if other == slug:
-                reader.error(lines[f"{name}.{index}"], f"a claim cannot list itself in '{name}'")
-    for index, other in enumerate(values.get("people", ())):
-        if other == values.get("person"):
-            reader.error(lines[f"people.{index}"], f"'{other}' is already the claim's person; leave it out of 'people'")
-    published = values.get("published")
-    if published is not None and values.get("claim_date", published) > published:
-        reader.error(lines["claim_date"], f"claim_date {values['claim_date']} is after published {published}")
-    if published is not None and values.get("updated", published) < published:
-        reader.error(lines["updated"], f"updated {values['updated']} is before published {published}")
-    for index, entry in enumerate(values.get("corrections", ())):
-        if entry is None:
-            continue
-        where = lines[f"corrections.{index}"]
-        if published is not None and entry.get("date", published) < published:
-            reader.error(where, f"correction dated {entry['date']} is before published {published}")
-        if entry.get("type") == "rating-change" and "from" not in entry:
-            reader.error(where, "a rating-change needs 'from: <verdict>', the verdict it replaces")
-        if entry.get("type", "rating-change") != "rating-change" and "from" in entry:
-            reader.error(
-                lines[f"corrections.{index}.from"], "'from' belongs only to a correction of type rating-change"
-            )
-    if not body.strip():
-        reader.error(body_line - 1, "the analysis is missing: write it in Markdown after the closing '---'")
+def _refs(
+    kind: str, values: dict[str, Any], lines: dict[str, int], links: tuple[SiteLink, ...], anchors: tuple[str, ...]
+) -> Refs:
+    """What a file that failed still says about other records, for resolve to check."""
+    if kind != "claim":
+        return Refs(Lines(lines), links=links, anchors=anchors)
+    corrections = values.get("corrections", ())
+    return Refs(
+        Lines(lines),
+        person=values.get("person"),
+        people=values.get("people", ()),
+        verdict=values.get("verdict"),
+        related=values.get("related", ()),
+        contradicts=values.get("contradicts", ()),
+        authors=values.get("authors", ()),
+        editors=values.get("editors", ()),
+        previous_verdicts=tuple(
+            (entry["from"], lines[f"corrections.{index}"])
+            for index, entry in enumerate(corrections)
+            if entry is not None and "from" in entry
+        ),
+        links=links,
+        anchors=anchors,
+    )
 
 
-def _claim(reader: f.Reader, slug: str, values: dict[str, Any], body: str, file_digest: str) -> Claim:
+def _claim(reader: f.Reader, slug: str, values: dict[str, Any], made: Made) -> Claim:
     lines = reader.lines
     published = values["published"]
     corrections = [
@@ -445,51 +482,59 @@ def _claim(reader: f.Reader, slug: str, values: dict[str, Any], body: str, file_
         tags=values.get("tags", ()),
         corrections=tuple(sorted(corrections, key=lambda c: c.date, reverse=True)),
         draft=values.get("draft", False),
-        body_html=render(body, depth=2, shift=1),
+        body_html=made.html,
         modified=max([published, values.get("updated", published), *(c.date for c in corrections)]),
         path=reader.path,
-        digest=file_digest,
+        digest=made.digest,
         lines=Lines(lines),
+        links=made.links,
+        anchors=made.anchors,
         authors=values.get("authors", ()),
         editors=values.get("editors", ()),
     )
 
 
-def _person(reader: f.Reader, slug: str, values: dict[str, Any], body: str, file_digest: str) -> Person:
+def _person(reader: f.Reader, slug: str, values: dict[str, Any], made: Made) -> Person:
     return Person(
         slug=slug,
         name=values["name"],
         role=values.get("role", ""),
         aliases=values.get("aliases", ()),
         same_as=values.get("same_as", ()),
-        body_html=render(body, depth=2),
+        body_html=made.html,
         path=reader.path,
-        digest=file_digest,
+        digest=made.digest,
         lines=Lines(reader.lines),
+        links=made.links,
+        anchors=made.anchors,
     )
 
 
-def _staff(reader: f.Reader, slug: str, values: dict[str, Any], body: str, file_digest: str) -> Staff:
+def _staff(reader: f.Reader, slug: str, values: dict[str, Any], made: Made) -> Staff:
     return Staff(
         slug=slug,
         name=values["name"],
         role=values.get("role", ""),
         same_as=values.get("same_as", ()),
-        body_html=render(body, depth=2),
+        body_html=made.html,
         path=reader.path,
-        digest=file_digest,
+        digest=made.digest,
         lines=Lines(reader.lines),
+        links=made.links,
+        anchors=made.anchors,
     )
 
 
-def _page(reader: f.Reader, slug: str, values: dict[str, Any], body: str, file_digest: str) -> Page:
+def _page(reader: f.Reader, slug: str, values: dict[str, Any], made: Made) -> Page:
     return Page(
         slug=slug,
         title=values["title"],
         description=values.get("description", ""),
         updated=values.get("updated"),
-        body_html=render(body, depth=1),
+        body_html=made.html,
         path=reader.path,
-        digest=file_digest,
+        digest=made.digest,
         lines=Lines(reader.lines),
+        links=made.links,
+        anchors=made.anchors,
     )

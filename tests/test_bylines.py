@@ -10,7 +10,7 @@ import pytest
 
 from .conftest import build_into, write
 from .html import json_ld, parse
-from .test_cache import agree, setup
+from .test_cache import setup, warm_and_cold
 
 JANET = (
     "---\nname: Janet Example\nrole: Fact-checker\nsame_as: [https://example.com/janet]\n---\nJanet checks claims.\n"
@@ -175,16 +175,16 @@ def test_a_bad_corrections_email_is_an_error(scratch: Path, run) -> None:
 
 def test_warm_builds_follow_staff_edits(tmp_path: Path) -> None:
     content, theme = setup(tmp_path)
-    agree(content, theme, tmp_path)
+    assert warm_and_cold(content, theme, tmp_path).differences == []
     write(content / "staff/janet.md", JANET)
     sign(content, BOB_CLAIM, "authors: [janet]")
-    agree(content, theme, tmp_path)
+    assert warm_and_cold(content, theme, tmp_path).differences == []
     write(content / "staff/janet.md", JANET.replace("Janet Example", "Janet Renamed"))
-    agree(content, theme, tmp_path)
+    assert warm_and_cold(content, theme, tmp_path).differences == []
     byline = parse(tmp_path / "warm/claims/bob-said-sky-is-blue/index.html").xpath('//p[@class="byline"]//a/text()')
     assert byline == ["Janet Renamed"]
     review = json.loads((tmp_path / "warm/claimreview.json").read_text())
     assert [r["author"][1]["name"] for r in review if isinstance(r["author"], list)] == ["Janet Renamed"]
     (content / BOB_CLAIM).write_text((content / BOB_CLAIM).read_text().replace("authors: [janet]\n", ""))
-    agree(content, theme, tmp_path)
+    assert warm_and_cold(content, theme, tmp_path).differences == []
     assert not (tmp_path / "warm/staff/janet/index.html").read_text().count("Bob said the sky is blue")
