@@ -188,3 +188,34 @@ def test_warm_builds_follow_staff_edits(tmp_path: Path) -> None:
     (content / BOB_CLAIM).write_text((content / BOB_CLAIM).read_text().replace("authors: [janet]\n", ""))
     assert warm_and_cold(content, theme, tmp_path).differences == []
     assert not (tmp_path / "warm/staff/janet/index.html").read_text().count("Bob said the sky is blue")
+
+
+def test_links_to_staff_pages_are_checked_like_any_other(bylined: Path, run) -> None:
+    """The staff pages are among the pages a Markdown link may lead to; a staff bio's links are checked too."""
+    claim = bylined / BOB_CLAIM
+    claim.write_text(claim.read_text() + "\nChecked by [Janet](/staff/janet/), see [Jane](/staff/jane/).\n")
+    line = claim.read_text().splitlines().index("Checked by [Janet](/staff/janet/), see [Jane](/staff/jane/).") + 1
+    (bylined / "staff/olga.md").write_text(OLGA + "\nOur [team](/staff/) and [her desk](/staf/olga/).\n")
+    result = run("check", "--content", "content")
+    assert result.code == 1
+    assert result.err.splitlines()[:2] == [
+        f"content/{BOB_CLAIM}:{line}: link '/staff/jane/' leads to no page of the site (/staff/jane/); "
+        "did you mean '/staff/janet/'?",
+        "content/staff/olga.md:7: link '/staf/olga/' leads to no page of the site (/staf/olga/); "
+        "did you mean '/staff/olga/'?",
+    ]
+
+
+def test_a_claim_with_other_problems_still_has_its_byline_checked(bylined: Path, run) -> None:
+    """A file that fails (here a bad verdict field) is still checked for unknown staff: one run, every problem."""
+    path = bylined / BOB_CLAIM
+    path.write_text(
+        path.read_text()
+        .replace("authors: [janet, ivan]", "authors: [janet, ivna]")
+        .replace("published: 2024-01-04", "published: 2024-13-04")
+    )
+    result = run("check", "--content", "content")
+    assert result.code == 1
+    messages = [line.split(": ", 1)[1] for line in result.err.splitlines() if line.startswith(f"content/{BOB_CLAIM}")]
+    assert any("2024-13-04" in message for message in messages)
+    assert "unknown staff member 'ivna' in 'authors'; did you mean 'ivan'?" in messages
