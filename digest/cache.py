@@ -41,7 +41,9 @@ from .resolve import Resolved
 from .stamps import Stamp, stamp
 from .write import SiteWriter, Spare
 
-SCHEMA = 3
+SCHEMA = 4
+"""The version of what the cache holds: records and states of an older one are not read (4: staff
+records, and claims with authors and editors)."""
 _BATCH = 5000
 """List items written to the database at a time."""
 
