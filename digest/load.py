@@ -378,12 +378,12 @@ def load_file(kind: str, shown: str, stem: str, data: bytes, limits: Limits) -> 
     if not f.SLUG.fullmatch(stem):
         message = f"file name '{stem}.md' is not a slug; rename it to '{f.slug_hint(stem)}.md'"
         return Failed((Diagnostic(shown, 1, message),), _DRAFT.search(data) is not None)
+    spec = {"claim": CLAIM_FIELDS, "person": PERSON_FIELDS, "page": PAGE_FIELDS, "staff": STAFF_FIELDS}[kind]
     try:
-        document = split(decode(data, limits.max_file_bytes), limits.max_depth)
+        document = split(decode(data, limits.max_file_bytes), limits.max_depth, spec)
     except SyntaxProblem as problem:
         return Failed((Diagnostic(shown, problem.line, problem.message),), _DRAFT.search(data) is not None)
     reader = f.Reader(shown, document.front_line)
-    spec = {"claim": CLAIM_FIELDS, "person": PERSON_FIELDS, "page": PAGE_FIELDS, "staff": STAFF_FIELDS}[kind]
     what = "a staff member" if kind == "staff" else f"a {kind}"
     values = reader.mapping(document.front, spec, f"the front matter of {what}", whole_file=True)
     depth, shift = _DEPTH[kind]

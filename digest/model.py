@@ -371,6 +371,11 @@ class Month:
     start: date
     claims: tuple[str, ...]
 
+    @property
+    def anchor(self) -> str:
+        """The id of the month's heading on the timeline: ``month-2024-11``."""
+        return f"month-{self.start.isoformat()[:7]}"
+
 
 @record
 class CorrectionEntry:

@@ -405,6 +405,19 @@ class PageKind:
     """Its last change is the last change of the claims it shows (not of the whole site)."""
     sitemap: bool = True
     """Listed in sitemap.xml."""
+    ids: Callable[[Site, str], Iterable[str]] | None = None
+    """The element ids of its template (besides ``BASE_IDS``) that a link may point to, when the
+    plan knows them all; None for pages whose ids come from Markdown or are not all known here."""
+
+
+BASE_IDS = frozenset({"main", "site-search"})
+"""The ids every page has from ``base.html``."""
+
+
+def page_ids(site: Site, planned: Planned) -> frozenset[str] | None:
+    """Every element id a link may point to on the page, or None when the plan does not know them."""
+    ids = KINDS[planned.kind].ids
+    return None if ids is None else BASE_IDS.union(ids(site, planned.key))
 
 
 def _claims_by_verdict(site: Site, key: str) -> tuple[str, ...]:
@@ -443,13 +456,18 @@ def _list_kind(
     """A page per verdict, tag or outlet listing its claims: it shows each claim and its person and
     changes when one of them does."""
     dependencies, lastmod = _listing(claims), _dated_by(claims)
-    return PageKind("list.html", context, dependencies, lastmod, subjects, lists=True, dated_by_claims=True)
+    return PageKind("list.html", context, dependencies, lastmod, subjects, lists=True, dated_by_claims=True, ids=_none)
 
 
 def _index_kind(heading: str, description: str, entries: Callable[[Site], Iterable[Entry]], path: str) -> PageKind:
     """The index of the people, tags or outlets, with their numbers of claims."""
     context = _index(heading, description, entries)
-    return PageKind("index.html", context, _showing_everything, _site_modified, path=path, lists=True)
+    return PageKind("index.html", context, _showing_everything, _site_modified, path=path, lists=True, ids=_none)
+
+
+def _none(site: Site, key: str) -> tuple[str, ...]:
+    """No ids of its own."""
+    return ()
 
 
 KINDS: dict[Kind, PageKind] = {
@@ -502,8 +520,16 @@ KINDS: dict[Kind, PageKind] = {
         _site_modified,
         subjects=_staff_index,
         lists=True,
+        ids=_none,
     ),
-    Kind.SCALE: PageKind("scale.html", _scale, _showing_everything, _site_modified, path=urls.SCALE),
+    Kind.SCALE: PageKind(
+        "scale.html",
+        _scale,
+        _showing_everything,
+        _site_modified,
+        path=urls.SCALE,
+        ids=lambda site, key: (verdict.key for verdict, _ in site.tally.counts),
+    ),
     Kind.VERDICT: _list_kind(_verdict, lambda site: site.verdicts, _claims_by_verdict),
     Kind.TAGS: _index_kind(
         "Topics",
@@ -520,7 +546,13 @@ KINDS: dict[Kind, PageKind] = {
     ),
     Kind.OUTLET: _list_kind(_outlet, lambda site: site.outlets, _claims_by_outlet),
     Kind.TIMELINE: PageKind(
-        "timeline.html", _timeline, _showing_everything, _site_modified, path=urls.TIMELINE, lists=True
+        "timeline.html",
+        _timeline,
+        _showing_everything,
+        _site_modified,
+        path=urls.TIMELINE,
+        lists=True,
+        ids=lambda site, key: (month.anchor for month in site.timeline),
     ),
     Kind.CORRECTIONS: PageKind(
         "corrections.html",
@@ -528,6 +560,7 @@ KINDS: dict[Kind, PageKind] = {
         _showing_everything,
         lambda site, key: max((e.correction.date for e in site.corrections), default=None),
         path=urls.CORRECTIONS,
+        ids=_none,
     ),
     Kind.PAGE: PageKind(
         "page.html",
