@@ -33,11 +33,12 @@ from .contexts import (
     RedirectPage,
     ScalePage,
     SearchPage,
+    StaffPage,
     TimelinePage,
 )
-from .jsonld import claim_review, person_page, script_json
+from .jsonld import claim_review, person_page, script_json, staff_page
 from .model import Claim, Site
-from .urls import Target, card_for, feed_for, url_for
+from .urls import Target, absolute, card_for, feed_for, url_for
 
 LATEST = 20
 """Checks shown on the home page."""
@@ -50,6 +51,8 @@ class Kind(Enum):
     CLAIM = "claim"
     PERSON = "person"
     PEOPLE = "people"
+    MEMBER = "member"
+    STAFF = "staff"
     SCALE = "scale"
     VERDICT = "verdict"
     TAGS = "tags"
@@ -89,6 +92,11 @@ def claim_id(slug: str) -> str:
 def person_id(slug: str) -> str:
     """The dependency id of a person."""
     return f"person:{slug}"
+
+
+def staff_id(slug: str) -> str:
+    """The dependency id of a member of the staff."""
+    return f"staff:{slug}"
 
 
 def page_id(slug: str) -> str:
@@ -166,11 +174,20 @@ def _latest(site: Site, slugs: Iterable[str]) -> date | None:
 def _claim_dependencies(site: Site, slug: str) -> list[str]:
     claim = site.claims[slug]
     others = (*site.related[slug], *site.contradicts[slug], *site.contradicted_by[slug])
-    return [claim_id(slug), *map(person_id, (claim.person, *claim.people)), *_listed(site, others)]
+    return [
+        claim_id(slug),
+        *map(person_id, (claim.person, *claim.people)),
+        *map(staff_id, dict.fromkeys((*claim.authors, *claim.editors))),
+        *_listed(site, others),
+    ]
 
 
 def _person_dependencies(site: Site, slug: str) -> list[str]:
     return [person_id(slug), *_listed(site, _claims_by_person(site, slug))]
+
+
+def _member_dependencies(site: Site, slug: str) -> list[str]:
+    return [staff_id(slug), *_listed(site, _signed(site, slug))]
 
 
 def _showing_everything(site: Site, key: str) -> list[str]:
@@ -243,6 +260,10 @@ def _claim(site: Site, planned: Planned) -> ClaimPage:
         contradicts=tuple(site.claims[s] for s in site.contradicts[claim.slug]),
         contradicted_by=tuple(site.claims[s] for s in site.contradicted_by[claim.slug]),
         draft=claim.slug in site.drafts,
+        authors=tuple(site.staff[s] for s in claim.authors),
+        editors=tuple(site.staff[s] for s in claim.editors),
+        contact=site.contact_page,
+        address=absolute(site.config.base_url, planned.path),
     )
 
 
@@ -275,6 +296,24 @@ def _person(site: Site, planned: Planned) -> PersonPage:
         claims=tuple(site.claims[s] for s in site.claims_by_person[person.slug]),
         tally=site.tallies[person.slug],
         mentions=tuple(site.claims[s] for s in site.claims_mentioning[person.slug]),
+    )
+
+
+def _member(site: Site, planned: Planned) -> StaffPage:
+    member = site.staff[planned.key]
+    role = f"{member.role} at " if member.role else ""
+    return StaffPage(
+        meta=_meta(
+            site,
+            planned,
+            member.name,
+            f"{member.name}, {role}{site.config.publisher.name}: the checks they wrote and edited.",
+            og_type="profile",
+            jsonld=script_json(staff_page(site, member)),
+        ),
+        member=member,
+        written=tuple(site.claims[s] for s in site.claims_by_author[member.slug]),
+        edited=tuple(site.claims[s] for s in site.claims_by_editor[member.slug]),
     )
 
 
@@ -412,6 +451,17 @@ def _claims_by_person(site: Site, key: str) -> tuple[str, ...]:
     return (*site.claims_by_person[key], *site.claims_mentioning[key])
 
 
+def _signed(site: Site, slug: str) -> tuple[str, ...]:
+    """The claims a member of the staff wrote or edited, newest first."""
+    signed = {*site.claims_by_author[slug], *site.claims_by_editor[slug]}
+    return tuple(s for s in site.claims if s in signed) if signed else ()
+
+
+def _staff_index(site: Site) -> Mapping[str, Target]:
+    """The staff index is made only when the site has staff."""
+    return {"": urls.STAFF} if site.staff else {}
+
+
 def _list_kind(
     context: Callable[[Site, Planned], PageContext],
     subjects: Callable[[Site], Mapping[str, Target]],
@@ -461,6 +511,30 @@ KINDS: dict[Kind, PageKind] = {
             for p in site.people.values()
         ),
         urls.PEOPLE,
+    ),
+    Kind.MEMBER: PageKind(
+        "staff.html",
+        _member,
+        _member_dependencies,
+        _dated_by(_signed),
+        subjects=lambda site: site.staff,
+        lists=True,
+        dated_by_claims=True,
+    ),
+    Kind.STAFF: PageKind(
+        "index.html",
+        _index(
+            "Our team",
+            "The people who write and edit the checks.",
+            lambda site: (
+                Entry(m.name, url_for(m), len(_signed(site, m.slug)), note=m.role) for m in site.staff.values()
+            ),
+        ),
+        lambda site, key: [ALL, *map(staff_id, site.staff)],
+        _site_modified,
+        subjects=_staff_index,
+        lists=True,
+        ids=_none,
     ),
     Kind.SCALE: PageKind(
         "scale.html",

@@ -34,6 +34,8 @@ related: []
 contradicts: []
 tags: []
 corrections: []
+authors: []  # staff slugs (files in staff/): who wrote the check
+editors: []  # and who edited it
 draft: true
 ---
 TODO: what was claimed, where and when.

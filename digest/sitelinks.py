@@ -22,7 +22,7 @@ from .aliases import moved
 from .errors import Diagnostic
 from .fields import quoted
 from .markdown import THEME_ID_PREFIXES, THEME_IDS, SiteLink
-from .model import Claim, Page, Person, Site
+from .model import Claim, Page, Person, Site, Staff
 from .pages import page_ids, plan_pages
 from .urls import card_for, feed_for, url_for
 
@@ -37,7 +37,7 @@ class Targets:
     paths: Set[str]
     """Site paths of the pages and files (``claims/x/``, ``feed.xml``)."""
     anchors: Mapping[str, Set[str]]
-    """The heading ids of each page that shows Markdown (claims, people, free pages), and every id
+    """The heading ids of each page that shows Markdown (claims, people, staff, free pages), and every id
     of the pages whose ids the plan knows (``pages.page_ids``: the scale, the timeline, the lists)."""
     unpublished: Mapping[str, str]
     """Paths of claims on disk that are not published in this build, and why (``a draft``)."""
@@ -58,7 +58,12 @@ def targets(site: Site, static: Set[str], unpublished: Mapping[str, str], broken
     paths.update(("claims.json", "claimreview.json"))
     paths.update(feed_for(person) for person in site.people.values())
     paths.update(card_for(claim) for claim in site.claims.values())
-    records: list[Claim | Person | Page] = [*site.claims.values(), *site.people.values(), *site.pages.values()]
+    records: list[Claim | Person | Page | Staff] = [
+        *site.claims.values(),
+        *site.people.values(),
+        *site.pages.values(),
+        *site.staff.values(),
+    ]
     anchors: dict[str, Set[str]] = {url_for(record): frozenset(record.anchors) for record in records}
     exact = {planned.path: ids for planned in plan if (ids := page_ids(site, planned)) is not None}
     return Targets(frozenset(paths), anchors | exact, unpublished, broken, moved(site), frozenset(exact))

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from .model import Claim, Outlet, Page, Person, Tag, Verdict
+from .model import Claim, Outlet, Page, Person, Staff, Tag, Verdict
 
-Target = Claim | Person | Verdict | Tag | Outlet | Page | str
+Target = Claim | Person | Staff | Verdict | Tag | Outlet | Page | str
 
 HOME = ""
 CLAIMS = "claims/"
 PEOPLE = "people/"
+STAFF = "staff/"
 SCALE = "verdicts/"
 TAGS = "tags/"
 OUTLETS = "outlets/"
@@ -34,6 +35,8 @@ def url_for(target: Target) -> str:
             return f"{CLAIMS}{target.slug}/"
         case Person():
             return f"{PEOPLE}{target.slug}/"
+        case Staff():
+            return f"{STAFF}{target.slug}/"
         case Verdict():
             return f"{SCALE}{target.key}/"
         case Tag():

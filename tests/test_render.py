@@ -17,17 +17,20 @@ from .html import ids, parse
 @pytest.mark.parametrize("source", ["minimal", "content", pytest.param("corpus", marks=pytest.mark.slow)])
 def test_pages_showing_a_claim_are_its_page_its_lists_and_the_site_wide_pages(source: str, tmp_path: Path) -> None:
     """A claim is shown on its page, the pages of the claims that link it, its people's, its
-    verdict's, its tags' and its outlets' pages, the redirect pages of its former slugs, and the
-    pages that show the whole site."""
+    staff's (who wrote and edited it), its verdict's, its tags' and its outlets' pages, the redirect
+    pages of its former slugs, and the pages that show the whole site (the staff index among them
+    when there is staff)."""
     folder = {"minimal": MINIMAL, "content": ROOT / "content"}.get(source) or generate(tmp_path / "c", 300)
     site = load_site(Options(content=folder, content_shown="c", drafts=True, today=TODAY, jobs=1)).site
     site_wide = {"", "people/", "verdicts/", "tags/", "outlets/", "timeline/", "corrections/"}
+    site_wide |= {"staff/"} if site.staff else set()
     for slug, claim in site.claims.items():
         linked = (*site.related[slug], *site.contradicts[slug], *site.contradicted_by[slug])
         expected = {
             f"claims/{slug}/",
             *(f"claims/{other}/" for other in linked),
             *(f"people/{person}/" for person in (claim.person, *claim.people)),
+            *(f"staff/{member}/" for member in (*claim.authors, *claim.editors)),
             f"verdicts/{claim.verdict}/",
             *(f"tags/{tag}/" for tag in claim.tags),
             *(f"outlets/{source.outlet_slug}/" for source in claim.sources),
