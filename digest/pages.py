@@ -12,12 +12,29 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 
+from .cards import claim_alt, site_alt
 from .jsonld import claim_review, person_page, script_json
 from .model import Claim, Correction, CorrectionEntry, Month, Page, Person, Site, Tally, Verdict
 from .urls import url_for
 
 LATEST = 20
 """Checks shown on the home page."""
+
+
+@dataclass(frozen=True, slots=True)
+class ShareImage:
+    """The image a shared link shows (``og:image``, ``twitter:image``)."""
+
+    path: str
+    """Site path of the file."""
+    alt: str
+    width: int = 1200
+    height: int = 630
+    type: str = "image/png"
+
+
+SITE_CARD = "card.png"
+"""The site's social card: the share image of every page but a claim's."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,8 +57,8 @@ class Meta:
     """Listed in sitemap.xml."""
     feed: str | None = None
     """Site path of the Atom feed for this page, if it has one."""
-    image: str = "card.svg"
-    """Site path of the page's social card (og:image)."""
+    image: ShareImage = ShareImage(SITE_CARD, "")
+    """The page's share image: its claim's social card, else the site's."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,7 +235,7 @@ ALL = "all"
 
 def card_path(slug: str) -> str:
     """Where a claim's social card is written: the claim page's og:image."""
-    return f"claims/{slug}/card.svg"
+    return f"claims/{slug}/card.png"
 
 
 def claim_id(slug: str) -> str:
@@ -354,9 +371,10 @@ def _meta(
     rooted: bool = False,
     sitemap: bool = True,
     feed: str | None = None,
-    image: str = "card.svg",
+    image: ShareImage | None = None,
 ) -> Meta:
     lastmod = page_lastmod(site, planned)
+    image = image or ShareImage(SITE_CARD, site_alt(site))
     return Meta(planned.path, template, title, description, lastmod, og_type, jsonld, rooted, sitemap, feed, image)
 
 
@@ -376,7 +394,7 @@ def _claim(site: Site, planned: Planned) -> ClaimPage:
             f"{verdicts[claim.verdict].label}: {claim.summary}",
             og_type="article",
             jsonld=script_json(claim_review(site, claim)),
-            image=card_path(claim.slug),
+            image=ShareImage(card_path(claim.slug), claim_alt(site, claim)),
         ),
         claim=claim,
         person=site.people[claim.person],

@@ -31,6 +31,7 @@ from .model import Claim, Site
 from .pages import (
     ALL,
     SITE,
+    SITE_CARD,
     Planned,
     card_path,
     claim_id,
@@ -219,6 +220,8 @@ class Renderer:
         self.env = environment(theme, store.templates_folder() if store is not None else None)
         self.env.globals["search"] = search
         self.assets = theme.static_files()
+        self.fonts = cards.CardFonts.of_theme(theme.root)
+        """The social cards' fonts: the theme's, else the default theme's."""
         self.templates = template_versions(self.env, theme)
         self.env.globals["claim_partials"] = self._claim_partials
         self._site_version = ""
@@ -482,7 +485,7 @@ class Renderer:
     def make(self, site: Site, job: Job) -> tuple[str, bytes]:
         """One page or card → (output path, bytes)."""
         if isinstance(job, Card):
-            return job.path, cards.claim_card(site, site.claims[job.slug])
+            return job.path, cards.claim_card(site, site.claims[job.slug], self.fonts)
         return file_for(job.path), self.render_page(site, job)
 
     def _cards(
@@ -499,7 +502,7 @@ class Renderer:
                 fingerprint = known
             else:
                 person = versions[person_id(claim.person)]
-                fingerprint = _digest(__version__, versions[SITE], versions[claim_id(slug)], person)
+                fingerprint = _digest(__version__, self.fonts.version, versions[SITE], versions[claim_id(slug)], person)
             result.fingerprints[path] = fingerprint
             if known == fingerprint and path in files:
                 self._store(result, path, files[path])
@@ -519,7 +522,8 @@ class Renderer:
     ) -> Iterable[tuple[str, str, Callable[[], bytes]]]:
         """(path, fingerprint, how to make it) for each file the generator owns."""
         yield from _machine_files(site, versions)
-        yield "card.svg", _digest(__version__, versions[SITE]), lambda: cards.site_card(site)
+        card = _digest(__version__, self.fonts.version, versions[SITE])
+        yield SITE_CARD, card, lambda: cards.site_card(site, self.fonts)
         everything = _digest(__version__, versions[SITE], versions[ALL])
         pages = ((p.path, self.lastmods[p.path]) for p in plan if p.kind != "404")
         yield "sitemap.xml", everything, lambda: sitemap.sitemap(site.config.base_url, pages)
