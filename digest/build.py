@@ -20,6 +20,7 @@ from .cache import BuildCache
 from .config import load_config
 from .errors import Diagnostic, DigestError, UsageError
 from .exports import read_lines
+from .images import Known, attach_images, measured
 from .load import Content, FileCache, load_content
 from .pages import Planned
 from .render import Rendered, Renderer, Theme
@@ -117,6 +118,7 @@ def _save_cache(
         cache.save_files(files)
         cache.save_partials()
         cache.put("exports", {kind: renderer.line_versions(kind) for kind in ("claim", "review")})
+        cache.put("images", dict(measured(resolved.site.claims.values())))
         cache.save_outputs(writer.out, rendered.fingerprints, writer.retired, intact, writer.stamps)
         state = BuildState(resolved, rendered.versions, rendered.templates, rendered.data, renderer.lastmods)
         cache.save_state(state)
@@ -125,6 +127,17 @@ def _save_cache(
         if writer.retired is not None:
             shutil.rmtree(writer.retired, ignore_errors=True)
         cache.reset()
+
+
+def _known_images(cache: BuildCache | None) -> Known:
+    """The images earlier builds read (size and format by content hash), so none is decoded twice."""
+    if cache is None:
+        return {}
+    try:
+        known = cache.get("images")
+    except CACHE_ERRORS:
+        return {}
+    return dict(known) if isinstance(known, dict) else {}
 
 
 def _state(cache: BuildCache | None, files: FileCache) -> BuildState | None:
@@ -213,7 +226,15 @@ def load_site(options: Options) -> Resolved:
 def _load_site(options: Options) -> tuple[Resolved, dict[str, StaticFile]]:
     config = load_config(options.content, options.content_shown, options.base_url)
     content, static = with_static(options, load_content(options.content, options.content_shown, config, options.jobs))
-    return resolve_site(content, today=options.today, drafts=options.drafts), static
+    return resolve_site(with_images(content, options), today=options.today, drafts=options.drafts), static
+
+
+def with_images(content: Content, options: Options, known: Known | None = None) -> Content:
+    """The content with every claim's images checked and measured; their problems added to the others."""
+    claims, problems = attach_images(content.claims, options.content, options.content_shown, known)
+    if not problems and all(new is old for new, old in zip(claims, content.claims, strict=True)):
+        return content
+    return replace(content, claims=tuple(claims), problems=(*content.problems, *problems))
 
 
 @dataclass(frozen=True, slots=True)
@@ -261,6 +282,8 @@ def build(options: Options) -> BuildResult:
         config = load_config(options.content, options.content_shown, options.base_url)
         content = load_content(options.content, options.content_shown, config, options.jobs, files)
         content, static = with_static(options, content)
+        known = _known_images(cache)
+        content = with_images(content, options, known)
         before = state.resolved if state is not None else None
         resolved = resolve_site(content, today=options.today, drafts=options.drafts, previous=before)
         renderer = Renderer(Theme(options.theme), search=options.search, store=cache)
@@ -311,6 +334,8 @@ class LiveBuild:
     def __init__(self, options: Options) -> None:
         self.options = options
         self.cache = FileCache()
+        self.images: Known = {}
+        """Images read so far, by content: each is decoded once."""
         self.renderer: Renderer | None = None
         self.rendered: Rendered | None = None
         self.resolved: Resolved | None = None
@@ -350,6 +375,7 @@ class LiveBuild:
             config = load_config(options.content, options.content_shown, options.base_url)
             content = load_content(options.content, options.content_shown, config, options.jobs, self.cache, paths)
             content, static = with_static(options, content)
+            content = with_images(content, options, self.images)
             resolved = resolve_site(content, today=options.today, drafts=options.drafts, previous=self.resolved)
             site = resolved.site
             previous = self.rendered

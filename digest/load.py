@@ -17,11 +17,26 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from . import fields as f
 from .errors import Diagnostic, shown_path
 from .frontmatter import SyntaxProblem, decode, split
+from .images import missing_alt
 from .markdown import render
-from .model import CORRECTION_TYPES, SOURCE_ROLES, Claim, Correction, Limits, Lines, Page, Person, SiteConfig, Source
+from .model import (
+    CORRECTION_TYPES,
+    SOURCE_ROLES,
+    Claim,
+    Correction,
+    ImageRef,
+    Limits,
+    Lines,
+    Page,
+    Person,
+    SiteConfig,
+    Source,
+)
 from .processes import die_with_parent
 from .stamps import Stamp, stamp
 
@@ -58,6 +73,19 @@ _CORRECTION = {
     "note": f.Field(f.text, required=True),
     "from": f.Field(f.key),
 }
+def _alt(r: f.Reader, node: yaml.Node, path: str) -> str | None:
+    """An image's alt text: what it shows, for readers who cannot see it."""
+    if isinstance(node, yaml.ScalarNode) and not str(node.value).strip():
+        raise r.error(node, "the image's 'alt' is empty: say what it shows, e.g. alt: \"The post as it appeared\"")
+    return f.text(r, node, path)
+
+
+_IMAGE = {
+    "src": f.Field(f.text, required=True),
+    "alt": f.Field(_alt, required=True),
+    "caption": f.Field(f.text),
+    "credit": f.Field(f.text),
+}
 CLAIM_FIELDS = {
     "title": f.Field(f.text, required=True),
     "claim": f.Field(f.text, required=True),
@@ -77,6 +105,7 @@ CLAIM_FIELDS = {
     "tags": f.Field(f.list_of(f.slug)),
     "corrections": f.Field(f.list_of(f.record(_CORRECTION, "a correction"))),
     "draft": f.Field(f.boolean),
+    "image": f.Field(f.record(_IMAGE, "an image")),
 }
 PERSON_FIELDS = {
     "name": f.Field(f.text, required=True),
@@ -328,13 +357,14 @@ def load_file(kind: str, shown: str, stem: str, data: bytes, limits: Limits) -> 
     values = reader.mapping(document.front, spec, f"the front matter of a {kind}", whole_file=True)
     if kind == "claim":
         _check_claim(reader, stem, values, document.body, document.body_line)
+        analysis = _analysis(reader, document.body, document.body_line)
     elif kind == "page" and stem in RESERVED_SLUGS:
         reserved = ", ".join(sorted(RESERVED_SLUGS))
         reader.error(1, f"'{stem}' is a name the site itself uses; rename the page (reserved: {reserved})")
     if reader.diagnostics:
         return reader.diagnostics
     if kind == "claim":
-        return _claim(reader, stem, values, document.body, file_digest)
+        return _claim(reader, stem, values, analysis, file_digest)
     if kind == "person":
         return _person(reader, stem, values, document.body, file_digest)
     return _page(reader, stem, values, document.body, file_digest)
@@ -383,8 +413,21 @@ def _check_claim(reader: f.Reader, slug: str, values: dict[str, Any], body: str,
         reader.error(body_line - 1, "the analysis is missing: write it in Markdown after the closing '---'")
 
 
-def _claim(reader: f.Reader, slug: str, values: dict[str, Any], body: str, file_digest: str) -> Claim:
+def _analysis(reader: f.Reader, body: str, body_line: int) -> tuple[str, tuple[ImageRef, ...]]:
+    """A claim's analysis as HTML, and its images; an image without alt text is an error at its line."""
+    images: list[ImageRef] = []
+    body_html = render(body, depth=2, shift=1, env={"images": images, "line": body_line})
+    for line, message in missing_alt(images):
+        reader.error(line, message)
+    return body_html, tuple(images)
+
+
+def _claim(
+    reader: f.Reader, slug: str, values: dict[str, Any], analysis: tuple[str, tuple[ImageRef, ...]], file_digest: str
+) -> Claim:
     lines = reader.lines
+    body_html, images = analysis
+    image = values.get("image")
     published = values["published"]
     corrections = [
         Correction(e["date"], e["type"], e["note"], e.get("from"), lines[f"corrections.{index}"])
@@ -420,11 +463,15 @@ def _claim(reader: f.Reader, slug: str, values: dict[str, Any], body: str, file_
         tags=values.get("tags", ()),
         corrections=tuple(sorted(corrections, key=lambda c: c.date, reverse=True)),
         draft=values.get("draft", False),
-        body_html=render(body, depth=2, shift=1),
+        body_html=body_html,
         modified=max([published, values.get("updated", published), *(c.date for c in corrections)]),
         path=reader.path,
         digest=file_digest,
         lines=Lines(lines),
+        image=ImageRef(image["src"], image["alt"], lines["image.src"], image.get("caption"), image.get("credit"))
+        if image
+        else None,
+        images=images,
     )
 
 

@@ -10,6 +10,7 @@ that never clash with the ids a theme uses.
 from __future__ import annotations
 
 import re
+from typing import Any
 from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
@@ -17,6 +18,8 @@ from markdown_it.rules_core import StateCore
 from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.anchors.index import slugify
 from mdit_py_plugins.footnote import footnote_plugin
+
+from .images import images_plugin
 
 SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
 THEME_IDS = frozenset(
@@ -116,16 +119,17 @@ def _build() -> MarkdownIt:
     md.use(anchors_plugin, min_level=1, max_level=3, slug_func=_heading_slug)
     md.use(demote_headings_plugin)
     md.use(site_links_plugin)
+    md.use(images_plugin)
     return md
 
 
 _MD = _build()
 
 
-def render(text: str, depth: int, shift: int = 0) -> str:
+def render(text: str, depth: int, shift: int = 0, env: dict[str, Any] | None = None) -> str:
     """Markdown → HTML that is safe to put into any page ``depth`` folders below the site root.
 
     Headings move ``shift`` levels down (a claim's analysis sits under an h2 of its own) and
-    never above h2.
+    never above h2. ``env`` passes more to the plugins (``images`` gathers a claim's images).
     """
-    return str(_MD.render(text, {"depth": depth, "shift": shift}))
+    return str(_MD.render(text, {**(env or {}), "depth": depth, "shift": shift}))

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from .cards import claim_alt, site_alt
+from .images import share_copy
 from .jsonld import claim_review, person_page, script_json
 from .model import Claim, Correction, CorrectionEntry, Month, Page, Person, Site, Tally, Verdict
 from .urls import url_for
@@ -394,7 +395,7 @@ def _claim(site: Site, planned: Planned) -> ClaimPage:
             f"{verdicts[claim.verdict].label}: {claim.summary}",
             og_type="article",
             jsonld=script_json(claim_review(site, claim)),
-            image=ShareImage(card_path(claim.slug), claim_alt(site, claim)),
+            image=_share_image(site, claim),
         ),
         claim=claim,
         person=site.people[claim.person],
@@ -408,6 +409,15 @@ def _claim(site: Site, planned: Planned) -> ClaimPage:
         contradicted_by=tuple(site.claims[s] for s in site.contradicted_by[claim.slug]),
         draft=claim.slug in site.drafts,
     )
+
+
+def _share_image(site: Site, claim: Claim) -> ShareImage:
+    """The claim's own image as it appeared, when it has one; else its social card."""
+    picture = claim.picture
+    if picture is None:
+        return ShareImage(card_path(claim.slug), claim_alt(site, claim))
+    path, width, height = share_copy(picture)
+    return ShareImage(path, picture.ref.alt, width, height, picture.type)
 
 
 def _history(site: Site, claim: Claim) -> tuple[RatingStep, ...]:

@@ -24,7 +24,7 @@ import jinja2
 import jinja2.meta
 from markupsafe import Markup
 
-from . import __version__, cards, exports, feeds, jsonld, sitemap
+from . import __version__, cards, exports, feeds, images, jsonld, sitemap
 from .cache import BuildCache
 from .errors import DigestError, ThemeError, UsageError
 from .model import Claim, Site
@@ -175,7 +175,13 @@ def environment(theme: Theme, compiled: Path | None = None) -> jinja2.Environmen
         auto_reload=False,
         bytecode_cache=jinja2.FileSystemBytecodeCache(str(compiled)) if compiled is not None else None,
     )
-    env.filters |= {"url": _url, "absolute": _absolute, "long_date": long_date, "month_name": month_name}
+    env.filters |= {
+        "url": _url,
+        "absolute": _absolute,
+        "long_date": long_date,
+        "month_name": month_name,
+        "image_attributes": lambda picture, lazy=False: images.image_attributes(picture, lazy).items(),
+    }
     return env
 
 
@@ -363,6 +369,9 @@ class Renderer:
         for path, own in self._static.items():
             fingerprint = hashlib.blake2b(own.data, digest_size=12).hexdigest()
             self._keep_or(result, previous, path, fingerprint, own.data)
+        kept = self.store.folder / "images" if self.store is not None else None
+        for path, fingerprint, make in images.outputs(site.claims.values(), kept):
+            self._keep_or(result, previous, path, fingerprint, make)
         self._touched = None
         affected = self._affected(site, versions, previous)
         lastmods: dict[str, date | None] = {}
@@ -417,6 +426,7 @@ class Renderer:
         generated |= {path: f"the theme's {path}" for path in self.assets}
         generated |= {file_for(p.path): f"the {p.kind} page /{p.path}" for p in plan}
         generated |= {card_path(slug): "a claim's social card" for slug in site.claims}
+        generated |= {path: "an image of a check" for path, _, _ in images.outputs(site.claims.values(), None)}
         generated |= {path: "a feed or data file" for path, _, _ in self._machine_files(site, (), versions, None)}
         return generated
 

@@ -1,0 +1,110 @@
+"""Images in checks: the claim as it appeared (``image:``) and images in the analysis, measured,
+offered in narrower copies, re-encoded as pixels only, and named in the share tags and ClaimReview."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from .conftest import MINIMAL, build_into, write
+from .html import json_ld, parse
+
+CLAIM = "claims/bob-said-sky-is-blue"
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("images")
+    content = root / "content"
+    shutil.copytree(MINIMAL, content)
+    Image.new("RGB", (2000, 1000), (200, 30, 30)).save(content / "claims/post.jpg", quality=90)
+    Image.new("RGB", (300, 200), (20, 200, 30)).save(content / "claims/small.png")
+    turned = Image.new("RGB", (300, 200), (20, 20, 200))
+    exif = Image.Exif()
+    exif[0x0112] = 6  # shown turned a quarter: 200 wide, 300 high
+    exif[0x010F] = "A camera maker that must not be published"
+    turned.save(content / "claims/turned.jpg", exif=exif)
+    polyglot = content / "claims/polyglot.png"
+    Image.new("RGB", (40, 30), (1, 2, 3)).save(polyglot)
+    polyglot.write_bytes(polyglot.read_bytes() + b"<html><script>alert(1)</script></html>")  # a PNG, and HTML after it
+    (content / "static/img").mkdir(parents=True)
+    Image.new("RGB", (1000, 500), (20, 20, 230)).save(content / "static/img/logo.png")
+    claim = (content / "claims/bob-said-sky-is-blue.md").read_text()
+    claim = claim.replace(
+        "tags: [sky, weather]\n",
+        "tags: [sky, weather]\n"
+        'image: {src: post.jpg, alt: "Bob\'s post as it appeared", caption: "The post", credit: "Screenshot: Test Desk"}\n',
+    )
+    claim = claim.replace(
+        "Bob is right.",
+        "Bob is right.\n\n![A small green square](small.png)\n\n![A photograph taken sideways](turned.jpg)\n\n"
+        "![The logo](/img/logo.png)\n\n![An image elsewhere](https://example.com/x.png)\n\n![A PNG with HTML](polyglot.png)",
+    )
+    write(content / "claims/bob-said-sky-is-blue.md", claim)
+    assert build_into(content, root / "site", "--no-search") == 0
+    return root / "site"
+
+
+def _images(site: Path) -> dict[str, dict[str, str]]:
+    document = parse(site / CLAIM / "index.html")
+    return {img.get("alt"): dict(img.attrib) for img in document.xpath("//img")}
+
+
+def test_the_claim_as_it_appeared_is_in_the_claim_box(built: Path) -> None:
+    document = parse(built / CLAIM / "index.html")
+    [figure] = document.xpath('//*[contains(@class, "verdict-box")]//figure')
+    [img] = figure.xpath(".//img")
+    assert img.get("alt") == "Bob's post as it appeared"
+    assert (img.get("width"), img.get("height")) == ("2000", "1000")
+    assert img.get("srcset") == "post-480w.jpg 480w, post-960w.jpg 960w, post-1600w.jpg 1600w, post.jpg 2000w"
+    assert img.get("loading") is None  # at the top of the page: not lazy
+    assert (built / CLAIM / img.get("src").removeprefix("../../" + CLAIM + "/")).is_file()
+    assert " ".join(figure.xpath("string(.//figcaption)").split()) == "The post Screenshot: Test Desk"
+    for name, width in (("post-480w.jpg", 480), ("post-960w.jpg", 960), ("post-1600w.jpg", 1600), ("post.jpg", 2000)):
+        with Image.open(built / CLAIM / name) as image:
+            assert image.size == (width, width // 2), name
+
+
+def test_images_in_the_analysis_are_measured_and_lazy(built: Path) -> None:
+    images = _images(built)
+    small = images["A small green square"]
+    assert (small["src"], small["width"], small["height"], small["loading"]) == ("small.png", "300", "200", "lazy")
+    assert "srcset" not in small  # narrower than every copy
+    logo = images["The logo"]  # from content/static/, written from the site root
+    assert logo["src"] == "logo.png" and logo["srcset"] == "logo-480w.png 480w, logo-960w.png 960w, logo.png 1000w"
+    assert logo["loading"] == "lazy"
+    turned = images["A photograph taken sideways"]
+    assert (turned["width"], turned["height"]) == ("200", "300")
+    with Image.open(built / CLAIM / "turned.jpg") as image:
+        assert image.size == (200, 300)  # turned upright
+        assert dict(image.getexif()) == {}  # and nothing of the camera's is published
+    assert images["An image elsewhere"] == {"src": "https://example.com/x.png", "alt": "An image elsewhere"}
+
+
+def test_the_claims_image_is_its_share_image_and_in_its_claim_review(built: Path) -> None:
+    document = parse(built / CLAIM / "index.html")
+    meta = {m.get("property") or m.get("name"): m.get("content") for m in document.xpath("//meta")}
+    url = f"https://example.com/sub/path/{CLAIM}/"
+    assert meta["og:image"] == meta["twitter:image"] == url + "post-1600w.jpg"
+    assert (meta["og:image:width"], meta["og:image:height"], meta["og:image:type"]) == ("1600", "800", "image/jpeg")
+    assert meta["og:image:alt"] == "Bob's post as it appeared"
+    [review] = json_ld(document)
+    [picture] = [a for a in review["itemReviewed"]["appearance"] if a["@type"] == "ImageObject"]
+    assert picture["contentUrl"] == url + "post.jpg"
+    assert (picture["width"], picture["height"], picture["caption"]) == (2000, 1000, "The post")
+    other = parse(built / "claims/alice-said-sky-is-green/index.html")
+    assert other.xpath('string(//meta[@property="og:image"]/@content)').endswith("/card.png")
+
+
+def test_every_copy_is_pixels_only(built: Path) -> None:
+    assert b"<script" not in (built / CLAIM / "polyglot.png").read_bytes()  # decoded and encoded again
+    for path in (built / CLAIM).iterdir():
+        if path.suffix in (".png", ".jpg"):
+            with Image.open(path) as image:
+                assert image.format in ("PNG", "JPEG")
+                assert not {"exif", "comment", "icc_profile"} & set(image.info), path
+    assert json.loads((built / "claims.json").read_text())  # the exports still build
