@@ -122,6 +122,19 @@ class CardFonts:
         return font
 
 
+def claim_shows(site: Site, claim: Claim) -> str:
+    """Everything a claim's card shows, in one string: the card is made again only when this changes
+    (an edit of the title, the summary or the analysis keeps it)."""
+    verdict = site.verdicts[claim.verdict]
+    person = site.people[claim.person]
+    return "\0".join((site.config.title, claim.claim, claim.claimant or "", verdict.label, verdict.tone, person.name))
+
+
+def site_shows(site: Site) -> str:
+    """Everything the site's card shows, in one string."""
+    return "\0".join((site.config.title, site.config.description or ""))
+
+
 def claim_alt(site: Site, claim: Claim) -> str:
     """What a claim's card says, whole: its alt text (``og:image:alt``)."""
     who = site.speaker(claim)

@@ -510,9 +510,8 @@ class Renderer:
             known = before.get(path)
             if known is not None and touched is not None and slug not in touched:
                 fingerprint = known
-            else:
-                person = versions[person_id(claim.person)]
-                fingerprint = _digest(__version__, self.fonts.version, versions[SITE], versions[claim_id(slug)], person)
+            else:  # what the card shows, not the claim's version: most edits keep the card
+                fingerprint = _digest(__version__, self.fonts.version, cards.claim_shows(site, claim))
             result.fingerprints[path] = fingerprint
             if known == fingerprint and path in files:
                 self._store(result, path, files[path])
@@ -532,7 +531,7 @@ class Renderer:
     ) -> Iterable[tuple[str, str, Callable[[], bytes]]]:
         """(path, fingerprint, how to make it) for each file the generator owns."""
         yield from _machine_files(site, versions)
-        card = _digest(__version__, self.fonts.version, versions[SITE])
+        card = _digest(__version__, self.fonts.version, cards.site_shows(site))
         yield SITE_CARD, card, lambda: cards.site_card(site, self.fonts)
         everything = _digest(__version__, versions[SITE], versions[ALL])
         pages = ((p.path, self.lastmods[p.path]) for p in plan if p.kind != "404")
