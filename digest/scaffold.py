@@ -33,6 +33,7 @@ contradicts: []
 tags: []
 corrections: []
 draft: true
+# image: {{src: appearance.png, alt: "The post as it appeared", caption: "...", credit: "..."}}  # beside this file
 ---
 What was claimed, where and when.
 
