@@ -47,6 +47,7 @@ WIDTHS = (480, 960, 1600)
 SIZES = "(min-width: 46rem) 44rem, 100vw"
 """The width an image of the analysis takes in the default theme's column."""
 FORMATS = {"PNG": "image/png", "JPEG": "image/jpeg", "GIF": "image/gif", "WEBP": "image/webp"}
+_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp")
 _TAKEN = frozenset({"index.html", "card.png"})
 """Names in a claim's folder the site itself uses."""
 _MARK = re.compile(r' data-digest-image="(\d+)"')
@@ -164,6 +165,8 @@ def _picture(
         return outside  # through a symbolic link
     if path.suffix.lower() == ".svg":
         return f"image '{ref.src}' is SVG, which can carry script: export it as PNG"
+    if path.suffix.lower() not in _SUFFIXES:  # the copy keeps the name, and hosts serve a type by it
+        return f"image '{ref.src}' must be named .png, .jpg, .jpeg, .gif or .webp"
     if not path.is_file():
         return f"image '{shown}' is not a file"
     try:
