@@ -36,7 +36,7 @@ from .model import Claim, Page, Person
 from .stamps import Stamp, stamp
 from .write import Spare
 
-SCHEMA = 2
+SCHEMA = 3
 _BATCH = 5000
 """List items written to the database at a time."""
 ERRORS = (sqlite3.Error, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError, OSError)
