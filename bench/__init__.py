@@ -1,1 +1,1 @@
-"""Benchmarks: a synthetic corpus in the DESIGN.md format, and the timings of `make bench`."""
+"""Benchmarks: a synthetic corpus in the format of docs/design.md, and the timings of `make bench`."""

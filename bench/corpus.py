@@ -1,4 +1,4 @@
-"""A deterministic synthetic content folder at any scale, in the DESIGN.md format.
+"""A deterministic synthetic content folder at any scale, in the format of docs/design.md.
 
 ``python -m bench.corpus OUT --claims 10000`` writes OUT/site.yaml, ~40 people, free pages and
 the claims in monthly sub-folders: bodies of 300-700 words with links, lists, quotes and tables,
@@ -107,7 +107,7 @@ def claim_file(rng: random.Random, index: int, total: int) -> tuple[str, str]:
             f"    outlet: {rng.choice(OUTLETS)}\n"
             f"    date: {claim_date.isoformat()}\n"
             + ("    role: appearance\n" if number == 0 else "")
-            + f"    url: https://example.org/articles/{index}/{number}\n"
+            + f"    url: https://news.test/articles/{index}/{number}\n"
         )
     corrections = ""
     if index % 25 == 0:

@@ -8,21 +8,19 @@ from __future__ import annotations
 
 import gc
 import os
-import shutil
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
-from .cache import ERRORS as CACHE_ERRORS
-from .cache import BuildCache
+from . import urls
+from .cache import BuildCache, WarmStart
 from .config import load_config
 from .errors import Diagnostic, DigestError, UsageError
-from .exports import read_lines
-from .images import Known, attach_images, measured
+from .images import Known, attach_images, image_problems
 from .load import Content, FileCache, load_content
-from .pages import Planned
+from .pages import Kind, Planned
 from .render import Rendered, Renderer, Theme
 from .resolve import Resolved, Skipped, resolve_site
 from .search import index_site
@@ -66,125 +64,18 @@ class BuildResult:
     pages: int
     skipped: tuple[Skipped, ...]
     seconds: float
+    cache_problem: str | None = None
+    """Why the build cache could not be used, if it could not: the build went on without it."""
+    warnings: tuple[Diagnostic, ...] = ()
+    """Problems that did not stop the build (a draft left out, a link to a missing heading)."""
 
 
-def _build_cache(options: Options) -> BuildCache:
-    return BuildCache.for_build(
-        options.content,
-        options.out,
-        options.theme,
-        options.content_shown,
-        options.base_url,
-        options.drafts,
-        options.search,
-    )
-
-
-@dataclass(frozen=True, slots=True)
-class BuildState:
-    """What a build keeps of itself in the cache for the next one (records stay in their rows)."""
-
-    resolved: Resolved
-    versions: dict[str, str]
-    templates: dict[str, str]
-    data: set[str]
-    lastmods: dict[str, date | None]
-
-
-def _load_cache(cache: BuildCache | None) -> tuple[FileCache, BuildState | None]:
-    """The records and the state the cache holds; nothing if there is no cache or it is damaged."""
-    if cache is None:
-        return FileCache(), None
-    try:
-        files = cache.files()
-        return files, _state(cache, files)
-    except CACHE_ERRORS:
-        cache.reset()
-        return FileCache(), None
-
-
-def _save_cache(
-    cache: BuildCache,
-    files: FileCache,
-    renderer: Renderer,
-    rendered: Rendered,
-    writer: SiteWriter,
-    intact: bool,
-    resolved: Resolved,
-) -> None:
-    """Keep what the next build needs; a cache that cannot be written is dropped, never an error."""
-    try:
-        cache.begin()
-        cache.save_files(files)
-        cache.save_partials()
-        cache.put("exports", {kind: renderer.line_versions(kind) for kind in ("claim", "review")})
-        cache.put("images", dict(measured(resolved.site.claims.values())))
-        cache.save_outputs(writer.out, rendered.fingerprints, writer.retired, intact, writer.stamps)
-        state = BuildState(resolved, rendered.versions, rendered.templates, rendered.data, renderer.lastmods)
-        cache.save_state(state)
-        cache.commit()
-    except CACHE_ERRORS:
-        if writer.retired is not None:
-            shutil.rmtree(writer.retired, ignore_errors=True)
-        cache.reset()
-
-
-def _known_images(cache: BuildCache | None) -> Known:
-    """The images earlier builds read (size and format by content hash), so none is decoded twice."""
-    if cache is None:
-        return {}
-    try:
-        known = cache.get("images")
-    except CACHE_ERRORS:
-        return {}
-    return dict(known) if isinstance(known, dict) else {}
-
-
-def _state(cache: BuildCache | None, files: FileCache) -> BuildState | None:
-    """The last build's state, if the cache has one that fits the records it holds."""
-    if cache is None:
-        return None
-    records = {result.path: result for _, result in files.results.values() if not isinstance(result, list)}
-    state = cache.state(records)
-    return state if isinstance(state, BuildState) else None
-
-
-def _previous(
-    cache: BuildCache | None, renderer: Renderer, out: Path, state: BuildState | None
-) -> tuple[Rendered | None, bool]:
-    """What the last build left in ``out`` (only the files untouched since), as a render's previous;
-    and whether ``out`` is exactly as that build left it."""
-    if cache is None or not out.is_dir():
-        return None, False
-    try:
-        return _previous_outputs(cache, renderer, out, state)
-    except CACHE_ERRORS:
-        cache.reset()
-        return None, False
-
-
-def _previous_outputs(
-    cache: BuildCache, renderer: Renderer, out: Path, state: BuildState | None
-) -> tuple[Rendered | None, bool]:
-    kept, intact = cache.outputs(out)
-    if not kept:
-        return None, False
-    exports = cache.get("exports") or {}
-    for kind, name in (("claim", "claims.json"), ("review", "claimreview.json")):
-        if name in kept and kind in exports:
-            lines = read_lines((out / name).read_bytes(), kind)
-            order, versions = exports[kind]
-            if lines is not None:
-                renderer.seed_lines(kind, order, versions, lines)
-    root = str(out)
-    previous = Rendered(
-        files={path: f"{root}/{path}" for path in kept}, fingerprints={path: entry[0] for path, entry in kept.items()}
-    )
-    if state is not None:
-        previous.site, previous.versions, previous.templates = state.resolved.site, state.versions, state.templates
-        previous.data = state.data
-        renderer.lastmods = dict(state.lastmods)
-    return previous, intact
+def warm_start(options: Options) -> WarmStart:
+    """The build cache of the same content, output, theme and settings; none with --no-cache."""
+    if not options.cache:
+        return WarmStart(None)
+    settings = (options.content_shown, options.base_url, options.drafts, options.search)
+    return WarmStart(BuildCache.for_build(options.content, options.out, options.theme, *settings))
 
 
 def check_options(options: Options, writing: bool) -> None:
@@ -213,8 +104,7 @@ def check_options(options: Options, writing: bool) -> None:
 def with_static(options: Options, content: Content) -> tuple[Content, dict[str, StaticFile]]:
     """The site's own files (content/static/), their problems added to the content's."""
     static, problems = find_static(options.content, options.content_shown)
-    if problems:
-        content = replace(content, problems=(*content.problems, *problems))
+    content = replace(content, problems=(*content.problems, *problems), static=frozenset(static))
     return content, static
 
 
@@ -232,6 +122,12 @@ def _load_site(options: Options) -> tuple[Resolved, dict[str, StaticFile]]:
 def with_images(content: Content, options: Options, known: Known | None = None) -> Content:
     """The content with every claim's images checked and measured; their problems added to the others."""
     claims, problems = attach_images(content.claims, options.content, options.content_shown, known)
+    failed = [
+        (slug, result.path, result.refs.images)
+        for kind, slug, result in content.failed
+        if kind == "claim" and result.refs is not None and result.refs.images
+    ]
+    problems += image_problems(failed, options.content, options.content_shown, known)
     if not problems and all(new is old for new, old in zip(claims, content.claims, strict=True)):
         return content
     return replace(content, claims=tuple(claims), problems=(*content.problems, *problems))
@@ -255,11 +151,11 @@ def check(options: Options, links: bool = False) -> CheckResult:
     if (theme.templates / "base.html").is_file():
         renderer = Renderer(theme)
         renderer.check_static(resolved.site, static)
-        home = renderer.render_page(resolved.site, Planned("", "home"))
+        home = renderer.render_page(resolved.site, Planned(urls.HOME, Kind.HOME))
     from .advice import advise  # only checks need these: a build does not import them
     from .links import check_links
 
-    warnings = advise(resolved.site, resolved.content, home)
+    warnings = [*resolved.warnings, *advise(resolved.site, resolved.content, home)]
     if links:
         warnings += check_links(resolved.site)
     return CheckResult(resolved, tuple(sorted(warnings)))
@@ -275,40 +171,35 @@ def build(options: Options) -> BuildResult:
     started = time.perf_counter()
     check_options(options, writing=True)
     guard_out(options.out, options.force)
-    cache = _build_cache(options) if options.cache else None
+    warm = warm_start(options)
     try:
-        files, state = _load_cache(cache)
+        files, state = warm.restore()
         gc.freeze()  # the records just loaded live all build long and make no cycles: collections skip them
         config = load_config(options.content, options.content_shown, options.base_url)
         content = load_content(options.content, options.content_shown, config, options.jobs, files)
         content, static = with_static(options, content)
-        known = _known_images(cache)
-        content = with_images(content, options, known)
+        content = with_images(content, options, warm.known_images())
         before = state.resolved if state is not None else None
         resolved = resolve_site(content, today=options.today, drafts=options.drafts, previous=before)
-        renderer = Renderer(Theme(options.theme), search=options.search, store=cache)
-        previous, intact = _previous(cache, renderer, options.out, state)
-        with SiteWriter(options.out, cache.spare() if cache is not None and intact else None) as writer:
+        renderer = Renderer(Theme(options.theme), options.search, warm.cache, warm.compiled, warm.images)
+        previous, spare = warm.previous(renderer, options.out, state)
+        with SiteWriter(options.out, spare) as writer:
             rendered = renderer.render(resolved.site, previous, jobs=options.jobs, sink=writer.write, static=static)
             writer.prune(rendered.files)
             if options.search:
                 index_site(writer.folder)
-        if cache is None:
-            if writer.retired is not None:
-                shutil.rmtree(writer.retired, ignore_errors=True)
-        else:
-            _save_cache(cache, files, renderer, rendered, writer, intact, resolved)
+        warm.save(files, renderer, rendered, writer, resolved)
     finally:
         gc.unfreeze()
-        if cache is not None:
-            cache.close()
-    files_made = rendered.files
+        warm.close()
     return BuildResult(
-        files=len(files_made),
+        files=len(rendered.files),
         written=rendered.written,
-        pages=sum(1 for path in files_made if path.endswith(".html")),
+        pages=sum(1 for path in rendered.files if path.endswith(".html")),
         skipped=resolved.skipped,
         seconds=time.perf_counter() - started,
+        cache_problem=warm.problem,
+        warnings=resolved.warnings,
     )
 
 
@@ -333,7 +224,8 @@ class LiveBuild:
 
     def __init__(self, options: Options) -> None:
         self.options = options
-        self.cache = FileCache()
+        self.known = FileCache()
+        """The content records of the last run."""
         self.images: Known = {}
         """Images read so far, by content: each is decoded once."""
         self.renderer: Renderer | None = None
@@ -365,15 +257,14 @@ class LiveBuild:
             paths = [
                 path.relative_to(root) if path.is_absolute() and path.is_relative_to(root) else path for path in changed
             ]
-            for relative in paths:
-                self.cache.results.pop(str(options.content / relative), None)
+            self.known.forget(str(options.content / relative) for relative in paths)
         try:
             if self.renderer is None or theme_changed:
                 theme = Theme(options.theme)
                 theme.check()
                 self.renderer = Renderer(theme)
             config = load_config(options.content, options.content_shown, options.base_url)
-            content = load_content(options.content, options.content_shown, config, options.jobs, self.cache, paths)
+            content = load_content(options.content, options.content_shown, config, options.jobs, self.known, paths)
             content, static = with_static(options, content)
             content = with_images(content, options, self.images)
             resolved = resolve_site(content, today=options.today, drafts=options.drafts, previous=self.resolved)
@@ -395,7 +286,7 @@ class LiveBuild:
                 data = {path: rendered.files[path] for path in rendered.data}
                 written = (*pages, *update_tree(options.out, data, previous.data))
         except DigestError as error:
-            self.cache.files = None  # the changed paths were not all applied: walk the folder next time
+            self.known.invalidate()
             return Rebuild((), time.perf_counter() - started, error)
         rendered.files = dict.fromkeys(rendered.files, KEPT)
         self.rendered = rendered

@@ -27,20 +27,41 @@ import pickle
 import shutil
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .load import FileCache
+from .exports import read_lines
+from .images import Known, measured
+from .load import Failed, FileCache
 from .model import Claim, Page, Person
+from .render import Rendered, Renderer
+from .resolve import Resolved
 from .stamps import Stamp, stamp
-from .write import Spare
+from .write import SiteWriter, Spare
 
-SCHEMA = 3
+SCHEMA = 4
 _BATCH = 5000
 """List items written to the database at a time."""
-ERRORS = (sqlite3.Error, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError, OSError)
-"""What a damaged or unreadable cache raises: the build then goes on without it."""
+
+
+class CacheUnusable(Exception):
+    """A stored value that no longer unpickles (a damaged row, a class that changed)."""
+
+
+ERRORS = (sqlite3.Error, OSError, CacheUnusable)
+"""What a damaged, unreadable or unwritable cache raises: the build then goes on without it. Our
+own code's errors are not among them: a bug on the warm path fails loudly, never turns cold."""
+
+
+def _loads(data: bytes) -> Any:
+    """Unpickle a stored value; CacheUnusable for anything unpickling raises on damaged or stale data."""
+    try:
+        return pickle.loads(data)
+    except (pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError, IndexError) as error:
+        raise CacheUnusable(f"a stored value cannot be read: {error}") from error
 
 
 def cache_folder() -> Path:
@@ -66,6 +87,8 @@ class BuildCache:
         self._pending: list[tuple[str, str, str, str]] = []
         self._outputs: dict[str, Any] | None = None
         """The output manifest as ``outputs`` read it."""
+        self.problem: str | None = None
+        """Why a part of the cache could not be used, if one could not."""
 
     @classmethod
     def for_build(cls, content: Path, out: Path, theme: Path, *settings: object) -> BuildCache:
@@ -93,7 +116,7 @@ class BuildCache:
 
     def get(self, key: str) -> Any:
         row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
-        return pickle.loads(row[0]) if row else None
+        return _loads(row[0]) if row else None
 
     def put(self, key: str, value: object) -> None:
         self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, pickle.dumps(value, protocol=5)))
@@ -105,9 +128,9 @@ class BuildCache:
         cache = FileCache(limits=self.get("limits"))
         with _collector_paused():
             for path, stamp_blob, result in self.db.execute("SELECT path, stamp, result FROM files"):
-                known = pickle.loads(stamp_blob)
+                known = _loads(stamp_blob)
                 self._stamps[path] = known
-                cache.results[path] = (known, pickle.loads(result))
+                cache.results[path] = (known, _loads(result))
         return cache
 
     def save_files(self, cache: FileCache) -> None:
@@ -152,7 +175,8 @@ class BuildCache:
             try:
                 rows = self.db.execute("SELECT slug, version, html FROM partials WHERE grp = ?", (group,))
                 self._groups[group] = {slug: (version, html) for slug, version, html in rows}
-            except ERRORS:  # a damaged cache: render the items again
+            except ERRORS as error:  # a damaged cache: render the items again
+                self.problem = self.problem or str(error)
                 self._groups[group] = {}
         return self._groups[group]
 
@@ -163,8 +187,10 @@ class BuildCache:
             self.save_partials()
 
     def save_partials(self) -> None:
-        with contextlib.suppress(*ERRORS):  # a cache that cannot keep them renders them again next time
+        try:
             self.db.executemany("INSERT OR REPLACE INTO partials VALUES (?, ?, ?, ?)", self._pending)
+        except ERRORS as error:  # a cache that cannot keep them renders them again next time
+            self.problem = self.problem or str(error)
         self._pending.clear()
 
     def templates_folder(self) -> Path | None:
@@ -193,7 +219,8 @@ class BuildCache:
         """The site before the current one, to start the next build from, if it is there untouched."""
         try:
             manifest = self.get("spare")
-        except ERRORS:
+        except ERRORS as error:
+            self.problem = self.problem or str(error)
             return None
         if manifest is None or not self.spare_folder.is_dir():
             return None
@@ -256,6 +283,135 @@ class BuildCache:
                 self._db.execute("ROLLBACK")
             self._db.close()
             self._db = None
+
+
+@dataclass(frozen=True, slots=True)
+class BuildState:
+    """What a build keeps of itself in the cache for the next one (records stay in their rows)."""
+
+    resolved: Resolved
+    versions: dict[str, str]
+    templates: dict[str, str]
+    data: set[str]
+    lastmods: dict[str, date | None]
+
+
+class WarmStart:
+    """A build's start from the last one: ``restore`` what it left, ``save`` what the next needs.
+
+    Without a cache (``--no-cache``) it restores nothing and saves nothing. A cache that cannot be
+    used is reset and the build goes on without it; ``problem`` says why, for the one line the
+    command prints.
+    """
+
+    def __init__(self, cache: BuildCache | None) -> None:
+        self.cache = cache
+        self.problem: str | None = None
+        """Why the cache could not be used, if it could not."""
+        self._intact = False
+
+    @property
+    def compiled(self) -> Path | None:
+        """Where the theme's compiled templates are kept, if anywhere."""
+        return self.cache.templates_folder() if self.cache is not None else None
+
+    @property
+    def images(self) -> Path | None:
+        """Where the copies of the checks' images are kept (by content and width), if anywhere."""
+        return self.cache.folder / "images" if self.cache is not None else None
+
+    def known_images(self) -> Known:
+        """The images earlier builds read (size and format by content hash), so none is decoded twice."""
+        if self.cache is None:
+            return {}
+        try:
+            known = self.cache.get("images")
+        except ERRORS as error:
+            self._drop(error)
+            return {}
+        return dict(known) if isinstance(known, dict) else {}
+
+    def restore(self) -> tuple[FileCache, BuildState | None]:
+        """The content records of the last build and its state; nothing without a usable cache."""
+        if self.cache is None:
+            return FileCache(), None
+        try:
+            files = self.cache.files()
+            records = {result.path: result for _, result in files.results.values() if not isinstance(result, Failed)}
+            state = self.cache.state(records)
+            return files, state if isinstance(state, BuildState) else None
+        except ERRORS as error:
+            self._drop(error)
+            return FileCache(), None
+
+    def previous(self, renderer: Renderer, out: Path, state: BuildState | None) -> tuple[Rendered | None, Spare | None]:
+        """What the last build left in ``out`` (only the files untouched since), as a render's
+        previous; and the site before it to start writing from, if ``out`` is as that build left it."""
+        if self.cache is None or not out.is_dir():
+            return None, None
+        try:
+            kept, self._intact = self.cache.outputs(out)
+            if not kept:
+                return None, None
+            exports = self.cache.get("exports") or {}
+            for kind, name in (("claim", "claims.json"), ("review", "claimreview.json")):
+                if name in kept and kind in exports:
+                    lines = read_lines((out / name).read_bytes(), kind)
+                    order, versions = exports[kind]
+                    if lines is not None:
+                        renderer.export_lines.seed(kind, order, versions, lines)
+            root = str(out)
+            previous = Rendered(
+                files={path: f"{root}/{path}" for path in kept},
+                fingerprints={path: entry[0] for path, entry in kept.items()},
+            )
+            if state is not None:
+                previous.site, previous.versions, previous.templates = (
+                    state.resolved.site,
+                    state.versions,
+                    state.templates,
+                )
+                previous.data, previous.lastmods = state.data, state.lastmods
+            return previous, self.cache.spare() if self._intact else None
+        except ERRORS as error:
+            self._drop(error)
+            self._intact = False
+            return None, None
+
+    def save(
+        self, files: FileCache, renderer: Renderer, rendered: Rendered, writer: SiteWriter, resolved: Resolved
+    ) -> None:
+        """Keep what the next build needs; a cache that cannot be written is dropped, never an error."""
+        if self.cache is None:
+            if writer.retired is not None:
+                shutil.rmtree(writer.retired, ignore_errors=True)
+            return
+        cache = self.cache
+        try:
+            cache.begin()
+            cache.save_files(files)
+            cache.save_partials()
+            cache.put("exports", {kind: renderer.export_lines.versions(kind) for kind in ("claim", "review")})
+            cache.put("images", dict(measured(resolved.site.claims.values())))
+            cache.save_outputs(writer.out, rendered.fingerprints, writer.retired, self._intact, writer.stamps)
+            state = BuildState(resolved, rendered.versions, rendered.templates, rendered.data, rendered.lastmods)
+            cache.save_state(state)
+            cache.commit()
+        except ERRORS as error:
+            if writer.retired is not None:
+                shutil.rmtree(writer.retired, ignore_errors=True)
+            self._drop(error)
+
+    def close(self) -> None:
+        """Close the cache's database; ``problem`` then also tells of any part that was not usable."""
+        if self.cache is not None:
+            self.problem = self.problem or self.cache.problem
+            self.cache.close()
+
+    def _drop(self, error: Exception) -> None:
+        assert self.cache is not None
+        self.problem = self.problem or f"{type(error).__name__}: {error}"
+        self.cache.reset()
 
 
 class _RecordPickler(pickle.Pickler):

@@ -28,11 +28,12 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"digest {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=_Parser)
 
-    def site_options(command: argparse.ArgumentParser, writes: bool = True) -> None:
+    def site_options(command: argparse.ArgumentParser, writes: bool = True, out: bool = True) -> None:
         command.add_argument("--content", default="content", metavar="DIR", help="content folder (default: content)")
         command.add_argument("--theme", default=None, metavar="DIR", help="theme folder (default: the built-in theme)")
-        if writes:
+        if writes and out:
             command.add_argument("--out", default="site", metavar="DIR", help="output folder (default: site)")
+        if writes:
             command.add_argument(
                 "--base-url", default=None, metavar="URL", type=_base_url, help="override base_url of site.yaml"
             )
@@ -51,7 +52,7 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
     serve.add_argument("--port", default=8000, type=_port, help="port (default: 8000)")
     serve.add_argument("--open", action="store_true", help="open the preview in a browser")
-    site_options(serve)
+    site_options(serve, out=False)  # the preview builds into a temporary folder of its own
     check_command = commands.add_parser("check", help="validate content without writing anything")
     site_options(check_command, writes=False)
     check_command.add_argument("--strict", action="store_true", help="treat warnings as errors (exit 1)")
@@ -61,6 +62,13 @@ def _parser() -> argparse.ArgumentParser:
     new = commands.add_parser("new", help="write a new claim file with every field stubbed")
     new.add_argument("--person", required=True, metavar="SLUG", help="the person the claim belongs to")
     new.add_argument("--content", default="content", metavar="DIR", help="content folder (default: content)")
+    new.add_argument(
+        "--date",
+        default=None,
+        metavar="YYYY-MM-DD",
+        type=_day,
+        help="when the claim was made (default: today); the file goes under claims/<its year-month>/",
+    )
     new.add_argument("headline", help="the headline of the check")
     return parser
 
@@ -70,6 +78,14 @@ def _port(text: str) -> int:
     if not text.isdigit() or not 0 <= int(text) <= 65535:
         raise argparse.ArgumentTypeError(f"'{text}' is not a port number (0 to 65535)")
     return int(text)
+
+
+def _day(text: str) -> date:
+    """A calendar date written YYYY-MM-DD."""
+    try:
+        return date.fromisoformat(text) if len(text) == 10 else date.fromisoformat("invalid")
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a real date written YYYY-MM-DD, e.g. 2024-11-06") from None
 
 
 def _base_url(text: str) -> str:
@@ -111,14 +127,19 @@ def _check(options: Options, strict: bool, links: bool) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; return its exit status (0 done, 1 content errors, 2 wrong usage)."""
+    command = None
     try:
         args = _parser().parse_args(argv)
+        command = args.command
         return _run(args)
     except ContentError as error:
         for diagnostic in error.diagnostics:
             print(diagnostic, file=sys.stderr)
-        count = len(error.diagnostics)
-        print(f"digest: {count} error{'s' if count != 1 else ''}; nothing was written", file=sys.stderr)
+        count = sum(1 for diagnostic in error.diagnostics if not diagnostic.warning)
+        advice = len(error.diagnostics) - count
+        also = f", {advice} warning{'s' if advice != 1 else ''}" if advice else ""
+        written = "" if command == "check" else "; nothing was written"  # check never writes
+        print(f"digest: {count} error{'s' if count != 1 else ''}{also}{written}", file=sys.stderr)
         return error.exit_code
     except DigestError as error:
         print(f"digest: error: {error}", file=sys.stderr)
@@ -127,23 +148,32 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
+def _say(line: str, problem: bool) -> None:
+    """Print one line of the preview's log: problems to stderr, the rest to stdout, at once."""
+    print(line, file=sys.stderr if problem else sys.stdout, flush=True)
+
+
 def _run(args: argparse.Namespace) -> int:
     if args.command == "new":
         from .scaffold import new_claim
 
-        path = new_claim(Path(args.content), args.person, args.headline, date.today())
+        path = new_claim(Path(args.content), args.person, args.headline, date.today(), args.date)
         print(path)
         return 0
     options = _options(args)
     if args.command == "serve":
         from .serve import serve
 
-        return serve(replace(options, drafts=True), host=args.host, port=args.port, open_browser=args.open)
+        return serve(replace(options, drafts=True), host=args.host, port=args.port, open_browser=args.open, say=_say)
     if args.command == "check":
         return _check(options, args.strict, args.links)
     result = build(options)
+    if result.cache_problem is not None:
+        print(f"digest: build cache unusable ({result.cache_problem}); building from scratch", file=sys.stderr)
     for skipped in result.skipped:
         print(skipped, file=sys.stderr)
+    for warning in result.warnings:
+        print(warning, file=sys.stderr)
     print(
         f"built {result.pages} pages ({result.files} files, {result.written} written) "
         f"into {options.out} in {result.seconds:.2f} s"

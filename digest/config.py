@@ -9,7 +9,7 @@ from typing import Any
 
 from . import fields as f
 from .errors import ContentError, Diagnostic, shown_path
-from .frontmatter import SyntaxProblem, compose, decode
+from .frontmatter import NotRegularFile, SyntaxProblem, compose, decode, read_regular
 from .model import Limits, Publisher, SiteConfig, Verdict
 
 DEFAULT_SCALE: tuple[dict[str, Any], ...] = (
@@ -70,9 +70,11 @@ def load_config(content: Path, display: str, base_url: str | None = None) -> Sit
     shown = shown_path(display, "site.yaml")
     reader = f.Reader(shown, first_line=1)
     try:
-        data = path.read_bytes()
+        data = read_regular(str(path))
     except FileNotFoundError:
         raise ContentError([Diagnostic(shown, 1, "site.yaml is missing; every content folder needs one")]) from None
+    except NotRegularFile as error:
+        raise ContentError([Diagnostic(shown, 1, str(error))]) from None
     except OSError as error:
         raise ContentError([Diagnostic(shown, 1, f"cannot read site.yaml: {error.strerror}")]) from None
     try:
@@ -127,6 +129,8 @@ def _scale(reader: f.Reader, entries: tuple[dict[str, Any], ...] | None) -> tupl
         where = reader.lines.get(f"verdicts.{index}.key", 1)
         if not f.SLUG.fullmatch(entry["key"]):
             reader.error(where, f"verdict key '{entry['key']}' is not a slug (lower-case letters, digits, hyphens)")
+        if message := f.too_long(entry["key"], "verdict key", "verdicts/<key>/"):
+            reader.error(where, message)
         if entry["key"] in seen:
             reader.error(where, f"verdict key '{entry['key']}' is on the scale twice")
         seen.add(entry["key"])

@@ -9,7 +9,7 @@ The exception tree::
     └── ContentError            every content problem of one run, as Diagnostics (exit 1)
 
 A Diagnostic is data: a display path, a 1-based line and a message. Its ``str()`` is the
-``path:line: message`` form that DESIGN.md promises editors and their tools.
+``path:line: message`` form that docs/design.md promises editors and their tools.
 """
 
 from __future__ import annotations

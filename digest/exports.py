@@ -67,7 +67,7 @@ def claim_record(site: Site, claim: Claim) -> dict[str, Any]:
             {
                 "title": s.title,
                 "outlet": s.outlet,
-                "outletUrl": absolute(base, f"outlets/{s.outlet_slug}/"),
+                "outletUrl": absolute(base, url_for(site.outlets[s.outlet_slug])),
                 "date": s.date.isoformat() if s.date else None,
                 "role": s.role,
                 "url": s.url,

@@ -10,6 +10,7 @@ from __future__ import annotations
 import calendar
 import difflib
 import re
+import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -22,7 +23,13 @@ from .errors import Diagnostic
 
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _PLAIN_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?")
-_DATE = re.compile(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})(?:(?:[Tt]|[ \t]+)[0-9:. +\-Zz]*)?")
+_DATE = re.compile(
+    r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})"
+    r"(?:(?:[Tt]|[ \t]+)([0-9]{1,2}):([0-9]{2})(?::([0-9]{2})(?:\.[0-9]*)?)?"
+    r"(?:[ \t]*(?:[Zz]|[+-]([0-9]{1,2})(?::?([0-9]{2}))?))?)?"
+)
+"""A date, optionally with the time of a YAML timestamp (``2024-11-08 14:30:00+02:00``): only the
+date is used, as written, with no time-zone conversion."""
 _MISSING = object()
 
 
@@ -192,9 +199,30 @@ def slug(r: Reader, node: yaml.Node, path: str) -> str | None:
     return value
 
 
+def slugify(text: str) -> str:
+    """The one way a text becomes a slug: 'Café Le Monde!' → 'cafe-le-monde' (may be empty)."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")
+NAME_MAX = 255
+"""The most bytes a file or folder name may have on the common file systems (ext4, APFS, NTFS...)."""
+
+
+def too_long(name: str, what: str, page: str) -> str | None:
+    """The message for a name that would make a file or folder name over NAME_MAX bytes, else None.
+
+    ``page`` shows where the name goes (``tags/<name>/``)."""
+    size = len(name.encode("utf-8"))
+    if size <= NAME_MAX:
+        return None
+    return (
+        f"{what} {quoted(name)} would make the folder name in {page} {size} bytes long, but a file system "
+        f"allows at most {NAME_MAX}: shorten it"
+    )
+
+
 def slug_hint(value: str) -> str:
     """A slug suggested for a name that is not one: 'Bad_Name' → 'bad-name'."""
-    return re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-") or "my-slug"
+    return slugify(value) or "my-slug"
 
 
 def key(r: Reader, node: yaml.Node, path: str) -> str | None:
@@ -218,7 +246,21 @@ def day(r: Reader, node: yaml.Node, path: str) -> date | None:
         raise r.error(
             node, f"{quoted(node.value)} in '{_name(path)}' is not a date; write it as YYYY-MM-DD, e.g. 2024-11-06"
         )
-    year, month, number = map(int, match.groups())
+    year, month, number = map(int, match.groups()[:3])
+    hour, minute, second, zone_hour, zone_minute = (int(part or 0) for part in match.groups()[3:])
+    for value, limit, what in (
+        (hour, 23, "hour"),
+        (minute, 59, "minute"),
+        (second, 59, "second"),
+        (zone_hour, 23, "time-zone hour"),
+        (zone_minute, 59, "time-zone minute"),
+    ):
+        if value > limit:
+            raise r.error(
+                node,
+                f"{quoted(node.value)} in '{_name(path)}' is not a real date-time: there is no {what} {value}; "
+                "the time is not needed, write the date alone (YYYY-MM-DD)",
+            )
     if year < 1:
         raise r.error(node, f"{quoted(node.value)} in '{_name(path)}' is not a real date: there is no year 0")
     if not 1 <= month <= 12:

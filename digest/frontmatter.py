@@ -9,7 +9,9 @@ library has limits of its own (libyaml refuses 1,000 levels of nesting, and read
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -51,6 +53,30 @@ class Document:
     """File line of the body's first line."""
 
 
+class NotRegularFile(OSError):
+    """A content file that is a named pipe, a socket, a device or a folder: reading it could block
+    for ever, so it is never read."""
+
+    def __init__(self, mode: int) -> None:
+        kinds = {stat.S_IFIFO: "a named pipe (FIFO)", stat.S_IFSOCK: "a socket", stat.S_IFDIR: "a folder"}
+        kind = kinds.get(stat.S_IFMT(mode), "a device")
+        super().__init__(f"this is {kind}, not a regular file; remove it or put a file in its place")
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+def read_regular(path: str) -> bytes:
+    """The bytes of a regular file; NotRegularFile for anything else, without ever blocking: the
+    file is opened non-blocking and checked before a byte is read."""
+    descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
+    with os.fdopen(descriptor, "rb") as stream:
+        mode = os.fstat(descriptor).st_mode
+        if not stat.S_ISREG(mode):
+            raise NotRegularFile(mode)
+        return stream.read()
+
+
 def decode(data: bytes, max_bytes: int) -> str:
     """Bytes of a content file → text with LF line ends; refuse what is not plain UTF-8 text."""
     if len(data) > max_bytes:
@@ -79,14 +105,60 @@ def split(text: str, max_depth: int) -> Document:
         raise SyntaxProblem(1, "file must start with a '---' line that opens the YAML front matter")
     closing = _CLOSE.search(text, opening.end())
     if closing is None:
-        raise SyntaxProblem(1, "front matter opened with '---' on line 1 is never closed; add a '---' line after it")
+        raise _unclosed(text[opening.end() :], None) or SyntaxProblem(
+            1, "front matter opened with '---' on line 1 is never closed; add a '---' line after it"
+        )
     front_text = text[opening.end() : closing.start()]
     body = text[closing.end() + 1 :]
     body_line = front_text.count("\n") + 3
-    node = compose(front_text, first_line=2, max_depth=max_depth)
+    try:
+        node = compose(front_text, first_line=2, max_depth=max_depth)
+    except SyntaxProblem as problem:
+        raise _unclosed(front_text, body_line - 1, problem.line) or problem from None
     if node is None:
         raise SyntaxProblem(1, "front matter is empty; it needs the fields of a claim, person or page")
     return Document(front=node, front_line=2, body=body, body_line=body_line)
+
+
+_YAML_LINE = re.compile(
+    r"""(?:[ \t#]|-(?:[ \t]|$)|(?:[A-Za-z_][\w-]*|"[^"]*"|'[^']*')[ \t]*:(?:[ \t]|$)|\.\.\.[ \t]*$|$)"""
+)
+"""A line that may belong to front matter: indented, a comment, a list item, a ``key:`` or empty."""
+_WORD = re.compile(r"\w")
+_NEAR_CLOSE = re.compile(r"[ \t]*(?=[^\n]*[\u2013\u2014]|[^\n]*--|[ \t]+-)[-\u2013\u2014 \t]+")
+"""A line that was probably meant as the closing '---': longer, indented, spaced, or dashes an
+editor turned into en or em dashes."""
+
+
+def _unclosed(front: str, closed_at: int | None, failed_at: int | None = None) -> SyntaxProblem | None:
+    """The front matter was never closed, if its text says so: a near-miss '---', or prose (the
+    analysis) where YAML was expected; None if it does not look like that.
+
+    ``front`` starts on line 2; ``closed_at`` is the line of the '---' taken as the closing one.
+    """
+    taken = f", so the '---' on line {closed_at} (a rule in the analysis?) was taken for its end" if closed_at else ""
+    lines = front.split("\n")
+    last_yaml = 1
+    for number, line in enumerate(lines, start=2):
+        if failed_at is not None and number > failed_at:
+            break
+        if _NEAR_CLOSE.fullmatch(line) and line.strip() != "":
+            return SyntaxProblem(
+                number,
+                f"front matter opened with '---' on line 1 is never closed: line {number} ({line.strip()!r}) "
+                f"was probably meant to close it{taken}; write exactly '---'",
+            )
+        if not _YAML_LINE.match(line) and _WORD.search(line):
+            # Markdown headings read as YAML comments: the analysis starts after the last YAML line
+            number = next((n for n in range(last_yaml + 1, number + 1) if lines[n - 2].strip()), number)
+            return SyntaxProblem(
+                number,
+                f"front matter opened with '---' on line 1 is never closed: line {number} looks like the "
+                f"analysis, not YAML{taken}; add a '---' line before line {number}",
+            )
+        if line.strip() and not line.startswith("#"):
+            last_yaml = number
+    return None
 
 
 def compose(text: str, first_line: int, max_depth: int) -> yaml.Node | None:

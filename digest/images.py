@@ -52,6 +52,8 @@ _TAKEN = frozenset({"index.html", "card.png"})
 """Names in a claim's folder the site itself uses."""
 _MARK = re.compile(r' data-digest-image="(\d+)"')
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:|^//")
+LOCAL = "digest_image"
+"""Token meta key of a claim's own image: the links rule leaves it to ``attach_images``."""
 _VERSION = "1"
 """Changes when the copies are made differently: every copy is made again."""
 
@@ -59,28 +61,32 @@ Known = dict[str, tuple[int, int, str]]
 """Images already read, by the hash of their bytes: (width, height, Pillow's format name)."""
 
 
-def _collect(state: StateCore) -> None:
+def _collect(scheme: Callable[[str], str | None], state: StateCore) -> None:
     found = state.env.get("images")
     if found is None:  # only a claim's analysis collects its images
         return
     offset = state.env.get("line", 0)
     for block in state.tokens:
+        line = offset + (block.map[0] if block.map else 0)
         for token in block.children or ():
+            if token.type in ("softbreak", "hardbreak"):
+                line += 1
             if token.type != "image":
                 continue
             src = str(token.attrGet("src") or "")
-            if not src or _SCHEME.match(src):
-                continue  # an image on another site: shown as written
-            line = offset + (block.map[0] if block.map else 0)
+            if not src or src.startswith("//") or scheme(src) is not None:
+                continue  # an image on another site, or a refused scheme: the links rule's business
             found.append(ImageRef(src, token.content, line))
             token.attrSet("src", _file_name(src))
             token.attrSet("data-digest-image", str(len(found) - 1))
+            token.meta[LOCAL] = True
 
 
-def images_plugin(md: MarkdownIt) -> None:
+def images_plugin(md: MarkdownIt, scheme: Callable[[str], str | None]) -> None:
     """Note the local images of a claim's analysis in ``env["images"]`` (with ``env["line"]``, the
-    file line the Markdown starts on), each pointed at its copy beside the page and marked."""
-    md.core.ruler.before("site_links", "images", _collect)
+    file line the Markdown starts on), each pointed at its copy beside the page and marked, so that
+    the links rule (which ``scheme`` is from) leaves it to ``attach_images``."""
+    md.core.ruler.before("links", "images", partial(_collect, scheme))
 
 
 def missing_alt(refs: Iterable[ImageRef]) -> Iterable[tuple[int, str]]:
@@ -114,7 +120,7 @@ def attach_images(
         def picture(
             ref: ImageRef, claim: Claim = claim, folder: Path = folder, names: dict[str, tuple[int, str]] = names
         ) -> Picture | None:
-            found = _picture(claim, ref, folder, base, known, names)
+            found = _picture(claim.slug, ref, folder, base, known, names)
             if isinstance(found, str):
                 problems.append(Diagnostic(claim.path, ref.line, found))
                 return None
@@ -135,6 +141,24 @@ def attach_images(
     return result, problems
 
 
+def image_problems(
+    failed: Iterable[tuple[str, str, Iterable[ImageRef]]], root: Path, display: str, known: Known | None = None
+) -> list[Diagnostic]:
+    """The problems of the images of claims (slug, path, images) whose files have other problems too,
+    so that one run tells every problem of a file."""
+    known = known if known is not None else {}
+    base = root.resolve()
+    problems = []
+    for slug, path, refs in failed:
+        folder = base / Path(_inside(path, display)).parent
+        names: dict[str, tuple[int, str]] = {}
+        for ref in refs:
+            found = _picture(slug, ref, folder, base, known, names)
+            if isinstance(found, str):
+                problems.append(Diagnostic(path, ref.line, found))
+    return problems
+
+
 def _marked(pictures: tuple[Picture, ...], mark: re.Match[str]) -> str:
     """The attributes of the image an analysis marked."""
     return _attributes(pictures[int(mark.group(1))], lazy=True)
@@ -146,7 +170,7 @@ def _inside(path: str, display: str) -> str:
 
 
 def _picture(
-    claim: Claim, ref: ImageRef, folder: Path, root: Path, known: Known, names: dict[str, tuple[int, str]]
+    slug: str, ref: ImageRef, folder: Path, root: Path, known: Known, names: dict[str, tuple[int, str]]
 ) -> Picture | str:
     """The picture of one image reference, or what is wrong with it."""
     src = unquote(ref.src)
@@ -187,7 +211,7 @@ def _picture(
     stem, extension = posixpath.splitext(name)
     extension = extension.lower() or ".png"
     variants = tuple(
-        (f"claims/{claim.slug}/{stem}-{w}w{extension}", w, max(1, round(height * w / width)))
+        (f"claims/{slug}/{stem}-{w}w{extension}", w, max(1, round(height * w / width)))
         for w in WIDTHS
         if w < width and kind != "GIF"  # an animation keeps its one size
     )
@@ -197,7 +221,7 @@ def _picture(
         line, first = names.setdefault(taken, (ref.line, digest))
         if first != digest:
             return f"image name '{taken}' is also used by another image at line {line}: rename one of the files"
-    return Picture(ref, f"claims/{claim.slug}/{name}", width, height, FORMATS[kind], variants, str(path), digest)
+    return Picture(ref, f"claims/{slug}/{name}", width, height, FORMATS[kind], variants, str(path), digest)
 
 
 def _measure(data: bytes, src: str) -> tuple[int, int, str] | str:
@@ -258,6 +282,13 @@ def share_copy(picture: Picture) -> tuple[str, int, int]:
     if picture.width <= 1600 or not fitting:
         return picture.path, picture.width, picture.height
     return fitting[-1]
+
+
+def image_paths(claim: Claim) -> Iterable[str]:
+    """Site paths of every copy of a claim's pictures: links may lead to them too."""
+    for picture in (*([claim.picture] if claim.picture else []), *claim.pictures):
+        yield picture.path
+        yield from (path for path, _, _ in picture.variants)
 
 
 def outputs(

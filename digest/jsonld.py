@@ -21,7 +21,7 @@ def script_json(value: Any) -> str:
 
 
 def claim_review(site: Site, claim: Claim) -> dict[str, Any]:
-    """The ClaimReview of a claim page, with exactly the properties DESIGN.md lists."""
+    """The ClaimReview of a claim page, with exactly the properties docs/design.md lists."""
     verdict = site.verdicts[claim.verdict]
     rating: dict[str, Any] = {"@type": "Rating", "alternateName": verdict.label}
     if verdict.rating is not None:

@@ -10,8 +10,8 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-import unicodedata
-from collections.abc import Collection, Iterator, Mapping
+import stat
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,9 +21,9 @@ import yaml
 
 from . import fields as f
 from .errors import Diagnostic, shown_path
-from .frontmatter import SyntaxProblem, decode, split
+from .frontmatter import NotRegularFile, SyntaxProblem, decode, read_regular, split
 from .images import missing_alt
-from .markdown import render
+from .markdown import SiteLink, render, site_links
 from .model import (
     CORRECTION_TYPES,
     SOURCE_ROLES,
@@ -34,10 +34,12 @@ from .model import (
     Lines,
     Page,
     Person,
+    Refs,
     SiteConfig,
     Source,
 )
 from .processes import die_with_parent
+from .rules import check_claim, outlet_slug
 from .stamps import Stamp, stamp
 
 KINDS = {"claims": "claim", "people": "person", "pages": "page"}
@@ -73,6 +75,8 @@ _CORRECTION = {
     "note": f.Field(f.text, required=True),
     "from": f.Field(f.key),
 }
+
+
 def _alt(r: f.Reader, node: yaml.Node, path: str) -> str | None:
     """An image's alt text: what it shows, for readers who cannot see it."""
     if isinstance(node, yaml.ScalarNode) and not str(node.value).strip():
@@ -143,16 +147,13 @@ class Content:
     pages: tuple[Page, ...]
     problems: tuple[Diagnostic, ...] = ()
     """Problems in single files; ``resolve_site`` adds its own and reports them all."""
+    static: frozenset[str] = frozenset()
+    """Site paths of the site's own files (content/static/), which links may lead to too."""
+    failed: tuple[tuple[str, str, Failed], ...] = ()
+    """(kind, slug, what was found) of every file that could not be read into a record."""
     slugs: Mapping[str, frozenset[str]] = field(default_factory=dict)
     """Every slug of each kind found on disk, including files that failed to load, so that a
     reference to a broken file is not also reported as a reference to a missing one."""
-
-
-def outlet_slug(name: str) -> str:
-    """The slug of an outlet's page, from its name: 'The Kyiv Independent' → 'the-kyiv-independent'."""
-    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_name).strip("-")
-    return slug or "outlet-" + hashlib.sha256(unicodedata.normalize("NFC", name).encode()).hexdigest()[:10]
 
 
 def find_files(content: Path, display: str, limits: Limits) -> tuple[list[ContentFile], list[Diagnostic]]:
@@ -203,12 +204,30 @@ def _walk(
                 yield from _walk(entry.path, inner, root, problems, display, seen)
             elif entry.name.endswith(".md"):
                 status = entry.stat()
+                if not stat.S_ISREG(status.st_mode):
+                    problems.append(Diagnostic(shown_path(display, inner), 1, str(NotRegularFile(status.st_mode))))
+                    continue
                 yield entry.path, inner, (status.st_size, status.st_mtime_ns, status.st_ino)
         except OSError:
             continue
 
 
-Result = Record | list[Diagnostic]
+@dataclass(frozen=True, slots=True)
+class Failed:
+    """A content file that could not be read into a record."""
+
+    diagnostics: tuple[Diagnostic, ...]
+    draft: bool = False
+    """True when the file says ``draft: true``: its problems then do not stop a build without drafts."""
+    refs: Refs | None = None
+    """What it still says about other records, for resolve to check (None if nothing could be read)."""
+
+    @property
+    def path(self) -> str:
+        return self.diagnostics[0].path
+
+
+Result = Record | Failed
 """What reading one file gives: its record, or its problems."""
 
 
@@ -228,6 +247,15 @@ class FileCache:
     """The files found by the last walk, kept up to date with the changes reported since."""
     problems: list[Diagnostic] = field(default_factory=list)
     """Problems found by the last walk (symlinks leading out)."""
+
+    def forget(self, paths: Iterable[str]) -> None:
+        """Read these files again next time, even if their stamps look unchanged (two saves in one tick)."""
+        for path in paths:
+            self.results.pop(path, None)
+
+    def invalidate(self) -> None:
+        """Walk the whole folder next time: the changes reported were not all applied."""
+        self.files = None
 
 
 def load_content(
@@ -263,10 +291,12 @@ def load_content(
         cache.results[file.path] = (stamps[file.path], result)
     problems = list(cache.problems)
     records: list[Record] = []
+    failed: list[tuple[str, str, Failed]] = []
     for file in files:
         result = cache.results[file.path][1]
-        if isinstance(result, list):
-            problems.extend(result)
+        if isinstance(result, Failed):
+            problems.extend(result.diagnostics)
+            failed.append((file.kind, _stem(file.path), result))
         else:
             records.append(result)
     slugs: dict[str, set[str]] = {kind: set() for kind in KINDS.values()}
@@ -278,6 +308,7 @@ def load_content(
         people=tuple(r for r in records if isinstance(r, Person)),
         pages=tuple(r for r in records if isinstance(r, Page)),
         problems=tuple(problems),
+        failed=tuple(failed),
         slugs={kind: frozenset(found) for kind, found in slugs.items()},
     )
 
@@ -323,13 +354,14 @@ def _read_all(files: list[ContentFile], limits: Limits, jobs: int | None) -> lis
         return list(pool.map(read_file, files, [limits] * len(files), chunksize=chunk))
 
 
-def read_file(file: ContentFile, limits: Limits) -> Record | list[Diagnostic]:
+def read_file(file: ContentFile, limits: Limits) -> Record | Failed:
     """Read one content file from disk → its record, or its diagnostics."""
     try:
-        with open(file.path, "rb") as stream:
-            data = stream.read()
+        data = read_regular(file.path)
+    except NotRegularFile as error:
+        return Failed((Diagnostic(file.shown, 1, str(error)),))
     except OSError as error:
-        return [Diagnostic(file.shown, 1, f"cannot read file: {error.strerror or error}")]
+        return Failed((Diagnostic(file.shown, 1, f"cannot read file: {error.strerror or error}"),))
     return load_file(file.kind, file.shown, _stem(file.path), data, limits)
 
 
@@ -343,91 +375,101 @@ def content_digest(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=12).hexdigest()
 
 
-def load_file(kind: str, shown: str, stem: str, data: bytes, limits: Limits) -> Record | list[Diagnostic]:
-    """The bytes of one content file → its record, or every problem in it."""
+_DRAFT = re.compile(rb"^draft:[ \t]*(?:true|True|TRUE|yes|Yes|on|On)[ \t]*(?:#.*)?\r?$", re.MULTILINE)
+"""``draft: true``, found in the bytes of a file whose front matter cannot be read."""
+_DEPTH = {"claim": (2, 1), "person": (2, 0), "page": (1, 0)}
+"""The folder depth of each kind's page, and how far its Markdown headings move down."""
+
+
+def load_file(kind: str, shown: str, stem: str, data: bytes, limits: Limits) -> Record | Failed:
+    """The bytes of one content file → its record, or every problem in it (with what it still says)."""
     file_digest = content_digest(data)
     if not f.SLUG.fullmatch(stem):
-        return [Diagnostic(shown, 1, f"file name '{stem}.md' is not a slug; rename it to '{f.slug_hint(stem)}.md'")]
+        message = f"file name '{stem}.md' is not a slug; rename it to '{f.slug_hint(stem)}.md'"
+        return Failed((Diagnostic(shown, 1, message),), _DRAFT.search(data) is not None)
     try:
         document = split(decode(data, limits.max_file_bytes), limits.max_depth)
     except SyntaxProblem as problem:
-        return [Diagnostic(shown, problem.line, problem.message)]
+        return Failed((Diagnostic(shown, problem.line, problem.message),), _DRAFT.search(data) is not None)
     reader = f.Reader(shown, document.front_line)
     spec = {"claim": CLAIM_FIELDS, "person": PERSON_FIELDS, "page": PAGE_FIELDS}[kind]
     values = reader.mapping(document.front, spec, f"the front matter of a {kind}", whole_file=True)
+    depth, shift = _DEPTH[kind]
+    images: list[ImageRef] = []
+    env = {"images": images, "line": document.body_line} if kind == "claim" else None
+    body = render(document.body, depth=depth, shift=shift, env=env)
+    links, problems = site_links(body.links, body.refused, document.body_line)
+    for line, message in [*problems, *missing_alt(images)]:
+        reader.error(line, message)
     if kind == "claim":
-        _check_claim(reader, stem, values, document.body, document.body_line)
-        analysis = _analysis(reader, document.body, document.body_line)
+        check_claim(reader, stem, values, document.body, document.body_line)
     elif kind == "page" and stem in RESERVED_SLUGS:
         reserved = ", ".join(sorted(RESERVED_SLUGS))
         reader.error(1, f"'{stem}' is a name the site itself uses; rename the page (reserved: {reserved})")
     if reader.diagnostics:
-        return reader.diagnostics
+        refs = _refs(kind, values, reader.lines, links, body.anchors, tuple(images))
+        return Failed(tuple(reader.diagnostics), values.get("draft") is True, refs)
+    made = Made(file_digest, body.html, links, body.anchors, tuple(images))
     if kind == "claim":
-        return _claim(reader, stem, values, analysis, file_digest)
+        return _claim(reader, stem, values, made)
     if kind == "person":
-        return _person(reader, stem, values, document.body, file_digest)
-    return _page(reader, stem, values, document.body, file_digest)
+        return _person(reader, stem, values, made)
+    return _page(reader, stem, values, made)
 
 
-def _unique(reader: f.Reader, values: tuple[str | None, ...], field: str) -> None:
-    seen: set[str] = set()
-    for index, value in enumerate(values):
-        if value is None:
-            continue
-        if value in seen:
-            reader.error(reader.lines[f"{field}.{index}"], f"'{value}' is listed twice in '{field}'")
-        seen.add(value)
+@dataclass(frozen=True, slots=True)
+class Made:
+    """What every record gets from its file besides its fields."""
+
+    digest: str
+    html: str
+    links: tuple[SiteLink, ...]
+    anchors: tuple[str, ...]
+    images: tuple[ImageRef, ...] = ()
+    """A claim's images of its analysis (``images.images_plugin``)."""
 
 
-def _check_claim(reader: f.Reader, slug: str, values: dict[str, Any], body: str, body_line: int) -> None:
-    """Rules that span fields of one claim, run on whatever fields were read correctly."""
-    lines = reader.lines
-    for name in ("people", "related", "contradicts", "tags"):
-        _unique(reader, values.get(name, ()), name)
-    for name in ("related", "contradicts"):
-        for index, other in enumerate(values.get(name, ())):
-            if other == slug:
-                reader.error(lines[f"{name}.{index}"], f"a claim cannot list itself in '{name}'")
-    for index, other in enumerate(values.get("people", ())):
-        if other == values.get("person"):
-            reader.error(lines[f"people.{index}"], f"'{other}' is already the claim's person; leave it out of 'people'")
-    published = values.get("published")
-    if published is not None and values.get("claim_date", published) > published:
-        reader.error(lines["claim_date"], f"claim_date {values['claim_date']} is after published {published}")
-    if published is not None and values.get("updated", published) < published:
-        reader.error(lines["updated"], f"updated {values['updated']} is before published {published}")
-    for index, entry in enumerate(values.get("corrections", ())):
-        if entry is None:
-            continue
-        where = lines[f"corrections.{index}"]
-        if published is not None and entry.get("date", published) < published:
-            reader.error(where, f"correction dated {entry['date']} is before published {published}")
-        if entry.get("type") == "rating-change" and "from" not in entry:
-            reader.error(where, "a rating-change needs 'from: <verdict>', the verdict it replaces")
-        if entry.get("type", "rating-change") != "rating-change" and "from" in entry:
-            reader.error(
-                lines[f"corrections.{index}.from"], "'from' belongs only to a correction of type rating-change"
-            )
-    if not body.strip():
-        reader.error(body_line - 1, "the analysis is missing: write it in Markdown after the closing '---'")
+def _refs(
+    kind: str,
+    values: dict[str, Any],
+    lines: dict[str, int],
+    links: tuple[SiteLink, ...],
+    anchors: tuple[str, ...],
+    images: tuple[ImageRef, ...],
+) -> Refs:
+    """What a file that failed still says about other records, for resolve to check."""
+    if kind != "claim":
+        return Refs(Lines(lines), links=links, anchors=anchors)
+    corrections = values.get("corrections", ())
+    return Refs(
+        Lines(lines),
+        person=values.get("person"),
+        people=values.get("people", ()),
+        verdict=values.get("verdict"),
+        related=values.get("related", ()),
+        contradicts=values.get("contradicts", ()),
+        previous_verdicts=tuple(
+            (entry["from"], lines[f"corrections.{index}"])
+            for index, entry in enumerate(corrections)
+            if entry is not None and "from" in entry
+        ),
+        links=links,
+        anchors=anchors,
+        images=(*_image(values, lines), *images),
+    )
 
 
-def _analysis(reader: f.Reader, body: str, body_line: int) -> tuple[str, tuple[ImageRef, ...]]:
-    """A claim's analysis as HTML, and its images; an image without alt text is an error at its line."""
-    images: list[ImageRef] = []
-    body_html = render(body, depth=2, shift=1, env={"images": images, "line": body_line})
-    for line, message in missing_alt(images):
-        reader.error(line, message)
-    return body_html, tuple(images)
-
-
-def _claim(
-    reader: f.Reader, slug: str, values: dict[str, Any], analysis: tuple[str, tuple[ImageRef, ...]], file_digest: str
-) -> Claim:
-    lines = reader.lines
-    body_html, images = analysis
+def _image(values: dict[str, Any], lines: dict[str, int]) -> tuple[ImageRef, ...]:
+    """The claim as it appeared (``image:``), if its front matter gives it."""
     image = values.get("image")
+    if not image or "src" not in image:
+        return ()
+    src, alt = image["src"], image.get("alt", "")  # without alt only in a file that failed: its file is checked
+    return (ImageRef(src, alt, lines["image.src"], image.get("caption"), image.get("credit")),)
+
+
+def _claim(reader: f.Reader, slug: str, values: dict[str, Any], made: Made) -> Claim:
+    lines = reader.lines
     published = values["published"]
     corrections = [
         Correction(e["date"], e["type"], e["note"], e.get("from"), lines[f"corrections.{index}"])
@@ -463,40 +505,44 @@ def _claim(
         tags=values.get("tags", ()),
         corrections=tuple(sorted(corrections, key=lambda c: c.date, reverse=True)),
         draft=values.get("draft", False),
-        body_html=body_html,
+        body_html=made.html,
         modified=max([published, values.get("updated", published), *(c.date for c in corrections)]),
         path=reader.path,
-        digest=file_digest,
+        digest=made.digest,
         lines=Lines(lines),
-        image=ImageRef(image["src"], image["alt"], lines["image.src"], image.get("caption"), image.get("credit"))
-        if image
-        else None,
-        images=images,
+        links=made.links,
+        anchors=made.anchors,
+        image=next(iter(_image(values, lines)), None),
+        images=made.images,
     )
 
 
-def _person(reader: f.Reader, slug: str, values: dict[str, Any], body: str, file_digest: str) -> Person:
+def _person(reader: f.Reader, slug: str, values: dict[str, Any], made: Made) -> Person:
     return Person(
         slug=slug,
         name=values["name"],
         role=values.get("role", ""),
         aliases=values.get("aliases", ()),
         same_as=values.get("same_as", ()),
-        body_html=render(body, depth=2),
+        body_html=made.html,
         path=reader.path,
-        digest=file_digest,
+        digest=made.digest,
         lines=Lines(reader.lines),
+        links=made.links,
+        anchors=made.anchors,
     )
 
 
-def _page(reader: f.Reader, slug: str, values: dict[str, Any], body: str, file_digest: str) -> Page:
+def _page(reader: f.Reader, slug: str, values: dict[str, Any], made: Made) -> Page:
     return Page(
         slug=slug,
         title=values["title"],
         description=values.get("description", ""),
         updated=values.get("updated"),
-        body_html=render(body, depth=1),
+        body_html=made.html,
         path=reader.path,
-        digest=file_digest,
+        digest=made.digest,
         lines=Lines(reader.lines),
+        links=made.links,
+        anchors=made.anchors,
     )

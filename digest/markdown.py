@@ -1,8 +1,11 @@
 """The one Markdown renderer: markdown-it-py's js-default preset (raw HTML off) and our plugins.
 
 Links may only use http, https or mailto (or be relative); anything else (javascript:, data:,
-vbscript:, in any case or encoding) is left as plain text. Links written from the site root
-(``[the scale](/verdicts/)``) are made relative to the page, as every internal link is.
+vbscript:, in any case or encoding) is never a link: only its text is kept, and the render names
+it among its ``refused`` links, so that load reports it at its line. Links written from the site
+root (``[the scale](/verdicts/)``) are made relative to the page, as every internal link is; the
+render lists every link and image with its line, and the ids of its headings, from the same tokens,
+so that resolve can check them against the pages the build makes.
 Headings move down to fit under the page's own (the page title stays the only h1), and get ids
 that never clash with the ids a theme uses.
 """
@@ -10,16 +13,22 @@ that never clash with the ids a theme uses.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
+from markdown_it.renderer import RendererHTML
 from markdown_it.rules_core import StateCore
+from markdown_it.token import Token
+from markdown_it.utils import EnvType, OptionsDict
 from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.anchors.index import slugify
 from mdit_py_plugins.footnote import footnote_plugin
 
-from .images import images_plugin
+from .fields import quoted
+from .images import LOCAL, images_plugin
 
 SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
 THEME_IDS = frozenset(
@@ -51,8 +60,8 @@ _SCHEME = re.compile(r"^([a-z][a-z0-9+.\-]*):")
 _INVISIBLE = re.compile(r"[\x00-\x20\x7f-\x9f\u200b-\u200f\u2028-\u202e\ufeff]+")
 
 
-def is_safe_url(url: str) -> bool:
-    """True if a link target is relative or uses a scheme on SAFE_SCHEMES, however it is encoded."""
+def url_scheme(url: str) -> str | None:
+    """The scheme of a link target, lower-case, however it is encoded; None for a relative one."""
     cleaned = url
     for _ in range(3):  # percent-encoding may be nested; three rounds decode any real URL
         decoded = unquote(cleaned)
@@ -61,7 +70,13 @@ def is_safe_url(url: str) -> bool:
         cleaned = decoded
     cleaned = _INVISIBLE.sub("", cleaned).lower()
     scheme = _SCHEME.match(cleaned)
-    return scheme is None or scheme.group(1) in SAFE_SCHEMES
+    return scheme.group(1) if scheme else None
+
+
+def is_safe_url(url: str) -> bool:
+    """True if a link target is relative or uses a scheme on SAFE_SCHEMES, however it is encoded."""
+    scheme = url_scheme(url)
+    return scheme is None or scheme in SAFE_SCHEMES
 
 
 def _heading_slug(text: str) -> str:
@@ -83,53 +98,162 @@ def demote_headings_plugin(md: MarkdownIt) -> None:
     md.core.ruler.push("demote_headings", _demote_headings)
 
 
-def safe_links_plugin(md: MarkdownIt) -> None:
-    """Refuse every link and image whose scheme is not on SAFE_SCHEMES."""
-    md.validateLink = is_safe_url  # type: ignore[method-assign]
+def _accept(url: str) -> bool:
+    return True
 
 
-def _site_links(state: StateCore) -> None:
-    """Links written from the site root (``/verdicts/``) become relative to the page's folder."""
-    depth = state.env.get("depth")
-    if depth is None:
-        return
-    prefix = "../" * depth
+def _links(state: StateCore) -> None:
+    """One pass over the links and images: each one whose scheme is not on SAFE_SCHEMES becomes its
+    text alone and goes into the env's ``refused``; the others go into ``links``, and those written
+    from the site root (``/verdicts/``) become relative to the page's folder. Each is listed as
+    (line, target as written, image?); the heading ids go into ``anchors``."""
+    prefix = "../" * state.env.get("depth", 0)
+    links = state.env.setdefault("links", [])
+    refused = state.env.setdefault("refused", [])
+    anchors = state.env.setdefault("anchors", [])
     for block in state.tokens:
-        for token in block.children or ():
-            if token.type not in ("link_open", "image"):
-                continue
-            name = "href" if token.type == "link_open" else "src"
-            target = str(token.attrGet(name) or "")
-            if target.startswith("/") and not target.startswith("//"):
-                path, mark, fragment = target[1:].partition("#")
-                if path == "" or path.endswith("/"):
-                    path += "index.html"
-                token.attrSet(name, prefix + path + mark + fragment)
+        if block.type == "heading_open":
+            anchors.append(str(block.attrGet("id") or ""))
+        if not block.children or ("[" not in block.content and "<" not in block.content):
+            continue  # every link, image and autolink starts with one of these
+        line = block.map[0] if block.map else 0
+        closing: list[bool] = []  # for each open link: was it refused?
+        for token in block.children:
+            kind = token.type
+            if kind == "softbreak" or kind == "hardbreak":
+                line += 1
+            elif kind == "image" and token.meta.get(LOCAL):
+                continue  # a claim's own image file: the images stage checks it
+            elif kind == "link_open" or kind == "image":
+                image = kind == "image"
+                name = "src" if image else "href"
+                target = str(token.attrGet(name) or "")
+                safe = is_safe_url(target)
+                if not image:
+                    closing.append(not safe)
+                if not safe:
+                    refused.append((line, target, image))
+                    alt = "".join(child.content for child in token.children or ()) if image else ""
+                    token.type, token.tag, token.attrs, token.content, token.children = "text", "", {}, alt, None
+                    continue
+                links.append((line, target, image))
+                if target.startswith("/") and not target.startswith("//"):
+                    path, mark, fragment = target[1:].partition("#")
+                    if path == "" or path.endswith("/"):
+                        path += "index.html"
+                    token.attrSet(name, prefix + path + mark + fragment)
+            elif kind == "link_close" and closing.pop():
+                token.type, token.tag, token.content = "text", "", ""
 
 
-def site_links_plugin(md: MarkdownIt) -> None:
-    """Rewrite site-rooted links so the site works under any sub-path and from disk."""
-    md.core.ruler.push("site_links", _site_links)
+def _render_safely(self: RendererHTML, tokens: Sequence[Token], index: int, options: OptionsDict, env: EnvType) -> str:
+    """The last guard: a link or image that reached the renderer with a refused scheme loses it."""
+    token = tokens[index]
+    name = "src" if token.type == "image" else "href"
+    if not is_safe_url(str(token.attrGet(name) or "")):
+        token.attrSet(name, "")
+    if token.type == "image":
+        token.attrSet("alt", self.renderInlineAsText(token.children or [], options, env))
+    return self.renderToken(tokens, index, options, env)
+
+
+def safe_links_plugin(md: MarkdownIt) -> None:
+    """Refuse every link and image whose scheme is not on SAFE_SCHEMES: only its text is kept; list
+    the others, and make those written from the site root relative, so that the site works under
+    any sub-path and from disk.
+
+    markdown-it's own ``validateLink`` would leave the whole ``[text](url)`` as text with no trace;
+    one core rule does the same check on every link and image token, and says which and where.
+    """
+    md.validateLink = _accept  # type: ignore[method-assign]
+    md.core.ruler.push("links", _links)
+    md.add_render_rule("link_open", _render_safely)
+    md.add_render_rule("image", _render_safely)
 
 
 def _build() -> MarkdownIt:
     md = MarkdownIt("js-default")
-    md.use(safe_links_plugin)
     md.use(footnote_plugin)
     md.use(anchors_plugin, min_level=1, max_level=3, slug_func=_heading_slug)
     md.use(demote_headings_plugin)
-    md.use(site_links_plugin)
-    md.use(images_plugin)
+    md.use(safe_links_plugin)  # last: after the anchors plugin has given the headings their ids
+    md.use(images_plugin, url_scheme)  # before the links rule: a claim's own images are checked as files, not links
     return md
 
 
 _MD = _build()
 
 
-def render(text: str, depth: int, shift: int = 0, env: dict[str, Any] | None = None) -> str:
+Link = tuple[int, str, bool]
+"""A link or image in Markdown: (0-based line in the text, its target as written, whether an image)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Markdown:
+    """Markdown rendered, with what it links to: one parse gives both."""
+
+    html: str
+    links: tuple[Link, ...]
+    """Every link and image that was kept."""
+    refused: tuple[Link, ...]
+    """Every link and image refused for its scheme (kept as text only)."""
+    anchors: tuple[str, ...]
+    """The ids of its headings."""
+
+
+def render(text: str, depth: int, shift: int = 0, env: dict[str, Any] | None = None) -> Markdown:
     """Markdown → HTML that is safe to put into any page ``depth`` folders below the site root.
 
     Headings move ``shift`` levels down (a claim's analysis sits under an h2 of its own) and
     never above h2. ``env`` passes more to the plugins (``images`` gathers a claim's images).
     """
-    return str(_MD.render(text, {**(env or {}), "depth": depth, "shift": shift}))
+    env = {**(env or {}), "depth": depth, "shift": shift}
+    html = _MD.render(text, env)
+    return Markdown(str(html), tuple(env["links"]), tuple(env["refused"]), tuple(env["anchors"]))
+
+
+SiteLink = tuple[int, str, bool]
+"""A link within the site, as kept on a record: (file line, target as written, whether an image)."""
+
+_ANY_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
+_COMMON_TLDS = "com|org|net|gov|edu|int|mil|info|news|io|eu|uk|us|ru|ua|de|fr|pl|by|kz|ge|md"
+_BARE_DOMAIN = re.compile(
+    rf"(?:www\.[^/?#\s]+|[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{{2,}}(?=[/?#])|[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:{_COMMON_TLDS}))"
+    r"(?:[/?#].*)?",
+    re.IGNORECASE,
+)
+"""An address of another site written without ``https://``: a browser would take it for a path here."""
+
+
+def site_links(
+    links: Iterable[Link], refused: Iterable[Link], body_line: int
+) -> tuple[tuple[SiteLink, ...], list[tuple[int, str]]]:
+    """A render's links → (the links within the site, with file lines; the problems, as (line, message))."""
+    problems: list[tuple[int, str]] = []
+    for line, target, image in refused:
+        what = "image" if image else "link"
+        scheme = url_scheme(target)
+        shown = f"the scheme '{scheme}:'" if scheme else "a scheme"
+        allowed = ", ".join(f"{name}:" for name in sorted(SAFE_SCHEMES))
+        problems.append(
+            (
+                body_line + line,
+                f"{what} {quoted(target)} uses {shown}, which is not allowed: use {allowed} or a link within the site",
+            )
+        )
+    internal: list[SiteLink] = []
+    for line, target, image in links:
+        if _ANY_SCHEME.match(target) or target.startswith("//"):
+            continue  # http, https, mailto: another site's business
+        if _BARE_DOMAIN.fullmatch(target):
+            what = "image" if image else "link"
+            problems.append(
+                (
+                    body_line + line,
+                    f"{what} {quoted(target)} has no 'https://', so it would point into this site; "
+                    f"write 'https://{target}'",
+                )
+            )
+            continue
+        internal.append((body_line + line, target, image))
+    return tuple(internal), problems

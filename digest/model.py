@@ -184,6 +184,10 @@ class Person:
     digest: str = ""
     """A hash of the source file's bytes: the record's version, for incremental rebuilds."""
     lines: Lines = field(default_factory=Lines, compare=False)
+    links: tuple[tuple[int, str, bool], ...] = ()
+    """Links and images of its Markdown within the site: (file line, target as written, image?)."""
+    anchors: tuple[str, ...] = ()
+    """The ids of the headings of its Markdown."""
 
 
 @record
@@ -254,6 +258,10 @@ class Claim:
     digest: str = ""
     """A hash of the source file's bytes: the record's version, for incremental rebuilds."""
     lines: Lines = field(default_factory=Lines, compare=False)
+    links: tuple[tuple[int, str, bool], ...] = ()
+    """Links and images of its Markdown within the site: (file line, target as written, image?)."""
+    anchors: tuple[str, ...] = ()
+    """The ids of the headings of its Markdown."""
     image: ImageRef | None = None
     """The claim as it appeared (front matter ``image:``)."""
     images: tuple[ImageRef, ...] = ()
@@ -299,6 +307,44 @@ class Page:
     digest: str = ""
     """A hash of the source file's bytes: the record's version, for incremental rebuilds."""
     lines: Lines = field(default_factory=Lines, compare=False)
+    links: tuple[tuple[int, str, bool], ...] = ()
+    """Links and images of its Markdown within the site: (file line, target as written, image?)."""
+    anchors: tuple[str, ...] = ()
+    """The ids of the headings of its Markdown."""
+
+
+@record
+class Refs:
+    """What a file that could not be read into a record still says about others: resolve checks it
+    too, so that one run reports every problem of the file."""
+
+    lines: Lines
+    person: str | None = None
+    people: tuple[str | None, ...] = ()
+    verdict: str | None = None
+    related: tuple[str | None, ...] = ()
+    contradicts: tuple[str | None, ...] = ()
+    previous_verdicts: tuple[tuple[str, int], ...] = ()
+    """The ``from`` of each rating change, with its line."""
+    links: tuple[tuple[int, str, bool], ...] = ()
+    anchors: tuple[str, ...] = ()
+    images: tuple[ImageRef, ...] = ()
+    """A claim's images (``image:`` and those of its analysis): their files are checked too."""
+
+
+def claim_refs(claim: Claim) -> Refs:
+    """What a claim says about other records."""
+    return Refs(
+        lines=claim.lines,
+        person=claim.person,
+        people=claim.people,
+        verdict=claim.verdict,
+        related=claim.related,
+        contradicts=claim.contradicts,
+        previous_verdicts=tuple((c.previous_verdict, c.line) for c in claim.corrections if c.previous_verdict),
+        links=claim.links,
+        anchors=claim.anchors,
+    )
 
 
 @record

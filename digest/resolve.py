@@ -16,7 +16,23 @@ from typing import TypeVar
 from .errors import ContentError, Diagnostic
 from .fields import quoted, suggest
 from .load import Content
-from .model import Claim, CorrectionEntry, Month, Outlet, Page, Person, Site, Tag, Tally, Verdict, latest_change
+from .model import (
+    Claim,
+    CorrectionEntry,
+    Month,
+    Outlet,
+    Page,
+    Person,
+    Refs,
+    Site,
+    Tag,
+    Tally,
+    Verdict,
+    claim_refs,
+    latest_change,
+)
+from .sitelinks import check_links, targets
+from .urls import url_for
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +56,8 @@ class Resolved:
     """What the site was resolved from, and with which settings: for the next incremental resolve."""
     today: date | None = None
     drafts: bool = False
+    warnings: tuple[Diagnostic, ...] = ()
+    """Problems that do not stop the build: in drafts left out of it, and links to a missing heading."""
 
 
 def resolve_site(content: Content, today: date, drafts: bool = False, previous: Resolved | None = None) -> Resolved:
@@ -60,25 +78,75 @@ def resolve_site(content: Content, today: date, drafts: bool = False, previous: 
     known_claims = content.slugs.get("claim", frozenset()) | claims.keys()
     known_people = content.slugs.get("person", frozenset()) | people.keys()
     for claim in claims.values():
-        _check_claim(claim, known_claims, known_people, verdicts, problems)
-    _check_outlets(claims.values(), problems)
-    if problems:
-        raise ContentError(problems)
+        _check_refs(claim.path, claim_refs(claim), known_claims, known_people, verdicts, problems)
+    for kind, _, failed in content.failed:
+        if kind == "claim" and failed.refs is not None:
+            _check_refs(failed.path, failed.refs, known_claims, known_people, verdicts, problems)
+    _check_outlets(sorted(claims.values(), key=lambda claim: claim.draft), problems)  # a clash lands on a draft
 
     skipped: list[Skipped] = []
     chosen: list[Claim] = []
+    unpublished: dict[str, str] = {}
     for claim in claims.values():
         if claim.draft and not drafts:
             skipped.append(Skipped(claim.path, "draft (build --drafts to include it)"))
+            unpublished[url_for(claim)] = "a draft"
         elif claim.published > today and not drafts:
             skipped.append(Skipped(claim.path, f"scheduled for {claim.published.isoformat()}"))
+            unpublished[url_for(claim)] = f"scheduled for {claim.published.isoformat()}"
         else:
             chosen.append(claim)
     chosen.sort(key=lambda c: (-c.published.toordinal(), -c.claim_date.toordinal(), c.slug))
     site = _index(content, chosen, people, pages, verdicts, today)
+    _check_site_links(content, site, claims.values(), unpublished, problems)
+    errors, warnings = _drafts_apart(content, claims.values(), drafts, problems, skipped)
+    if errors:
+        raise ContentError([*errors, *warnings])  # the warnings too: one run shows everything
     return Resolved(
-        site=site, skipped=tuple(sorted(skipped, key=lambda s: s.path)), content=content, today=today, drafts=drafts
+        site=site,
+        skipped=tuple(sorted(skipped, key=lambda s: s.path)),
+        content=content,
+        today=today,
+        drafts=drafts,
+        warnings=tuple(sorted(set(warnings))),
     )
+
+
+def _check_site_links(
+    content: Content, site: Site, claims: Iterable[Claim], unpublished: Mapping[str, str], problems: list[Diagnostic]
+) -> None:
+    """Every link within the site, of every file, against the pages this build makes."""
+    pages = {"claim": "claims/{}/", "person": "people/{}/", "page": "{}/"}
+    broken = {pages[kind].format(slug) for kind, slug, _ in content.failed}
+    found = targets(site, content.static, unpublished, broken)
+    records: list[Claim | Person | Page] = [*claims, *content.people, *content.pages]
+    for record in records:
+        if record.links:
+            check_links(record.path, url_for(record), record.links, record.anchors, found, problems)
+    for kind, slug, failed in content.failed:
+        if failed.refs is not None and failed.refs.links:
+            refs = failed.refs
+            check_links(failed.path, pages[kind].format(slug), refs.links, refs.anchors, found, problems)
+
+
+def _drafts_apart(
+    content: Content, claims: Iterable[Claim], drafts: bool, problems: list[Diagnostic], skipped: list[Skipped]
+) -> tuple[list[Diagnostic], list[Diagnostic]]:
+    """(errors, warnings): without --drafts, a draft's problems are warnings, as the draft is left out."""
+    warnings = [problem for problem in problems if problem.warning]
+    errors = [problem for problem in problems if not problem.warning]
+    if drafts:
+        return errors, warnings
+    failed = {failed.path for kind, _, failed in content.failed if kind == "claim" and failed.draft}
+    skipped += [Skipped(path, "draft with problems (see the warnings)") for path in sorted(failed)]
+    left_out = failed | {claim.path for claim in claims if claim.draft}
+    kept = [error for error in errors if error.path not in left_out]
+    warnings += [
+        Diagnostic(error.path, error.line, f"draft, not published: {error.message}", warning=True)
+        for error in errors
+        if error.path in left_out
+    ]
+    return kept, warnings
 
 
 def _links(claim: Claim) -> tuple[object, ...]:
@@ -96,6 +164,8 @@ def _links(claim: Claim) -> tuple[object, ...]:
         claim.draft,
         claim.corrections,
         claim.path,
+        tuple(target for _, target, _ in claim.links),
+        claim.anchors,
     )
 
 
@@ -106,6 +176,7 @@ def _reuse(content: Content, today: date, drafts: bool, previous: Resolved) -> R
         before is None
         or (today, drafts) != (previous.today, previous.drafts)
         or content.config != before.config
+        or content.static != before.static
         or len(content.claims) != len(before.claims)
         or any(a is not b for a, b in zip(content.people, before.people, strict=False))
         or any(a is not b for a, b in zip(content.pages, before.pages, strict=False))
@@ -122,9 +193,12 @@ def _reuse(content: Content, today: date, drafts: bool, previous: Resolved) -> R
         swapped[new.slug] = new
     if any(slug not in site.claims for slug in swapped):
         return None  # a draft or a scheduled check changed: skipped either way, but keep it simple
+    paths = {claim.path for claim in swapped.values()}
+    if any(warning.path in paths for warning in previous.warnings):
+        return None  # its warnings may have moved to other lines
     claims = {slug: swapped.get(slug, claim) for slug, claim in site.claims.items()}
     site = replace(site, claims=claims, modified=latest_change(claims.values()))
-    return Resolved(site, previous.skipped, content, today, drafts)
+    return Resolved(site, previous.skipped, content, today, drafts, previous.warnings)
 
 
 R = TypeVar("R", Claim, Person, Page)
@@ -142,32 +216,35 @@ def _unique_slugs(records: Sequence[R], kind: str, problems: list[Diagnostic]) -
     return {slug: group[0] for slug, group in sorted(by_slug.items())}
 
 
-def _check_claim(
-    claim: Claim,
+def _check_refs(
+    path: str,
+    refs: Refs,
     claims: Set[str],
     people: Set[str],
     verdicts: Mapping[str, Verdict],
     problems: list[Diagnostic],
 ) -> None:
-    def problem(field: str, message: str) -> None:
-        problems.append(Diagnostic(claim.path, claim.lines.get(field, 1), message))
+    """Every slug a claim's file names must exist: its person and people, its verdict, its related
+    claims. Runs on what could be read of a file that has other problems too."""
 
-    if claim.person not in people:
-        problem("person", f"unknown person '{claim.person}'{suggest(claim.person, people)}")
-    for index, slug in enumerate(claim.people):
-        if slug not in people:
+    def problem(field: str, message: str) -> None:
+        problems.append(Diagnostic(path, refs.lines.get(field, 1), message))
+
+    if refs.person is not None and refs.person not in people:
+        problem("person", f"unknown person '{refs.person}'{suggest(refs.person, people)}")
+    for index, slug in enumerate(refs.people):
+        if slug is not None and slug not in people:
             problem(f"people.{index}", f"unknown person '{slug}' in 'people'{suggest(slug, people)}")
-    if claim.verdict not in verdicts:
-        problem("verdict", f"verdict '{claim.verdict}' is not on the scale{_scale_hint(claim.verdict, verdicts)}")
+    if refs.verdict is not None and refs.verdict not in verdicts:
+        problem("verdict", f"verdict '{refs.verdict}' is not on the scale{_scale_hint(refs.verdict, verdicts)}")
     for field in ("related", "contradicts"):
-        for index, slug in enumerate(getattr(claim, field)):
-            if slug not in claims:
+        for index, slug in enumerate(getattr(refs, field)):
+            if slug is not None and slug not in claims:
                 problem(f"{field}.{index}", f"unknown claim '{slug}' in '{field}'{suggest(slug, claims)}")
-    for correction in claim.corrections:
-        previous = correction.previous_verdict
-        if previous is not None and previous not in verdicts:
+    for previous, line in refs.previous_verdicts:
+        if previous not in verdicts:
             message = f"verdict '{previous}' in 'from' is not on the scale{_scale_hint(previous, verdicts)}"
-            problems.append(Diagnostic(claim.path, correction.line, message))
+            problems.append(Diagnostic(path, line, message))
 
 
 def _scale_hint(key: str, verdicts: Mapping[str, Verdict]) -> str:
@@ -177,17 +254,17 @@ def _scale_hint(key: str, verdicts: Mapping[str, Verdict]) -> str:
 
 def _check_outlets(claims: Iterable[Claim], problems: list[Diagnostic]) -> None:
     """Two different outlet names must not share a page."""
-    first: dict[str, tuple[str, str]] = {}
+    first: dict[str, tuple[str, Claim, int]] = {}
     for claim in claims:
         for index, source in enumerate(claim.sources):
-            where = f"{claim.path}:{claim.lines.get(f'sources.{index}.outlet', 1)}"
-            known = first.setdefault(source.outlet_slug, (source.outlet, where))
+            known = first.setdefault(source.outlet_slug, (source.outlet, claim, index))
             if known[0] != source.outlet:
-                problems.append(
+                where = f"{known[1].path}:{known[1].lines.get(f'sources.{known[2]}.outlet', 1)}"  # only now: unpacking
+                problems.append(  # every claim's lines would cost a warm build a quarter of a second
                     Diagnostic(
                         claim.path,
                         claim.lines.get(f"sources.{index}.outlet", 1),
-                        f"outlet {quoted(source.outlet)} and outlet {quoted(known[0])} ({known[1]}) "
+                        f"outlet {quoted(source.outlet)} and outlet {quoted(known[0])} ({where}) "
                         f"would share the page "
                         f"outlets/{source.outlet_slug}/; spell the outlet the same way in both",
                     )

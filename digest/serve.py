@@ -20,11 +20,11 @@ import queue
 import shutil
 import signal
 import socket
-import sys
 import tempfile
 import threading
 import time
 import webbrowser
+from collections.abc import Callable
 from dataclasses import replace
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -42,6 +42,13 @@ _SCRIPT = (Path(__file__).with_name("preview.js")).read_bytes()
 _KEEPALIVE = 15.0
 """Seconds between comments on an idle event stream, so proxies and browsers keep it open."""
 _LOOPBACK = {"localhost", "127.0.0.1", "::1"}
+
+Say = Callable[[str, bool], None]
+"""Tells the user one line (True: a problem, for stderr); ``cli`` gives the one that prints."""
+
+
+def _quiet(line: str, problem: bool) -> None:
+    """Say nothing (the preview run from code: tests, the benchmark)."""
 
 
 class Events:
@@ -78,11 +85,6 @@ class Events:
         with self._lock:
             for client in self._clients:
                 client.put(None)
-
-    @property
-    def clients(self) -> int:
-        with self._lock:
-            return len(self._clients)
 
 
 def safe_relative(path: str) -> str | None:
@@ -324,8 +326,9 @@ def report(rebuild: Rebuild, what: str) -> tuple[str, dict[str, Any]]:
 class Preview:
     """A LiveBuild into a temporary folder, the server over it and the events to open pages."""
 
-    def __init__(self, options: Options) -> None:
+    def __init__(self, options: Options, say: Say = _quiet) -> None:
         self.options = options
+        self.say = say
         self.folder = Path(tempfile.mkdtemp(prefix="digest-preview-"))
         self.live = LiveBuild(replace(options, out=self.folder / "site", drafts=True))
         self.events = Events()
@@ -338,7 +341,7 @@ class Preview:
         try:
             self.rebuild(changes)
         except Exception as error:  # a bug must not stop the preview: report it and wait for the next save
-            print(f"digest: internal error while rebuilding: {type(error).__name__}: {error}", file=sys.stderr)
+            self.say(f"digest: internal error while rebuilding: {type(error).__name__}: {error}", True)
             self.events.publish("failed", {"errors": [f"digest: internal error: {type(error).__name__}: {error}"]})
 
     def rebuild(self, changes: Changes | None = None) -> Rebuild:
@@ -361,7 +364,7 @@ class Preview:
             )
         what = changes.describe(self.options.content.resolve(), self.options.theme.resolve()) if changes else "built"
         line, data = report(result, what)
-        print(line, file=sys.stderr if result.error else sys.stdout, flush=True)
+        self.say(line, result.error is not None)
         if result.error is not None:
             self.events.publish("failed", data)
             self._failed = True
@@ -397,10 +400,12 @@ def _stop(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
-def serve(options: Options, host: str = "127.0.0.1", port: int = 8000, open_browser: bool = False) -> int:
+def serve(
+    options: Options, host: str = "127.0.0.1", port: int = 8000, open_browser: bool = False, say: Say = _quiet
+) -> int:
     """Build with drafts into a temporary folder, serve it, rebuild on every change until Ctrl-C."""
     check_options(options, writing=True)
-    preview = Preview(options)
+    preview = Preview(options, say)
     watcher: Watcher | None = None
     try:
         preview.rebuild()
@@ -408,12 +413,12 @@ def serve(options: Options, host: str = "127.0.0.1", port: int = 8000, open_brow
         shown_host = f"[{host}]" if ":" in host else host
         url = f"http://{shown_host}:{server.server_address[1]}{server.base_path}"
         if host not in _LOOPBACK:
-            print(
+            say(
                 f"warning: serving on {host}, not on this machine only: whoever can reach it can read the "
                 "preview, drafts included",
-                file=sys.stderr,
+                True,
             )
-        print(f"serving {url} (drafts shown; Ctrl-C stops)", flush=True)
+        say(f"serving {url} (drafts shown; Ctrl-C stops)", False)
         watcher = Watcher(options.content, options.theme, preview.on_change, ignore=preview.folder)
         watcher.start()
         if open_browser:
@@ -426,5 +431,5 @@ def serve(options: Options, host: str = "127.0.0.1", port: int = 8000, open_brow
         if watcher is not None:
             watcher.stop()
         preview.close()
-    print("stopped", flush=True)
+    say("stopped", False)
     return 0

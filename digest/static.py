@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import ContentError, Diagnostic, shown_path
+from .frontmatter import NotRegularFile, read_regular
 
 FOLDER = "static"
 """The folder of the content folder that holds the site's own files."""
@@ -56,8 +57,9 @@ def find_static(content: Path, display: str) -> tuple[dict[str, StaticFile], lis
             problems.append(Diagnostic(shown, 1, f"collides with {reserved}; rename or remove it"))
             continue
         try:
-            with open(path, "rb") as stream:
-                files[relative] = StaticFile(shown, stream.read())
+            files[relative] = StaticFile(shown, read_regular(path))  # never blocks on a named pipe
+        except NotRegularFile as error:
+            problems.append(Diagnostic(shown, 1, str(error)))
         except OSError as error:
             problems.append(Diagnostic(shown, 1, f"cannot be read: {error.strerror or error}"))
     return files, problems
@@ -93,6 +95,9 @@ def _walk(
                 yield from _walk(entry.path, inner + "/", root, problems, display, seen)
             elif entry.is_file():
                 yield entry.path, inner
+            else:  # a named pipe, a socket, a device: never read, and said so
+                shown = shown_path(display, f"{FOLDER}/{inner}")
+                problems.append(Diagnostic(shown, 1, str(NotRegularFile(entry.stat().st_mode))))
         except OSError:
             continue
 

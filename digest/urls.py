@@ -14,6 +14,19 @@ from .model import Claim, Outlet, Page, Person, Tag, Verdict
 
 Target = Claim | Person | Verdict | Tag | Outlet | Page | str
 
+HOME = ""
+PEOPLE = "people/"
+SCALE = "verdicts/"
+TAGS = "tags/"
+OUTLETS = "outlets/"
+TIMELINE = "timeline/"
+CORRECTIONS = "corrections/"
+SEARCH = "search/"
+NOT_FOUND = "404.html"
+"""The site paths of the pages that are one of a kind."""
+SITE_CARD = "card.png"
+"""The site's social card: the share image of every page but a claim's."""
+
 
 def url_for(target: Target) -> str:
     """The site path of a page (``claims/x/``), of a file (``feed.xml``), or a site path as given."""
@@ -21,18 +34,28 @@ def url_for(target: Target) -> str:
         case Claim():
             return f"claims/{target.slug}/"
         case Person():
-            return f"people/{target.slug}/"
+            return f"{PEOPLE}{target.slug}/"
         case Verdict():
-            return f"verdicts/{target.key}/"
+            return f"{SCALE}{target.key}/"
         case Tag():
-            return f"tags/{target.slug}/"
+            return f"{TAGS}{target.slug}/"
         case Outlet():
-            return f"outlets/{target.slug}/"
+            return f"{OUTLETS}{target.slug}/"
         case Page():
             return f"{target.slug}/"
         case str():
             return target
     raise TypeError(f"no URL for {target!r}")
+
+
+def feed_for(target: Target) -> str:
+    """The site path of a page's Atom feed: the home page's, the corrections' or a person's."""
+    return url_for(target) + "feed.xml"
+
+
+def card_for(claim: Claim) -> str:
+    """Where a claim's social card is written: the claim page's og:image."""
+    return url_for(claim) + "card.png"
 
 
 def file_for(path: str) -> str:

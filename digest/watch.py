@@ -38,6 +38,10 @@ class Changes:
     templates: frozenset[Path] = frozenset()
     static: frozenset[Path] = frozenset()
 
+    def __bool__(self) -> bool:
+        """Whether anything changed."""
+        return bool(self.content or self.templates or self.static)
+
     @property
     def stylesheets_only(self) -> bool:
         """Only CSS files changed: the open pages can swap their stylesheets without reloading."""
@@ -133,6 +137,14 @@ class Watcher:
             self._last = now
         self._wake.set()
 
+    def take(self) -> Changes:
+        """The changes noted since the last report, which are then forgotten."""
+        with self._lock:
+            pending = {kind: frozenset(paths) for kind, paths in self._pending.items()}
+            for paths in self._pending.values():
+                paths.clear()
+        return Changes(**pending)
+
     def _loop(self) -> None:
         while not self._stopped.is_set():
             self._wake.wait()
@@ -144,9 +156,6 @@ class Watcher:
                 if quiet >= QUIET or waited >= LONGEST:
                     break
                 time.sleep(min(QUIET - quiet, LONGEST - waited) if quiet < QUIET else 0.005)
-            with self._lock:
-                pending = {kind: frozenset(paths) for kind, paths in self._pending.items()}
-                for paths in self._pending.values():
-                    paths.clear()
-            if any(pending.values()) and not self._stopped.is_set():
-                self.on_change(Changes(**pending))
+            changes = self.take()
+            if changes and not self._stopped.is_set():
+                self.on_change(changes)

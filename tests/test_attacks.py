@@ -24,7 +24,7 @@ from PIL import Image
 from digest.build import DEFAULT_THEME, Options
 from digest.cli import main
 from digest.errors import Diagnostic
-from digest.load import load_file
+from digest.load import Failed, load_file
 from digest.model import Claim, Limits
 from digest.serve import Preview
 from digest.write import MARKER
@@ -188,9 +188,10 @@ VALUES = st.recursive(
 
 
 def _check_result(result: object) -> None:
-    if isinstance(result, list):
-        assert result and all(isinstance(d, Diagnostic) and d.line >= 1 and d.message for d in result)
-        assert all(str(d).startswith("c.md:") for d in result)
+    if isinstance(result, Failed):
+        found = result.diagnostics
+        assert found and all(isinstance(d, Diagnostic) and d.line >= 1 and d.message for d in found)
+        assert all(str(d).startswith("c.md:") for d in found)
     else:
         assert isinstance(result, Claim)
 

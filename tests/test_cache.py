@@ -5,20 +5,20 @@ from __future__ import annotations
 import os
 import pickle
 import shutil
-from dataclasses import fields
+from dataclasses import dataclass, fields
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from digest.build import Options, _build_cache, build
+from digest.build import Options, build, warm_start
 from digest.cache import cache_folder
 from digest.load import load_file
 from digest.model import Claim, Limits
 
 from .conftest import MINIMAL, ROOT, TODAY
-from .test_live import EDITS, Edit, change_css, change_template, same_tree
+from .edits import EDITS, Edit, change_css, change_template, same_tree
 
 
 def options(content: Path, theme: Path, out: Path, cache: bool) -> Options:
@@ -34,33 +34,45 @@ def setup(tmp: Path) -> tuple[Path, Path]:
     return content, theme
 
 
-def agree(content: Path, theme: Path, tmp: Path) -> tuple[int, int]:
-    """Build warm into tmp/warm and cold into tmp/cold; they must be byte-identical."""
+@dataclass(frozen=True)
+class Warm:
+    """A warm build beside a cold one of the same content."""
+
+    differences: list[str]
+    """How the warm site differs from the cold one, and any temporary folder left behind: empty when right."""
+    files: int
+    written: int
+
+
+def warm_and_cold(content: Path, theme: Path, tmp: Path) -> Warm:
+    """Build warm into tmp/warm and cold into tmp/cold, and compare them."""
     warm = build(options(content, theme, tmp / "warm", cache=True))
     shutil.rmtree(tmp / "cold", ignore_errors=True)
     build(options(content, theme, tmp / "cold", cache=False))
-    assert same_tree(tmp / "warm", tmp / "cold") == []
-    assert sorted(p.name for p in tmp.iterdir() if p.name.startswith(".digest")) == []
-    return warm.files, warm.written
+    left = [p.name for p in tmp.iterdir() if p.name.startswith(".digest")]
+    return Warm(same_tree(tmp / "warm", tmp / "cold") + sorted(left), warm.files, warm.written)
 
 
 def test_warm_builds_write_only_what_changed(tmp_path: Path) -> None:
     content, theme = setup(tmp_path)
-    files, written = agree(content, theme, tmp_path)
-    assert written == files  # cold
-    assert agree(content, theme, tmp_path)[1] == 0  # nothing changed: nothing written
-    assert agree(content, theme, tmp_path)[1] == 0  # and again, now from the spare
+    cold = warm_and_cold(content, theme, tmp_path)
+    assert cold.differences == [] and cold.written == cold.files
+    for _ in range(2):  # nothing changed: nothing written; and again, now from the spare
+        assert warm_and_cold(content, theme, tmp_path) == Warm([], cold.files, 0)
     EDITS[0](content, theme)  # change a title
-    _, written = agree(content, theme, tmp_path)
-    assert 0 < written < files
+    edited = warm_and_cold(content, theme, tmp_path)
+    assert edited.differences == [] and 0 < edited.written < cold.files
 
 
 def test_each_warm_build_leaves_an_intact_site_and_spare_for_the_next(tmp_path: Path) -> None:
     content, theme = setup(tmp_path)
-    files, _ = agree(content, theme, tmp_path)
+    first = warm_and_cold(content, theme, tmp_path)
+    assert first.differences == []
+    files = first.files
     for _ in range(3):
-        agree(content, theme, tmp_path)
-        cache = _build_cache(options(content, theme, tmp_path / "warm", cache=True))
+        assert warm_and_cold(content, theme, tmp_path).differences == []
+        cache = warm_start(options(content, theme, tmp_path / "warm", cache=True)).cache
+        assert cache is not None
         try:
             recorded, intact = cache.outputs(tmp_path / "warm")
             assert intact and len(recorded) == files
@@ -72,32 +84,34 @@ def test_each_warm_build_leaves_an_intact_site_and_spare_for_the_next(tmp_path: 
 
 def test_outputs_touched_by_hand_are_made_again(tmp_path: Path) -> None:
     content, theme = setup(tmp_path)
-    agree(content, theme, tmp_path)
-    agree(content, theme, tmp_path)
+    assert warm_and_cold(content, theme, tmp_path).differences == []
+    assert warm_and_cold(content, theme, tmp_path).differences == []
     page = tmp_path / "warm/people/alice/index.html"
     page.write_text("vandalised")
     (tmp_path / "warm/extra.html").write_text("left by hand")
-    agree(content, theme, tmp_path)  # same bytes as a cold build: the page restored, the extra file gone
-    agree(content, theme, tmp_path)  # and the next one, started from the spare
+    assert (
+        warm_and_cold(content, theme, tmp_path).differences == []
+    )  # same bytes as a cold build: the page restored, the extra file gone
+    assert warm_and_cold(content, theme, tmp_path).differences == []  # and the next one, started from the spare
 
 
 def test_a_damaged_spare_is_not_used(tmp_path: Path) -> None:
     content, theme = setup(tmp_path)
     for _ in range(3):
-        agree(content, theme, tmp_path)
+        assert warm_and_cold(content, theme, tmp_path).differences == []
     spares = list((cache_folder() / "builds").glob("*/spare"))
     assert spares
     for spare in spares:
         (spare / "index.html").write_text("damaged")
         (spare / "junk.txt").write_text("junk")
     EDITS[0](content, theme)
-    agree(content, theme, tmp_path)
-    agree(content, theme, tmp_path)
+    assert warm_and_cold(content, theme, tmp_path).differences == []
+    assert warm_and_cold(content, theme, tmp_path).differences == []
 
 
 def test_settings_have_their_own_cache(tmp_path: Path) -> None:
     content, theme = setup(tmp_path)
-    agree(content, theme, tmp_path)
+    assert warm_and_cold(content, theme, tmp_path).differences == []
     other = build(
         Options(
             content=content,
@@ -120,28 +134,67 @@ def test_settings_have_their_own_cache(tmp_path: Path) -> None:
 def test_random_edits_between_warm_builds(tmp_path_factory: pytest.TempPathFactory, edits: list[Edit]) -> None:
     tmp = tmp_path_factory.mktemp("cache")
     content, theme = setup(tmp)
-    agree(content, theme, tmp)
+    assert warm_and_cold(content, theme, tmp).differences == []
     for edit in edits:
         edit(content, theme)
         if (content / "claims/broken.md").exists():
             continue
         if edit in (change_template, change_css):
             os.utime(theme / "templates/base.html")
-        agree(content, theme, tmp)
+        assert warm_and_cold(content, theme, tmp).differences == []
 
 
 def test_a_damaged_cache_is_dropped_not_an_error(tmp_path: Path) -> None:
     content, theme = setup(tmp_path)
-    agree(content, theme, tmp_path)
+    assert warm_and_cold(content, theme, tmp_path).differences == []
     for database in (cache_folder() / "builds").glob("*/state.sqlite"):
         database.write_bytes(b"this is not a database" * 100)
-    agree(content, theme, tmp_path)  # cold again, same bytes
-    agree(content, theme, tmp_path)
+    assert warm_and_cold(content, theme, tmp_path).differences == []  # cold again, same bytes
+    assert warm_and_cold(content, theme, tmp_path).differences == []
+
+
+def test_a_damaged_cache_is_told_in_one_line(tmp_path: Path, run) -> None:
+    content, theme = setup(tmp_path)
+    argv = (
+        "build",
+        "--no-search",
+        "--drafts",
+        "--content",
+        str(content),
+        "--theme",
+        str(theme),
+        "--out",
+        str(tmp_path / "out"),
+    )
+    assert run(*argv).err == ""
+    for database in (cache_folder() / "builds").glob("*/state.sqlite"):
+        database.write_bytes(b"this is not a database" * 100)
+    damaged = run(*argv)
+    assert damaged.code == 0
+    assert damaged.err.splitlines() == [
+        "digest: build cache unusable (DatabaseError: file is not a database); building from scratch"
+    ]
+    again = run(*argv)  # the cache was made again
+    assert (again.code, again.err) == (0, "")
+
+
+def test_a_bug_on_the_warm_path_is_not_taken_for_a_damaged_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    content, theme = setup(tmp_path)
+    assert warm_and_cold(content, theme, tmp_path).differences == []
+
+    def broken(*args: object) -> None:
+        raise TypeError("a bug of ours")
+
+    monkeypatch.setattr("digest.export_lines.ExportLines.seed", broken)
+    with pytest.raises(TypeError, match="a bug of ours"):
+        build(options(content, theme, tmp_path / "warm", cache=True))
 
 
 def test_site_wide_dates_follow_in_warm_builds(tmp_path: Path) -> None:
     content, theme = setup(tmp_path)
-    agree(content, theme, tmp_path)
+    assert warm_and_cold(content, theme, tmp_path).differences == []
     claim = content / "claims/bob-said-sky-is-blue.md"
     claim.write_text(
         claim.read_text().replace(
@@ -149,7 +202,9 @@ def test_site_wide_dates_follow_in_warm_builds(tmp_path: Path) -> None:
             'tags: [sky, weather]\ncorrections:\n  - {date: 2025-06-01, type: update, note: "Later."}',
         )
     )
-    agree(content, theme, tmp_path)  # the sitemap's dates for search/ and free pages move too
+    assert (
+        warm_and_cold(content, theme, tmp_path).differences == []
+    )  # the sitemap's dates for search/ and free pages move too
     assert "<lastmod>2025-06-01</lastmod>" in (tmp_path / "warm/sitemap.xml").read_text()
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import re
+import shlex
 import shutil
 from datetime import date
 from pathlib import Path
@@ -50,7 +52,7 @@ def test_broken_template_names_file_and_line(run, tmp_path: Path) -> None:
     theme = tmp_path / "theme"
     shutil.copytree(ROOT / "themes/default", theme, dirs_exist_ok=True)
     (theme / "templates/page.html").write_text(
-        "{% extends 'base.html' %}{% block main %}\n{{ page.nope }}{% endblock %}\n"
+        "{% extends 'base.html' %}{% block content %}\n{{ page.nope }}{% endblock %}\n"
     )
     result = run("build", "--content", str(MINIMAL), "--out", str(tmp_path / "site"), "--theme", str(theme))
     assert result.code == 1
@@ -130,6 +132,50 @@ def test_new_writes_a_stub_that_checks(scratch: Path, run) -> None:
     assert "the moon" in Path("site/claims/bob-says-the-moon-is-cheese/index.html").read_text()
 
 
+def test_new_files_the_claim_under_its_date(scratch: Path, run) -> None:
+    result = run("new", "--content", "content", "--person", "bob", "--date", "2023-02-28", "Bob spoke")
+    assert result.code == 0
+    path = Path(result.out.strip())
+    assert path == Path("content/claims/2023-02/bob-spoke.md")
+    text = path.read_text()
+    assert "claim_date: 2023-02-28" in text and f"published: {date.today().isoformat()}" in text
+    assert run("check", "--content", "content").code == 0
+    for bad in ("2023-02-30", "28/02/2023", "2023-2-28"):
+        refused = run("new", "--content", "content", "--person", "bob", "--date", bad, "Bob again")
+        assert refused.code == 2
+        assert f"'{bad}' is not a real date written YYYY-MM-DD" in refused.err
+    future = run("new", "--content", "content", "--person", "bob", "--date", "2999-01-01", "Bob later")
+    assert future.code == 2 and "cannot have been made after today" in future.err
+
+
+def test_readme_examples_run_on_our_content(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, run) -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    example = re.search(r"`digest new ([^`]*)`\s+writes `([^`]*)`", readme)
+    assert example is not None
+    shutil.copytree(ROOT / "content", tmp_path / "content")
+    monkeypatch.chdir(tmp_path)
+    result = run("new", *shlex.split(example.group(1)))
+    assert result.code == 0, result.err
+    assert result.out.strip() == example.group(2)
+    assert "draft: true" in Path(example.group(2)).read_text()
+    assert run("check", "--content", "content").code == 0  # `make check`, as the README gives it
+
+
+def test_serve_has_no_out_option(run) -> None:
+    result = run("serve", "--out", "elsewhere")
+    assert result.code == 2
+    assert "unrecognized arguments: --out elsewhere" in result.err
+
+
+def test_check_does_not_say_it_wrote_nothing(scratch: Path, run) -> None:
+    write(scratch / "claims/x.md", "---\ntitle: X\nperson: q\n---\nBody\n")
+    checked = run("check", "--content", "content")
+    assert checked.code == 1
+    assert checked.err.splitlines()[-1] == "digest: 7 errors"
+    built = run("build", "--content", "content", "--out", "site")
+    assert built.err.splitlines()[-1] == "digest: 7 errors; nothing was written"
+
+
 def test_new_refuses_unknown_person_and_taken_slug(scratch: Path, run) -> None:
     unknown = run("new", "--content", "content", "--person", "alise", "Headline")
     assert unknown.code == 2
@@ -151,7 +197,7 @@ def test_python_dash_m(tmp_path: Path) -> None:
     assert result.returncode == 1
     lines = result.stderr.splitlines()
     assert lines[0] == f"{bad}/claims/x.md:1: the front matter of a claim is missing the required field 'claim'"
-    assert lines[-1] == "digest: 6 errors; nothing was written"
+    assert lines[-1] == "digest: 7 errors; nothing was written"
     assert sorted(p.name for p in out.iterdir()) == [MARKER, "old.html"]
 
 

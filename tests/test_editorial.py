@@ -153,8 +153,8 @@ published: 2024-01-02
 verdict: "false"
 summary: "S"
 sources:
-  - {title: "A", outlet: "One", url: "https://example.org/a"}
-  - {title: "B", outlet: "Two", url: "https://example.org/b", archive_url: "https://web.archive.org/b"}
+  - {title: "A", outlet: "One", url: "https://news.test/a"}
+  - {title: "B", outlet: "Two", url: "https://news.test/b", archive_url: "https://web.archive.org/b"}
 ---
 Body.
 """,
@@ -276,8 +276,8 @@ def test_links(advice_site: Path, run, sources_server: str) -> None:
     (advice_site / "claims/thin.md").write_text(claim)
     long = (advice_site / "claims/long.md").read_text()
     (advice_site / "claims/long.md").write_text(
-        long.replace(', url: "https://example.org/a"', "").replace(
-            ', url: "https://example.org/b", archive_url: "https://web.archive.org/b"', ""
+        long.replace(', url: "https://news.test/a"', "").replace(
+            ', url: "https://news.test/b", archive_url: "https://web.archive.org/b"', ""
         )
     )  # no network in tests
     first = run("check", "--content", "content", "--links")
@@ -315,8 +315,8 @@ def test_links_to_a_server_that_is_not_http(advice_site: Path, run) -> None:
     port = listener.getsockname()[1]
     long = (
         ADVICE_SITE["claims/long.md"]
-        .replace('"https://example.org/a"', f'"http://127.0.0.1:{port}/"')
-        .replace(', url: "https://example.org/b", archive_url: "https://web.archive.org/b"', "")
+        .replace('"https://news.test/a"', f'"http://127.0.0.1:{port}/"')
+        .replace(', url: "https://news.test/b", archive_url: "https://web.archive.org/b"', "")
     )
     (advice_site / "claims/long.md").write_text(long)
     try:

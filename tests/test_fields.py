@@ -6,8 +6,7 @@ from datetime import date
 
 import pytest
 
-from digest.errors import Diagnostic
-from digest.load import load_file
+from digest.load import Failed, load_file
 from digest.model import Claim, Limits, Person
 
 BASE = """title: "T"
@@ -21,14 +20,14 @@ sources: [{title: "A", outlet: "B"}]
 """
 
 
-def claim(extra: str = "", base: str = BASE, body: str = "Body.\n") -> Claim | list[Diagnostic]:
+def claim(extra: str = "", base: str = BASE, body: str = "Body.\n") -> Claim | Failed:
     text = f"---\n{base}{extra}---\n{body}"
     return load_file("claim", "c.md", "c", text.encode(), Limits())
 
 
 def messages(result: object) -> list[str]:
-    assert isinstance(result, list), f"expected errors, got {result!r}"
-    return [str(d) for d in result]
+    assert isinstance(result, Failed), f"expected errors, got {result!r}"
+    return [str(d) for d in result.diagnostics]
 
 
 @pytest.mark.parametrize(

@@ -10,6 +10,8 @@ import feedparser
 import lxml.etree
 import pytest
 
+from digest.markdown import render
+
 from .conftest import MINIMAL, build_into, write
 from .html import json_ld, pages, parse
 
@@ -27,7 +29,7 @@ summary: {json.dumps("Summary " + HOSTILE)}
 sources:
   - title: {json.dumps("Source " + HOSTILE)}
     outlet: {json.dumps("Outlet " + HOSTILE)}
-    url: "https://example.com/?q=\\"><script>alert(3)</script>"
+    url: "https://news.test/?q=\\"><script>alert(3)</script>"
 tags: [sky]
 corrections:
   - {{date: 2024-01-06, type: correction, note: {json.dumps("Note " + HOSTILE)}}}
@@ -36,11 +38,17 @@ Body {HOSTILE}
 
 <script>alert(4)</script>
 
-[click](javascript:alert(5)) [upper](JaVaScRiPt:alert(6)) [entity](&#106;avascript:alert(7))
-[encoded](javascript%3Aalert(8)) [data](data:text/html;base64,PHNjcmlwdD5hbGVydCg5KTwvc2NyaXB0Pg==)
-[vb](vbscript:msgbox(10)) [spaced]( javascript:alert(11)) ![img](data:image/svg+xml,<svg onload=alert(12)>)
+{{unsafe}}
 <a href="javascript:alert(13)">raw</a> <div onclick="alert(14)">div</div>
 """
+UNSAFE_LINKS = """[click](javascript:alert(5)) [upper](JaVaScRiPt:alert(6)) [entity](&#106;avascript:alert(7))
+[encoded](javascript%3Aalert(8)) [data](data:text/html;base64,PHNjcmlwdD5hbGVydCg5KTwvc2NyaXB0Pg==)
+[vb](vbscript:msgbox(10)) [spaced]( javascript:alert(11)) ![img](data:image/svg+xml,<svg onload=alert(12)>)
+[ref][r] <javascript:alert(15)> ![pic](vbscript:x)
+
+[r]: javascript:alert(16)"""
+"""Links that are refused: each is an error at its line, so they never reach a built page; the
+renderer keeps only their text all the same."""
 
 BAD_SCHEMES = ("javascript:", "vbscript:", "data:")
 
@@ -49,7 +57,7 @@ BAD_SCHEMES = ("javascript:", "vbscript:", "data:")
 def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("hostile")
     shutil.copytree(MINIMAL, root / "content")
-    write(root / "content/claims/hostile.md", CLAIM)
+    write(root / "content/claims/hostile.md", CLAIM.replace("{unsafe}", ""))
     write(
         root / "content/people/alice.md",
         f"---\nname: {json.dumps('Alice ' + HOSTILE)}\nrole: {json.dumps(HOSTILE)}\n---\n{HOSTILE}\n",
@@ -106,3 +114,37 @@ def test_feeds_and_data_parse(hostile_site: Path) -> None:
     data = json.loads((hostile_site / "claims.json").read_text())
     assert any(c["text"] == "Claim " + HOSTILE for c in data["claims"])
     lxml.etree.fromstring((hostile_site / "sitemap.xml").read_bytes())
+
+
+def test_refused_links_are_errors_at_their_lines(tmp_path: Path, run) -> None:
+    shutil.copytree(MINIMAL, tmp_path / "content")
+    write(tmp_path / "content/claims/hostile.md", CLAIM.replace("{unsafe}", UNSAFE_LINKS))
+    result = run("build", "--content", str(tmp_path / "content"), "--out", str(tmp_path / "site"))
+    assert result.code == 1
+    found = [line.split(": ", 1) for line in result.err.splitlines()[:-1]]
+    first = CLAIM.splitlines().index("{unsafe}") + 1
+    expected = {
+        (first, "javascript:"): 3,
+        (first + 1, "javascript:"): 1,
+        (first + 1, "data:"): 1,
+        (first + 2, "vbscript:"): 1,
+        (first + 2, "javascript:"): 1,
+        (first + 3, "javascript:"): 2,
+        (first + 3, "vbscript:"): 1,
+    }
+    counted: dict[tuple[int, str], int] = {}
+    for where, message in found:
+        path, number = where.rsplit(":", 1)
+        assert path.endswith("claims/hostile.md"), where
+        scheme = message.split("uses the scheme '", 1)[1].split("'", 1)[0]
+        key = (int(number), scheme)
+        counted[key] = counted.get(key, 0) + 1
+    assert counted == expected
+    assert not (tmp_path / "site").exists()
+
+
+def test_the_renderer_keeps_only_the_text_of_refused_links() -> None:
+    rendered = render(UNSAFE_LINKS, depth=1)
+    assert "<a" not in rendered.html and "<img" not in rendered.html
+    assert "click" in rendered.html and "upper" in rendered.html
+    assert len(rendered.refused) == 10 and rendered.links == ()

@@ -42,9 +42,12 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     claim = claim.replace(
         "Bob is right.",
         "Bob is right.\n\n![A small green square](small.png)\n\n![A photograph taken sideways](turned.jpg)\n\n"
-        "![The logo](/img/logo.png)\n\n![An image elsewhere](https://example.com/x.png)\n\n![A PNG with HTML](polyglot.png)",
+        "![The logo](/img/logo.png)\n\n![An image elsewhere](https://example.com/x.png)\n\n![A PNG with HTML](polyglot.png)"
+        "\n\n[The post, full size](post.jpg)",
     )
     write(content / "claims/bob-said-sky-is-blue.md", claim)
+    alice = content / "people/alice.md"
+    alice.write_text(alice.read_text() + f"\n[Bob's post]({'/' + CLAIM}/post-960w.jpg)\n")
     assert build_into(content, root / "site", "--no-search") == 0
     return root / "site"
 
@@ -108,3 +111,38 @@ def test_every_copy_is_pixels_only(built: Path) -> None:
                 assert image.format in ("PNG", "JPEG")
                 assert not {"exif", "comment", "icc_profile"} & set(image.info), path
     assert json.loads((built / "claims.json").read_text())  # the exports still build
+
+
+def test_links_may_lead_to_the_copies_of_images(built: Path) -> None:
+    """The link checker knows the copies' paths: the build above passed with these links in it."""
+    claim = parse(built / CLAIM / "index.html")
+    assert claim.xpath('//a[text()="The post, full size"]/@href') == ["post.jpg"]
+    alice = parse(built / "people/alice/index.html")
+    [href] = alice.xpath('//a[text()="Bob\'s post"]/@href')
+    assert href == f"../../{CLAIM}/post-960w.jpg" and (built / CLAIM / "post-960w.jpg").is_file()
+
+
+def test_each_image_problem_is_told_once_at_its_line(scratch: Path, run) -> None:
+    """A claim's own image files are checked as files (one message each), even when the file has other
+    problems; its images with a scheme as links; a link to an image copy that is not made leads to no page."""
+    claim = scratch / "claims/bob-said-sky-is-blue.md"
+    claim.write_text(
+        claim.read_text() + "\n![Gone](gone.png)\n\n![Script](javascript:alert(1))\n\n![Data](data:image/png;base64,AA)\n"
+    )
+    alice = scratch / "people/alice.md"
+    alice.write_text(alice.read_text() + f"\n[Bob's post]({'/' + CLAIM}/gone.png)\n")
+    result = run("check", "--content", "content")
+    assert result.code == 1
+    problems = [line for line in result.err.splitlines() if line.startswith("content/")]
+    lines = len(claim.read_text().splitlines())
+    allowed = "use http:, https:, mailto: or a link within the site"
+    assert problems == [
+        f"content/claims/bob-said-sky-is-blue.md:{lines - 4}: image 'gone.png' not found: put the file beside the "
+        "claim, or under content/static/ and write '/name'",
+        f"content/claims/bob-said-sky-is-blue.md:{lines - 2}: image 'javascript:alert(1)' uses the scheme "
+        f"'javascript:', which is not allowed: {allowed}",
+        f"content/claims/bob-said-sky-is-blue.md:{lines}: image 'data:image/png;base64,AA' uses the scheme 'data:', "
+        f"which is not allowed: {allowed}",
+        f"content/people/alice.md:{len(alice.read_text().splitlines())}: link '/{CLAIM}/gone.png' leads to no page "
+        f"of the site (/{CLAIM}/gone.png); did you mean '/claims/alice-said-sky-is-green/card.png'?",
+    ], result.err

@@ -201,8 +201,8 @@ def test_claim_review_as_a_crawler_extracts_it(published: Published) -> None:
 def test_appearance_is_the_first_source_with_a_url(built_minimal: Path) -> None:
     page = built_minimal / "claims/alice-said-sky-is-green/index.html"
     review = extruct.extract(page.read_text(), syntaxes=["json-ld"], uniform=True)["json-ld"][0]
-    assert review["itemReviewed"]["appearance"][0]["url"] == "https://example.com/speech"
-    assert review["itemReviewed"]["firstAppearance"]["url"] == "https://example.com/speech"
+    assert review["itemReviewed"]["appearance"][0]["url"] == "https://news.test/speech"
+    assert review["itemReviewed"]["firstAppearance"]["url"] == "https://news.test/speech"
 
 
 def test_person_pages_carry_schema_org_person(published: Published) -> None:
@@ -348,6 +348,8 @@ def test_search_finds_claims_by_person_and_word(published: Published) -> None:
             assert shown and shown <= expected, (name, shown - expected)
 
 
+@pytest.mark.browser
+@pytest.mark.parametrize("published", ["search"], indirect=True)
 def test_search_results_name_the_speaker(published: Published) -> None:
     """Each result says who made the claim (claimant, else person): a report about Putin is not Putin's."""
     speakers = {c["slug"]: c["claimant"] for c in json.loads((published.site / "claims.json").read_text())["claims"]}

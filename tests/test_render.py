@@ -2,34 +2,35 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from pathlib import Path
 
 import pytest
 
 from bench.corpus import generate
 from digest.build import Options, build, load_site
-from digest.pages import claim_id, page_dependencies, pages_showing, plan_pages
+from digest.pages import pages_showing
 
 from .conftest import MINIMAL, ROOT, TODAY
 
 
-def inverse(site) -> dict[str, set[str]]:
-    shown: dict[str, set[str]] = defaultdict(set)
-    for planned in plan_pages(site):
-        for dependency in page_dependencies(site, planned):
-            shown[dependency].add(planned.path)
-    return shown
-
-
 @pytest.mark.parametrize("source", ["minimal", "content", pytest.param("corpus", marks=pytest.mark.slow)])
-def test_pages_showing_is_the_inverse_of_page_dependencies(source: str, tmp_path: Path) -> None:
+def test_pages_showing_a_claim_are_its_page_its_lists_and_the_site_wide_pages(source: str, tmp_path: Path) -> None:
+    """A claim is shown on its page, the pages of the claims that link it, its people's, its
+    verdict's, its tags' and its outlets' pages, and the pages that show the whole site."""
     folder = {"minimal": MINIMAL, "content": ROOT / "content"}.get(source) or generate(tmp_path / "c", 300)
     site = load_site(Options(content=folder, content_shown="c", drafts=True, today=TODAY, jobs=1)).site
-    shown = inverse(site)
-    always = {p.path for p in plan_pages(site) if "all" in page_dependencies(site, p)}
-    for slug in site.claims:
-        assert pages_showing(site, slug) == shown[claim_id(slug)] | always, slug
+    site_wide = {"", "people/", "verdicts/", "tags/", "outlets/", "timeline/", "corrections/"}
+    for slug, claim in site.claims.items():
+        linked = (*site.related[slug], *site.contradicts[slug], *site.contradicted_by[slug])
+        expected = {
+            f"claims/{slug}/",
+            *(f"claims/{other}/" for other in linked),
+            *(f"people/{person}/" for person in (claim.person, *claim.people)),
+            f"verdicts/{claim.verdict}/",
+            *(f"tags/{tag}/" for tag in claim.tags),
+            *(f"outlets/{source.outlet_slug}/" for source in claim.sources),
+        }
+        assert pages_showing(site, slug) ^ (expected | site_wide) == set(), slug
 
 
 @pytest.mark.slow

@@ -74,6 +74,7 @@ def _failures(page: Page, url: str) -> list[str]:
     return failed
 
 
+@pytest.mark.browser
 def test_no_page_load_makes_a_failing_request(hosted: tuple[str, Path]) -> None:
     base, _ = hosted
     failures = []

@@ -32,7 +32,7 @@ def test_junk_and_other_paths_are_ignored(tmp_path: Path) -> None:
         watcher.note(claims / name)
     watcher.note(tmp_path / "out/index.html")
     watcher.note(tmp_path / "elsewhere.md")
-    assert not any(watcher._pending.values())
+    assert watcher.take() == Changes()
 
 
 def test_kinds(tmp_path: Path) -> None:
@@ -41,9 +41,12 @@ def test_kinds(tmp_path: Path) -> None:
     watcher.note(watcher.content / "site.yaml")
     watcher.note(watcher.theme / "templates/base.html")
     watcher.note(watcher.theme / "static/style.css")
-    assert watcher._pending["content"] == {watcher.content / "claims/x.md", watcher.content / "site.yaml"}
-    assert watcher._pending["templates"] == {watcher.theme / "templates/base.html"}
-    assert watcher._pending["static"] == {watcher.theme / "static/style.css"}
+    assert watcher.take() == Changes(
+        content=frozenset({watcher.content / "claims/x.md", watcher.content / "site.yaml"}),
+        templates=frozenset({watcher.theme / "templates/base.html"}),
+        static=frozenset({watcher.theme / "static/style.css"}),
+    )
+    assert watcher.take() == Changes()  # taken: forgotten
 
 
 def test_a_burst_of_saves_is_one_report(tmp_path: Path) -> None:

@@ -1,0 +1,202 @@
+"""What a template gets: one frozen context per kind of page, the theme's side of the contract.
+
+``themes/README.md`` lists these fields; ``pages`` builds them from the Site, ``render`` hands each
+to its template as ``page``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from .model import Claim, Correction, CorrectionEntry, Month, Outlet, Page, Person, Tag, Tally, Verdict
+from .urls import SITE_CARD
+
+
+@dataclass(frozen=True, slots=True)
+class ShareImage:
+    """The image a shared link shows (``og:image``, ``twitter:image``)."""
+
+    path: str
+    """Site path of the file."""
+    alt: str
+    width: int = 1200
+    height: int = 630
+    type: str = "image/png"
+
+
+@dataclass(frozen=True, slots=True)
+class Meta:
+    """What every page has."""
+
+    path: str
+    """Site path: ``claims/x/``, ``""`` for the home page, ``404.html``."""
+    template: str
+    title: str
+    description: str
+    lastmod: date | None
+    """For the sitemap: the last change to anything the page shows."""
+    og_type: str = "website"
+    jsonld: str | None = None
+    """Serialised schema.org data, already safe for a script element."""
+    rooted: bool = False
+    """Links rooted at base_url's path instead of relative (404.html only)."""
+    sitemap: bool = True
+    """Listed in sitemap.xml."""
+    feed: str | None = None
+    """Site path of the Atom feed for this page, if it has one."""
+    image: ShareImage = ShareImage(SITE_CARD, "")
+    """The page's share image: its claim's social card, else the site's."""
+
+
+@dataclass(frozen=True, slots=True)
+class RatingStep:
+    """One verdict in a claim's history: "Rated X on D"."""
+
+    verdict: Verdict
+    date: date
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """A correction as shown on its claim page, with its element id."""
+
+    correction: Correction
+    id: str
+    previous: Verdict | None
+    """For a rating change, the verdict it replaced."""
+
+
+@dataclass(frozen=True, slots=True)
+class HomePage:
+    """The digest: latest checks, people with tallies, the scale."""
+
+    meta: Meta
+    latest: tuple[Claim, ...]
+    people: tuple[Person, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimPage:
+    """One check."""
+
+    meta: Meta
+    claim: Claim
+    person: Person
+    people: tuple[Person, ...]
+    verdict: Verdict
+    history: tuple[RatingStep, ...]
+    """Every verdict the claim has had, oldest first; one step when never re-rated."""
+    notices: tuple[Notice, ...]
+    """Corrections and rating changes, newest first: shown near the top."""
+    updates: tuple[Notice, ...]
+    """Updates and clarifications, newest first: shown below the analysis."""
+    related: tuple[Claim, ...]
+    contradicts: tuple[Claim, ...]
+    contradicted_by: tuple[Claim, ...]
+    draft: bool
+
+
+@dataclass(frozen=True, slots=True)
+class PersonPage:
+    """One person: bio, scorecard and their own claims, then the checks that mention them."""
+
+    meta: Meta
+    person: Person
+    claims: tuple[Claim, ...]
+    """Their own claims (``person`` is them), newest first: what the scorecard counts."""
+    tally: Tally
+    mentions: tuple[Claim, ...]
+    """Claims by others that name them in ``people``, newest first: never in the scorecard."""
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimListPage:
+    """Claims that share a verdict, a tag or an outlet (the one of the three that is not None)."""
+
+    meta: Meta
+    claims: tuple[Claim, ...]
+    verdict: Verdict | None = None
+    tag: Tag | None = None
+    outlet: Outlet | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """A line of an index page: a link and how many claims are behind it."""
+
+    label: str
+    path: str
+    count: int
+    mentions: int | None = None
+    """People only: how many checks of others' claims mention them (not part of ``count``)."""
+
+
+@dataclass(frozen=True, slots=True)
+class IndexPage:
+    """People, tags or outlets, each with its number of claims."""
+
+    meta: Meta
+    heading: str
+    entries: tuple[Entry, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ScalePage:
+    """The verdict scale: every verdict, its definition and its count."""
+
+    meta: Meta
+    tally: Tally
+
+
+@dataclass(frozen=True, slots=True)
+class FreePage:
+    """About, methodology, corrections policy..."""
+
+    meta: Meta
+    page: Page
+
+
+@dataclass(frozen=True, slots=True)
+class TimelinePage:
+    """Every claim by claim date, by month."""
+
+    meta: Meta
+    months: tuple[Month, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class CorrectionsPage:
+    """Every correction and re-rating, newest first."""
+
+    meta: Meta
+    entries: tuple[CorrectionEntry, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SearchPage:
+    """Full-text search (Pagefind), with filters by person and verdict."""
+
+    meta: Meta
+
+
+@dataclass(frozen=True, slots=True)
+class NotFoundPage:
+    """404.html."""
+
+    meta: Meta
+
+
+PageContext = (
+    HomePage
+    | ClaimPage
+    | PersonPage
+    | ClaimListPage
+    | IndexPage
+    | ScalePage
+    | FreePage
+    | TimelinePage
+    | CorrectionsPage
+    | SearchPage
+    | NotFoundPage
+)

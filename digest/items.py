@@ -1,0 +1,94 @@
+"""List items: the partial template a list shows for each claim, rendered once per claim and link depth.
+
+Lists show the same claim on many pages (its person's, its verdict's, its tags'...), and the HTML
+is the same wherever the pages sit at the same depth. An item is reused while its version (the
+theme's, the settings', its claim's and its people's) is unchanged: from memory, or from the
+build cache of an earlier run. Templates call it as ``claim_partials(template, claims, **options)``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any, Protocol
+
+import jinja2
+from markupsafe import Markup
+
+from .model import Claim, Site
+
+
+class ItemStore(Protocol):
+    """Where list items rendered by earlier runs are kept (the build cache)."""
+
+    def partials(self, group: str) -> dict[str, tuple[str, str]]:
+        """The items of one template and link depth: {slug: (version, html)}."""
+        ...
+
+    def keep_partial(self, group: str, slug: str, version: str, html: str) -> None:
+        """Keep an item for later runs."""
+        ...
+
+
+class ListItems:
+    """The list items of one theme, kept between renders."""
+
+    def __init__(self, env: jinja2.Environment, templates: Mapping[str, str], store: ItemStore | None) -> None:
+        self.env = env
+        self.templates = templates
+        """Each template's version."""
+        self.store = store
+        self._site_version = ""
+        self._touched: set[str] | None = None
+        self._groups: dict[tuple[int, tuple[Any, ...]], tuple[Any, str, Markup]] = {}
+        self._partials: dict[tuple[Any, ...], tuple[str, str]] = {}
+
+    def prepare(self, site_version: str, touched: set[str] | None) -> None:
+        """Before a render: the version of the settings, and the claims that may have changed since
+        the last render (None: any may have)."""
+        self._site_version, self._touched = site_version, touched
+
+    def detach(self) -> None:
+        """In a forked worker: stop using the store (the parent's database connection)."""
+        self.store = None
+
+    @jinja2.pass_context
+    def render(
+        self, context: jinja2.runtime.Context, template: str, claims: Iterable[Claim | str], **options: Any
+    ) -> Markup:
+        """The partial template rendered for each claim (or slug), joined."""
+        page = context["page"]
+        site: Site = context["site"]
+        people = site.people
+        where = (template, page.meta.path.count("/"), page.meta.rooted, *sorted(options.items()))
+        version = self._site_version + self.templates.get(template, "")
+        group = self._groups.get((id(claims), where))
+        if (
+            group is not None
+            and group[0] is claims
+            and group[1] == version
+            and self._touched is not None
+            and not any((c if isinstance(c, str) else c.slug) in self._touched for c in claims)
+        ):
+            return group[2]  # the same tuple of the same claims (a month of the timeline), none of them touched
+        compiled = self.env.get_template(template)
+        stored = self.store.partials(repr(where)) if self.store is not None else {}
+        parts = []
+        for item in claims:
+            claim = site.claims[item] if isinstance(item, str) else item
+            key = (claim.slug, where)
+            current = version + claim.digest + "".join(people[p].digest for p in (claim.person, *claim.people))
+            cached = self._partials.get(key) or stored.get(claim.slug)
+            if cached is not None and cached[0] == current:
+                parts.append(Markup(cached[1]))
+                continue
+            html = Markup(compiled.render(page=page, claim=claim, **options))
+            self._partials[key] = (current, html)
+            if self.store is not None:
+                self.store.keep_partial(repr(where), claim.slug, current, html)  # the same string, no copy
+            parts.append(html)
+        joined = Markup("\n".join(parts))
+        if isinstance(claims, tuple) and claims and isinstance(claims[0], str):
+            # a tuple of slugs kept by the site (a month of the timeline): the same object next time.
+            # Lists of claims are made afresh for each page, so caching them would only hold memory.
+            self._groups[(id(claims), where)] = (claims, version, joined)
+        return joined

@@ -1,0 +1,74 @@
+"""Rendering in forked worker processes that share the site and the compiled templates.
+
+Past a few hundred pages a build forks workers; each renders a share of the pages and cards and,
+with a sink, writes them itself. The parent renders the pages that list claims meanwhile, so that
+its cache of list items is full for the rebuilds that follow.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from .errors import DigestError
+from .model import Site
+from .processes import die_with_parent
+from .write import Output
+
+Made = tuple[str, bytes | bool]
+"""An output path, and its bytes (or, written by a worker through the sink, whether it was written)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Workers:
+    """What a worker needs: how to make a job, what to drop once forked, where outputs go."""
+
+    make: Callable[[Site, Any], tuple[str, bytes]]
+    """One job (a page or a card) → (output path, bytes)."""
+    detach: Callable[[], None]
+    """Called in each worker first: a forked copy must not use the parent's database connection."""
+    sink: Callable[[str, Output, str], bool] | None
+
+
+_WORKER: tuple[Workers, Site, list[Any], Mapping[str, str]] | None = None
+
+
+def _render_chunk(bounds: tuple[int, int]) -> list[Made] | DigestError:
+    """In a worker: render some jobs; with a sink, write them there and return only whether each was written."""
+    assert _WORKER is not None
+    workers, site, todo, fingerprints = _WORKER
+    workers.detach()
+    sink = workers.sink
+    done: list[Made] = []
+    try:
+        for job in todo[bounds[0] : bounds[1]]:
+            path, data = workers.make(site, job)
+            done.append((path, sink(path, data, fingerprints.get(path, "")) if sink is not None else data))
+    except DigestError as error:
+        return error
+    return done
+
+
+def render_in_workers(
+    workers: Workers, site: Site, lists: list[Any], rest: list[Any], count: int, fingerprints: Mapping[str, str]
+) -> list[Made]:
+    """Render ``rest`` in ``count`` forked processes while the parent renders ``lists``."""
+    global _WORKER
+    _WORKER = (workers, site, rest, fingerprints)
+    size = max(50, len(rest) // (count * 6))  # the parent's share (the lists) is short: it would idle, not the cores
+    chunks = [(start, min(start + size, len(rest))) for start in range(0, len(rest), size)]
+    results: list[Made] = []
+    try:
+        with multiprocessing.get_context("fork").Pool(count, die_with_parent, (os.getpid(),)) as pool:
+            pending = pool.imap(_render_chunk, chunks)
+            results.extend(workers.make(site, job) for job in lists)
+            for chunk in pending:
+                if isinstance(chunk, DigestError):
+                    raise chunk
+                results.extend(chunk)
+    finally:
+        _WORKER = None
+    return results
