@@ -15,6 +15,7 @@ from typing import TypeVar
 
 from .errors import ContentError, Diagnostic
 from .fields import quoted, suggest
+from .images import image_paths
 from .load import Content
 from .model import (
     Claim,
@@ -166,6 +167,7 @@ def _links(claim: Claim) -> tuple[object, ...]:
         claim.path,
         tuple(target for _, target, _ in claim.links),
         claim.anchors,
+        tuple(image_paths(claim)),  # links may lead to its images' copies
     )
 
 

@@ -10,7 +10,10 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from .conftest import MINIMAL, build_into, write
+from digest.build import LiveBuild, Options
+from digest.errors import ContentError
+
+from .conftest import MINIMAL, TODAY, build_into, write
 from .html import json_ld, parse
 
 CLAIM = "claims/bob-said-sky-is-blue"
@@ -146,3 +149,22 @@ def test_each_image_problem_is_told_once_at_its_line(scratch: Path, run) -> None
         f"content/people/alice.md:{len(alice.read_text().splitlines())}: link '/{CLAIM}/gone.png' leads to no page "
         f"of the site (/{CLAIM}/gone.png); did you mean '/claims/alice-said-sky-is-green/card.png'?",
     ], result.err
+
+
+def test_the_preview_tells_of_a_link_to_an_image_that_was_renamed(scratch: Path) -> None:
+    """A rebuild that reuses the last site still checks links against the images' new copies."""
+    Image.new("RGB", (40, 30), (1, 2, 3)).save(scratch / "claims/shot.png")
+    claim = scratch / "claims/bob-said-sky-is-blue.md"
+    claim.write_text(claim.read_text() + "\n![A shot](shot.png)\n")
+    alice = scratch / "people/alice.md"
+    alice.write_text(alice.read_text() + f"\n[Bob's shot]({'/' + CLAIM}/shot.png)\n")
+    live = LiveBuild(Options(content=scratch, content_shown="content", out=scratch.parent / "out", today=TODAY))
+    assert live.run().error is None
+    (scratch / "claims/shot.png").rename(scratch / "claims/renamed.png")
+    claim.write_text(claim.read_text().replace("(shot.png)", "(renamed.png)"))
+    result = live.run(changed=[claim, scratch / "claims/shot.png", scratch / "claims/renamed.png"])
+    assert isinstance(result.error, ContentError)
+    assert [str(d) for d in result.error.diagnostics] == [
+        f"content/people/alice.md:{len(alice.read_text().splitlines())}: link '/{CLAIM}/shot.png' leads to no page "
+        f"of the site (/{CLAIM}/shot.png); did you mean '/{CLAIM}/card.png'?"
+    ]
