@@ -14,6 +14,7 @@ from digest.build import LiveBuild, Options
 from digest.errors import ContentError
 
 from .conftest import MINIMAL, TODAY, build_into, write
+from .edits import same_tree
 from .html import json_ld, parse
 
 CLAIM = "claims/bob-said-sky-is-blue"
@@ -168,3 +169,10 @@ def test_the_preview_tells_of_a_link_to_an_image_that_was_renamed(scratch: Path)
         f"content/people/alice.md:{len(alice.read_text().splitlines())}: link '/{CLAIM}/shot.png' leads to no page "
         f"of the site (/{CLAIM}/shot.png); did you mean '/{CLAIM}/card.png'?"
     ]
+
+
+def test_image_copies_are_the_same_bytes_in_every_build(built: Path, tmp_path: Path) -> None:
+    """Made again without the cache's copies, every copy and card is the same file."""
+    assert build_into(built.parent / "content", tmp_path / "again", "--no-search", "--no-cache") == 0
+    assert same_tree(built, tmp_path / "again") == []
+    assert (tmp_path / "again" / CLAIM / "post-480w.jpg").is_file()
