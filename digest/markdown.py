@@ -5,7 +5,9 @@ vbscript:, in any case or encoding) is never a link: only its text is kept, and 
 it among its ``refused`` links, so that load reports it at its line. Links written from the site
 root (``[the scale](/verdicts/)``) are made relative to the page, as every internal link is; the
 render lists every link and image with its line, and the ids of its headings, from the same tokens,
-so that resolve can check them against the pages the build makes.
+so that resolve can check them against the pages the build makes. A claim's own images (files
+beside it or under content/static/) are not links: ``images.images_plugin`` takes them first, and
+the images stage checks each file.
 Headings move down to fit under the page's own (the page title stays the only h1), and get ids
 that never clash with the ids a theme uses.
 """
