@@ -11,7 +11,7 @@ OUT ?= site
 INSTALL = pip install --quiet --require-hashes -r
 COMPILE = $(UV) pip compile --quiet pyproject.toml --universal --python-version 3.11 --generate-hashes $(UPGRADE)
 
-.PHONY: help build serve check test test-fast test-latest test-oldest lint bench lock upgrade clean system-deps
+.PHONY: help build serve check test test-fast test-latest test-oldest lint bench lock upgrade clean system-deps screenshots
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -64,6 +64,9 @@ test-oldest: system-deps $(TOOLS)/.installed  ## every test against the oldest v
 	.venv-oldest/bin/pip install --quiet --no-deps -e .
 	.venv-oldest/bin/python -m pytest -p no:cacheprovider
 
+screenshots: $(VENV)/.test system-deps  ## save pages as Chromium shows them into screenshots/ (1280 and 390 px, light and dark)
+	$(BIN)/python -m pytest -m screenshots tests/test_look.py
+
 lint: $(VENV)/.test  ## ruff and mypy
 	$(BIN)/ruff check .
 	$(BIN)/mypy
@@ -87,4 +90,4 @@ upgrade:  ## lock the newest versions pyproject.toml allows (then run make test 
 	$(MAKE) lock UPGRADE=--upgrade
 
 clean:  ## remove the build output and the virtual environments
-	rm -rf $(OUT) $(VENV) $(TOOLS) .venv-latest .venv-oldest .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(OUT) $(VENV) $(TOOLS) screenshots .venv-latest .venv-oldest .pytest_cache .mypy_cache .ruff_cache

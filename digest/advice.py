@@ -2,7 +2,7 @@
 
 Each rule gives a warning as ``path:line: warning: message``; ``--strict`` makes them errors, for
 CI. The rules follow the IFCN Code of Principles (sources, methodology, corrections policy,
-funding, contact) and Google's guidance for ClaimReview (a short claimReviewed that states the
+funding, contact, who does the work) and Google's guidance for ClaimReview (a short claimReviewed that states the
 claim, not the verdict).
 """
 
@@ -67,6 +67,12 @@ def advise(site: Site, content: Content, home_html: bytes | None = None) -> list
                     claim.lines.get("claim", 1),
                     f"claim contains the verdict label '{label}'; state the claim as it was made, not the verdict",
                 )
+        if not claim.authors:
+            warn(
+                claim.path,
+                1,
+                "no author: sign the check with 'authors: [slug]' (a file in staff/), so readers know who checked it",
+            )
         slug = claim.slug
         if not (site.related[slug] or site.contradicts[slug] or site.contradicted_by[slug]):
             warn(

@@ -36,13 +36,15 @@ from . import __version__
 from .exports import read_lines
 from .images import Known, measured
 from .load import Failed, FileCache
-from .model import Claim, Page, Person
+from .model import Claim, Page, Person, Staff
 from .render import Rendered, Renderer
 from .resolve import Resolved
 from .stamps import Stamp, stamp
 from .write import SiteWriter, Spare
 
-SCHEMA = 4
+SCHEMA = 5
+"""The version of what the cache holds: records and states of an older one are not read (4: staff
+records, and claims with authors and editors; 5: claims with their images)."""
 _BATCH = 5000
 """List items written to the database at a time."""
 
@@ -416,7 +418,7 @@ class WarmStart:
 
 class _RecordPickler(pickle.Pickler):
     def persistent_id(self, obj: object) -> str | None:
-        return obj.path if isinstance(obj, (Claim, Person, Page)) else None
+        return obj.path if isinstance(obj, (Claim, Person, Page, Staff)) else None
 
 
 class _RecordUnpickler(pickle.Unpickler):

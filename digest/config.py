@@ -42,6 +42,7 @@ DEFAULT_SCALE: tuple[dict[str, Any], ...] = (
 )
 
 _LANGUAGE = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*")
+_EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
 
 _PUBLISHER = {"name": f.Field(f.text, required=True), "url": f.Field(f.url)}
 _VERDICT = {
@@ -61,6 +62,7 @@ _SITE = {
     "publisher": f.Field(f.record(_PUBLISHER, "publisher"), required=True),
     "verdicts": f.Field(f.list_of(f.record(_VERDICT, "a verdict"))),
     "limits": f.Field(f.record(_LIMITS, "limits")),
+    "corrections_email": f.Field(f.text),
 }
 
 
@@ -88,6 +90,10 @@ def load_config(content: Path, display: str, base_url: str | None = None) -> Sit
     language = values.get("language", "en")
     if not _LANGUAGE.fullmatch(language):
         reader.error(reader.lines["language"], f"'{language}' is not a language tag such as en, uk or en-GB")
+    email = values.get("corrections_email")
+    if email is not None and not _EMAIL.fullmatch(email):
+        message = f"corrections_email {f.quoted(email)} is not an e-mail address such as corrections@example.org"
+        reader.error(reader.lines["corrections_email"], message)
     base = base_url or values.get("base_url")
     if base is None and "base_url" not in reader.lines:
         reader.error(1, "base_url is missing: feeds, the sitemap and canonical links need the site's absolute URL")
@@ -114,6 +120,7 @@ def load_config(content: Path, display: str, base_url: str | None = None) -> Sit
         limits=limits,
         path=shown,
         digest=hashlib.blake2b(data + (base or "").encode(), digest_size=12).hexdigest(),
+        corrections_email=email,
     )
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from .model import Claim, Correction, CorrectionEntry, Month, Outlet, Page, Person, Tag, Tally, Verdict
+from .model import Claim, Correction, CorrectionEntry, Month, Outlet, Page, Person, Staff, Tag, Tally, Verdict
 from .urls import SITE_CARD
 
 
@@ -95,6 +95,25 @@ class ClaimPage:
     contradicts: tuple[Claim, ...]
     contradicted_by: tuple[Claim, ...]
     draft: bool
+    authors: tuple[Staff, ...] = ()
+    """Who wrote the check (its byline)."""
+    editors: tuple[Staff, ...] = ()
+    """Who edited it."""
+    contact: Page | None = None
+    """The contact page, if the site has one: where readers report an error when site.yaml gives no
+    ``corrections_email``."""
+    address: str = ""
+    """The check's absolute URL, for the error report."""
+
+
+@dataclass(frozen=True, slots=True)
+class StaffPage:
+    """One member of the staff: who they are, and the checks they wrote and edited."""
+
+    meta: Meta
+    member: Staff
+    written: tuple[Claim, ...]
+    edited: tuple[Claim, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,11 +149,13 @@ class Entry:
     count: int
     mentions: int | None = None
     """People only: how many checks of others' claims mention them (not part of ``count``)."""
+    note: str = ""
+    """A few words after the link (a staff member's role)."""
 
 
 @dataclass(frozen=True, slots=True)
 class IndexPage:
-    """People, tags or outlets, each with its number of claims."""
+    """People, staff, tags or outlets, each with its number of claims."""
 
     meta: Meta
     heading: str
@@ -190,6 +211,7 @@ class NotFoundPage:
 PageContext = (
     HomePage
     | ClaimPage
+    | StaffPage
     | PersonPage
     | ClaimListPage
     | IndexPage

@@ -59,6 +59,7 @@ class ExportLines:
                 site_version,
                 claim.digest,
                 *(people[p].digest for p in (claim.person, *claim.people)),
+                *(site.staff[s].digest for s in (*claim.authors, *claim.editors)),
                 ",".join(site.related[slug]),
                 ",".join(site.contradicts[slug]),
                 ",".join(site.contradicted_by[slug]),

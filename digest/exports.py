@@ -38,6 +38,10 @@ def claim_record(site: Site, claim: Claim) -> dict[str, Any]:
     def claim_link(slug: str) -> dict[str, str]:
         return {"slug": slug, "url": absolute(base, url_for(site.claims[slug]))}
 
+    def staff_link(slug: str) -> dict[str, str]:
+        member = site.staff[slug]
+        return {"slug": slug, "name": member.name, "role": member.role, "url": absolute(base, url_for(member))}
+
     return {
         "text": claim.claim,
         "claimant": site.speaker(claim),
@@ -59,6 +63,8 @@ def claim_record(site: Site, claim: Claim) -> dict[str, Any]:
             for p in claim.people
         ],
         "verdict": {"key": verdict.key, "label": verdict.label, "rating": verdict.rating},
+        "authors": [staff_link(s) for s in claim.authors],
+        "editors": [staff_link(s) for s in claim.editors],
         "summary": claim.summary,
         "published": claim.published.isoformat(),
         "updated": claim.updated.isoformat() if claim.updated else None,

@@ -9,10 +9,11 @@ library has limits of its own (libyaml refuses 1,000 levels of nesting, and read
 
 from __future__ import annotations
 
+import difflib
 import os
 import re
 import stat
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 import yaml
@@ -98,14 +99,18 @@ def decode(data: bytes, max_bytes: int) -> str:
     return text
 
 
-def split(text: str, max_depth: int) -> Document:
-    """Text of a Markdown file with front matter → a Document; raises SyntaxProblem."""
+def split(text: str, max_depth: int, fields: Collection[str] = ()) -> Document:
+    """Text of a Markdown file with front matter → a Document; raises SyntaxProblem.
+
+    ``fields`` are the front matter's field names: a key that is none of them and reads like prose
+    (``Putin said: he would talk.``) is taken as the analysis, so the front matter was never closed.
+    """
     opening = _OPEN.match(text)
     if opening is None:
         raise SyntaxProblem(1, "file must start with a '---' line that opens the YAML front matter")
     closing = _CLOSE.search(text, opening.end())
     if closing is None:
-        raise _unclosed(text[opening.end() :], None) or SyntaxProblem(
+        raise _unclosed(text[opening.end() :], None, fields=fields) or SyntaxProblem(
             1, "front matter opened with '---' on line 1 is never closed; add a '---' line after it"
         )
     front_text = text[opening.end() : closing.start()]
@@ -114,9 +119,14 @@ def split(text: str, max_depth: int) -> Document:
     try:
         node = compose(front_text, first_line=2, max_depth=max_depth)
     except SyntaxProblem as problem:
-        raise _unclosed(front_text, body_line - 1, problem.line) or problem from None
+        raise _unclosed(front_text, body_line - 1, problem.line, fields) or problem from None
     if node is None:
         raise SyntaxProblem(1, "front matter is empty; it needs the fields of a claim, person or page")
+    if isinstance(node, yaml.MappingNode) and fields:
+        keys = {key.start_mark.line + 2 for key, _ in node.value if key.start_mark.column == 0}
+        unclosed = _unclosed(front_text, body_line - 1, fields=fields, keys=keys)
+        if unclosed is not None:
+            raise unclosed
     return Document(front=node, front_line=2, body=body, body_line=body_line)
 
 
@@ -130,11 +140,37 @@ _NEAR_CLOSE = re.compile(r"[ \t]*(?=[^\n]*[\u2013\u2014]|[^\n]*--|[ \t]+-)[-\u20
 editor turned into en or em dashes."""
 
 
-def _unclosed(front: str, closed_at: int | None, failed_at: int | None = None) -> SyntaxProblem | None:
+_KEY = re.compile(r"""([^ \t#'"-][^\n]*?)[ \t]*:(?:[ \t]|$)""")
+"""A top-level ``key:`` line, whatever the key (prose such as ``Putin said: ...`` included)."""
+_FIELD_NAME = re.compile(r"[a-z_][a-z0-9_]*")
+
+
+def _prose_key(line: str, after_gap: bool, fields: Collection[str]) -> bool:
+    """A ``key: value`` line that is the analysis, not a field: the key is no field and no near miss
+    of one (those are reported as unknown fields, with "did you mean"), and it is more than one word,
+    capitalised, or comes after a blank line or a heading."""
+    match = _KEY.match(line)
+    if match is None or not fields:
+        return False
+    key = match.group(1)
+    if key in fields or difflib.get_close_matches(key, list(fields), n=1, cutoff=0.6):
+        return False
+    return after_gap or not _FIELD_NAME.fullmatch(key)
+
+
+def _unclosed(
+    front: str,
+    closed_at: int | None,
+    failed_at: int | None = None,
+    fields: Collection[str] = (),
+    keys: Collection[int] | None = None,
+) -> SyntaxProblem | None:
     """The front matter was never closed, if its text says so: a near-miss '---', or prose (the
     analysis) where YAML was expected; None if it does not look like that.
 
     ``front`` starts on line 2; ``closed_at`` is the line of the '---' taken as the closing one.
+    ``keys``, the lines of the top-level keys when the YAML could be read, limits the search to
+    those lines and to prose that YAML read as a key (see _prose_key).
     """
     taken = f", so the '---' on line {closed_at} (a rule in the analysis?) was taken for its end" if closed_at else ""
     lines = front.split("\n")
@@ -142,13 +178,15 @@ def _unclosed(front: str, closed_at: int | None, failed_at: int | None = None) -
     for number, line in enumerate(lines, start=2):
         if failed_at is not None and number > failed_at:
             break
-        if _NEAR_CLOSE.fullmatch(line) and line.strip() != "":
+        after_gap = number > 2 and (not lines[number - 3].strip() or lines[number - 3].startswith("#"))
+        prose = (keys is None or number in keys) and _prose_key(line, after_gap, fields)
+        if keys is None and _NEAR_CLOSE.fullmatch(line) and line.strip() != "":
             return SyntaxProblem(
                 number,
                 f"front matter opened with '---' on line 1 is never closed: line {number} ({line.strip()!r}) "
                 f"was probably meant to close it{taken}; write exactly '---'",
             )
-        if not _YAML_LINE.match(line) and _WORD.search(line):
+        if prose or (keys is None and not _YAML_LINE.match(line) and _WORD.search(line)):
             # Markdown headings read as YAML comments: the analysis starts after the last YAML line
             number = next((n for n in range(last_yaml + 1, number + 1) if lines[n - 2].strip()), number)
             return SyntaxProblem(

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .model import Claim, Person, Picture, Site, Source
+from .model import Claim, Person, Picture, Site, Source, Staff
 from .urls import absolute, url_for
 
 _ESCAPES = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026", 0x2028: "\\u2028", 0x2029: "\\u2029"}
@@ -38,17 +38,28 @@ def claim_review(site: Site, claim: Claim) -> dict[str, Any]:
         reviewed["firstAppearance"] = _creative_work(first_appearance(claim) or appearances[0])
     if claim.picture is not None:
         reviewed["appearance"] = [*reviewed.get("appearance", ()), _image_object(site, claim.picture)]
-    return {
+    review: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "ClaimReview",
         "url": absolute(site.config.base_url, url_for(claim)),
         "datePublished": claim.published.isoformat(),
         "dateModified": claim.modified.isoformat(),
         "claimReviewed": claim.claim,
-        "author": organisation(site),
+        "author": _authors(site, claim),
         "reviewRating": rating,
         "itemReviewed": reviewed,
     }
+    if claim.editors:
+        review["editor"] = [staff_member(site, site.staff[s]) for s in claim.editors]
+    return review
+
+
+def _authors(site: Site, claim: Claim) -> dict[str, Any] | list[dict[str, Any]]:
+    """The publisher, and after it the staff who wrote the check: Google reads the organisation (the
+    first author), schema.org allows several, and each Person says whom it works for."""
+    if not claim.authors:
+        return organisation(site)
+    return [organisation(site), *(staff_member(site, site.staff[s]) for s in claim.authors)]
 
 
 def _image_object(site: Site, picture: Picture) -> dict[str, Any]:
@@ -99,6 +110,23 @@ def person(site: Site, who: Person) -> dict[str, Any]:
         result["sameAs"] = list(who.same_as)
     result["url"] = absolute(site.config.base_url, url_for(who))
     return result
+
+
+def staff_member(site: Site, member: Staff) -> dict[str, Any]:
+    """A member of the staff as a schema.org Person who works for the publisher."""
+    result: dict[str, Any] = {"@type": "Person", "name": member.name}
+    if member.role:
+        result["jobTitle"] = member.role
+    if member.same_as:
+        result["sameAs"] = list(member.same_as)
+    result["url"] = absolute(site.config.base_url, url_for(member))
+    result["worksFor"] = organisation(site)
+    return result
+
+
+def staff_page(site: Site, member: Staff) -> dict[str, Any]:
+    """The JSON-LD of a staff member's page."""
+    return {"@context": "https://schema.org"} | staff_member(site, member)
 
 
 def person_page(site: Site, who: Person) -> dict[str, Any]:

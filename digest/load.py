@@ -1,4 +1,4 @@
-"""content/ → checked claim, person and page records, links between them still by slug.
+"""content/ → checked claim, person, staff and page records, links between them still by slug.
 
 Each file is read on its own (``load_file`` is a pure function of the file's bytes), so files can
 be read in parallel and their records cached. Every problem of every file is collected before
@@ -37,15 +37,17 @@ from .model import (
     Refs,
     SiteConfig,
     Source,
+    Staff,
 )
 from .processes import die_with_parent
 from .rules import check_claim, outlet_slug
 from .stamps import Stamp, stamp
 
-KINDS = {"claims": "claim", "people": "person", "pages": "page"}
+KINDS = {"claims": "claim", "people": "person", "pages": "page", "staff": "staff"}
 """Content sub-folder → the kind of record its files hold."""
 RESERVED_SLUGS = frozenset(
-    {"claims", "people", "verdicts", "tags", "outlets", "corrections", "timeline", "static", "pagefind", "search"}
+    {"claims", "people", "staff", "verdicts", "tags", "outlets", "corrections", "timeline", "static", "pagefind"}
+    | {"search"}
 )
 """Top-level names the site itself uses; no free page may take one."""
 
@@ -109,6 +111,8 @@ CLAIM_FIELDS = {
     "tags": f.Field(f.list_of(f.slug)),
     "corrections": f.Field(f.list_of(f.record(_CORRECTION, "a correction"))),
     "draft": f.Field(f.boolean),
+    "authors": f.Field(f.list_of(f.slug)),
+    "editors": f.Field(f.list_of(f.slug)),
     "image": f.Field(f.record(_IMAGE, "an image")),
 }
 PERSON_FIELDS = {
@@ -117,9 +121,14 @@ PERSON_FIELDS = {
     "aliases": f.Field(f.list_of(f.text)),
     "same_as": f.Field(f.list_of(f.url)),
 }
+STAFF_FIELDS = {
+    "name": f.Field(f.text, required=True),
+    "role": f.Field(f.text),
+    "same_as": f.Field(f.list_of(f.url)),
+}
 PAGE_FIELDS = {"title": f.Field(f.text, required=True), "description": f.Field(f.text), "updated": f.Field(f.day)}
 
-Record = Claim | Person | Page
+Record = Claim | Person | Page | Staff
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,7 +136,7 @@ class ContentFile:
     """A file found under content/, before it is read."""
 
     kind: str
-    """claim, person or page."""
+    """claim, person, page or staff."""
     path: str
     """Its path as found (the content folder's path, then the path inside it): a str, as building ten
     thousand Path objects costs a warm build more than reading the records."""
@@ -154,10 +163,11 @@ class Content:
     slugs: Mapping[str, frozenset[str]] = field(default_factory=dict)
     """Every slug of each kind found on disk, including files that failed to load, so that a
     reference to a broken file is not also reported as a reference to a missing one."""
+    staff: tuple[Staff, ...] = ()
 
 
 def find_files(content: Path, display: str, limits: Limits) -> tuple[list[ContentFile], list[Diagnostic]]:
-    """Every content file under claims/, people/ and pages/, sorted; symlinks out of content/ refused.
+    """Every content file under claims/, people/, pages/ and staff/, sorted; symlinks out of content/ refused.
 
     One ``scandir`` walk, which also gives each file's stamp: no other system call per file.
     """
@@ -310,6 +320,7 @@ def load_content(
         problems=tuple(problems),
         failed=tuple(failed),
         slugs={kind: frozenset(found) for kind, found in slugs.items()},
+        staff=tuple(r for r in records if isinstance(r, Staff)),
     )
 
 
@@ -377,7 +388,7 @@ def content_digest(data: bytes) -> str:
 
 _DRAFT = re.compile(rb"^draft:[ \t]*(?:true|True|TRUE|yes|Yes|on|On)[ \t]*(?:#.*)?\r?$", re.MULTILINE)
 """``draft: true``, found in the bytes of a file whose front matter cannot be read."""
-_DEPTH = {"claim": (2, 1), "person": (2, 0), "page": (1, 0)}
+_DEPTH = {"claim": (2, 1), "person": (2, 0), "page": (1, 0), "staff": (2, 0)}
 """The folder depth of each kind's page, and how far its Markdown headings move down."""
 
 
@@ -387,13 +398,14 @@ def load_file(kind: str, shown: str, stem: str, data: bytes, limits: Limits) -> 
     if not f.SLUG.fullmatch(stem):
         message = f"file name '{stem}.md' is not a slug; rename it to '{f.slug_hint(stem)}.md'"
         return Failed((Diagnostic(shown, 1, message),), _DRAFT.search(data) is not None)
+    spec = {"claim": CLAIM_FIELDS, "person": PERSON_FIELDS, "page": PAGE_FIELDS, "staff": STAFF_FIELDS}[kind]
     try:
-        document = split(decode(data, limits.max_file_bytes), limits.max_depth)
+        document = split(decode(data, limits.max_file_bytes), limits.max_depth, spec)
     except SyntaxProblem as problem:
         return Failed((Diagnostic(shown, problem.line, problem.message),), _DRAFT.search(data) is not None)
     reader = f.Reader(shown, document.front_line)
-    spec = {"claim": CLAIM_FIELDS, "person": PERSON_FIELDS, "page": PAGE_FIELDS}[kind]
-    values = reader.mapping(document.front, spec, f"the front matter of a {kind}", whole_file=True)
+    what = "a staff member" if kind == "staff" else f"a {kind}"
+    values = reader.mapping(document.front, spec, f"the front matter of {what}", whole_file=True)
     depth, shift = _DEPTH[kind]
     images: list[ImageRef] = []
     env = {"images": images, "line": document.body_line} if kind == "claim" else None
@@ -414,6 +426,8 @@ def load_file(kind: str, shown: str, stem: str, data: bytes, limits: Limits) -> 
         return _claim(reader, stem, values, made)
     if kind == "person":
         return _person(reader, stem, values, made)
+    if kind == "staff":
+        return _staff(reader, stem, values, made)
     return _page(reader, stem, values, made)
 
 
@@ -448,6 +462,8 @@ def _refs(
         verdict=values.get("verdict"),
         related=values.get("related", ()),
         contradicts=values.get("contradicts", ()),
+        authors=values.get("authors", ()),
+        editors=values.get("editors", ()),
         previous_verdicts=tuple(
             (entry["from"], lines[f"corrections.{index}"])
             for index, entry in enumerate(corrections)
@@ -512,6 +528,8 @@ def _claim(reader: f.Reader, slug: str, values: dict[str, Any], made: Made) -> C
         lines=Lines(lines),
         links=made.links,
         anchors=made.anchors,
+        authors=values.get("authors", ()),
+        editors=values.get("editors", ()),
         image=next(iter(_image(values, lines)), None),
         images=made.images,
     )
@@ -523,6 +541,21 @@ def _person(reader: f.Reader, slug: str, values: dict[str, Any], made: Made) -> 
         name=values["name"],
         role=values.get("role", ""),
         aliases=values.get("aliases", ()),
+        same_as=values.get("same_as", ()),
+        body_html=made.html,
+        path=reader.path,
+        digest=made.digest,
+        lines=Lines(reader.lines),
+        links=made.links,
+        anchors=made.anchors,
+    )
+
+
+def _staff(reader: f.Reader, slug: str, values: dict[str, Any], made: Made) -> Staff:
+    return Staff(
+        slug=slug,
+        name=values["name"],
+        role=values.get("role", ""),
         same_as=values.get("same_as", ()),
         body_html=made.html,
         path=reader.path,

@@ -136,6 +136,8 @@ class SiteConfig:
     """Display path of site.yaml, for diagnostics."""
     digest: str = ""
     """A hash of site.yaml and the options that change it: its version, for incremental rebuilds."""
+    corrections_email: str | None = None
+    """Where readers report an error in a check: each check links to it, its title and URL filled in."""
 
 
 @record
@@ -179,6 +181,29 @@ class Person:
     """URLs that identify the person elsewhere (Wikidata...), for schema.org sameAs."""
     body_html: str
     """The biography, rendered."""
+    path: str
+    """Display path of the source file, for diagnostics."""
+    digest: str = ""
+    """A hash of the source file's bytes: the record's version, for incremental rebuilds."""
+    lines: Lines = field(default_factory=Lines, compare=False)
+    links: tuple[tuple[int, str, bool], ...] = ()
+    """Links and images of its Markdown within the site: (file line, target as written, image?)."""
+    anchors: tuple[str, ...] = ()
+    """The ids of the headings of its Markdown."""
+
+
+@record
+class Staff:
+    """Someone who writes or edits the checks (staff/<slug>.md): named on the checks they sign."""
+
+    slug: str
+    name: str
+    role: str
+    """What they do at the desk: "Fact-checker", "Editor"."""
+    same_as: tuple[str, ...]
+    """URLs that identify them elsewhere (a profile, Wikidata...), for schema.org sameAs."""
+    body_html: str
+    """The short biography, rendered."""
     path: str
     """Display path of the source file, for diagnostics."""
     digest: str = ""
@@ -262,6 +287,10 @@ class Claim:
     """Links and images of its Markdown within the site: (file line, target as written, image?)."""
     anchors: tuple[str, ...] = ()
     """The ids of the headings of its Markdown."""
+    authors: tuple[str, ...] = ()
+    """Slugs of the staff who wrote the check (its byline)."""
+    editors: tuple[str, ...] = ()
+    """Slugs of the staff who edited it."""
     image: ImageRef | None = None
     """The claim as it appeared (front matter ``image:``)."""
     images: tuple[ImageRef, ...] = ()
@@ -324,6 +353,8 @@ class Refs:
     verdict: str | None = None
     related: tuple[str | None, ...] = ()
     contradicts: tuple[str | None, ...] = ()
+    authors: tuple[str | None, ...] = ()
+    editors: tuple[str | None, ...] = ()
     previous_verdicts: tuple[tuple[str, int], ...] = ()
     """The ``from`` of each rating change, with its line."""
     links: tuple[tuple[int, str, bool], ...] = ()
@@ -341,6 +372,8 @@ def claim_refs(claim: Claim) -> Refs:
         verdict=claim.verdict,
         related=claim.related,
         contradicts=claim.contradicts,
+        authors=claim.authors,
+        editors=claim.editors,
         previous_verdicts=tuple((c.previous_verdict, c.line) for c in claim.corrections if c.previous_verdict),
         links=claim.links,
         anchors=claim.anchors,
@@ -378,6 +411,11 @@ class Month:
 
     start: date
     claims: tuple[str, ...]
+
+    @property
+    def anchor(self) -> str:
+        """The id of the month's heading on the timeline: ``month-2024-11``."""
+        return f"month-{self.start.isoformat()[:7]}"
 
 
 @record
@@ -434,6 +472,17 @@ class Site:
     modified: date | None = None
     """The latest change to any published claim: the date of the site's feed and of the pages that
     show the whole site (see ``latest_change``)."""
+    staff: Mapping[str, Staff] = field(default_factory=dict)
+    """The people who write and edit the checks, by name."""
+    claims_by_author: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    """The claims each staff member wrote, newest first."""
+    claims_by_editor: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    """The claims each staff member edited, newest first."""
+
+    @property
+    def contact_page(self) -> Page | None:
+        """The free page that tells readers how to reach the desk: the first whose slug or title says contact."""
+        return next((p for p in self.pages.values() if "contact" in p.slug or "contact" in p.title.lower()), None)
 
     def speaker(self, claim: Claim) -> str:
         """Who made the claim, as every list names them: its ``claimant`` if given, else its person's name."""

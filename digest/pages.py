@@ -33,12 +33,13 @@ from .contexts import (
     ScalePage,
     SearchPage,
     ShareImage,
+    StaffPage,
     TimelinePage,
 )
 from .images import share_copy
-from .jsonld import claim_review, person_page, script_json
+from .jsonld import claim_review, person_page, script_json, staff_page
 from .model import Claim, Site
-from .urls import Target, card_for, feed_for, url_for
+from .urls import Target, absolute, card_for, feed_for, url_for
 
 LATEST = 20
 """Checks shown on the home page."""
@@ -51,6 +52,8 @@ class Kind(Enum):
     CLAIM = "claim"
     PERSON = "person"
     PEOPLE = "people"
+    MEMBER = "member"
+    STAFF = "staff"
     SCALE = "scale"
     VERDICT = "verdict"
     TAGS = "tags"
@@ -89,6 +92,11 @@ def claim_id(slug: str) -> str:
 def person_id(slug: str) -> str:
     """The dependency id of a person."""
     return f"person:{slug}"
+
+
+def staff_id(slug: str) -> str:
+    """The dependency id of a member of the staff."""
+    return f"staff:{slug}"
 
 
 def page_id(slug: str) -> str:
@@ -166,11 +174,20 @@ def _latest(site: Site, slugs: Iterable[str]) -> date | None:
 def _claim_dependencies(site: Site, slug: str) -> list[str]:
     claim = site.claims[slug]
     others = (*site.related[slug], *site.contradicts[slug], *site.contradicted_by[slug])
-    return [claim_id(slug), *map(person_id, (claim.person, *claim.people)), *_listed(site, others)]
+    return [
+        claim_id(slug),
+        *map(person_id, (claim.person, *claim.people)),
+        *map(staff_id, dict.fromkeys((*claim.authors, *claim.editors))),
+        *_listed(site, others),
+    ]
 
 
 def _person_dependencies(site: Site, slug: str) -> list[str]:
     return [person_id(slug), *_listed(site, _claims_by_person(site, slug))]
+
+
+def _member_dependencies(site: Site, slug: str) -> list[str]:
+    return [staff_id(slug), *_listed(site, _signed(site, slug))]
 
 
 def _showing_everything(site: Site, key: str) -> list[str]:
@@ -244,6 +261,10 @@ def _claim(site: Site, planned: Planned) -> ClaimPage:
         contradicts=tuple(site.claims[s] for s in site.contradicts[claim.slug]),
         contradicted_by=tuple(site.claims[s] for s in site.contradicted_by[claim.slug]),
         draft=claim.slug in site.drafts,
+        authors=tuple(site.staff[s] for s in claim.authors),
+        editors=tuple(site.staff[s] for s in claim.editors),
+        contact=site.contact_page,
+        address=absolute(site.config.base_url, planned.path),
     )
 
 
@@ -285,6 +306,24 @@ def _person(site: Site, planned: Planned) -> PersonPage:
         claims=tuple(site.claims[s] for s in site.claims_by_person[person.slug]),
         tally=site.tallies[person.slug],
         mentions=tuple(site.claims[s] for s in site.claims_mentioning[person.slug]),
+    )
+
+
+def _member(site: Site, planned: Planned) -> StaffPage:
+    member = site.staff[planned.key]
+    role = f"{member.role} at " if member.role else ""
+    return StaffPage(
+        meta=_meta(
+            site,
+            planned,
+            member.name,
+            f"{member.name}, {role}{site.config.publisher.name}: the checks they wrote and edited.",
+            og_type="profile",
+            jsonld=script_json(staff_page(site, member)),
+        ),
+        member=member,
+        written=tuple(site.claims[s] for s in site.claims_by_author[member.slug]),
+        edited=tuple(site.claims[s] for s in site.claims_by_editor[member.slug]),
     )
 
 
@@ -379,6 +418,19 @@ class PageKind:
     """Its last change is the last change of the claims it shows (not of the whole site)."""
     sitemap: bool = True
     """Listed in sitemap.xml."""
+    ids: Callable[[Site, str], Iterable[str]] | None = None
+    """The element ids of its template (besides ``BASE_IDS``) that a link may point to, when the
+    plan knows them all; None for pages whose ids come from Markdown or are not all known here."""
+
+
+BASE_IDS = frozenset({"main", "site-search"})
+"""The ids every page has from ``base.html``."""
+
+
+def page_ids(site: Site, planned: Planned) -> frozenset[str] | None:
+    """Every element id a link may point to on the page, or None when the plan does not know them."""
+    ids = KINDS[planned.kind].ids
+    return None if ids is None else BASE_IDS.union(ids(site, planned.key))
 
 
 def _claims_by_verdict(site: Site, key: str) -> tuple[str, ...]:
@@ -398,6 +450,17 @@ def _claims_by_person(site: Site, key: str) -> tuple[str, ...]:
     return (*site.claims_by_person[key], *site.claims_mentioning[key])
 
 
+def _signed(site: Site, slug: str) -> tuple[str, ...]:
+    """The claims a member of the staff wrote or edited, newest first."""
+    signed = {*site.claims_by_author[slug], *site.claims_by_editor[slug]}
+    return tuple(s for s in site.claims if s in signed) if signed else ()
+
+
+def _staff_index(site: Site) -> Mapping[str, Target]:
+    """The staff index is made only when the site has staff."""
+    return {"": urls.STAFF} if site.staff else {}
+
+
 def _list_kind(
     context: Callable[[Site, Planned], PageContext],
     subjects: Callable[[Site], Mapping[str, Target]],
@@ -406,13 +469,18 @@ def _list_kind(
     """A page per verdict, tag or outlet listing its claims: it shows each claim and its person and
     changes when one of them does."""
     dependencies, lastmod = _listing(claims), _dated_by(claims)
-    return PageKind("list.html", context, dependencies, lastmod, subjects, lists=True, dated_by_claims=True)
+    return PageKind("list.html", context, dependencies, lastmod, subjects, lists=True, dated_by_claims=True, ids=_none)
 
 
 def _index_kind(heading: str, description: str, entries: Callable[[Site], Iterable[Entry]], path: str) -> PageKind:
     """The index of the people, tags or outlets, with their numbers of claims."""
     context = _index(heading, description, entries)
-    return PageKind("index.html", context, _showing_everything, _site_modified, path=path, lists=True)
+    return PageKind("index.html", context, _showing_everything, _site_modified, path=path, lists=True, ids=_none)
+
+
+def _none(site: Site, key: str) -> tuple[str, ...]:
+    """No ids of its own."""
+    return ()
 
 
 KINDS: dict[Kind, PageKind] = {
@@ -443,7 +511,38 @@ KINDS: dict[Kind, PageKind] = {
         ),
         urls.PEOPLE,
     ),
-    Kind.SCALE: PageKind("scale.html", _scale, _showing_everything, _site_modified, path=urls.SCALE),
+    Kind.MEMBER: PageKind(
+        "staff.html",
+        _member,
+        _member_dependencies,
+        _dated_by(_signed),
+        subjects=lambda site: site.staff,
+        lists=True,
+        dated_by_claims=True,
+    ),
+    Kind.STAFF: PageKind(
+        "index.html",
+        _index(
+            "Our team",
+            "The people who write and edit the checks.",
+            lambda site: (
+                Entry(m.name, url_for(m), len(_signed(site, m.slug)), note=m.role) for m in site.staff.values()
+            ),
+        ),
+        lambda site, key: [ALL, *map(staff_id, site.staff)],
+        _site_modified,
+        subjects=_staff_index,
+        lists=True,
+        ids=_none,
+    ),
+    Kind.SCALE: PageKind(
+        "scale.html",
+        _scale,
+        _showing_everything,
+        _site_modified,
+        path=urls.SCALE,
+        ids=lambda site, key: (verdict.key for verdict, _ in site.tally.counts),
+    ),
     Kind.VERDICT: _list_kind(_verdict, lambda site: site.verdicts, _claims_by_verdict),
     Kind.TAGS: _index_kind(
         "Topics",
@@ -460,7 +559,13 @@ KINDS: dict[Kind, PageKind] = {
     ),
     Kind.OUTLET: _list_kind(_outlet, lambda site: site.outlets, _claims_by_outlet),
     Kind.TIMELINE: PageKind(
-        "timeline.html", _timeline, _showing_everything, _site_modified, path=urls.TIMELINE, lists=True
+        "timeline.html",
+        _timeline,
+        _showing_everything,
+        _site_modified,
+        path=urls.TIMELINE,
+        lists=True,
+        ids=lambda site, key: (month.anchor for month in site.timeline),
     ),
     Kind.CORRECTIONS: PageKind(
         "corrections.html",
@@ -468,6 +573,7 @@ KINDS: dict[Kind, PageKind] = {
         _showing_everything,
         lambda site, key: max((e.correction.date for e in site.corrections), default=None),
         path=urls.CORRECTIONS,
+        ids=_none,
     ),
     Kind.PAGE: PageKind(
         "page.html",

@@ -46,6 +46,7 @@ from .pages import (
     pages_showing,
     person_id,
     plan_pages,
+    staff_id,
 )
 from .static import StaticFile, check_collisions
 from .urls import Target, absolute, card_for, feed_for, file_for, rooted, url_for
@@ -164,6 +165,7 @@ def environment(theme: Theme, compiled: Path | None = None) -> jinja2.Environmen
         "image_attributes": lambda picture, lazy=False: images.image_attributes(picture, lazy).items(),
         **_date_filters(env),
     }
+    env.globals["staff_index"] = urls.STAFF
     return env
 
 
@@ -480,11 +482,13 @@ def _versions(site: Site, search: bool) -> dict[str, str]:
     versions = {claim_id(s): c.digest for s, c in site.claims.items()}
     versions |= {person_id(s): p.digest for s, p in site.people.items()}
     versions |= {page_id(s): p.digest for s, p in site.pages.items()}
+    versions |= {staff_id(s): m.digest for s, m in site.staff.items()}
     versions[SITE] = _digest(
         __version__,
         site.config.digest,
         str(search),
         *(f"{s}={p.title}" for s, p in site.pages.items()),
+        f"staff={bool(site.staff)}",
         *sorted(site.drafts),
     )
     versions[ALL] = _digest(*(f"{key}={value}" for key, value in versions.items()))

@@ -26,6 +26,7 @@ from .model import (
     Person,
     Refs,
     Site,
+    Staff,
     Tag,
     Tally,
     Verdict,
@@ -33,7 +34,7 @@ from .model import (
     latest_change,
 )
 from .sitelinks import check_links, targets
-from .urls import url_for
+from .urls import STAFF, url_for
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,14 +76,16 @@ def resolve_site(content: Content, today: date, drafts: bool = False, previous: 
     claims = _unique_slugs(content.claims, "claim", problems)
     people = _unique_slugs(content.people, "person", problems)
     pages = _unique_slugs(content.pages, "page", problems)
+    staff = _unique_slugs(content.staff, "staff", problems)
     verdicts = {v.key: v for v in content.config.verdicts}
     known_claims = content.slugs.get("claim", frozenset()) | claims.keys()
     known_people = content.slugs.get("person", frozenset()) | people.keys()
+    known_staff = content.slugs.get("staff", frozenset()) | staff.keys()
     for claim in claims.values():
-        _check_refs(claim.path, claim_refs(claim), known_claims, known_people, verdicts, problems)
+        _check_refs(claim.path, claim_refs(claim), known_claims, known_people, known_staff, verdicts, problems)
     for kind, _, failed in content.failed:
         if kind == "claim" and failed.refs is not None:
-            _check_refs(failed.path, failed.refs, known_claims, known_people, verdicts, problems)
+            _check_refs(failed.path, failed.refs, known_claims, known_people, known_staff, verdicts, problems)
     _check_outlets(sorted(claims.values(), key=lambda claim: claim.draft), problems)  # a clash lands on a draft
 
     skipped: list[Skipped] = []
@@ -98,7 +101,7 @@ def resolve_site(content: Content, today: date, drafts: bool = False, previous: 
         else:
             chosen.append(claim)
     chosen.sort(key=lambda c: (-c.published.toordinal(), -c.claim_date.toordinal(), c.slug))
-    site = _index(content, chosen, people, pages, verdicts, today)
+    site = _index(content, chosen, people, pages, staff, verdicts, today)
     _check_site_links(content, site, claims.values(), unpublished, problems)
     errors, warnings = _drafts_apart(content, claims.values(), drafts, problems, skipped)
     if errors:
@@ -117,10 +120,10 @@ def _check_site_links(
     content: Content, site: Site, claims: Iterable[Claim], unpublished: Mapping[str, str], problems: list[Diagnostic]
 ) -> None:
     """Every link within the site, of every file, against the pages this build makes."""
-    pages = {"claim": "claims/{}/", "person": "people/{}/", "page": "{}/"}
+    pages = {"claim": "claims/{}/", "person": "people/{}/", "page": "{}/", "staff": STAFF + "{}/"}
     broken = {pages[kind].format(slug) for kind, slug, _ in content.failed}
     found = targets(site, content.static, unpublished, broken)
-    records: list[Claim | Person | Page] = [*claims, *content.people, *content.pages]
+    records: list[Claim | Person | Page | Staff] = [*claims, *content.people, *content.pages, *content.staff]
     for record in records:
         if record.links:
             check_links(record.path, url_for(record), record.links, record.anchors, found, problems)
@@ -165,6 +168,8 @@ def _links(claim: Claim) -> tuple[object, ...]:
         claim.draft,
         claim.corrections,
         claim.path,
+        claim.authors,
+        claim.editors,
         tuple(target for _, target, _ in claim.links),
         claim.anchors,
         tuple(image_paths(claim)),  # links may lead to its images' copies
@@ -182,7 +187,9 @@ def _reuse(content: Content, today: date, drafts: bool, previous: Resolved) -> R
         or len(content.claims) != len(before.claims)
         or any(a is not b for a, b in zip(content.people, before.people, strict=False))
         or any(a is not b for a, b in zip(content.pages, before.pages, strict=False))
-        or (len(content.people), len(content.pages)) != (len(before.people), len(before.pages))
+        or any(a is not b for a, b in zip(content.staff, before.staff, strict=False))
+        or (len(content.people), len(content.pages), len(content.staff))
+        != (len(before.people), len(before.pages), len(before.staff))
     ):
         return None
     site = previous.site
@@ -203,7 +210,7 @@ def _reuse(content: Content, today: date, drafts: bool, previous: Resolved) -> R
     return Resolved(site, previous.skipped, content, today, drafts, previous.warnings)
 
 
-R = TypeVar("R", Claim, Person, Page)
+R = TypeVar("R", Claim, Person, Page, Staff)
 
 
 def _unique_slugs(records: Sequence[R], kind: str, problems: list[Diagnostic]) -> dict[str, R]:
@@ -223,6 +230,7 @@ def _check_refs(
     refs: Refs,
     claims: Set[str],
     people: Set[str],
+    staff: Set[str],
     verdicts: Mapping[str, Verdict],
     problems: list[Diagnostic],
 ) -> None:
@@ -237,6 +245,11 @@ def _check_refs(
     for index, slug in enumerate(refs.people):
         if slug is not None and slug not in people:
             problem(f"people.{index}", f"unknown person '{slug}' in 'people'{suggest(slug, people)}")
+    for field in ("authors", "editors"):
+        for index, slug in enumerate(getattr(refs, field)):
+            if slug is not None and slug not in staff:
+                hint = suggest(slug, staff) or f"; write staff/{slug}.md (name, role) or fix the slug"
+                problem(f"{field}.{index}", f"unknown staff member '{slug}' in '{field}'{hint}")
     if refs.verdict is not None and refs.verdict not in verdicts:
         problem("verdict", f"verdict '{refs.verdict}' is not on the scale{_scale_hint(refs.verdict, verdicts)}")
     for field in ("related", "contradicts"):
@@ -278,6 +291,7 @@ def _index(
     claims: list[Claim],
     people: Mapping[str, Person],
     pages: Mapping[str, Page],
+    staff: Mapping[str, Staff],
     verdicts: Mapping[str, Verdict],
     today: date,
 ) -> Site:
@@ -293,6 +307,8 @@ def _index(
     by_verdict: dict[str, list[str]] = defaultdict(list)
     by_tag: dict[str, list[str]] = defaultdict(list)
     by_outlet: dict[str, list[str]] = defaultdict(list)
+    by_author: dict[str, list[str]] = defaultdict(list)
+    by_editor: dict[str, list[str]] = defaultdict(list)
     outlet_names: dict[str, str] = {}
     related: dict[str, set[str]] = defaultdict(set)
     contradicted_by: dict[str, set[str]] = defaultdict(set)
@@ -301,6 +317,10 @@ def _index(
         for slug in claim.people:  # never the person, never twice: load checks both
             mentioning[slug].append(claim.slug)
         by_verdict[claim.verdict].append(claim.slug)
+        for slug in claim.authors:
+            by_author[slug].append(claim.slug)
+        for slug in claim.editors:
+            by_editor[slug].append(claim.slug)
         for tag in claim.tags:
             by_tag[tag].append(claim.slug)
         for source in claim.sources:
@@ -337,6 +357,7 @@ def _index(
         )
     )
     sorted_people = dict(sorted(people.items(), key=lambda item: (item[1].name.casefold(), item[0])))
+    sorted_staff = dict(sorted(staff.items(), key=lambda item: (item[1].name.casefold(), item[0])))
     return Site(
         config=content.config,
         claims=published,
@@ -360,4 +381,7 @@ def _index(
         corrections=corrections,
         drafts=frozenset(c.slug for c in claims if c.draft or c.published > today),
         modified=latest_change(published.values()),
+        staff=sorted_staff,
+        claims_by_author={s: tuple(by_author.get(s, ())) for s in sorted_staff},
+        claims_by_editor={s: tuple(by_editor.get(s, ())) for s in sorted_staff},
     )

@@ -34,6 +34,8 @@ related: []
 contradicts: []
 tags: []
 corrections: []
+authors: []  # staff slugs (files in staff/): who wrote the check
+editors: []  # and who edited it
 draft: true
 # image: {{src: appearance.png, alt: "The post as it appeared", caption: "...", credit: "..."}}  # beside this file
 ---

@@ -20,8 +20,8 @@ from .errors import Diagnostic
 from .fields import quoted
 from .images import image_paths
 from .markdown import THEME_ID_PREFIXES, THEME_IDS, SiteLink
-from .model import Claim, Page, Person, Site
-from .pages import plan_pages
+from .model import Claim, Page, Person, Site, Staff
+from .pages import page_ids, plan_pages
 from .urls import SITE_CARD, card_for, feed_for, url_for
 
 _UNCHECKED = ("static/", "pagefind/")
@@ -35,25 +35,35 @@ class Targets:
     paths: Set[str]
     """Site paths of the pages and files (``claims/x/``, ``feed.xml``)."""
     anchors: Mapping[str, Set[str]]
-    """The heading ids of each page that shows Markdown (claims, people, free pages)."""
+    """The heading ids of each page that shows Markdown (claims, people, staff, free pages), and every id
+    of the pages whose ids the plan knows (``pages.page_ids``: the scale, the timeline, the lists)."""
     unpublished: Mapping[str, str]
     """Paths of claims on disk that are not published in this build, and why (``a draft``)."""
     broken: Set[str]
     """Paths of records whose files have problems of their own: links to them are not checked."""
+    exact: Set[str] = frozenset()
+    """Paths whose ``anchors`` are all their ids (not only their Markdown headings)."""
 
 
 def targets(site: Site, static: Set[str], unpublished: Mapping[str, str], broken: Set[str]) -> Targets:
     """The paths the build makes: the planned pages, the files beside them and the site's own
     files (``static``, from content/static/)."""
-    paths = {planned.path for planned in plan_pages(site)} | static
+    plan = plan_pages(site)
+    paths = {planned.path for planned in plan} | static
     paths.update(("feed.xml", "corrections/feed.xml", "sitemap.xml", "robots.txt", "404.html", SITE_CARD))
     paths.update(("claims.json", "claimreview.json"))
     paths.update(feed_for(person) for person in site.people.values())
     paths.update(card_for(claim) for claim in site.claims.values())
     paths.update(path for claim in site.claims.values() for path in image_paths(claim))
-    records: list[Claim | Person | Page] = [*site.claims.values(), *site.people.values(), *site.pages.values()]
+    records: list[Claim | Person | Page | Staff] = [
+        *site.claims.values(),
+        *site.people.values(),
+        *site.pages.values(),
+        *site.staff.values(),
+    ]
     anchors: dict[str, Set[str]] = {url_for(record): frozenset(record.anchors) for record in records}
-    return Targets(frozenset(paths), anchors, unpublished, broken)
+    exact = {planned.path: ids for planned in plan if (ids := page_ids(site, planned)) is not None}
+    return Targets(frozenset(paths), anchors | exact, unpublished, broken, frozenset(exact))
 
 
 def check_links(
@@ -95,7 +105,7 @@ def check_links(
             continue
         fragment = unquote(parts.fragment)
         anchors = frozenset(own) if site_path == page else found.anchors.get(site_path)
-        if fragment and anchors is not None and not _known_id(fragment, anchors):
+        if fragment and anchors is not None and not _known_id(fragment, anchors, site_path in found.exact):
             listed = ", ".join(sorted(anchors)) or "none"
             problems.append(
                 Diagnostic(
@@ -137,11 +147,13 @@ def _close(word: str, options: Iterable[str]) -> str | None:
 _THEME_HEADINGS = frozenset(f"{name}-heading" for name in (*THEME_IDS, "latest", "scale"))
 
 
-def _known_id(fragment: str, anchors: Set[str]) -> bool:
-    """True for a heading of the page, or an id the theme gives pages of its kind."""
+def _known_id(fragment: str, anchors: Set[str], exact: bool) -> bool:
+    """True for an id of the page: one of ``anchors`` when they are ``exact``, else a heading of the
+    page or an id the theme gives pages of its kind."""
+    if fragment in anchors or exact:
+        return fragment in anchors
     return (
-        fragment in anchors
-        or fragment in THEME_IDS
+        fragment in THEME_IDS
         or fragment in _THEME_HEADINGS
         or fragment.startswith(THEME_ID_PREFIXES)
         or fragment.endswith("-caption")

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from .model import Claim, Outlet, Page, Person, Tag, Verdict
+from .model import Claim, Outlet, Page, Person, Staff, Tag, Verdict
 
-Target = Claim | Person | Verdict | Tag | Outlet | Page | str
+Target = Claim | Person | Staff | Verdict | Tag | Outlet | Page | str
 
 HOME = ""
 PEOPLE = "people/"
+STAFF = "staff/"
 SCALE = "verdicts/"
 TAGS = "tags/"
 OUTLETS = "outlets/"
@@ -35,6 +36,8 @@ def url_for(target: Target) -> str:
             return f"claims/{target.slug}/"
         case Person():
             return f"{PEOPLE}{target.slug}/"
+        case Staff():
+            return f"{STAFF}{target.slug}/"
         case Verdict():
             return f"{SCALE}{target.key}/"
         case Tag():

@@ -116,6 +116,24 @@ def delete_person(content: Path, theme: Path) -> None:
         (content / f"people/{name}.md").unlink(missing_ok=True)
 
 
+DANA = "---\nname: Dana Example\nrole: Fact-checker\n---\nDana checks claims.\n"
+
+
+def sign_claim(content: Path, theme: Path) -> None:
+    """Sign Bob's claim by a staff member (written first if need be), or take the byline off."""
+    if not (content / "staff/dana.md").exists():
+        write(content / "staff/dana.md", DANA)
+    claim = content / "claims/bob-said-sky-is-blue.md"
+    toggle(claim, "tags: [sky, weather]\n---", "tags: [sky, weather]\nauthors: [dana]\n---")
+
+
+def edit_staff(content: Path, theme: Path) -> None:
+    path = content / "staff/dana.md"
+    if not path.exists():
+        write(path, DANA)
+    toggle(path, "name: Dana Example", "name: Dana Renamed")
+
+
 def change_template(content: Path, theme: Path) -> None:
     path = theme / "templates/list.html"
     path.write_text(path.read_text() + "\n{# touched #}<!-- v -->\n")
@@ -201,6 +219,8 @@ EDITS: list[Edit] = [
     add_person,
     rename_person,
     delete_person,
+    sign_claim,
+    edit_staff,
     change_template,
     change_site,
     change_css,

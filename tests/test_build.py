@@ -117,7 +117,17 @@ def test_claim_review_on_every_claim_page(built_site: Path) -> None:
         date.fromisoformat(review["datePublished"])
         assert review["dateModified"] >= review["datePublished"]
         assert review["claimReviewed"]
-        assert review["author"] == {"@type": "Organization", "name": "Example Fact Desk", "url": "https://example.org/"}
+        desk = {"@type": "Organization", "name": "Example Fact Desk", "url": "https://example.org/"}
+        assert review["author"] == [
+            desk,
+            {
+                "@type": "Person",
+                "name": "Example Fact Desk editorial team",
+                "jobTitle": "Editorial team",
+                "url": "https://example.org/digest/staff/editorial-team/",
+                "worksFor": desk,
+            },
+        ]
         rating = review["reviewRating"]
         assert rating["alternateName"] in scale
         assert rating["ratingExplanation"]

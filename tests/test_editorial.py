@@ -27,8 +27,8 @@ def test_rating_change_is_at_the_top_with_its_history(built_minimal: Path) -> No
     assert order == ["corrections", "analysis", "updates"]
     notice = document.xpath('//p[@id="correction-2024-01-06"]')[0].text_content()
     assert "Rating changed" in " ".join(notice.split()) and "Mostly false" in notice and "New photos." in notice
-    history = " ".join(document.xpath('//dd[@id="history"]')[0].text_content().split())
-    assert history == "Rated Mostly false on 5 January 2024, changed to False on 6 January 2024."
+    history = " ".join(document.xpath('//p[@id="history"]')[0].text_content().split())
+    assert history == "Rating history: Rated Mostly false on 5 January 2024, changed to False on 6 January 2024."
     update = " ".join(document.xpath('//li[@id="correction-2024-01-07"]')[0].text_content().split())
     assert update == "Update, 7 January 2024: Added Bob's view."
 
@@ -46,9 +46,9 @@ def test_chained_rating_changes(scratch: Path, tmp_path: Path) -> None:
     write(scratch / "claims/2024/alice-said-sky-is-green.md", text)
     assert build_into(scratch, tmp_path / "out") == 0
     document = parse(tmp_path / "out/claims/alice-said-sky-is-green/index.html")
-    history = " ".join(document.xpath('//dd[@id="history"]')[0].text_content().split())
+    history = " ".join(document.xpath('//p[@id="history"]')[0].text_content().split())
     assert history == (
-        "Rated Mostly false on 5 January 2024, changed to False on 6 January 2024, changed to Mixed on 9 January 2024."
+        "Rating history: Rated Mostly false on 5 January 2024, changed to False on 6 January 2024, changed to Mixed on 9 January 2024."
     )
     notices = [p.get("id") for p in document.xpath('//aside[@class="notices"]/p')]
     assert notices == ["correction-2024-01-09", "correction-2024-01-06"]  # newest first
@@ -186,9 +186,11 @@ def advice_site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 EXPECTED_ADVICE = [
+    "content/claims/long.md:1: warning: no author: sign the check with 'authors: [slug]' (a file in staff/), so readers know who checked it",
     "content/claims/long.md:3: warning: claim contains the verdict label 'False'; state the claim as it was made, not the verdict",
     "content/claims/long.md:3: warning: claim is 93 characters; search results show at most 75: shorten it",
     "content/claims/long.md:10: warning: source 'A' has a url but no archive_url; archive it so readers can check it if the page changes or disappears",
+    "content/claims/thin.md:1: warning: no author: sign the check with 'authors: [slug]' (a file in staff/), so readers know who checked it",
     "content/claims/thin.md:7: warning: verdict 'True' rests on 1 outlet (One); back it with at least two independent outlets",
     "content/people/lonely.md:1: warning: no published claims are by or about Lonely",
     "content/site.yaml:1: warning: no contact page: add one under pages/ (the IFCN Code of Principles asks for it)",
@@ -201,14 +203,14 @@ def test_check_warns(advice_site: Path, run) -> None:
     result = run("check", "--content", "content")
     assert result.code == 0
     assert result.err.splitlines() == EXPECTED_ADVICE
-    assert result.out == "2 claims, 2 people, 1 pages: no errors, 8 warnings\n"
+    assert result.out == "2 claims, 2 people, 1 pages: no errors, 10 warnings\n"
 
 
 def test_check_strict_fails(advice_site: Path, run) -> None:
     result = run("check", "--content", "content", "--strict")
     assert result.code == 1
     assert result.err.splitlines() == [line.replace(": warning: ", ": ", 1) for line in EXPECTED_ADVICE]
-    assert result.out.endswith("8 warnings (--strict: failing)\n")
+    assert result.out.endswith("10 warnings (--strict: failing)\n")
 
 
 def test_related_claims_count_both_ways(advice_site: Path, run) -> None:

@@ -61,9 +61,9 @@ def _images(site: Path) -> dict[str, dict[str, str]]:
     return {img.get("alt"): dict(img.attrib) for img in document.xpath("//img")}
 
 
-def test_the_claim_as_it_appeared_is_in_the_claim_box(built: Path) -> None:
+def test_the_claim_as_it_appeared_follows_the_claim_and_verdict(built: Path) -> None:
     document = parse(built / CLAIM / "index.html")
-    [figure] = document.xpath('//*[contains(@class, "verdict-box")]//figure')
+    [figure] = document.xpath('//div[@class="claim-top"]/following-sibling::figure[@class="claim-image"]')
     [img] = figure.xpath(".//img")
     assert img.get("alt") == "Bob's post as it appeared"
     assert (img.get("width"), img.get("height")) == ("2000", "1000")

@@ -104,6 +104,8 @@ PAGE_TYPES = {
     "claim": "claims/peskov-knew-of-no-plans-to-congratulate/",
     "person": "people/putin/",
     "people": "people/",
+    "staff member": "staff/editorial-team/",
+    "staff": "staff/",
     "scale": "verdicts/",
     "verdict": "verdicts/false/",
     "tag": "tags/kremlin/",
@@ -186,7 +188,9 @@ def test_claim_review_as_a_crawler_extracts_it(published: Published) -> None:
             assert (rating["worstRating"], rating["bestRating"]) == (1, 5)
         assert rating["ratingExplanation"] == record["summary"]
         # recommended
-        assert review["author"]["@type"] == "Organization" and review["author"]["name"] == "Example Fact Desk"
+        desk = review["author"][0]  # the publisher first, then the staff who signed the check
+        assert desk["@type"] == "Organization" and desk["name"] == "Example Fact Desk"
+        assert [a["@type"] for a in review["author"][1:]] == ["Person"]
         assert review["datePublished"] == record["published"]
         assert date.fromisoformat(review["dateModified"]) >= date.fromisoformat(review["datePublished"])
         item = review["itemReviewed"]

@@ -8,24 +8,28 @@ import pytest
 
 from bench.corpus import generate
 from digest.build import Options, build, load_site
-from digest.pages import pages_showing
+from digest.pages import page_ids, pages_showing, plan_pages
 
 from .conftest import MINIMAL, ROOT, TODAY
+from .html import ids, parse
 
 
 @pytest.mark.parametrize("source", ["minimal", "content", pytest.param("corpus", marks=pytest.mark.slow)])
 def test_pages_showing_a_claim_are_its_page_its_lists_and_the_site_wide_pages(source: str, tmp_path: Path) -> None:
     """A claim is shown on its page, the pages of the claims that link it, its people's, its
-    verdict's, its tags' and its outlets' pages, and the pages that show the whole site."""
+    staff's (who wrote and edited it), its verdict's, its tags' and its outlets' pages, and the pages
+    that show the whole site (the staff index among them when there is staff)."""
     folder = {"minimal": MINIMAL, "content": ROOT / "content"}.get(source) or generate(tmp_path / "c", 300)
     site = load_site(Options(content=folder, content_shown="c", drafts=True, today=TODAY, jobs=1)).site
     site_wide = {"", "people/", "verdicts/", "tags/", "outlets/", "timeline/", "corrections/"}
+    site_wide |= {"staff/"} if site.staff else set()
     for slug, claim in site.claims.items():
         linked = (*site.related[slug], *site.contradicts[slug], *site.contradicted_by[slug])
         expected = {
             f"claims/{slug}/",
             *(f"claims/{other}/" for other in linked),
             *(f"people/{person}/" for person in (claim.person, *claim.people)),
+            *(f"staff/{member}/" for member in (*claim.authors, *claim.editors)),
             f"verdicts/{claim.verdict}/",
             *(f"tags/{tag}/" for tag in claim.tags),
             *(f"outlets/{source.outlet_slug}/" for source in claim.sources),
@@ -49,3 +53,17 @@ def test_pages_and_cards_made_in_worker_processes_are_the_ones_made_in_one(tmp_p
     assert sum(1 for path in trees["serial"] if path.endswith("/card.png")) == 500
     assert trees["parallel"] == trees["serial"]
     assert trees["cached"] == trees["serial"]
+
+
+def test_the_ids_the_plan_knows_are_the_ids_of_the_built_pages(tmp_path: Path) -> None:
+    """Links to ``/verdicts/#false`` or ``/timeline/#month-2024-11`` are checked against
+    ``page_ids``: they must be every id the theme puts on those pages, no more and no fewer."""
+    options = Options(content=ROOT / "content", content_shown="c", out=tmp_path / "site", today=TODAY, jobs=1)
+    build(options)
+    site = load_site(options).site
+    known = {planned.path: page_ids(site, planned) for planned in plan_pages(site)}
+    checked = {path: found for path, found in known.items() if found is not None}
+    assert {"verdicts/", "timeline/", "people/", "tags/", "verdicts/false/", "corrections/"} <= checked.keys()
+    assert "false" in checked["verdicts/"] and any(id.startswith("month-") for id in checked["timeline/"])
+    for path, found in checked.items():
+        assert ids(parse(tmp_path / "site" / path / "index.html")) == found, path

@@ -119,7 +119,7 @@ def test_edits_show_in_the_browser_and_errors_overlay(served: Served) -> None:
         edit(claim, "verdict: flase", "verdict: mixed")
         overlay.wait_for(state="detached", timeout=10_000)
         page.wait_for_function(
-            "document.querySelector('.verdict-current .badge').textContent === 'Mixed'", timeout=10_000
+            "document.querySelector('.verdict-current .verdict-big').textContent === 'Mixed'", timeout=10_000
         )
     assert "bob-said-sky-is-blue.md:7: verdict 'flase'" in served.output()
     assert re.search(
