@@ -3,7 +3,8 @@
     python -m bench [--sizes 1000,10000] [--runs 3] [--no-hugo] [--only builds|preview]
 
 Prints a table and writes bench/results.json. Every figure is the median of --runs runs, each a
-whole `digest build` process (import included), like the Hugo runs it is compared with.
+whole `digest build` process (import included), like the Hugo runs it is compared with; but
+"cards", the cold cost of the social cards alone, made in one process (see bench/cards.py).
 """
 
 from __future__ import annotations
@@ -94,6 +95,7 @@ def bench_builds(size: int, runs: int, hugo: bool, where: Path | None = None) ->
         result["peak_rss_mb"] = max(memory)
         result["pages"] = sum(1 for _ in out.rglob("*.html"))
         result["pages_per_s"] = round(result["pages"] / result["cold_s"])
+        result["cards_cold_s"], result["cards_cpu_s"], result["cards_mb"] = cards_cost(content, runs)
         result["warm_noop_s"] = median([timed(command, env)[0] for _ in range(runs)])
         claim = sorted((content / "claims").rglob("*.md"))[size // 2]
         person = content / "people" / "person-07.md"
@@ -130,6 +132,20 @@ def bench_builds(size: int, runs: int, hugo: bool, where: Path | None = None) ->
         return result
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def cards_cost(content: Path, runs: int) -> tuple[float, float, float]:
+    """The social cards' part of a cold build, timed apart (``bench/cards.py``): wall and processor
+    seconds in one process (a build shares them between its workers), and their total size in MB."""
+    walls, processors, size = [], [], 0
+    for _ in range(runs):
+        printed = subprocess.run(
+            [sys.executable, "-m", "bench.cards", str(content)], capture_output=True, text=True, check=True, cwd=ROOT
+        ).stdout.split()
+        walls.append(float(printed[0]))
+        processors.append(float(printed[1]))
+        size = int(printed[2])
+    return median(walls), median(processors), round(size / 1e6, 1)
 
 
 def _hugo() -> str:
@@ -181,6 +197,8 @@ def main() -> None:
                 ("claims", "claims"),
                 ("pages", "pages"),
                 ("cold_s", "cold"),
+                ("cards_cold_s", "cards"),
+                ("cards_cpu_s", "cards CPU"),
                 ("hugo_cold_s", "Hugo"),
                 ("cold_vs_hugo", "ratio"),
                 ("warm_noop_s", "warm no-op"),

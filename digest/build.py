@@ -18,6 +18,7 @@ from . import urls
 from .cache import BuildCache, WarmStart
 from .config import load_config
 from .errors import Diagnostic, DigestError, UsageError
+from .images import Known, attach_images, image_problems
 from .load import Content, FileCache, load_content
 from .pages import Kind, Planned
 from .render import Rendered, Renderer, Theme
@@ -115,7 +116,21 @@ def load_site(options: Options) -> Resolved:
 def _load_site(options: Options) -> tuple[Resolved, dict[str, StaticFile]]:
     config = load_config(options.content, options.content_shown, options.base_url)
     content, static = with_static(options, load_content(options.content, options.content_shown, config, options.jobs))
-    return resolve_site(content, today=options.today, drafts=options.drafts), static
+    return resolve_site(with_images(content, options), today=options.today, drafts=options.drafts), static
+
+
+def with_images(content: Content, options: Options, known: Known | None = None) -> Content:
+    """The content with every claim's images checked and measured; their problems added to the others."""
+    claims, problems = attach_images(content.claims, options.content, options.content_shown, known)
+    failed = [
+        (slug, result.path, result.refs.images)
+        for kind, slug, result in content.failed
+        if kind == "claim" and result.refs is not None and result.refs.images
+    ]
+    problems += image_problems(failed, options.content, options.content_shown, known)
+    if not problems and all(new is old for new, old in zip(claims, content.claims, strict=True)):
+        return content
+    return replace(content, claims=tuple(claims), problems=(*content.problems, *problems))
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,9 +178,10 @@ def build(options: Options) -> BuildResult:
         config = load_config(options.content, options.content_shown, options.base_url)
         content = load_content(options.content, options.content_shown, config, options.jobs, files)
         content, static = with_static(options, content)
+        content = with_images(content, options, warm.known_images())
         before = state.resolved if state is not None else None
         resolved = resolve_site(content, today=options.today, drafts=options.drafts, previous=before)
-        renderer = Renderer(Theme(options.theme), options.search, warm.cache, warm.compiled)
+        renderer = Renderer(Theme(options.theme), options.search, warm.cache, warm.compiled, warm.images)
         previous, spare = warm.previous(renderer, options.out, state)
         with SiteWriter(options.out, spare) as writer:
             rendered = renderer.render(resolved.site, previous, jobs=options.jobs, sink=writer.write, static=static)
@@ -210,6 +226,8 @@ class LiveBuild:
         self.options = options
         self.known = FileCache()
         """The content records of the last run."""
+        self.images: Known = {}
+        """Images read so far, by content: each is decoded once."""
         self.renderer: Renderer | None = None
         self.rendered: Rendered | None = None
         self.resolved: Resolved | None = None
@@ -248,6 +266,7 @@ class LiveBuild:
             config = load_config(options.content, options.content_shown, options.base_url)
             content = load_content(options.content, options.content_shown, config, options.jobs, self.known, paths)
             content, static = with_static(options, content)
+            content = with_images(content, options, self.images)
             resolved = resolve_site(content, today=options.today, drafts=options.drafts, previous=self.resolved)
             site = resolved.site
             previous = self.rendered

@@ -34,6 +34,7 @@ from typing import Any
 
 from . import __version__
 from .exports import read_lines
+from .images import Known, measured
 from .load import Failed, FileCache
 from .model import Claim, Page, Person, Staff
 from .render import Rendered, Renderer
@@ -41,9 +42,10 @@ from .resolve import Resolved
 from .stamps import Stamp, stamp
 from .write import SiteWriter, Spare
 
-SCHEMA = 5
+SCHEMA = 6
 """The version of what the cache holds: records and states of an older one are not read (4: staff
-records, and claims with authors and editors; 5: claims' aliases and people's former slugs)."""
+records, and claims with authors and editors; 5: claims with their images; 6: claims' aliases and
+people's former slugs)."""
 _BATCH = 5000
 """List items written to the database at a time."""
 
@@ -316,6 +318,22 @@ class WarmStart:
         """Where the theme's compiled templates are kept, if anywhere."""
         return self.cache.templates_folder() if self.cache is not None else None
 
+    @property
+    def images(self) -> Path | None:
+        """Where the copies of the checks' images are kept (by content and width), if anywhere."""
+        return self.cache.folder / "images" if self.cache is not None else None
+
+    def known_images(self) -> Known:
+        """The images earlier builds read (size and format by content hash), so none is decoded twice."""
+        if self.cache is None:
+            return {}
+        try:
+            known = self.cache.get("images")
+        except ERRORS as error:
+            self._drop(error)
+            return {}
+        return dict(known) if isinstance(known, dict) else {}
+
     def restore(self) -> tuple[FileCache, BuildState | None]:
         """The content records of the last build and its state; nothing without a usable cache."""
         if self.cache is None:
@@ -377,6 +395,7 @@ class WarmStart:
             cache.save_files(files)
             cache.save_partials()
             cache.put("exports", {kind: renderer.export_lines.versions(kind) for kind in ("claim", "review")})
+            cache.put("images", dict(measured(resolved.site.claims.values())))
             cache.save_outputs(writer.out, rendered.fingerprints, writer.retired, self._intact, writer.stamps)
             state = BuildState(resolved, rendered.versions, rendered.templates, rendered.data, rendered.lastmods)
             cache.save_state(state)

@@ -10,6 +10,19 @@ from dataclasses import dataclass
 from datetime import date
 
 from .model import Claim, Correction, CorrectionEntry, Month, Outlet, Page, Person, Staff, Tag, Tally, Verdict
+from .urls import SITE_CARD
+
+
+@dataclass(frozen=True, slots=True)
+class ShareImage:
+    """The image a shared link shows (``og:image``, ``twitter:image``)."""
+
+    path: str
+    """Site path of the file."""
+    alt: str
+    width: int = 1200
+    height: int = 630
+    type: str = "image/png"
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,8 +45,8 @@ class Meta:
     """Listed in sitemap.xml."""
     feed: str | None = None
     """Site path of the Atom feed for this page, if it has one."""
-    image: str = "card.svg"
-    """Site path of the page's social card (og:image)."""
+    image: ShareImage = ShareImage(SITE_CARD, "")
+    """The page's share image: its claim's social card, else the site's."""
 
 
 @dataclass(frozen=True, slots=True)

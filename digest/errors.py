@@ -15,8 +15,12 @@ A Diagnostic is data: a display path, a 1-based line and a message. Its ``str()`
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+
+_BREAKS = re.compile("[\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+"""Every character that ends a line for str.splitlines(), an editor or a terminal: escaped in a diagnostic."""
 
 
 def shown_path(display_root: str, relative: str) -> str:
@@ -39,7 +43,7 @@ class Diagnostic:
 
     def __str__(self) -> str:
         prefix = "warning: " if self.warning else ""
-        message = self.message.replace("\r", "\\r").replace("\n", "\\n")  # always one line
+        message = _BREAKS.sub(lambda found: repr(found.group())[1:-1], self.message)  # always one line
         return f"{self.path}:{self.line}: {prefix}{message}"
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .model import Claim, Person, Site, Source, Staff
+from .model import Claim, Person, Picture, Site, Source, Staff
 from .urls import absolute, url_for
 
 _ESCAPES = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026", 0x2028: "\\u2028", 0x2029: "\\u2029"}
@@ -36,6 +36,8 @@ def claim_review(site: Site, claim: Claim) -> dict[str, Any]:
     if appearances:
         reviewed["appearance"] = [_creative_work(s) for s in appearances]
         reviewed["firstAppearance"] = _creative_work(first_appearance(claim) or appearances[0])
+    if claim.picture is not None:
+        reviewed["appearance"] = [*reviewed.get("appearance", ()), _image_object(site, claim.picture)]
     review: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "ClaimReview",
@@ -58,6 +60,19 @@ def _authors(site: Site, claim: Claim) -> dict[str, Any] | list[dict[str, Any]]:
     if not claim.authors:
         return organisation(site)
     return [organisation(site), *(staff_member(site, site.staff[s]) for s in claim.authors)]
+
+
+def _image_object(site: Site, picture: Picture) -> dict[str, Any]:
+    """The claim as it appeared, in a picture: a schema.org ImageObject."""
+    url = absolute(site.config.base_url, picture.path)
+    image: dict[str, Any] = {"@type": "ImageObject", "contentUrl": url, "url": url}
+    image |= {"width": picture.width, "height": picture.height, "encodingFormat": picture.type}
+    image["description"] = picture.ref.alt
+    if picture.ref.caption:
+        image["caption"] = picture.ref.caption
+    if picture.ref.credit:
+        image["creditText"] = picture.ref.credit
+    return image
 
 
 def appearance_sources(claim: Claim) -> list[Source]:

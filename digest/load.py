@@ -17,15 +17,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from . import fields as f
 from .errors import Diagnostic, shown_path
 from .frontmatter import NotRegularFile, SyntaxProblem, decode, read_regular, split
+from .images import missing_alt
 from .markdown import SiteLink, render, site_links
 from .model import (
     CORRECTION_TYPES,
     SOURCE_ROLES,
     Claim,
     Correction,
+    ImageRef,
     Limits,
     Lines,
     Page,
@@ -73,6 +77,21 @@ _CORRECTION = {
     "note": f.Field(f.text, required=True),
     "from": f.Field(f.key),
 }
+
+
+def _alt(r: f.Reader, node: yaml.Node, path: str) -> str | None:
+    """An image's alt text: what it shows, for readers who cannot see it."""
+    if isinstance(node, yaml.ScalarNode) and not str(node.value).strip():
+        raise r.error(node, "the image's 'alt' is empty: say what it shows, e.g. alt: \"The post as it appeared\"")
+    return f.text(r, node, path)
+
+
+_IMAGE = {
+    "src": f.Field(f.text, required=True),
+    "alt": f.Field(_alt, required=True),
+    "caption": f.Field(f.text),
+    "credit": f.Field(f.text),
+}
 CLAIM_FIELDS = {
     "title": f.Field(f.text, required=True),
     "claim": f.Field(f.text, required=True),
@@ -94,6 +113,7 @@ CLAIM_FIELDS = {
     "draft": f.Field(f.boolean),
     "authors": f.Field(f.list_of(f.slug)),
     "editors": f.Field(f.list_of(f.slug)),
+    "image": f.Field(f.record(_IMAGE, "an image")),
     "aliases": f.Field(f.list_of(f.former_slug(""))),
 }
 PERSON_FIELDS = {
@@ -389,9 +409,11 @@ def load_file(kind: str, shown: str, stem: str, data: bytes, limits: Limits) -> 
     what = "a staff member" if kind == "staff" else f"a {kind}"
     values = reader.mapping(document.front, spec, f"the front matter of {what}", whole_file=True)
     depth, shift = _DEPTH[kind]
-    body = render(document.body, depth=depth, shift=shift)
+    images: list[ImageRef] = []
+    env = {"images": images, "line": document.body_line} if kind == "claim" else None
+    body = render(document.body, depth=depth, shift=shift, env=env)
     links, problems = site_links(body.links, body.refused, document.body_line)
-    for line, message in problems:
+    for line, message in [*problems, *missing_alt(images)]:
         reader.error(line, message)
     if kind == "claim":
         check_claim(reader, stem, values, document.body, document.body_line)
@@ -399,9 +421,9 @@ def load_file(kind: str, shown: str, stem: str, data: bytes, limits: Limits) -> 
         reserved = ", ".join(sorted(RESERVED_SLUGS))
         reader.error(1, f"'{stem}' is a name the site itself uses; rename the page (reserved: {reserved})")
     if reader.diagnostics:
-        refs = _refs(kind, values, reader.lines, links, body.anchors)
+        refs = _refs(kind, values, reader.lines, links, body.anchors, tuple(images))
         return Failed(tuple(reader.diagnostics), values.get("draft") is True, refs)
-    made = Made(file_digest, body.html, links, body.anchors)
+    made = Made(file_digest, body.html, links, body.anchors, tuple(images))
     if kind == "claim":
         return _claim(reader, stem, values, made)
     if kind == "person":
@@ -419,10 +441,17 @@ class Made:
     html: str
     links: tuple[SiteLink, ...]
     anchors: tuple[str, ...]
+    images: tuple[ImageRef, ...] = ()
+    """A claim's images of its analysis (``images.images_plugin``)."""
 
 
 def _refs(
-    kind: str, values: dict[str, Any], lines: dict[str, int], links: tuple[SiteLink, ...], anchors: tuple[str, ...]
+    kind: str,
+    values: dict[str, Any],
+    lines: dict[str, int],
+    links: tuple[SiteLink, ...],
+    anchors: tuple[str, ...],
+    images: tuple[ImageRef, ...],
 ) -> Refs:
     """What a file that failed still says about other records, for resolve to check."""
     if kind != "claim":
@@ -444,7 +473,17 @@ def _refs(
         ),
         links=links,
         anchors=anchors,
+        images=(*_image(values, lines), *images),
     )
+
+
+def _image(values: dict[str, Any], lines: dict[str, int]) -> tuple[ImageRef, ...]:
+    """The claim as it appeared (``image:``), if its front matter gives it."""
+    image = values.get("image")
+    if not image or "src" not in image:
+        return ()
+    src, alt = image["src"], image.get("alt", "")  # without alt only in a file that failed: its file is checked
+    return (ImageRef(src, alt, lines["image.src"], image.get("caption"), image.get("credit")),)
 
 
 def _claim(reader: f.Reader, slug: str, values: dict[str, Any], made: Made) -> Claim:
@@ -493,6 +532,8 @@ def _claim(reader: f.Reader, slug: str, values: dict[str, Any], made: Made) -> C
         anchors=made.anchors,
         authors=values.get("authors", ()),
         editors=values.get("editors", ()),
+        image=next(iter(_image(values, lines)), None),
+        images=made.images,
         aliases=values.get("aliases", ()),
     )
 

@@ -5,7 +5,9 @@ vbscript:, in any case or encoding) is never a link: only its text is kept, and 
 it among its ``refused`` links, so that load reports it at its line. Links written from the site
 root (``[the scale](/verdicts/)``) are made relative to the page, as every internal link is; the
 render lists every link and image with its line, and the ids of its headings, from the same tokens,
-so that resolve can check them against the pages the build makes.
+so that resolve can check them against the pages the build makes. A claim's own images (files
+beside it or under content/static/) are not links: ``images.images_plugin`` takes them first, and
+the images stage checks each file.
 Headings move down to fit under the page's own (the page title stays the only h1), and get ids
 that never clash with the ids a theme uses.
 """
@@ -28,6 +30,7 @@ from mdit_py_plugins.anchors.index import slugify
 from mdit_py_plugins.footnote import footnote_plugin
 
 from .fields import quoted
+from .images import LOCAL, images_plugin
 
 SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
 THEME_IDS = frozenset(
@@ -121,6 +124,8 @@ def _links(state: StateCore) -> None:
             kind = token.type
             if kind == "softbreak" or kind == "hardbreak":
                 line += 1
+            elif kind == "image" and token.meta.get(LOCAL):
+                continue  # a claim's own image file: the images stage checks it
             elif kind == "link_open" or kind == "image":
                 image = kind == "image"
                 name = "src" if image else "href"
@@ -174,6 +179,7 @@ def _build() -> MarkdownIt:
     md.use(anchors_plugin, min_level=1, max_level=3, slug_func=_heading_slug)
     md.use(demote_headings_plugin)
     md.use(safe_links_plugin)  # last: after the anchors plugin has given the headings their ids
+    md.use(images_plugin, url_scheme)  # before the links rule: a claim's own images are checked as files, not links
     return md
 
 
@@ -197,13 +203,13 @@ class Markdown:
     """The ids of its headings."""
 
 
-def render(text: str, depth: int, shift: int = 0) -> Markdown:
+def render(text: str, depth: int, shift: int = 0, env: dict[str, Any] | None = None) -> Markdown:
     """Markdown → HTML that is safe to put into any page ``depth`` folders below the site root.
 
     Headings move ``shift`` levels down (a claim's analysis sits under an h2 of its own) and
-    never above h2.
+    never above h2. ``env`` passes more to the plugins (``images`` gathers a claim's images).
     """
-    env: dict[str, Any] = {"depth": depth, "shift": shift}
+    env = {**(env or {}), "depth": depth, "shift": shift}
     html = _MD.render(text, env)
     return Markdown(str(html), tuple(env["links"]), tuple(env["refused"]), tuple(env["anchors"]))
 

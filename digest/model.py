@@ -228,6 +228,37 @@ class Staff:
 
 
 @record
+class ImageRef:
+    """An image a claim shows, as written: ``image:`` in its front matter or ``![alt](src)`` in its analysis."""
+
+    src: str
+    """A path from the claim's file (``screenshot.png``), or from content/static/ when it starts with ``/``."""
+    alt: str
+    line: int
+    caption: str | None = None
+    credit: str | None = None
+
+
+@record
+class Picture:
+    """An image checked and measured (by ``images.attach_images``): what a page needs to show it."""
+
+    ref: ImageRef
+    path: str
+    """Site path of the copy shown: ``claims/<slug>/<file name>``."""
+    width: int
+    height: int
+    type: str
+    """Its MIME type: image/png, image/jpeg, image/gif or image/webp."""
+    variants: tuple[tuple[str, int, int], ...]
+    """Narrower copies for ``srcset``: (site path, width, height), narrowest first."""
+    source: str
+    """The file on disk."""
+    digest: str
+    """A hash of the file's bytes."""
+
+
+@record
 class Claim:
     """One checked claim (claims/**/<slug>.md)."""
 
@@ -272,6 +303,14 @@ class Claim:
     """Slugs of the staff who wrote the check (its byline)."""
     editors: tuple[str, ...] = ()
     """Slugs of the staff who edited it."""
+    image: ImageRef | None = None
+    """The claim as it appeared (front matter ``image:``)."""
+    images: tuple[ImageRef, ...] = ()
+    """The images of the analysis, in order; its HTML marks each with ``data-digest-image="<index>"``."""
+    picture: Picture | None = None
+    """``image`` checked and measured, once ``images.attach_images`` has run."""
+    pictures: tuple[Picture, ...] = ()
+    """``images`` checked and measured, likewise."""
     aliases: tuple[str, ...] = ()
     """Slugs the claim had before (``aliases:``): each old address redirects to the check."""
 
@@ -334,6 +373,8 @@ class Refs:
     """The ``from`` of each rating change, with its line."""
     links: tuple[tuple[int, str, bool], ...] = ()
     anchors: tuple[str, ...] = ()
+    images: tuple[ImageRef, ...] = ()
+    """A claim's images (``image:`` and those of its analysis): their files are checked too."""
 
 
 def claim_refs(claim: Claim) -> Refs:

@@ -16,6 +16,7 @@ from enum import Enum
 
 from . import urls
 from .aliases import redirect_target
+from .cards import claim_alt, site_alt
 from .contexts import (
     ClaimListPage,
     ClaimPage,
@@ -33,9 +34,11 @@ from .contexts import (
     RedirectPage,
     ScalePage,
     SearchPage,
+    ShareImage,
     StaffPage,
     TimelinePage,
 )
+from .images import share_copy
 from .jsonld import claim_review, person_page, script_json, staff_page
 from .model import Claim, Site
 from .urls import Target, absolute, card_for, feed_for, url_for
@@ -222,8 +225,9 @@ def _meta(
     jsonld: str | None = None,
     rooted: bool = False,
     feed: str | None = None,
-    image: str = "card.svg",
+    image: ShareImage | None = None,
 ) -> Meta:
+    image = image or ShareImage(urls.SITE_CARD, site_alt(site))
     described = KINDS[planned.kind]
     lastmod = described.lastmod(site, planned.key)
     sitemap = described.sitemap
@@ -247,7 +251,7 @@ def _claim(site: Site, planned: Planned) -> ClaimPage:
             f"{verdicts[claim.verdict].label}: {claim.summary}",
             og_type="article",
             jsonld=script_json(claim_review(site, claim)),
-            image=card_for(claim),
+            image=_share_image(site, claim),
         ),
         claim=claim,
         person=site.people[claim.person],
@@ -265,6 +269,15 @@ def _claim(site: Site, planned: Planned) -> ClaimPage:
         contact=site.contact_page,
         address=absolute(site.config.base_url, planned.path),
     )
+
+
+def _share_image(site: Site, claim: Claim) -> ShareImage:
+    """The claim's own image as it appeared, when it has one; else its social card."""
+    picture = claim.picture
+    if picture is None:
+        return ShareImage(card_for(claim), claim_alt(site, claim))
+    path, width, height = share_copy(picture)
+    return ShareImage(path, picture.ref.alt, width, height, picture.type)
 
 
 def _history(site: Site, claim: Claim) -> tuple[RatingStep, ...]:

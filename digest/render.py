@@ -28,7 +28,7 @@ from typing import Any
 import jinja2
 import jinja2.meta
 
-from . import __version__, cards, exports, feeds, jsonld, sitemap, urls
+from . import __version__, cards, exports, feeds, images, jsonld, sitemap, urls
 from .errors import ThemeError, UsageError
 from .export_lines import ExportLines
 from .items import ItemStore, ListItems
@@ -159,7 +159,12 @@ def environment(theme: Theme, compiled: Path | None = None) -> jinja2.Environmen
         auto_reload=False,
         bytecode_cache=jinja2.FileSystemBytecodeCache(str(compiled)) if compiled is not None else None,
     )
-    env.filters |= {"url": _url, "absolute": _absolute, **_date_filters(env)}
+    env.filters |= {
+        "url": _url,
+        "absolute": _absolute,
+        "image_attributes": lambda picture, lazy=False: images.image_attributes(picture, lazy).items(),
+        **_date_filters(env),
+    }
     env.globals["staff_index"] = urls.STAFF
     return env
 
@@ -213,7 +218,12 @@ class Renderer:
     """Renders sites with one theme, reusing every output whose inputs did not change."""
 
     def __init__(
-        self, theme: Theme, search: bool = False, store: ItemStore | None = None, compiled: Path | None = None
+        self,
+        theme: Theme,
+        search: bool = False,
+        store: ItemStore | None = None,
+        compiled: Path | None = None,
+        kept_images: Path | None = None,
     ) -> None:
         self.theme = theme
         self.search = search
@@ -221,6 +231,10 @@ class Renderer:
         self.env = environment(theme, compiled)
         self.env.globals["search"] = search
         self.assets = theme.static_files()
+        self.fonts = cards.CardFonts.of_theme(theme.root)
+        """The social cards' fonts: the theme's, else the default theme's."""
+        self.kept_images = kept_images
+        """Where copies of the checks' images made by earlier builds are kept, if anywhere."""
         self.templates = template_versions(self.env, theme)
         self.items = ListItems(self.env, self.templates, store)
         """The list items, rendered once per claim and link depth."""
@@ -270,6 +284,8 @@ class Renderer:
         for path, own in (static or {}).items():
             fingerprint = hashlib.blake2b(own.data, digest_size=12).hexdigest()
             _keep_or(result, previous, path, fingerprint, own.data, sink)
+        for path, fingerprint, make in images.outputs(site.claims.values(), self.kept_images):
+            _keep_or(result, previous, path, fingerprint, make, sink)
         affected, touched = self._affected(site, versions, previous)
         self.items.prepare(versions[SITE], touched)
         lastmods: dict[str, date | None] = {}
@@ -324,6 +340,7 @@ class Renderer:
         generated |= {path: f"the theme's {path}" for path in self.assets}
         generated |= {file_for(p.path): f"the {p.kind.value} page /{p.path}" for p in plan}
         generated |= {card_for(claim): "a claim's social card" for claim in site.claims.values()}
+        generated |= {path: "an image of a check" for path, _, _ in images.outputs(site.claims.values(), None)}
         planned = Rendered(site=site, versions=dict(versions))
         generated |= {path: "a feed or data file" for path, _, _ in self._machine_files(planned, None)}
         return generated
@@ -371,7 +388,7 @@ class Renderer:
     def make(self, site: Site, job: Job) -> tuple[str, bytes]:
         """One page or card → (output path, bytes)."""
         if isinstance(job, Card):
-            return job.path, cards.claim_card(site, job.claim)
+            return job.path, cards.claim_card(site, job.claim, self.fonts)
         return file_for(job.path), self.render_page(site, job)
 
     def _cards(
@@ -391,9 +408,8 @@ class Renderer:
             known = before.get(path)
             if known is not None and touched is not None and slug not in touched:
                 fingerprint = known
-            else:
-                person = versions[person_id(claim.person)]
-                fingerprint = _digest(__version__, versions[SITE], versions[claim_id(slug)], person)
+            else:  # what the card shows, not the claim's version: most edits keep the card
+                fingerprint = _digest(__version__, self.fonts.version, cards.claim_shows(site, claim))
             result.fingerprints[path] = fingerprint
             if known == fingerprint and path in files:
                 _store(result, path, files[path], sink)
@@ -419,7 +435,8 @@ class Renderer:
         lines = self.export_lines
         touched, site_version = result.touched, versions[SITE]
         yield from _machine_files(site, versions)
-        yield "card.svg", _digest(__version__, versions[SITE]), lambda: cards.site_card(site)
+        card = _digest(__version__, self.fonts.version, cards.site_shows(site))
+        yield urls.SITE_CARD, card, lambda: cards.site_card(site, self.fonts)
         everything = _digest(__version__, versions[SITE], versions[ALL])
         pages = lastmods.items()
         yield "sitemap.xml", everything, lambda: sitemap.sitemap(site.config.base_url, pages)

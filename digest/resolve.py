@@ -16,6 +16,7 @@ from typing import TypeVar
 from .aliases import check_former_slugs, redirects
 from .errors import ContentError, Diagnostic
 from .fields import quoted, suggest
+from .images import image_paths
 from .load import Content
 from .model import (
     Claim,
@@ -175,6 +176,7 @@ def _links(claim: Claim) -> tuple[object, ...]:
         claim.editors,
         tuple(target for _, target, _ in claim.links),
         claim.anchors,
+        tuple(image_paths(claim)),  # links may lead to its images' copies
         claim.aliases,
     )
 

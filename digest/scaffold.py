@@ -37,6 +37,7 @@ corrections: []
 authors: []  # staff slugs (files in staff/): who wrote the check
 editors: []  # and who edited it
 draft: true
+# image: {{src: appearance.png, alt: "The post as it appeared", caption: "...", credit: "..."}}  # beside this file
 ---
 TODO: what was claimed, where and when.
 

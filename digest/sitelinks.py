@@ -21,10 +21,11 @@ from urllib.parse import unquote, urlsplit
 from .aliases import moved
 from .errors import Diagnostic
 from .fields import quoted
+from .images import image_paths
 from .markdown import THEME_ID_PREFIXES, THEME_IDS, SiteLink
 from .model import Claim, Page, Person, Site, Staff
 from .pages import page_ids, plan_pages
-from .urls import card_for, feed_for, url_for
+from .urls import SITE_CARD, card_for, feed_for, url_for
 
 _UNCHECKED = ("static/", "pagefind/")
 """Folders whose files come from the theme or the search index, not from the content: not checked."""
@@ -54,10 +55,11 @@ def targets(site: Site, static: Set[str], unpublished: Mapping[str, str], broken
     files (``static``, from content/static/)."""
     plan = plan_pages(site)
     paths = {planned.path for planned in plan} | static
-    paths.update(("feed.xml", "corrections/feed.xml", "sitemap.xml", "robots.txt", "404.html", "card.svg"))
+    paths.update(("feed.xml", "corrections/feed.xml", "sitemap.xml", "robots.txt", "404.html", SITE_CARD))
     paths.update(("claims.json", "claimreview.json"))
     paths.update(feed_for(person) for person in site.people.values())
     paths.update(card_for(claim) for claim in site.claims.values())
+    paths.update(path for claim in site.claims.values() for path in image_paths(claim))
     records: list[Claim | Person | Page | Staff] = [
         *site.claims.values(),
         *site.people.values(),

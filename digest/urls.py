@@ -26,6 +26,8 @@ CORRECTIONS = "corrections/"
 SEARCH = "search/"
 NOT_FOUND = "404.html"
 """The site paths of the pages that are one of a kind."""
+SITE_CARD = "card.png"
+"""The site's social card: the share image of every page but a claim's."""
 
 
 def url_for(target: Target) -> str:
@@ -62,7 +64,7 @@ def feed_for(target: Target) -> str:
 
 def card_for(claim: Claim) -> str:
     """Where a claim's social card is written: the claim page's og:image."""
-    return url_for(claim) + "card.svg"
+    return url_for(claim) + "card.png"
 
 
 def file_for(path: str) -> str:

@@ -25,6 +25,8 @@ QUIET = 0.03
 """Seconds without an event before a burst is reported."""
 LONGEST = 0.5
 """A burst is reported after this many seconds even if events keep coming."""
+_CONTENT_SUFFIXES = (".md", ".yaml", ".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg")
+"""Files under content/ whose change can change the site: records, settings and the images claims show."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,7 +124,7 @@ class Watcher:
             relative = path.relative_to(self.theme)
             kind = "static" if relative.parts[:1] == ("static",) else "templates"
         elif path.is_relative_to(self.content):
-            if path == self.content or (not is_directory and path.suffix not in (".md", ".yaml")):
+            if path == self.content or (not is_directory and path.suffix.lower() not in _CONTENT_SUFFIXES):
                 return  # an editor's temporary file, or something that is not content
             kind = "content"
         else:

@@ -8,6 +8,8 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
+from PIL import Image
+
 from digest.build import Options, build
 
 from .conftest import TODAY, write
@@ -192,6 +194,37 @@ def fix_claim(content: Path, theme: Path) -> None:
     (content / "claims/broken.md").unlink(missing_ok=True)
 
 
+SHOT = "\n![A shot of the sky](shot.png)\n"
+
+
+def _shot(path: Path, width: int) -> None:
+    Image.new("RGB", (width, width // 2), (10, width % 256, 200)).save(path)
+
+
+def add_image(content: Path, theme: Path) -> None:
+    """An image in the analysis (made wide enough for narrower copies), beside the claim's file."""
+    shot, claim = content / "claims/shot.png", content / "claims/bob-said-sky-is-blue.md"
+    if not shot.exists():
+        _shot(shot, 1100)
+    if SHOT not in claim.read_text():
+        claim.write_text(claim.read_text() + SHOT)
+
+
+def change_image(content: Path, theme: Path) -> None:
+    """The image file alone changes: its claim's page and copies must follow."""
+    shot = content / "claims/shot.png"
+    if shot.exists():
+        with Image.open(shot) as image:
+            width = image.width
+        _shot(shot, 600 if width == 1100 else 1100)
+
+
+def remove_image(content: Path, theme: Path) -> None:
+    claim = content / "claims/bob-said-sky-is-blue.md"
+    claim.write_text(claim.read_text().replace(SHOT, ""))
+    (content / "claims/shot.png").unlink(missing_ok=True)
+
+
 EDITS: list[Edit] = [
     change_title,
     change_verdict,
@@ -213,6 +246,9 @@ EDITS: list[Edit] = [
     add_static,
     change_static,
     remove_static,
+    add_image,
+    change_image,
+    remove_image,
     alias_claim,
     former_slug_person,
 ]

@@ -3,6 +3,7 @@ garbage, and a flood of requests at the preview while it rebuilds."""
 
 from __future__ import annotations
 
+import io
 import json
 import shutil
 import socket
@@ -14,11 +15,11 @@ from contextlib import redirect_stderr, redirect_stdout
 from io import StringIO
 from pathlib import Path
 
-import lxml.etree
 import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from PIL import Image
 
 from digest.build import DEFAULT_THEME, Options
 from digest.cli import main
@@ -30,6 +31,7 @@ from digest.write import MARKER
 
 from .browser import chromium
 from .conftest import MINIMAL, build_into, build_process, write
+from .html import parse
 from .static_server import serving
 
 CLAIM_HEAD = """---
@@ -120,11 +122,16 @@ def hostile_search(tmp_path_factory: pytest.TempPathFactory):
 
 
 def test_social_cards_are_inert(hostile_search: Path) -> None:
-    card = hostile_search / "site/claims/hostile/card.svg"
-    svg = lxml.etree.fromstring(card.read_bytes())  # well-formed: nothing broke out of an element
-    assert not [e for e in svg.iter() if isinstance(e.tag, str) and e.tag.endswith(("script", "foreignObject"))]
-    assert not [a for e in svg.iter() for a in e.attrib if a.lower().startswith("on")]
-    assert "Claim </script><script>" in svg.get("aria-label")
+    """A card is pixels: a PNG with no text chunk, and no SVG carries content text anywhere."""
+    site = hostile_search / "site"
+    card = (site / "claims/hostile/card.png").read_bytes()
+    with Image.open(io.BytesIO(card)) as image:
+        assert (image.format, image.size) == ("PNG", (1200, 630))
+        assert image.info == {}  # no tEXt, iTXt or zTXt chunk: no text at all
+    assert b"script" not in card.lower()
+    assert not list((site / "claims").rglob("*.svg")) and not (site / "card.svg").exists()
+    page = parse(site / "claims/hostile/index.html")
+    assert "Claim </script><script>" in page.xpath('string(//meta[@property="og:image:alt"]/@content)')
 
 
 @pytest.mark.browser

@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 
+from digest.errors import Diagnostic
 from digest.load import Failed, load_file
 from digest.model import Claim, Limits, Person
 
@@ -215,3 +216,11 @@ def test_limit_on_file_size() -> None:
 )
 def test_inputs_that_used_to_escape_as_tracebacks(extra: str, message: str) -> None:
     assert messages(claim(extra)) == [message]
+
+
+def test_a_diagnostic_is_always_one_line() -> None:
+    """Every character that splitlines(), an editor or a terminal takes for a line end is escaped."""
+    breaks = "\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+    shown = str(Diagnostic("a.md", 3, f"verdict '0{breaks}0' is not on the scale"))
+    assert shown.splitlines() == [shown]
+    assert shown == "a.md:3: verdict '0\\r\\n\\x0b\\x0c\\x1c\\x1d\\x1e\\x85\\u2028\\u20290' is not on the scale"

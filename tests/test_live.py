@@ -12,7 +12,17 @@ from hypothesis import strategies as st
 from digest.build import LiveBuild, Options
 
 from .conftest import MINIMAL, ROOT, TODAY, write
-from .edits import EDITS, Edit, break_claim, change_css, change_template, change_title, clean_build, same_tree
+from .edits import (
+    EDITS,
+    Edit,
+    break_claim,
+    change_css,
+    change_template,
+    change_title,
+    change_verdict,
+    clean_build,
+    same_tree,
+)
 
 
 def setup(tmp: Path) -> tuple[Path, Path, LiveBuild]:
@@ -67,6 +77,10 @@ def test_a_title_edit_writes_only_the_pages_that_show_it(tmp_path: Path) -> None
     assert "claims/alice-said-sky-is-green/index.html" in written  # lists it as related
     assert "people/alice/index.html" not in written  # shows only Alice's claims
     assert "about/index.html" not in written and "static/style.css" not in written
+    assert "claims/bob-said-sky-is-blue/card.png" not in written  # the card shows no title: kept
+    change_verdict(content, theme)
+    written = set(live.run(changed=[content / "claims/bob-said-sky-is-blue.md"]).written)
+    assert "claims/bob-said-sky-is-blue/card.png" in written  # it shows the verdict: made again
 
 
 @pytest.mark.slow

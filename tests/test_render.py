@@ -52,7 +52,7 @@ def test_pages_and_cards_made_in_worker_processes_are_the_ones_made_in_one(tmp_p
         assert result.written == result.files
         trees[name] = {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
     assert len(trees["serial"]) > 1000
-    assert sum(1 for path in trees["serial"] if path.endswith("/card.svg")) == 500
+    assert sum(1 for path in trees["serial"] if path.endswith("/card.png")) == 500
     assert trees["parallel"] == trees["serial"]
     assert trees["cached"] == trees["serial"]
 

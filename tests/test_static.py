@@ -22,12 +22,13 @@ JUNK = ["documents/.report.pdf.swp", "CNAME~", ".#CNAME", ".DS_Store", "#notes#"
 
 def own_files(out: Path) -> dict[str, bytes]:
     """The files of a built site that the site did not make from content and theme."""
-    made = {"404.html", "card.svg", "claimreview.json", "claims.json", "feed.xml", "robots.txt", "sitemap.xml"}
+    made = {"404.html", "card.png", "claimreview.json", "claims.json", "feed.xml", "robots.txt", "sitemap.xml"}
     return {
         str(p.relative_to(out)): p.read_bytes()
         for p in sorted(out.rglob("*"))
         if p.is_file()
         and not p.name.endswith((".html", ".xml", ".svg"))
+        and p.name != "card.png"  # the claims' social cards
         and str(p.relative_to(out)) not in made
         and not str(p.relative_to(out)).startswith(("static/", ".digest-build"))
     }

@@ -1,0 +1,183 @@
+"""Social cards: 1200x630 PNGs whose text, laid out by the shipped font's metrics, never leaves the card."""
+
+from __future__ import annotations
+
+import io
+import itertools
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from bench.corpus import generate
+from digest import cards
+from digest.build import Options, load_site
+from digest.model import Claim, Site
+
+from .conftest import MINIMAL, ROOT, TODAY, write
+
+FONTS = cards.CardFonts(cards.DEFAULT_FONTS)
+PNG_CHUNKS = [b"IHDR", b"PLTE", b"IDAT", b"IEND"]
+
+
+def _site(content: Path) -> Site:
+    return load_site(Options(content=content, content_shown="content", today=TODAY)).site
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Site:
+    """The 1,000-claim bench corpus."""
+    return _site(generate(tmp_path_factory.mktemp("corpus") / "content", 1000))
+
+
+@pytest.fixture(scope="module")
+def extremes_content(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Claims no editor should write, and a scale with a long label: the card must still hold them."""
+    content = tmp_path_factory.mktemp("extremes") / "content"
+    shutil.copytree(MINIMAL, content)
+    config = (content / "site.yaml").read_text()
+    long_label = "Mostly false, with important context missing from every version of it"
+    write(
+        content / "site.yaml",
+        config
+        + "verdicts:\n"
+        + "".join(
+            f'  - {{key: "{key}", label: "{long_label if key == "false" else key}", rating: {rating}, description: "D."}}\n'
+            for key, rating in (("true", 5), ("mixed", 3), ("mostly-false", 2), ("false", 1), ("unverified", "null"))
+        ),
+    )
+    write(content / "people/wide.md", f"---\nname: {'Wolfeschlegelsteinhausenbergerdorff ' * 6}\n---\n")
+    claims = {
+        "one-long-word": ("W" * 400, None),
+        "cyrillic": ("Путін привітав Трампа через знайомих, а не телефоном. " * 12, None),  # noqa: RUF001
+        "very-long": ("A claim that goes on and on, " * 200, "Someone " * 100),
+        "mixed-scripts": ("Ω≈ç√∫ 日本語 עברית العربية 🙂 \u202eevil\u202c " * 10, "\u200b" * 5 + "Claimant"),
+        "wide-glyphs": ("WWWW MMMM ———— " * 30, None),
+    }
+    for slug, (text, claimant) in claims.items():
+        write(
+            content / f"claims/{slug}.md",
+            "---\n"
+            f"title: {json.dumps(slug)}\n"
+            f"claim: {json.dumps(text, ensure_ascii=False)}\n"
+            + (f"claimant: {json.dumps(claimant, ensure_ascii=False)}\n" if claimant else "")
+            + "person: wide\nclaim_date: 2024-01-03\npublished: 2024-01-04\nverdict: false\n"
+            'summary: "S."\nsources:\n  - {title: "T", outlet: "O"}\n---\nBody.\n',
+        )
+    return content
+
+
+@pytest.fixture(scope="module")
+def extremes(extremes_content: Path) -> Site:
+    return _site(extremes_content)
+
+
+def _longest(site: Site) -> Claim:
+    return max(site.claims.values(), key=lambda c: (len(c.claim), c.slug))
+
+
+def _assert_inside(layout: cards.Layout) -> None:
+    """Every line's box inside the margins, the lines apart from each other and from the badge."""
+    boxes = [line.box for line in layout.lines]
+    for line in layout.lines:
+        left, top, right, bottom = line.box
+        assert left >= cards.LEFT and right <= cards.RIGHT, line
+        assert top >= cards.TOP and bottom <= cards.BOTTOM, line
+    if layout.badge is not None:
+        left, top, right, bottom = layout.badge
+        assert cards.LEFT <= left < right <= cards.RIGHT and cards.TOP <= top < bottom <= cards.BOTTOM
+    ordered = sorted(boxes, key=lambda box: (box[1], box[0]))
+    for upper, lower in itertools.pairwise(ordered):
+        overlap_x = upper[0] < lower[2] and lower[0] < upper[2]
+        assert not (overlap_x and lower[1] < upper[3]), (upper, lower)
+
+
+def _assert_drawn_inside(png: bytes) -> None:
+    """The pixels tell the same: outside the margins the card is background only."""
+    image = Image.open(io.BytesIO(png))
+    assert image.format == "PNG" and image.size == (1200, 630) and image.mode == "P"
+    outside = image.copy()
+    outside.paste(0, (cards.LEFT, cards.TOP, cards.RIGHT, cards.BOTTOM))
+    assert outside.getbbox() is None
+    assert image.getbbox() is not None  # and something was drawn inside
+
+
+def _text(layout: cards.Layout, first: int, last: int) -> str:
+    return " ".join(line.text for line in layout.lines[first:last])
+
+
+@pytest.mark.parametrize("which", ["content", "corpus", "extremes"])
+def test_every_card_stays_inside_its_margins(which: str, request: pytest.FixtureRequest) -> None:
+    site = _site(ROOT / "content") if which == "content" else request.getfixturevalue(which)
+    for claim in site.claims.values():
+        _assert_inside(cards.claim_layout(site, claim, FONTS))
+    longest = _longest(site)
+    _assert_drawn_inside(cards.claim_card(site, longest, FONTS))
+    _assert_inside(cards.site_layout(site, FONTS))
+    _assert_drawn_inside(cards.site_card(site, FONTS))
+
+
+def test_the_claim_is_shown_whole_or_cut_with_an_ellipsis(extremes: Site) -> None:
+    for site in (_site(ROOT / "content"), extremes):
+        for claim in site.claims.values():
+            layout = cards.claim_layout(site, claim, FONTS)
+            lines = [line for line in layout.lines if line.bold and line.shade == cards.WHITE]
+            shown = " ".join(line.text for line in lines)
+            quoted = f"“{cards._clean(claim.claim)}”"
+            if shown.endswith("…”"):
+                prefix = shown.removesuffix("…”")
+                assert quoted.replace(" ", "").startswith(prefix.replace(" ", "")), claim.slug
+                assert len(prefix) < len(quoted)
+            else:
+                assert shown.replace(" ", "") == quoted.replace(" ", ""), claim.slug
+    cut = cards.claim_layout(extremes, extremes.claims["cyrillic"], FONTS)
+    assert [line.text for line in cut.lines[-3:]] == [
+        "— Wolfeschlegelsteinhausenbergerdorff…",  # whole words while one fits
+        "Mostly false, with important…",  # no comma before the ellipsis
+        "Wolfeschlegelstei…",  # else cut inside the word
+    ]
+    assert cut.lines[1].text.startswith("“Путін привітав Трампа")
+
+
+def test_a_short_claim_is_large_and_a_long_one_smaller(corpus: Site) -> None:
+    content = _site(ROOT / "content")
+    sizes = {claim.slug: cards.claim_layout(content, claim, FONTS).lines[1].size for claim in content.claims.values()}
+    assert max(sizes.values()) == 60
+    longest = cards.claim_layout(corpus, _longest(corpus), FONTS)
+    assert longest.lines[1].size < 60
+
+
+def test_the_shipped_font_has_cyrillic() -> None:
+    font = FONTS.font(40, True)
+    missing = font.getmask("\u0378").getbbox()  # unassigned: drawn as the font's "no glyph" box
+    for letter in "ЖжЇїЩщЁёҐґ":
+        assert font.getmask(letter).getbbox() != missing, letter
+    assert (cards.DEFAULT_FONTS / "LICENSE").read_text().count("Permission is hereby granted") == 2
+
+
+def test_cards_are_the_same_bytes_in_another_process_and_carry_no_metadata(
+    extremes: Site, extremes_content: Path
+) -> None:
+    claim = extremes.claims["cyrillic"]
+    png = cards.claim_card(extremes, claim, FONTS)
+    assert png == cards.claim_card(extremes, claim, FONTS)
+    chunks, offset = [], 8
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    while offset < len(png):
+        length = int.from_bytes(png[offset : offset + 4], "big")
+        chunks.append(png[offset + 4 : offset + 8])
+        offset += 12 + length
+    assert chunks[0] == b"IHDR" and chunks[-1] == b"IEND"
+    assert set(chunks) == set(PNG_CHUNKS)  # no tIME, tEXt, pHYs: nothing from the clock or the machine
+    script = (
+        "import sys; from pathlib import Path; from digest import cards; from digest.build import Options, load_site; "
+        "from datetime import date; "
+        "site = load_site(Options(content=Path(sys.argv[1]), today=date(2026, 1, 1))).site; "
+        "sys.stdout.buffer.write(cards.claim_card(site, site.claims['cyrillic'], cards.CardFonts(cards.DEFAULT_FONTS)))"
+    )
+    other = subprocess.run([sys.executable, "-c", script, str(extremes_content)], capture_output=True, check=True)
+    assert other.stdout == png
