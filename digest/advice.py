@@ -74,11 +74,13 @@ def advise(site: Site, content: Content, home_html: bytes | None = None) -> list
                 "no author: sign the check with 'authors: [slug]' (a file in staff/), so readers know who checked it",
             )
         slug = claim.slug
-        if not (site.related[slug] or site.contradicts[slug] or site.contradicted_by[slug]):
+        linked = site.related[slug] or site.contradicts[slug] or site.contradicted_by[slug]
+        if not (linked or slug in site.repeat_chains):
             warn(
                 claim.path,
                 1,
-                "no related claims; link at least one with related or contradicts, so readers can follow the story",
+                "no related claims; link at least one with related, contradicts or repeats, "
+                "so readers can follow the story",
             )
     for person in site.people.values():
         if not (site.claims_by_person[person.slug] or site.claims_mentioning[person.slug]):
