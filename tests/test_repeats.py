@@ -46,7 +46,9 @@ def chained(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
         content / "claims/bob-repeats-green-sky.md",
         claim(CHAIN[1], "bob", "2024-02-01", "mostly-false", CHAIN[0], claimant="Bob, on the radio"),
     )
-    write(content / "claims/alice-repeats-green-sky-again.md", claim(CHAIN[2], "alice", "2024-03-01", "false", CHAIN[1]))
+    write(
+        content / "claims/alice-repeats-green-sky-again.md", claim(CHAIN[2], "alice", "2024-03-01", "false", CHAIN[1])
+    )
     assert build_into(content, root / "site") == 0
     return content, root / "site"
 
@@ -63,9 +65,7 @@ def test_each_page_shows_what_it_repeats_and_what_repeats_it(chained: tuple[Path
     assert section_items(site, CHAIN[1], "repeats-earlier") == [
         "2 January 2024: Alice Example, Alice said the sky is green False"
     ]
-    assert section_items(site, CHAIN[1], "repeated-by") == [
-        f"1 March 2024: Alice Example, {CHAIN[2]} False"
-    ]
+    assert section_items(site, CHAIN[1], "repeated-by") == [f"1 March 2024: Alice Example, {CHAIN[2]} False"]
     first = parse(site / f"claims/{CHAIN[0]}/index.html")
     assert first.get_element_by_id("repeats-earlier", None) is None
     assert section_items(site, CHAIN[0], "repeated-by") == [
@@ -89,7 +89,9 @@ def test_every_page_of_the_chain_shows_the_whole_chain_by_date(chained: tuple[Pa
         current = [item for item in items if "this check" in item]
         assert len(current) == 1 and current[0].startswith(expected[CHAIN.index(slug)])
         page = parse(site / f"claims/{slug}/index.html")
-        links = [a.get("href") for a in page.get_element_by_id("repeats").iter("a") if "badge" not in a.get("class", "")]
+        links = [
+            a.get("href") for a in page.get_element_by_id("repeats").iter("a") if "badge" not in a.get("class", "")
+        ]
         assert set(links) == {f"../../claims/{other}/index.html" for other in CHAIN if other != slug}
 
 
