@@ -24,12 +24,13 @@ from .cache import cache_folder
 from .config import load_config
 from .load import ContentFile, find_files, read_file
 from .model import Claim, Limits, Person
-from .similar import Known
+from .similar import Known, normalise
 from .stamps import Stamp
 
 _FIELDS = ("claim", "claimant", "person", "claim_date", "verdict", "draft", "name")
 _LINE = re.compile(r"^(claim|claimant|person|claim_date|verdict|draft|name):[ \t]*(.*?)[ \t]*$")
 INDEX_VERSION = 1
+"""Changes when the index's entries change form (or ``normalise`` changes)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +68,13 @@ def _scalar(text: str) -> str:
 
 def read_entry(file: ContentFile, limits: Limits) -> Entry | None:
     """A claim's or person's values, read from its front matter lines; None for a file that does not load."""
+    entry = _read_entry(file, limits)
+    if entry is not None and "claim" in entry.values:
+        entry.values["normalised"] = normalise(entry.values["claim"])
+    return entry
+
+
+def _read_entry(file: ContentFile, limits: Limits) -> Entry | None:
     try:
         with open(file.path, encoding="utf-8-sig") as stream:
             text = stream.read(limits.max_file_bytes)
@@ -173,6 +181,7 @@ def known_claims(content: Path, display: str) -> list[Known]:
                     verdict=labels[values["verdict"]],
                     path=file.shown,
                     line=entry.line,
+                    text=values.get("normalised") or normalise(values["claim"]),
                 )
             )
         except (KeyError, ValueError):

@@ -38,8 +38,10 @@ _WORD = re.compile(r"[^\W_]+")
 def words(text: str) -> list[str]:
     """The words that identify a claim: lower case, accents and punctuation gone, common words dropped,
     a plural ``s`` folded ('Putin's sanctions' → ['putin', 'sanction'])."""
-    folded = unicodedata.normalize("NFKD", text.casefold())
-    folded = "".join(char for char in folded if not unicodedata.combining(char)).replace("'s", "")
+    folded = text.casefold()
+    if not folded.isascii():
+        folded = "".join(char for char in unicodedata.normalize("NFKD", folded) if not unicodedata.combining(char))
+    folded = folded.replace("'s", "").replace("\u2019s", "")
     found = []
     for word in _WORD.findall(folded):
         if word in STOP_WORDS:
@@ -74,6 +76,8 @@ class Known:
     """Display path of its file."""
     line: int
     """The line of its ``claim`` field."""
+    text: str = ""
+    """Its claim normalised (``normalise``), if already known."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,7 +93,7 @@ def most_similar(text: str, known: Sequence[Known], limit: int = 5, cutoff: floa
     query = normalise(text)
     if not query or not known:
         return []
-    choices = [normalise(k.claim) for k in known]
+    choices = [k.text or normalise(k.claim) for k in known]
     found = process.extract(
         query, choices, scorer=fuzz.token_sort_ratio, processor=None, limit=None, score_cutoff=cutoff or None
     )
@@ -155,7 +159,7 @@ def similar_pairs(
     ``linked`` gives, for each slug, the slugs it is linked to (either way) by repeats, related or
     contradicts.
     """
-    texts = [normalise(k.claim) for k in known]
+    texts = [k.text or normalise(k.claim) for k in known]
     links = {slug: set(others) for slug, others in linked.items()}
     pairs = []
     for a, b in _candidates(texts):
