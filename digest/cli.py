@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
-from typing import NoReturn
+from typing import NoReturn, TextIO
 from urllib.parse import urlsplit
 
 from . import __version__
@@ -129,25 +129,31 @@ def _options(args: argparse.Namespace) -> Options:
     )
 
 
-def _similar(content: Path, shown: str, text: str, limit: int) -> None:
-    """Print the checks most like ``text``: slug, speaker, date, verdict and the similarity figure."""
+def _similar(content: Path, shown: str, text: str, limit: int, stream: TextIO | None = None) -> None:
+    """Print the checks most like ``text``: slug, speaker, date, verdict and the similarity figure
+    (to standard output unless ``stream`` says otherwise)."""
     from .archive import known_claims
     from .similar import THRESHOLD, most_similar
 
     if not content.is_dir():
         raise UsageError(f"--content {shown}: no such folder")
+    stream = stream or sys.stdout
     matches = most_similar(text, known_claims(content, shown), limit=limit)
     if not matches:
-        print("No checked claim is like it.")
+        print("No checked claim is like it.", file=stream)
         return
-    print(f"Checks most like it (similarity 0-100; {THRESHOLD:.0f} or more looks like the same claim: list it")
-    print("in 'repeats' if it is the same claim made again, else in 'related'):")
+    print(
+        f"Checks most like it (similarity 0-100; {THRESHOLD:.0f} or more looks like the same claim: list it",
+        file=stream,
+    )
+    print("in 'repeats' if it is the same claim made again, else in 'related'):", file=stream)
     for match in matches:
         known = match.known
         mark = " *" if match.similarity >= THRESHOLD else ""
         print(
             f"  {match.similarity:5.1f}{mark}  {known.slug}  {known.speaker}, "
-            f"{known.claim_date.isoformat()}, {known.verdict}  ({known.path})"
+            f"{known.claim_date.isoformat()}, {known.verdict}  ({known.path})",
+            file=stream,
         )
 
 
@@ -197,8 +203,8 @@ def _run(args: argparse.Namespace) -> int:
         from .scaffold import new_claim
 
         path = new_claim(Path(args.content), args.person, args.headline, date.today(), args.date)
-        print(path)
-        _similar(Path(args.content), args.content, args.headline, args.limit)
+        print(path)  # alone on standard output, for scripts: `$EDITOR "$(digest new ...)"`
+        _similar(Path(args.content), args.content, args.headline, args.limit, sys.stderr)
         return 0
     if args.command == "similar":
         _similar(Path(args.content), args.content, args.text, args.limit)

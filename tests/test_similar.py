@@ -69,10 +69,10 @@ def test_the_index_follows_edits_and_reads_unusual_files_whole(scratch: Path, ru
 def test_new_lists_the_checks_like_the_claim(scratch: Path, run) -> None:
     result = run("new", "--person", "alice", "The sky is blue", "--content", "content")
     assert result.code == 0, result.err
-    lines = result.out.splitlines()
-    assert lines[0].endswith("the-sky-is-blue.md")  # a draft: not among the checks it is compared with
-    assert "Checks most like it" in lines[1]
-    assert lines[3].split()[:5] == ["100.0", "*", "bob-said-sky-is-blue", "Bob", "Example,"]
+    assert result.out.strip().endswith("the-sky-is-blue.md")  # alone: a draft, not among those compared
+    lines = result.err.splitlines()
+    assert "Checks most like it" in lines[0]
+    assert lines[2].split()[:5] == ["100.0", "*", "bob-said-sky-is-blue", "Bob", "Example,"]
 
 
 def test_similar_needs_a_content_folder(tmp_path: Path, run) -> None:
