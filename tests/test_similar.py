@@ -29,6 +29,7 @@ def corpus_with_ours(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
+@pytest.mark.slow
 def test_similar_finds_a_paraphrase_of_our_claim_among_a_thousand(corpus_with_ours: Path, run) -> None:
     result = run("similar", PARAPHRASE, "--content", str(corpus_with_ours))
     assert result.code == 0, result.err
@@ -42,6 +43,7 @@ def test_similar_finds_a_paraphrase_of_our_claim_among_a_thousand(corpus_with_ou
     assert [line for line in again.out.splitlines() if line.startswith("  ")] == lines[:2]
 
 
+@pytest.mark.slow
 def test_the_pair_search_finds_an_unlinked_repeat_among_a_thousand(corpus_with_ours: Path) -> None:
     known = known_claims(corpus_with_ours, "c")
     assert len(known) == 1001  # more than are compared pair by pair: the MinHash bands are used
