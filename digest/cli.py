@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
-from typing import NoReturn
+from typing import NoReturn, TextIO
 from urllib.parse import urlsplit
 
 from . import __version__
@@ -69,8 +69,25 @@ def _parser() -> argparse.ArgumentParser:
         type=_day,
         help="when the claim was made (default: today); the file goes under claims/<its year-month>/",
     )
-    new.add_argument("headline", help="the headline of the check")
+    new.add_argument("headline", help="the headline of the check, or the claim as made")
+    new.add_argument("--limit", default=5, type=_count, metavar="N", help="similar checks to list (default: 5)")
+    similar = commands.add_parser("similar", help="list the checks whose claim is most like this text")
+    similar.add_argument("text", help="a claim, as made")
+    similar.add_argument("--content", default="content", metavar="DIR", help="content folder (default: content)")
+    similar.add_argument("--limit", default=5, type=_count, metavar="N", help="checks to list (default: 5)")
+    check_command.add_argument(
+        "--similar",
+        action="store_true",
+        help="also list pairs of checks that look like the same claim but are not linked",
+    )
     return parser
+
+
+def _count(text: str) -> int:
+    """A positive number."""
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a positive number")
+    return int(text)
 
 
 def _port(text: str) -> int:
@@ -112,8 +129,36 @@ def _options(args: argparse.Namespace) -> Options:
     )
 
 
-def _check(options: Options, strict: bool, links: bool) -> int:
-    found = check(options, links=links)
+def _similar(content: Path, shown: str, text: str, limit: int, stream: TextIO | None = None) -> None:
+    """Print the checks most like ``text``: slug, speaker, date, verdict and the similarity figure
+    (to standard output unless ``stream`` says otherwise)."""
+    from .archive import known_claims
+    from .similar import THRESHOLD, most_similar
+
+    if not content.is_dir():
+        raise UsageError(f"--content {shown}: no such folder")
+    stream = stream or sys.stdout
+    matches = most_similar(text, known_claims(content, shown), limit=limit)
+    if not matches:
+        print("No checked claim is like it.", file=stream)
+        return
+    print(
+        f"Checks most like it (similarity 0-100; {THRESHOLD:.0f} or more looks like the same claim: list it",
+        file=stream,
+    )
+    print("in 'repeats' if it is the same claim made again, else in 'related'):", file=stream)
+    for match in matches:
+        known = match.known
+        mark = " *" if match.similarity >= THRESHOLD else ""
+        print(
+            f"  {match.similarity:5.1f}{mark}  {known.slug}  {known.speaker}, "
+            f"{known.claim_date.isoformat()}, {known.verdict}  ({known.path})",
+            file=stream,
+        )
+
+
+def _check(options: Options, strict: bool, links: bool, similar: bool = False) -> int:
+    found = check(options, links=links, similar=similar)
     for skipped in found.resolved.skipped:
         print(skipped, file=sys.stderr)
     for warning in found.warnings:
@@ -158,7 +203,11 @@ def _run(args: argparse.Namespace) -> int:
         from .scaffold import new_claim
 
         path = new_claim(Path(args.content), args.person, args.headline, date.today(), args.date)
-        print(path)
+        print(path)  # alone on standard output, for scripts: `$EDITOR "$(digest new ...)"`
+        _similar(Path(args.content), args.content, args.headline, args.limit, sys.stderr)
+        return 0
+    if args.command == "similar":
+        _similar(Path(args.content), args.content, args.text, args.limit)
         return 0
     options = _options(args)
     if args.command == "serve":
@@ -166,7 +215,7 @@ def _run(args: argparse.Namespace) -> int:
 
         return serve(replace(options, drafts=True), host=args.host, port=args.port, open_browser=args.open, say=_say)
     if args.command == "check":
-        return _check(options, args.strict, args.links)
+        return _check(options, args.strict, args.links, args.similar)
     result = build(options)
     if result.cache_problem is not None:
         print(f"digest: build cache unusable ({result.cache_problem}); building from scratch", file=sys.stderr)

@@ -68,12 +68,28 @@ class Notice:
 
 
 @dataclass(frozen=True, slots=True)
+class Repeated:
+    """A claim made again and again: its first check, and every check of it by claim date."""
+
+    first: Claim
+    chain: tuple[Claim, ...]
+    """Every check of the claim, oldest first, the first included."""
+
+    @property
+    def times(self) -> int:
+        """How many times it was made again after the first."""
+        return len(self.chain) - 1
+
+
+@dataclass(frozen=True, slots=True)
 class HomePage:
     """The digest: latest checks, people with tallies, the scale."""
 
     meta: Meta
     latest: tuple[Claim, ...]
     people: tuple[Person, ...]
+    most_repeated: tuple[Repeated, ...] = ()
+    """The claims made most often (at least twice), most often first: up to five."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +120,12 @@ class ClaimPage:
     ``corrections_email``."""
     address: str = ""
     """The check's absolute URL, for the error report."""
+    repeats: tuple[Claim, ...] = ()
+    """Earlier checks of the same claim that this one repeats, oldest first."""
+    repeated_by: tuple[Claim, ...] = ()
+    """Later checks that repeat this one, oldest first."""
+    repeat_chain: tuple[Claim, ...] = ()
+    """Every check of the same claim, this one included, by claim date; empty when made only once."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +149,8 @@ class PersonPage:
     tally: Tally
     mentions: tuple[Claim, ...]
     """Claims by others that name them in ``people``, newest first: never in the scorecard."""
+    repeated: int = 0
+    """How many later checks repeat one of their claims (Site.repeat_counts): never in the scorecard."""
 
 
 @dataclass(frozen=True, slots=True)

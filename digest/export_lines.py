@@ -63,6 +63,8 @@ class ExportLines:
                 ",".join(site.related[slug]),
                 ",".join(site.contradicts[slug]),
                 ",".join(site.contradicted_by[slug]),
+                ",".join(site.repeats[slug]),
+                ",".join(site.repeated_by[slug]),
             )
         )
         cached = self._lines.get((kind, slug))

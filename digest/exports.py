@@ -84,6 +84,8 @@ def claim_record(site: Site, claim: Claim) -> dict[str, Any]:
         "related": [claim_link(s) for s in site.related[claim.slug]],
         "contradicts": [claim_link(s) for s in site.contradicts[claim.slug]],
         "contradictedBy": [claim_link(s) for s in site.contradicted_by[claim.slug]],
+        "repeats": [claim_link(s) for s in site.repeats[claim.slug]],
+        "repeatedBy": [claim_link(s) for s in site.repeated_by[claim.slug]],
         "tags": list(claim.tags),
         "corrections": [
             {

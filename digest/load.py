@@ -108,6 +108,7 @@ CLAIM_FIELDS = {
     ),
     "related": f.Field(f.list_of(f.slug)),
     "contradicts": f.Field(f.list_of(f.slug)),
+    "repeats": f.Field(f.list_of(f.slug)),
     "tags": f.Field(f.list_of(f.slug)),
     "corrections": f.Field(f.list_of(f.record(_CORRECTION, "a correction"))),
     "draft": f.Field(f.boolean),
@@ -466,6 +467,7 @@ def _refs(
         contradicts=values.get("contradicts", ()),
         authors=values.get("authors", ()),
         editors=values.get("editors", ()),
+        repeats=values.get("repeats", ()),
         previous_verdicts=tuple(
             (entry["from"], lines[f"corrections.{index}"])
             for index, entry in enumerate(corrections)
@@ -520,6 +522,7 @@ def _claim(reader: f.Reader, slug: str, values: dict[str, Any], made: Made) -> C
         sources=sources,
         related=values.get("related", ()),
         contradicts=values.get("contradicts", ()),
+        repeats=values.get("repeats", ()),
         tags=values.get("tags", ()),
         corrections=tuple(sorted(corrections, key=lambda c: c.date, reverse=True)),
         draft=values.get("draft", False),

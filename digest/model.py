@@ -283,6 +283,9 @@ class Claim:
     related: tuple[str, ...]
     """Claim slugs as written in this file; see Site.related for both directions."""
     contradicts: tuple[str, ...]
+    repeats: tuple[str, ...]
+    """Earlier checks of the same claim (by the same or another speaker), as written in this file; see
+    Site.repeats, Site.repeated_by and Site.repeat_chains."""
     tags: tuple[str, ...]
     corrections: tuple[Correction, ...]
     """Newest first."""
@@ -369,6 +372,7 @@ class Refs:
     contradicts: tuple[str | None, ...] = ()
     authors: tuple[str | None, ...] = ()
     editors: tuple[str | None, ...] = ()
+    repeats: tuple[str | None, ...] = ()
     previous_verdicts: tuple[tuple[str, int], ...] = ()
     """The ``from`` of each rating change, with its line."""
     links: tuple[tuple[int, str, bool], ...] = ()
@@ -388,6 +392,7 @@ def claim_refs(claim: Claim) -> Refs:
         contradicts=claim.contradicts,
         authors=claim.authors,
         editors=claim.editors,
+        repeats=claim.repeats,
         previous_verdicts=tuple((c.previous_verdict, c.line) for c in claim.corrections if c.previous_verdict),
         links=claim.links,
         anchors=claim.anchors,
@@ -473,6 +478,16 @@ class Site:
     """Claims this claim's file says it contradicts."""
     contradicted_by: Mapping[str, tuple[str, ...]]
     """Claims whose files say they contradict this one."""
+    repeats: Mapping[str, tuple[str, ...]]
+    """Earlier checks of the same claim that this claim's file lists in ``repeats``, oldest first."""
+    repeated_by: Mapping[str, tuple[str, ...]]
+    """Later checks whose files say they repeat this one, oldest first."""
+    repeat_chains: Mapping[str, tuple[str, ...]]
+    """For a claim linked by ``repeats`` either way: every check of the same claim (the links followed
+    to their ends), by claim date, oldest first, itself included. Absent for a claim made only once."""
+    repeat_counts: Mapping[str, int]
+    """Each person's: how many later checks repeat a claim of theirs (each later check counted once per
+    chain, whoever made it)."""
     tallies: Mapping[str, Tally]
     """Each person's scorecard: the verdicts of their own claims (``claims_by_person``) only."""
     tally: Tally

@@ -32,6 +32,7 @@ from .contexts import (
     PersonPage,
     RatingStep,
     RedirectPage,
+    Repeated,
     ScalePage,
     SearchPage,
     ShareImage,
@@ -45,6 +46,8 @@ from .urls import Target, absolute, card_for, feed_for, url_for
 
 LATEST = 20
 """Checks shown on the home page."""
+MOST_REPEATED = 5
+"""Claims shown on the home page as the most repeated."""
 
 
 class Kind(Enum):
@@ -176,7 +179,7 @@ def _latest(site: Site, slugs: Iterable[str]) -> date | None:
 
 def _claim_dependencies(site: Site, slug: str) -> list[str]:
     claim = site.claims[slug]
-    others = (*site.related[slug], *site.contradicts[slug], *site.contradicted_by[slug])
+    others = (*site.related[slug], *site.contradicts[slug], *site.contradicted_by[slug], *_chain(site, slug))
     return [
         claim_id(slug),
         *map(person_id, (claim.person, *claim.people)),
@@ -186,7 +189,13 @@ def _claim_dependencies(site: Site, slug: str) -> list[str]:
 
 
 def _person_dependencies(site: Site, slug: str) -> list[str]:
-    return [person_id(slug), *_listed(site, _claims_by_person(site, slug))]
+    chained = [claim_id(other) for own in site.claims_by_person[slug] for other in _chain(site, own)]  # the count
+    return [person_id(slug), *_listed(site, _claims_by_person(site, slug)), *chained]
+
+
+def _chain(site: Site, slug: str) -> tuple[str, ...]:
+    """Every check of the same claim as this one (itself included), oldest first; () when made once."""
+    return site.repeat_chains.get(slug, ())
 
 
 def _member_dependencies(site: Site, slug: str) -> list[str]:
@@ -268,6 +277,9 @@ def _claim(site: Site, planned: Planned) -> ClaimPage:
         editors=tuple(site.staff[s] for s in claim.editors),
         contact=site.contact_page,
         address=absolute(site.config.base_url, planned.path),
+        repeats=tuple(site.claims[s] for s in site.repeats[claim.slug]),
+        repeated_by=tuple(site.claims[s] for s in site.repeated_by[claim.slug]),
+        repeat_chain=tuple(site.claims[s] for s in _chain(site, claim.slug)),
     )
 
 
@@ -309,6 +321,7 @@ def _person(site: Site, planned: Planned) -> PersonPage:
         claims=tuple(site.claims[s] for s in site.claims_by_person[person.slug]),
         tally=site.tallies[person.slug],
         mentions=tuple(site.claims[s] for s in site.claims_mentioning[person.slug]),
+        repeated=site.repeat_counts[person.slug],
     )
 
 
@@ -336,6 +349,16 @@ def _home(site: Site, planned: Planned) -> HomePage:
         _meta(site, planned, config.title, config.description, feed=feed_for(urls.HOME)),
         latest=tuple(site.claims[s] for s in list(site.claims)[:LATEST]),
         people=tuple(site.people.values()),
+        most_repeated=_most_repeated(site),
+    )
+
+
+def _most_repeated(site: Site) -> tuple[Repeated, ...]:
+    """The chains of repeats, longest first (then the most recently repeated), up to MOST_REPEATED."""
+    chains = set(site.repeat_chains.values())
+    ranked = sorted(chains, key=lambda chain: (-len(chain), -site.claims[chain[-1]].claim_date.toordinal(), chain))
+    return tuple(
+        Repeated(site.claims[chain[0]], tuple(site.claims[s] for s in chain)) for chain in ranked[:MOST_REPEATED]
     )
 
 

@@ -370,6 +370,7 @@ class Renderer:
                 affected.update(file_for(path) for path in pages_showing(shown, slug))
                 if slug in shown.claims:
                     touched.update(shown.related[slug], shown.contradicts[slug], shown.contradicted_by[slug])
+                    touched.update(shown.repeats[slug], shown.repeated_by[slug])
         return affected, touched
 
     def _fingerprint(self, versions: Mapping[str, str], template: str, dependencies: Iterable[str]) -> str:

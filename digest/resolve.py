@@ -89,6 +89,7 @@ def resolve_site(content: Content, today: date, drafts: bool = False, previous: 
     for kind, _, failed in content.failed:
         if kind == "claim" and failed.refs is not None:
             _check_refs(failed.path, failed.refs, known_claims, known_people, known_staff, verdicts, problems)
+    _check_repeats(claims, problems)
     _check_outlets(sorted(claims.values(), key=lambda claim: claim.draft), problems)  # a clash lands on a draft
 
     skipped: list[Skipped] = []
@@ -167,6 +168,7 @@ def _links(claim: Claim) -> tuple[object, ...]:
         tuple(s.outlet for s in claim.sources),
         claim.related,
         claim.contradicts,
+        claim.repeats,
         claim.published,
         claim.claim_date,
         claim.draft,
@@ -257,7 +259,7 @@ def _check_refs(
                 problem(f"{field}.{index}", f"unknown staff member '{slug}' in '{field}'{hint}")
     if refs.verdict is not None and refs.verdict not in verdicts:
         problem("verdict", f"verdict '{refs.verdict}' is not on the scale{_scale_hint(refs.verdict, verdicts)}")
-    for field in ("related", "contradicts"):
+    for field in ("related", "contradicts", "repeats"):
         for index, slug in enumerate(getattr(refs, field)):
             if slug is not None and slug not in claims:
                 problem(f"{field}.{index}", f"unknown claim '{slug}' in '{field}'{suggest(slug, claims)}")
@@ -265,6 +267,61 @@ def _check_refs(
         if previous not in verdicts:
             message = f"verdict '{previous}' in 'from' is not on the scale{_scale_hint(previous, verdicts)}"
             problems.append(Diagnostic(path, line, message))
+
+
+def _check_repeats(claims: Mapping[str, Claim], problems: list[Diagnostic]) -> None:
+    """A claim repeats only earlier claims (or claims of the same day), and never goes round in a circle."""
+    earlier: dict[str, list[str]] = {}
+    for slug, claim in claims.items():
+        earlier[slug] = []
+        for index, other in enumerate(claim.repeats):
+            target = claims.get(other)
+            if target is None:
+                continue  # unknown: reported by _check_claim
+            if target.claim_date > claim.claim_date:
+                problems.append(
+                    Diagnostic(
+                        claim.path,
+                        claim.lines.get(f"repeats.{index}", 1),
+                        f"'{other}' in 'repeats' was made {target.claim_date.isoformat()}, after this claim "
+                        f"({claim.claim_date.isoformat()}); a claim repeats only earlier ones: "
+                        f"list '{slug}' in the 'repeats' of '{other}' instead",
+                    )
+                )
+            else:
+                earlier[slug].append(other)
+    for cycle in _cycles(earlier):
+        claim = claims[cycle[0]]
+        index = claim.repeats.index(cycle[1])
+        circle = " → ".join((*cycle, cycle[0]))
+        message = f"'repeats' goes round in a circle: {circle}; remove one of these links"
+        problems.append(Diagnostic(claim.path, claim.lines.get(f"repeats.{index}", 1), message))
+
+
+def _cycles(graph: Mapping[str, Sequence[str]]) -> list[tuple[str, ...]]:
+    """Every distinct cycle found by a depth-first walk of the graph, each starting at its smallest node."""
+    found: set[tuple[str, ...]] = set()
+    state: dict[str, int] = {}  # 1: on the current path, 2: done
+    for start in sorted(graph):
+        if start in state:
+            continue
+        path: list[str] = [start]
+        state[start] = 1
+        stack = [iter(graph[start])]
+        while stack:
+            following = next(stack[-1], None)
+            if following is None:
+                state[path.pop()] = 2
+                stack.pop()
+            elif state.get(following) == 1:
+                cycle = path[path.index(following) :]
+                first = cycle.index(min(cycle))
+                found.add(tuple(cycle[first:] + cycle[:first]))
+            elif following not in state:
+                state[following] = 1
+                path.append(following)
+                stack.append(iter(graph.get(following, ())))
+    return sorted(found)
 
 
 def _scale_hint(key: str, verdicts: Mapping[str, Verdict]) -> str:
@@ -317,6 +374,7 @@ def _index(
     outlet_names: dict[str, str] = {}
     related: dict[str, set[str]] = defaultdict(set)
     contradicted_by: dict[str, set[str]] = defaultdict(set)
+    repeated_by: dict[str, set[str]] = defaultdict(set)
     for claim in claims:
         by_person[claim.person].append(claim.slug)
         for slug in claim.people:  # never the person, never twice: load checks both
@@ -337,6 +395,9 @@ def _index(
             related[other].add(claim.slug)
         for other in claim.contradicts:
             contradicted_by[other].add(claim.slug)
+        for other in claim.repeats:
+            if other in published:
+                repeated_by[other].add(claim.slug)
 
     def tally(slugs: Iterable[str]) -> Tally:
         counts: dict[str, int] = defaultdict(int)
@@ -363,6 +424,7 @@ def _index(
     )
     sorted_people = dict(sorted(people.items(), key=lambda item: (item[1].name.casefold(), item[0])))
     sorted_staff = dict(sorted(staff.items(), key=lambda item: (item[1].name.casefold(), item[0])))
+    chains = _chains(published)
     return Site(
         config=content.config,
         claims=published,
@@ -380,6 +442,10 @@ def _index(
         related={s: ordered(related[s]) if s in related else () for s in published},
         contradicts={s: ordered(c.contradicts) if c.contradicts else () for s, c in published.items()},
         contradicted_by={s: ordered(contradicted_by[s]) if s in contradicted_by else () for s in published},
+        repeats={s: _by_date(published, c.repeats) if c.repeats else () for s, c in published.items()},
+        repeated_by={s: _by_date(published, repeated_by[s]) if s in repeated_by else () for s in published},
+        repeat_chains=chains,
+        repeat_counts={p: _repeat_count(chains, published, by_person.get(p, ())) for p in sorted_people},
         tallies={p: tally(by_person.get(p, ())) for p in sorted_people},
         tally=tally(published),
         timeline=timeline,
@@ -390,3 +456,42 @@ def _index(
         claims_by_author={s: tuple(by_author.get(s, ())) for s in sorted_staff},
         claims_by_editor={s: tuple(by_editor.get(s, ())) for s in sorted_staff},
     )
+
+
+def _by_date(published: Mapping[str, Claim], slugs: Iterable[str]) -> tuple[str, ...]:
+    """The published ones of the claims, by claim date, oldest first (then by slug)."""
+    chosen = [published[s] for s in set(slugs) if s in published]
+    return tuple(c.slug for c in sorted(chosen, key=lambda c: (c.claim_date, c.slug)))
+
+
+def _chains(published: Mapping[str, Claim]) -> dict[str, tuple[str, ...]]:
+    """Every published claim linked by ``repeats`` → all checks of the same claim, oldest first."""
+    links: dict[str, set[str]] = defaultdict(set)
+    for claim in published.values():
+        for other in claim.repeats:
+            if other in published:
+                links[claim.slug].add(other)
+                links[other].add(claim.slug)
+    chains: dict[str, tuple[str, ...]] = {}
+    for start in sorted(links):
+        if start in chains:
+            continue
+        members, todo = {start}, [start]
+        while todo:
+            for other in links[todo.pop()] - members:
+                members.add(other)
+                todo.append(other)
+        chain = _by_date(published, members)
+        chains.update(dict.fromkeys(chain, chain))
+    return dict(sorted(chains.items()))
+
+
+def _repeat_count(chains: Mapping[str, tuple[str, ...]], published: Mapping[str, Claim], own: Iterable[str]) -> int:
+    """How many checks repeat a claim of the person's: in each chain, those after their first claim in it."""
+    firsts: dict[tuple[str, ...], int] = {}
+    for slug in own:
+        chain = chains.get(slug)
+        if chain is not None:
+            position = chain.index(slug)
+            firsts[chain] = min(firsts.get(chain, position), position)
+    return sum(len(chain) - 1 - position for chain, position in firsts.items())

@@ -36,7 +36,7 @@ def _unique(reader: f.Reader, values: tuple[str | None, ...], field: str) -> Non
 def check_claim(reader: f.Reader, slug: str, values: dict[str, Any], body: str, body_line: int) -> None:
     """Rules that span fields of one claim, run on whatever fields were read correctly."""
     lines = reader.lines
-    for name in ("people", "related", "contradicts", "tags", "authors", "editors"):
+    for name in ("people", "related", "contradicts", "repeats", "tags", "authors", "editors"):
         _unique(reader, values.get(name, ()), name)
     for index, tag in enumerate(values.get("tags", ())):
         if tag is not None and (message := f.too_long(tag, "tag", "tags/<tag>/")):
@@ -45,7 +45,7 @@ def check_claim(reader: f.Reader, slug: str, values: dict[str, Any], body: str, 
         outlet = (source or {}).get("outlet")
         if outlet is not None and (message := f.too_long(outlet_slug(outlet), "outlet", "outlets/<outlet>/")):
             reader.error(lines[f"sources.{index}.outlet"], message)
-    for name in ("related", "contradicts"):
+    for name in ("related", "contradicts", "repeats"):
         for index, other in enumerate(values.get(name, ())):
             if other == slug:
                 reader.error(lines[f"{name}.{index}"], f"a claim cannot list itself in '{name}'")

@@ -32,6 +32,7 @@ sources:
     # archive_url: https://web.archive.org/...
 related: []
 contradicts: []
+repeats: []  # earlier checks of the same claim (digest new lists the likeliest when it writes this file)
 tags: []
 corrections: []
 authors: []  # staff slugs (files in staff/): who wrote the check

@@ -96,6 +96,22 @@ def swap_speaker(content: Path, theme: Path) -> None:
     )
 
 
+def link_repeat(content: Path, theme: Path) -> None:
+    """Bob's claim is marked as a repeat of Alice's earlier one, or unmarked: both pages, both people's counts."""
+    toggle(
+        content / "claims/bob-said-sky-is-blue.md",
+        "tags: [sky, weather]\n---",
+        "tags: [sky, weather]\nrepeats: [alice-said-sky-is-green]\n---",
+    )
+
+
+def repeat_in_added(content: Path, theme: Path) -> None:
+    """The newest added claim turns its related link into a repeat (a longer chain), or back."""
+    added = sorted((content / "claims").rglob("added-*.md"))
+    if added:
+        toggle(added[-1], "related: [bob-said-sky-is-blue]", "repeats: [bob-said-sky-is-blue]")
+
+
 def edit_person(content: Path, theme: Path) -> None:
     toggle(content / "people/bob.md", "name: Bob Example", "name: Robert Example")
 
@@ -232,6 +248,8 @@ EDITS: list[Edit] = [
     delete_claim,
     rename_claim,
     swap_speaker,
+    link_repeat,
+    repeat_in_added,
     edit_person,
     add_person,
     rename_person,
