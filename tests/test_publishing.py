@@ -349,8 +349,10 @@ def test_search_finds_claims_by_person_and_word(published: Published) -> None:
         assert titles[0] == "Kremlin dismisses reports of secret congratulations as “unreliable”"
         hrefs = page.locator(".pagefind-ui__result-link").evaluate_all("links => links.map(a => a.href)")
         assert hrefs[0] == published.url + "claims/kremlin-calls-verstka-report-unreliable/index.html"
-        filters = page.locator(".pagefind-ui__filter-name").all_inner_texts()
-        assert {"person", "verdict"} <= {f.strip().lower() for f in filters}
+        # Pagefind's UI adds each filter as its data arrives: wait for both, then read them
+        names = "() => [...document.querySelectorAll('.pagefind-ui__filter-name')].map(f => f.textContent.trim().toLowerCase())"
+        page.wait_for_function(f"() => ({names})().length >= 2", timeout=15_000)
+        assert {"person", "verdict"} <= set(page.evaluate(names))
 
         claims = json.loads((published.site / "claims.json").read_text())["claims"]
         count = "() => parseInt(document.querySelector('.pagefind-ui__message').textContent)"
