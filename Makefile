@@ -49,7 +49,7 @@ test: $(VENV)/.test system-deps  ## run every test
 	$(BIN)/python -m pytest
 
 test-fast: $(VENV)/.test  ## the tests that need no browser, no Java and no long run (the edit-test loop)
-	$(BIN)/python -m pytest -m "not browser and not java and not slow"
+	$(BIN)/python -m pytest -n 2 -m "not browser and not java and not slow"
 
 test-latest: system-deps  ## every test against the newest versions pyproject.toml allows (weekly CI), in .venv-latest
 	rm -rf .venv-latest && $(PYTHON) -m venv .venv-latest
