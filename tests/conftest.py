@@ -27,6 +27,16 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
 
 ROOT = Path(__file__).resolve().parent.parent
 MINIMAL = Path(__file__).resolve().parent / "sites" / "minimal"
+OUR_SCALE = {
+    "True": 5,
+    "Mostly true": 4,
+    "Mixed": 3,
+    "Mostly false": 2,
+    "False": 1,
+    "Unverified": None,
+    "Not rated": None,
+}
+"""The verdicts of content/site.yaml, best first: label → schema.org rating (None: unrated)."""
 TODAY = date(2026, 1, 1)
 """A fixed 'today' for builds that must not depend on the clock."""
 

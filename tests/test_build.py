@@ -14,7 +14,7 @@ import pytest
 
 from digest.build import Options, build
 
-from .conftest import MINIMAL, ROOT, build_into, write
+from .conftest import MINIMAL, OUR_SCALE, ROOT, build_into, write
 from .html import ids, json_ld, local_links, pages, parse, resolve_link
 
 CLAIMS = sorted(p.stem for p in (ROOT / "content" / "claims").rglob("*.md"))
@@ -95,15 +95,7 @@ def test_404_links_are_rooted_at_base_path(built_site: Path) -> None:
 
 
 def test_claim_review_on_every_claim_page(built_site: Path) -> None:
-    scale = {
-        "True": 5,
-        "Mostly true": 4,
-        "Mixed": 3,
-        "Mostly false": 2,
-        "False": 1,
-        "Unverified": None,
-        "Not rated": None,
-    }
+    scale = OUR_SCALE
     for slug in CLAIMS:
         document = parse(built_site / "claims" / slug / "index.html")
         reviews = json_ld(document)

@@ -21,20 +21,11 @@ from axe_playwright_python.sync_playwright import Axe
 from PIL import Image
 
 from .browser import chromium
-from .conftest import ROOT, build_process
+from .conftest import OUR_SCALE, ROOT, build_process
 from .html import is_redirect, pages, parse
 from .static_server import serving
 
 SUB_PATH = "some/sub/path/"
-VERDICT_LABELS = {
-    "True": 5,
-    "Mostly true": 4,
-    "Mixed": 3,
-    "Mostly false": 2,
-    "False": 1,
-    "Unverified": None,
-    "Not rated": None,
-}
 
 
 @dataclass
@@ -203,7 +194,7 @@ def test_claim_review_as_a_crawler_extracts_it(published: Published) -> None:
         rating = review["reviewRating"]
         assert rating["@type"] == "Rating"
         assert rating["alternateName"] == record["claimReview"][0]["textualRating"]
-        assert VERDICT_LABELS[rating["alternateName"]] == record["verdict"]["rating"]
+        assert OUR_SCALE[rating["alternateName"]] == record["verdict"]["rating"]
         if record["verdict"]["rating"] is not None:
             assert rating["worstRating"] <= rating["ratingValue"] <= rating["bestRating"]
             assert (rating["worstRating"], rating["bestRating"]) == (1, 5)
@@ -244,7 +235,7 @@ def test_every_feed_parses_with_complete_entries(published: Published) -> None:
     feeds = sorted(published.site.rglob("feed.xml"))
     people = len(list((ROOT / "content" / "people").glob("*.md")))
     assert len(feeds) == 1 + people + 1  # the site, each person, corrections
-    labels = tuple(VERDICT_LABELS)
+    labels = tuple(OUR_SCALE)
     for feed in feeds:
         parsed = feedparser.parse(feed.read_bytes())
         assert not parsed.bozo, (feed, parsed.get("bozo_exception"))
