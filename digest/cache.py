@@ -42,10 +42,10 @@ from .resolve import Resolved
 from .stamps import Stamp, stamp
 from .write import SiteWriter, Spare
 
-SCHEMA = 7
+SCHEMA = 8
 """The version of what the cache holds: records and states of an older one are not read (4: staff
 records, and claims with authors and editors; 5: claims with their images; 6: claims with repeats;
-7: claims' aliases and people's former slugs)."""
+7: claims' aliases and people's former slugs; 8: translations and the Site in each language)."""
 _BATCH = 5000
 """List items written to the database at a time."""
 
@@ -419,7 +419,9 @@ class WarmStart:
 
 class _RecordPickler(pickle.Pickler):
     def persistent_id(self, obj: object) -> str | None:
-        return obj.path if isinstance(obj, (Claim, Person, Page, Staff)) else None
+        if isinstance(obj, (Claim, Person, Page, Staff)) and not obj.translation:
+            return obj.path
+        return None  # a translation merged into its original is no row's record: kept whole
 
 
 class _RecordUnpickler(pickle.Unpickler):

@@ -42,6 +42,8 @@ DEFAULT_SCALE: tuple[dict[str, Any], ...] = (
 )
 
 _LANGUAGE = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*")
+LANGUAGE_CODE = re.compile(r"[a-z]{2,3}(?:-[a-z0-9]{2,8})*")
+"""A language of ``languages:``: a BCP 47 tag in lower case, as it appears in URLs (``/uk/``) and file names."""
 _EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
 
 _PUBLISHER = {"name": f.Field(f.text, required=True), "url": f.Field(f.url)}
@@ -59,6 +61,7 @@ _SITE = {
     "description": f.Field(f.text),
     "base_url": f.Field(f.url),
     "language": f.Field(f.text),
+    "languages": f.Field(f.list_of(f.text)),
     "publisher": f.Field(f.record(_PUBLISHER, "publisher"), required=True),
     "verdicts": f.Field(f.list_of(f.record(_VERDICT, "a verdict"))),
     "limits": f.Field(f.record(_LIMITS, "limits")),
@@ -90,6 +93,7 @@ def load_config(content: Path, display: str, base_url: str | None = None) -> Sit
     language = values.get("language", "en")
     if not _LANGUAGE.fullmatch(language):
         reader.error(reader.lines["language"], f"'{language}' is not a language tag such as en, uk or en-GB")
+    languages = _languages(reader, values.get("languages"), values.get("language"))
     email = values.get("corrections_email")
     if email is not None and not _EMAIL.fullmatch(email):
         message = f"corrections_email {f.quoted(email)} is not an e-mail address such as corrections@example.org"
@@ -114,14 +118,34 @@ def load_config(content: Path, display: str, base_url: str | None = None) -> Sit
         title=values["title"],
         description=values.get("description", ""),
         base_url=base if base.endswith("/") else base + "/",
-        language=language,
+        language=languages[0] if languages else language,
         publisher=Publisher(name=publisher["name"], url=publisher.get("url")),
         verdicts=scale,
         limits=limits,
         path=shown,
         digest=hashlib.blake2b(data + (base or "").encode(), digest_size=12).hexdigest(),
         corrections_email=email,
+        languages=languages,
     )
+
+
+def _languages(reader: f.Reader, codes: tuple[str | None, ...] | None, language: str | None) -> tuple[str, ...]:
+    """``languages:``: codes, the first served at the root; ``language:``, if also given, must be the first."""
+    if codes is None or None in codes:
+        return ()
+    seen: set[str] = set()
+    for index, code in enumerate(codes):
+        assert code is not None
+        where = reader.lines.get(f"languages.{index}", reader.lines.get("languages", 1))
+        if not LANGUAGE_CODE.fullmatch(code):
+            reader.error(where, f"'{code}' is not a language code such as en, uk or pt-br (lower case, as in URLs)")
+        elif code in seen:
+            reader.error(where, f"language '{code}' is listed twice")
+        seen.add(code)
+    if language is not None and language != codes[0]:
+        message = f"language '{language}' is not the first of languages ({codes[0]}); remove 'language': the first of languages is the site's language"
+        reader.error(reader.lines["language"], message)
+    return tuple(c for c in codes if c is not None)
 
 
 def _scale(reader: f.Reader, entries: tuple[dict[str, Any], ...] | None) -> tuple[Verdict, ...]:

@@ -26,6 +26,16 @@ class ShareImage:
 
 
 @dataclass(frozen=True, slots=True)
+class Alternate:
+    """The page in one language of ``languages:`` (hreflang, the language switcher)."""
+
+    language: str
+    """Its code: ``uk``."""
+    path: str
+    """Site path of the page in that language."""
+
+
+@dataclass(frozen=True, slots=True)
 class Meta:
     """What every page has."""
 
@@ -47,6 +57,9 @@ class Meta:
     """Site path of the Atom feed for this page, if it has one."""
     image: ShareImage = ShareImage(SITE_CARD, "")
     """The page's share image: its claim's social card, else the site's."""
+    alternates: tuple[Alternate, ...] = ()
+    """The page in each language it exists in, the site's first language first, itself included;
+    () when it exists in one only (a site without ``languages:``, a check not translated)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -37,15 +37,15 @@ class ListItems:
         self.templates = templates
         """Each template's version."""
         self.store = store
-        self._site_version = ""
+        self._site_versions: Mapping[str, str] = {}
         self._touched: set[str] | None = None
         self._groups: dict[tuple[int, tuple[Any, ...]], tuple[Any, str, Markup]] = {}
         self._partials: dict[tuple[Any, ...], tuple[str, str]] = {}
 
-    def prepare(self, site_version: str, touched: set[str] | None) -> None:
-        """Before a render: the version of the settings, and the claims that may have changed since
-        the last render (None: any may have)."""
-        self._site_version, self._touched = site_version, touched
+    def prepare(self, site_versions: Mapping[str, str], touched: set[str] | None) -> None:
+        """Before a render: the version of the settings in each language (by code, "" for the first),
+        and the claims that may have changed since the last render (None: any may have)."""
+        self._site_versions, self._touched = site_versions, touched
 
     def detach(self) -> None:
         """In a forked worker: stop using the store (the parent's database connection)."""
@@ -59,8 +59,8 @@ class ListItems:
         page = context["page"]
         site: Site = context["site"]
         people = site.people
-        where = (template, page.meta.path.count("/"), page.meta.rooted, *sorted(options.items()))
-        version = self._site_version + self.templates.get(template, "")
+        where = (template, page.meta.path.count("/"), page.meta.rooted, site.translation, *sorted(options.items()))
+        version = self._site_versions.get(site.translation, "") + self.templates.get(template, "")
         group = self._groups.get((id(claims), where))
         if (
             group is not None

@@ -49,6 +49,8 @@ def claim_review(site: Site, claim: Claim) -> dict[str, Any]:
         "reviewRating": rating,
         "itemReviewed": reviewed,
     }
+    if site.config.languages:  # a site in several languages says which each review is in
+        review["inLanguage"] = site.language_of(claim)
     if claim.editors:
         review["editor"] = [staff_member(site, site.staff[s]) for s in claim.editors]
     return review

@@ -38,6 +38,7 @@ from .model import (
     SiteConfig,
     Source,
     Staff,
+    Translation,
 )
 from .processes import die_with_parent
 from .rules import check_claim, outlet_slug
@@ -86,7 +87,7 @@ def _alt(r: f.Reader, node: yaml.Node, path: str) -> str | None:
     return f.text(r, node, path)
 
 
-_IMAGE = {
+IMAGE_FIELDS = {
     "src": f.Field(f.text, required=True),
     "alt": f.Field(_alt, required=True),
     "caption": f.Field(f.text),
@@ -114,7 +115,7 @@ CLAIM_FIELDS = {
     "draft": f.Field(f.boolean),
     "authors": f.Field(f.list_of(f.slug)),
     "editors": f.Field(f.list_of(f.slug)),
-    "image": f.Field(f.record(_IMAGE, "an image")),
+    "image": f.Field(f.record(IMAGE_FIELDS, "an image")),
     "aliases": f.Field(f.list_of(f.former_slug(""))),
 }
 PERSON_FIELDS = {
@@ -131,7 +132,7 @@ STAFF_FIELDS = {
 }
 PAGE_FIELDS = {"title": f.Field(f.text, required=True), "description": f.Field(f.text), "updated": f.Field(f.day)}
 
-Record = Claim | Person | Page | Staff
+Record = Claim | Person | Page | Staff | Translation
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,6 +168,8 @@ class Content:
     """Every slug of each kind found on disk, including files that failed to load, so that a
     reference to a broken file is not also reported as a reference to a missing one."""
     staff: tuple[Staff, ...] = ()
+    translations: tuple[Translation, ...] = ()
+    """The translation files (``<slug>.<code>.md``), read but not yet checked against their originals."""
 
 
 def find_files(content: Path, display: str, limits: Limits) -> tuple[list[ContentFile], list[Diagnostic]]:
@@ -324,6 +327,7 @@ def load_content(
         failed=tuple(failed),
         slugs={kind: frozenset(found) for kind, found in slugs.items()},
         staff=tuple(r for r in records if isinstance(r, Staff)),
+        translations=tuple(r for r in records if isinstance(r, Translation)),
     )
 
 
@@ -398,6 +402,10 @@ _DEPTH = {"claim": (2, 1), "person": (2, 0), "page": (1, 0), "staff": (2, 0)}
 def load_file(kind: str, shown: str, stem: str, data: bytes, limits: Limits) -> Record | Failed:
     """The bytes of one content file → its record, or every problem in it (with what it still says)."""
     file_digest = content_digest(data)
+    if "." in stem:
+        from .translations import load_translation  # it reads translations with this module's specs
+
+        return load_translation(kind, shown, stem, data, limits)
     if not f.SLUG.fullmatch(stem):
         message = f"file name '{stem}.md' is not a slug; rename it to '{f.slug_hint(stem)}.md'"
         return Failed((Diagnostic(shown, 1, message),), _DRAFT.search(data) is not None)
@@ -491,22 +499,7 @@ def _image(values: dict[str, Any], lines: dict[str, int]) -> tuple[ImageRef, ...
 def _claim(reader: f.Reader, slug: str, values: dict[str, Any], made: Made) -> Claim:
     lines = reader.lines
     published = values["published"]
-    corrections = [
-        Correction(e["date"], e["type"], e["note"], e.get("from"), lines[f"corrections.{index}"])
-        for index, e in enumerate(values.get("corrections", ()))
-    ]
-    sources = tuple(
-        Source(
-            title=s["title"],
-            outlet=s["outlet"],
-            outlet_slug=outlet_slug(s["outlet"]),
-            date=s.get("date"),
-            role=s.get("role", "evidence"),
-            url=s.get("url"),
-            archive_url=s.get("archive_url"),
-        )
-        for s in values["sources"]
-    )
+    changes = corrections(values.get("corrections", ()), lines)
     return Claim(
         slug=slug,
         title=values["title"],
@@ -519,15 +512,15 @@ def _claim(reader: f.Reader, slug: str, values: dict[str, Any], made: Made) -> C
         updated=values.get("updated"),
         verdict=values["verdict"],
         summary=values["summary"],
-        sources=sources,
+        sources=sources(values["sources"]),
         related=values.get("related", ()),
         contradicts=values.get("contradicts", ()),
         repeats=values.get("repeats", ()),
         tags=values.get("tags", ()),
-        corrections=tuple(sorted(corrections, key=lambda c: c.date, reverse=True)),
+        corrections=changes,
         draft=values.get("draft", False),
         body_html=made.html,
-        modified=max([published, values.get("updated", published), *(c.date for c in corrections)]),
+        modified=max([published, values.get("updated", published), *(c.date for c in changes)]),
         path=reader.path,
         digest=made.digest,
         lines=Lines(lines),
@@ -539,6 +532,31 @@ def _claim(reader: f.Reader, slug: str, values: dict[str, Any], made: Made) -> C
         images=made.images,
         aliases=values.get("aliases", ()),
     )
+
+
+def sources(entries: Iterable[dict[str, Any]]) -> tuple[Source, ...]:
+    """The sources of a claim's front matter, as its record holds them."""
+    return tuple(
+        Source(
+            title=s["title"],
+            outlet=s["outlet"],
+            outlet_slug=outlet_slug(s["outlet"]),
+            date=s.get("date"),
+            role=s.get("role", "evidence"),
+            url=s.get("url"),
+            archive_url=s.get("archive_url"),
+        )
+        for s in entries
+    )
+
+
+def corrections(entries: Iterable[dict[str, Any]], lines: Mapping[str, int]) -> tuple[Correction, ...]:
+    """The corrections of a claim's front matter, newest first, as its record holds them."""
+    found = [
+        Correction(e["date"], e["type"], e["note"], e.get("from"), lines[f"corrections.{index}"])
+        for index, e in enumerate(entries)
+    ]
+    return tuple(sorted(found, key=lambda c: c.date, reverse=True))
 
 
 def _person(reader: f.Reader, slug: str, values: dict[str, Any], made: Made) -> Person:

@@ -18,6 +18,7 @@ from . import urls
 from .aliases import redirect_target
 from .cards import claim_alt, site_alt
 from .contexts import (
+    Alternate,
     ClaimListPage,
     ClaimPage,
     CorrectionsPage,
@@ -41,8 +42,8 @@ from .contexts import (
 )
 from .images import share_copy
 from .jsonld import claim_review, person_page, script_json, staff_page
-from .model import Claim, Site
-from .urls import Target, absolute, card_for, feed_for, url_for
+from .model import Claim, Page, Person, Site, Staff
+from .urls import Target, absolute, card_for, feed_for, in_language, url_for
 
 LATEST = 20
 """Checks shown on the home page."""
@@ -82,6 +83,8 @@ class Planned:
     kind: Kind
     key: str = ""
     """The slug or verdict key of the page's subject, if it has one."""
+    language: str = ""
+    """The code of its language when it is not the site's first (its ``path`` is under /<code>/)."""
 
 
 SITE = "site"
@@ -111,29 +114,74 @@ def page_id(slug: str) -> str:
 
 
 def plan_pages(site: Site) -> tuple[Planned, ...]:
-    """Every HTML page of the site, in a stable order: the order of ``Kind``."""
-    plan: list[Planned] = []
-    for kind, described in KINDS.items():
-        if described.subjects is None:
-            plan.append(Planned(described.path, kind))
-        else:
-            plan += [Planned(url_for(subject), kind, key) for key, subject in described.subjects(site).items()]
+    """Every HTML page of the site, in a stable order: the order of ``Kind``, then each other
+    language of ``languages:`` in its order (its pages under /<code>/)."""
+    plan = _plan(site)
+    for variant in site.translations.values():
+        plan += _plan(variant)
     return tuple(plan)
 
 
+def _plan(site: Site) -> list[Planned]:
+    """The pages of the site in one language: in another than the first, only the claims, people, free
+    pages and staff translated into it (a list links to the original of the others), and no 404 page."""
+    plan: list[Planned] = []
+    language = site.translation
+    for kind, described in KINDS.items():
+        if described.subjects is None:
+            if not (language and kind is Kind.NOT_FOUND):
+                plan.append(Planned(url_for(described.path, language), kind, language=language))
+            continue
+        for key, subject in described.subjects(site).items():
+            if language and _original(site, kind, key, subject):
+                continue
+            plan.append(Planned(url_for(subject, language), kind, key, language))
+    return plan
+
+
+def _original(site: Site, kind: Kind, key: str, subject: Target) -> bool:
+    """True for a claim, person, page or member of the staff (or its redirect) not translated into the site's language."""
+    if kind is Kind.REDIRECT:
+        subject = redirect_target(site, site.redirects[key])
+    return isinstance(subject, (Claim, Person, Page, Staff)) and subject.translation != site.translation
+
+
+def site_in(site: Site, language: str) -> Site:
+    """The site in a language of ``languages:`` ("" for the first)."""
+    return site.translations[language] if language else site
+
+
 def page_dependencies(site: Site, planned: Planned) -> list[str]:
-    """The ids of every record the page shows (besides SITE, which every page shows)."""
-    return KINDS[planned.kind].dependencies(site, planned.key)
+    """The ids of every record the page shows (besides SITE, which every page shows); in a language
+    other than the first, each under the language's code (``uk:claim:x``)."""
+    found = KINDS[planned.kind].dependencies(site_in(site, planned.language), planned.key)
+    return [f"{planned.language}:{key}" for key in found] if planned.language else found
 
 
 def page_lastmod(site: Site, planned: Planned) -> date | None:
     """The last change to anything the page shows, for the sitemap."""
-    return KINDS[planned.kind].lastmod(site, planned.key)
+    return KINDS[planned.kind].lastmod(site_in(site, planned.language), planned.key)
 
 
 def page_context(site: Site, planned: Planned) -> PageContext:
     """The context the page's template is rendered with."""
-    return KINDS[planned.kind].context(site, planned)
+    return KINDS[planned.kind].context(site_in(site, planned.language), planned)
+
+
+_RECORD_IDS = {Kind.CLAIM: "claim", Kind.PERSON: "person", Kind.MEMBER: "staff", Kind.PAGE: "page"}
+
+
+def alternates(site: Site, planned: Planned) -> tuple[Alternate, ...]:
+    """The page in every language it exists in, the first language's first; () for a page in one only."""
+    languages = site.config.languages
+    if len(languages) < 2 or planned.kind in (Kind.REDIRECT, Kind.NOT_FOUND):
+        return ()
+    kind = _RECORD_IDS.get(planned.kind)
+    codes = site.translated.get(f"{kind}:{planned.key}", ()) if kind is not None else languages
+    if len(codes) < 2:
+        return ()
+    path = planned.path.removeprefix(urls.root(planned.language))
+    return tuple(Alternate(code, in_language(path, code, languages[0])) for code in codes)
 
 
 def pages_showing(site: Site, slug: str) -> set[str]:
@@ -154,7 +202,7 @@ def _shown_by(site: Site) -> dict[str, list[str]]:
             return shown
     shown = {}
     for planned in plan_pages(site):
-        for dependency in KINDS[planned.kind].dependencies(site, planned.key):
+        for dependency in page_dependencies(site, planned):
             paths = shown.get(dependency)
             if paths is None:
                 shown[dependency] = [planned.path]
@@ -241,7 +289,18 @@ def _meta(
     lastmod = described.lastmod(site, planned.key)
     sitemap = described.sitemap
     return Meta(
-        planned.path, described.template, title, description, lastmod, og_type, jsonld, rooted, sitemap, feed, image
+        planned.path,
+        described.template,
+        title,
+        description,
+        lastmod,
+        og_type,
+        jsonld,
+        rooted,
+        sitemap,
+        feed,
+        image,
+        alternates(site, planned),
     )
 
 
@@ -346,7 +405,7 @@ def _member(site: Site, planned: Planned) -> StaffPage:
 def _home(site: Site, planned: Planned) -> HomePage:
     config = site.config
     return HomePage(
-        _meta(site, planned, config.title, config.description, feed=feed_for(urls.HOME)),
+        _meta(site, planned, config.title, config.description, feed=feed_for(urls.HOME, site.translation)),
         latest=tuple(site.claims[s] for s in list(site.claims)[:LATEST]),
         people=tuple(site.people.values()),
         most_repeated=_most_repeated(site),
@@ -404,7 +463,7 @@ def _corrections(site: Site, planned: Planned) -> CorrectionsPage:
         planned,
         "Corrections",
         "Every correction and re-rating, newest first.",
-        feed=feed_for(urls.CORRECTIONS),
+        feed=feed_for(urls.CORRECTIONS, site.translation),
     )
     return CorrectionsPage(meta, site.corrections)
 
@@ -584,14 +643,14 @@ KINDS: dict[Kind, PageKind] = {
     Kind.TAGS: _index_kind(
         "Topics",
         "Every topic, with its checks.",
-        lambda site: (Entry(t.slug, url_for(t), len(t.claims)) for t in site.tags.values()),
+        lambda site: (Entry(t.slug, url_for(t, site.translation), len(t.claims)) for t in site.tags.values()),
         urls.TAGS,
     ),
     Kind.TAG: _list_kind(_tag, lambda site: site.tags, _claims_by_tag),
     Kind.OUTLETS: _index_kind(
         "Outlets",
         "Every news outlet the checks cite.",
-        lambda site: (Entry(o.name, url_for(o), len(o.claims)) for o in site.outlets.values()),
+        lambda site: (Entry(o.name, url_for(o, site.translation), len(o.claims)) for o in site.outlets.values()),
         urls.OUTLETS,
     ),
     Kind.OUTLET: _list_kind(_outlet, lambda site: site.outlets, _claims_by_outlet),

@@ -33,11 +33,13 @@ from .errors import ThemeError, UsageError
 from .export_lines import ExportLines
 from .items import ItemStore, ListItems
 from .model import Claim, Site
+from .contexts import Alternate
 from .pages import (
     ALL,
     KINDS,
     SITE,
     Planned,
+    alternates,
     claim_id,
     page_context,
     page_dependencies,
@@ -46,6 +48,7 @@ from .pages import (
     pages_showing,
     person_id,
     plan_pages,
+    site_in,
     staff_id,
 )
 from .static import StaticFile, check_collisions
@@ -68,6 +71,8 @@ class Card:
     site), since writing ten thousand small files is a cost worth sharing between cores."""
 
     claim: Claim
+    language: str = ""
+    """The code of the claim's language when it is not the site's first: its card is in it."""
 
     @property
     def path(self) -> str:
@@ -133,7 +138,7 @@ class Rendered:
 def _url(context: jinja2.runtime.Context, target: Target, fragment: str = "") -> str:
     """The link from the page being rendered to a page, a file or a site path (``"feed.xml"``)."""
     meta = context["page"].meta
-    path, mark, written = url_for(target).partition("#")
+    path, mark, written = url_for(target, context["site"].translation).partition("#")
     suffix = f"#{fragment}" if fragment else mark + written
     if meta.rooted:
         return rooted(context["site"].config.base_url, path) + suffix
@@ -142,7 +147,8 @@ def _url(context: jinja2.runtime.Context, target: Target, fragment: str = "") ->
 
 @jinja2.pass_context
 def _absolute(context: jinja2.runtime.Context, target: Target) -> str:
-    return absolute(context["site"].config.base_url, url_for(target))
+    site = context["site"]
+    return absolute(site.config.base_url, url_for(target, site.translation))
 
 
 def environment(theme: Theme, compiled: Path | None = None) -> jinja2.Environment:
@@ -163,10 +169,22 @@ def environment(theme: Theme, compiled: Path | None = None) -> jinja2.Environmen
         "url": _url,
         "absolute": _absolute,
         "image_attributes": lambda picture, lazy=False: images.image_attributes(picture, lazy).items(),
+        "language_name": _language_name,
         **_date_filters(env),
     }
     env.globals["staff_index"] = urls.STAFF
     return env
+
+
+def _language_name(code: str) -> str:
+    """A language's name in itself, from Unicode's CLDR: ``uk`` → Українська (the switcher's words)."""
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        name = Locale.parse(code, sep="-").get_display_name(code.replace("-", "_")) or code
+    except (ValueError, UnknownLocaleError):
+        return code
+    return name[:1].upper() + name[1:]
 
 
 def _date_filters(env: jinja2.Environment) -> dict[str, Callable[[date], str]]:
@@ -284,10 +302,10 @@ class Renderer:
         for path, own in (static or {}).items():
             fingerprint = hashlib.blake2b(own.data, digest_size=12).hexdigest()
             _keep_or(result, previous, path, fingerprint, own.data, sink)
-        for path, fingerprint, make in images.outputs(site.claims.values(), self.kept_images):
+        for path, fingerprint, make in images.outputs(_translated_claims(site), self.kept_images):
             _keep_or(result, previous, path, fingerprint, make, sink)
         affected, touched = self._affected(site, versions, previous)
-        self.items.prepare(versions[SITE], touched)
+        self.items.prepare({code: versions[_in(code, SITE)] for code in ("", *site.translations)}, touched)
         lastmods: dict[str, date | None] = {}
         todo: list[Job] = []
         for planned in plan:
@@ -305,7 +323,9 @@ class Renderer:
                 continue
             if described.sitemap:
                 lastmods[planned.path] = page_lastmod(site, planned)
-            fingerprint = self._fingerprint(versions, described.template, page_dependencies(site, planned))
+            fingerprint = self._fingerprint(
+                versions, described.template, page_dependencies(site, planned), planned.language
+            )
             result.fingerprints[path] = fingerprint
             if previous is not None and previous.fingerprints.get(path) == fingerprint and path in previous.files:
                 _store(result, path, previous.files[path], sink)
@@ -339,8 +359,8 @@ class Renderer:
         generated = {MARKER: "digest's mark of a folder it made"}
         generated |= {path: f"the theme's {path}" for path in self.assets}
         generated |= {file_for(p.path): f"the {p.kind.value} page /{p.path}" for p in plan}
-        generated |= {card_for(claim): "a claim's social card" for claim in site.claims.values()}
-        generated |= {path: "an image of a check" for path, _, _ in images.outputs(site.claims.values(), None)}
+        generated |= {card_for(claim): "a claim's social card" for claim in _translated_claims(site)}
+        generated |= {path: "an image of a check" for path, _, _ in images.outputs(_translated_claims(site), None)}
         planned = Rendered(site=site, versions=dict(versions))
         generated |= {path: "a feed or data file" for path, _, _ in self._machine_files(planned, None)}
         return generated
@@ -373,14 +393,16 @@ class Renderer:
                     touched.update(shown.repeats[slug], shown.repeated_by[slug])
         return affected, touched
 
-    def _fingerprint(self, versions: Mapping[str, str], template: str, dependencies: Iterable[str]) -> str:
+    def _fingerprint(
+        self, versions: Mapping[str, str], template: str, dependencies: Iterable[str], language: str = ""
+    ) -> str:
         parts = (f"{d}={versions[d]}" for d in dependencies)
-        return _digest(self.templates.get(template, ""), versions[SITE], *parts)
+        return _digest(self.templates.get(template, ""), versions[_in(language, SITE)], *parts)
 
     def render_page(self, site: Site, planned: Planned) -> bytes:
         """One page → HTML bytes; raises ThemeError naming the template and line if the theme fails."""
         page = page_context(site, planned)
-        self.env.globals["site"] = site
+        self.env.globals["site"] = site_in(site, planned.language)
         try:
             return self.env.get_template(page.meta.template).render(page=page).encode("utf-8")
         except Exception as error:  # a theme bug of any kind: name the template and line, not a traceback
@@ -389,7 +411,7 @@ class Renderer:
     def make(self, site: Site, job: Job) -> tuple[str, bytes]:
         """One page or card → (output path, bytes)."""
         if isinstance(job, Card):
-            return job.path, cards.claim_card(site, job.claim, self.fonts)
+            return job.path, cards.claim_card(site_in(site, job.language), job.claim, self.fonts)
         return file_for(job.path), self.render_page(site, job)
 
     def _cards(
@@ -404,18 +426,18 @@ class Renderer:
         """The claims' social cards: each unchanged one kept from ``previous``, the others to make."""
         before = previous.fingerprints if previous is not None else {}
         files = previous.files if previous is not None else {}
-        for slug, claim in site.claims.items():
+        for language, shown, claim in _cards_of(site):
             path = card_for(claim)  # no Card for each kept one
             known = before.get(path)
-            if known is not None and touched is not None and slug not in touched:
+            if known is not None and touched is not None and claim.slug not in touched:
                 fingerprint = known
             else:  # what the card shows, not the claim's version: most edits keep the card
-                fingerprint = _digest(__version__, self.fonts.version, cards.claim_shows(site, claim))
+                fingerprint = _digest(__version__, self.fonts.version, cards.claim_shows(shown, claim))
             result.fingerprints[path] = fingerprint
             if known == fingerprint and path in files:
                 _store(result, path, files[path], sink)
             else:
-                yield Card(claim)
+                yield Card(claim, language)
 
     def _render_pages(
         self, site: Site, todo: list[Job], jobs: int | None, fingerprints: Mapping[str, str], sink: Sink | None
@@ -431,16 +453,38 @@ class Renderer:
         self, result: Rendered, previous: Rendered | None
     ) -> Iterable[tuple[str, str, Callable[[], bytes]]]:
         """(path, fingerprint, how to make it) for each file the generator owns."""
-        site, lastmods, versions = result.site, result.lastmods, result.versions
-        assert site is not None
+        first, lastmods, versions = result.site, result.lastmods, result.versions
+        assert first is not None
+        everything = _digest(__version__, *(versions[_in(code, key)] for code in ("", *first.translations) for key in (SITE, ALL)))
+        pages = lastmods.items()
+        if first.translations:
+            yield "sitemap.xml", everything, lambda: sitemap.sitemap(first.config.base_url, pages, _alternates(first))
+        else:
+            yield "sitemap.xml", everything, lambda: sitemap.sitemap(first.config.base_url, pages)
+        for site in (first, *first.translations.values()):
+            yield from self._language_files(site, result)
+
+    def _language_files(self, site: Site, result: Rendered) -> Iterable[tuple[str, str, Callable[[], bytes]]]:
+        """The feeds, the site's card and the JSON exports of the site in one language."""
+        language, versions = site.translation, result.versions
         lines = self.export_lines
-        touched, site_version = result.touched, versions[SITE]
+        touched, site_version = (result.touched, versions[SITE]) if not language else (None, versions[_in(language, SITE)])
         yield from _machine_files(site, versions)
         card = _digest(__version__, self.fonts.version, cards.site_shows(site))
-        yield urls.SITE_CARD, card, lambda: cards.site_card(site, self.fonts)
-        everything = _digest(__version__, versions[SITE], versions[ALL])
-        pages = lastmods.items()
-        yield "sitemap.xml", everything, lambda: sitemap.sitemap(site.config.base_url, pages)
+        yield url_for(urls.SITE_CARD, language), card, lambda: cards.site_card(site, self.fonts)
+        everything = _digest(__version__, versions[_in(language, SITE)], versions[_in(language, ALL)])
+        if language:  # the exports' lines are kept for the first language only
+            yield (
+                url_for("claims.json", language),
+                everything,
+                lambda: exports.claims_json(site, (exports.claim_record(site, claim) for claim in site.claims.values())),
+            )
+            yield (
+                url_for("claimreview.json", language),
+                everything,
+                lambda: exports.claimreview_json(jsonld.claim_review(site, claim) for claim in site.claims.values()),
+            )
+            return
         yield (
             "claims.json",
             everything,
@@ -478,12 +522,54 @@ def _store(result: Rendered, path: str, data: Output, sink: Sink | None) -> None
         result.files[path] = KEPT
 
 
+def _in(language: str, key: str) -> str:
+    """A dependency id in a language: ``uk:claim:x``; as it is in the first ("")."""
+    return f"{language}:{key}" if language else key
+
+
+def _translated_claims(site: Site) -> Iterable[Claim]:
+    """Every claim of the site in every language it is in: each once."""
+    yield from site.claims.values()
+    for variant in site.translations.values():
+        yield from (claim for claim in variant.claims.values() if claim.translation)
+
+
+def _cards_of(site: Site) -> Iterable[tuple[str, Site, Claim]]:
+    """(language, the site in it, claim) of every claim's social card: one in each language it is in."""
+    for claim in site.claims.values():
+        yield "", site, claim
+    for code, variant in site.translations.items():
+        yield from ((code, variant, claim) for claim in variant.claims.values() if claim.translation)
+
+
+def _alternates(site: Site) -> dict[str, tuple[Alternate, ...]]:
+    """The pages in each language, by site path, of every page in more than one."""
+    found: dict[str, tuple[Alternate, ...]] = {}
+    for planned in plan_pages(site):
+        others = alternates(site, planned)
+        if others:
+            found[planned.path] = others
+    return found
+
+
 def _versions(site: Site, search: bool) -> dict[str, str]:
-    """The version of every record a page can depend on, and of SITE and ALL."""
+    """The version of every record a page can depend on, and of SITE and ALL; in every language."""
+    versions = _language_versions(site, search)
+    for code, variant in site.translations.items():
+        versions |= {_in(code, key): value for key, value in _language_versions(variant, search).items()}
+    return versions
+
+
+def _language_versions(site: Site, search: bool) -> dict[str, str]:
+    """The versions of the site in one language; a record's names the languages it is in (its
+    hreflang links and language switcher show them)."""
     versions = {claim_id(s): c.digest for s, c in site.claims.items()}
     versions |= {person_id(s): p.digest for s, p in site.people.items()}
     versions |= {page_id(s): p.digest for s, p in site.pages.items()}
     versions |= {staff_id(s): m.digest for s, m in site.staff.items()}
+    for key, codes in site.translated.items():
+        if key in versions:
+            versions[key] += "+" + ",".join(codes)
     versions[SITE] = _digest(
         __version__,
         site.config.digest,
@@ -491,6 +577,7 @@ def _versions(site: Site, search: bool) -> dict[str, str]:
         *(f"{s}={p.title}" for s, p in site.pages.items()),
         f"staff={bool(site.staff)}",
         *sorted(site.drafts),
+        *([site.translation] if site.translation else []),
     )
     versions[ALL] = _digest(*(f"{key}={value}" for key, value in versions.items()))
     return versions
@@ -498,24 +585,28 @@ def _versions(site: Site, search: bool) -> dict[str, str]:
 
 def _machine_files(site: Site, versions: Mapping[str, str]) -> Iterable[tuple[str, str, Callable[[], bytes]]]:
     """(path, fingerprint, how to make it) for the feeds and robots.txt."""
-    config = site.config
-    everything = _digest(__version__, versions[SITE], versions[ALL])
-    home, corrections = feed_for(urls.HOME), feed_for(urls.CORRECTIONS)
-    yield home, everything, lambda: feeds.claims_feed(site, home, urls.HOME, config.title, site.claims.values())
+    config, language = site.config, site.translation
+    everything = _digest(__version__, versions[_in(language, SITE)], versions[_in(language, ALL)])
+    home, corrections = feed_for(urls.HOME, language), feed_for(urls.CORRECTIONS, language)
+    page, fixes = url_for(urls.HOME, language), url_for(urls.CORRECTIONS, language)
+    yield home, everything, lambda: feeds.claims_feed(site, home, page, config.title, site.claims.values())
     yield (
         corrections,
         everything,
-        lambda: feeds.corrections_feed(site, corrections, urls.CORRECTIONS, site.corrections),
+        lambda: feeds.corrections_feed(site, corrections, fixes, site.corrections),
     )
-    yield "robots.txt", _digest(__version__, versions[SITE]), lambda: sitemap.robots(config.base_url)
+    if not language:
+        yield "robots.txt", _digest(__version__, versions[SITE]), lambda: sitemap.robots(config.base_url)
     for person in site.people.values():
+        if person.translation != language:
+            continue  # its page, and so its feed, is in its own language only
         path = feed_for(person)
         slugs = site.claims_by_person[person.slug][: feeds.FEED_SIZE]
         fingerprint = _digest(
             __version__,
-            versions[SITE],
-            versions[person_id(person.slug)],
-            *(f"{s}={versions[claim_id(s)]}" for s in slugs),
+            versions[_in(language, SITE)],
+            versions[_in(language, person_id(person.slug))],
+            *(f"{s}={versions[_in(language, claim_id(s))]}" for s in slugs),
         )
 
         def make(person: Any = person, path: str = path, slugs: tuple[str, ...] = slugs) -> bytes:
