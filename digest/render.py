@@ -477,12 +477,12 @@ class Renderer:
             yield (
                 url_for("claims.json", language),
                 everything,
-                lambda: exports.claims_json(site, (exports.claim_record(site, claim) for claim in site.claims.values())),
+                lambda: exports.claims_json(site, [exports.line(exports.claim_record(site, c)) for c in site.claims.values()]),
             )
             yield (
                 url_for("claimreview.json", language),
                 everything,
-                lambda: exports.claimreview_json(jsonld.claim_review(site, claim) for claim in site.claims.values()),
+                lambda: exports.claimreview_json([exports.line(jsonld.claim_review(site, c)) for c in site.claims.values()]),
             )
             return
         yield (

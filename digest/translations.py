@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
+from datetime import date
 from typing import Any
 
 from . import fields as f
@@ -144,26 +145,34 @@ def check_translations(
         elif language == languages[0]:
             message = f"'{language}' is the site's first language: {folder}/{slug}.md is already in it"
         elif original is None:
-            message = f"a translation of '{slug}', but there is no {folder}/.../{slug}.md to translate"
+            where = f"{folder}/**/{slug}.md" if kind == "claim" else f"{folder}/{slug}.md"
+            message = f"a translation of '{slug}', but there is no {kind} '{slug}' ({where}) to translate"
         elif (language, kind, slug) in seen:
             message = f"a second translation of '{slug}' into '{language}'; keep one"
         else:
             seen.add((language, kind, slug))
             for name, line, value in translation.facts:
                 if value != (fact := _fact_of(original, name)):
-                    shown = f.quoted(fact if not isinstance(fact, tuple) else list(fact))
-                    problems.append(
-                        Diagnostic(
-                            translation.path,
-                            line,
-                            f"'{name}' contradicts its original {original.path} ({shown}): a translation "
-                            f"takes the facts from its original; remove '{name}' or give the original's value",
-                        )
+                    message = (
+                        f"'{name}' contradicts its original {original.path}{_shown(fact)}: a translation takes "
+                        f"the facts from its original; remove '{name}' or give the original's value"
                     )
+                    problems.append(Diagnostic(translation.path, line, message))
             problems += _image_problems(translation, original)
             continue
         problems.append(Diagnostic(translation.path, 1, message))
     return problems
+
+
+def _shown(fact: object) -> str:
+    """`` (its value)`` for a message, when it is short to write: a text, a date, a list of slugs."""
+    if isinstance(fact, tuple) and all(isinstance(item, str) for item in fact):
+        return f" ([{', '.join(fact)}])"
+    if isinstance(fact, bool):
+        return f" ({str(fact).lower()})"
+    if isinstance(fact, (str, date)):
+        return f" ({f.quoted(fact)})"
+    return ""
 
 
 def _image_problems(translation: Translation, original: Record) -> list[Diagnostic]:
