@@ -143,7 +143,10 @@ def _languages(reader: f.Reader, codes: tuple[str | None, ...] | None, language:
             reader.error(where, f"language '{code}' is listed twice")
         seen.add(code)
     if language is not None and language != codes[0]:
-        message = f"language '{language}' is not the first of languages ({codes[0]}); remove 'language': the first of languages is the site's language"
+        message = (
+            f"language '{language}' is not the first of languages ({codes[0]}); "
+            "remove 'language': the first of languages is the site's language"
+        )
         reader.error(reader.lines["language"], message)
     return tuple(c for c in codes if c is not None)
 

@@ -160,7 +160,7 @@ def image_problems(
 
 
 def mark_pictures(html: str, pictures: tuple[Picture, ...]) -> str:
-    """An analysis's HTML with the attributes of each image it marked (a translation's, with its original's pictures)."""
+    """An analysis's HTML with the attributes of each image it marked (a translation's: its original's pictures)."""
     return _MARK.sub(partial(_marked, pictures), html)
 
 

@@ -140,7 +140,7 @@ def _plan(site: Site) -> list[Planned]:
 
 
 def _original(site: Site, kind: Kind, key: str, subject: Target) -> bool:
-    """True for a claim, person, page or member of the staff (or its redirect) not translated into the site's language."""
+    """True for a claim, person, page or member of the staff (or a redirect to one) not in the site's language."""
     if kind is Kind.REDIRECT:
         subject = redirect_target(site, site.redirects[key])
     return isinstance(subject, (Claim, Person, Page, Staff)) and subject.translation != site.translation

@@ -29,11 +29,11 @@ import jinja2
 import jinja2.meta
 
 from . import __version__, cards, exports, feeds, images, jsonld, sitemap, urls
+from .contexts import Alternate
 from .errors import ThemeError, UsageError
 from .export_lines import ExportLines
 from .items import ItemStore, ListItems
 from .model import Claim, Site
-from .contexts import Alternate
 from .pages import (
     ALL,
     KINDS,
@@ -455,7 +455,9 @@ class Renderer:
         """(path, fingerprint, how to make it) for each file the generator owns."""
         first, lastmods, versions = result.site, result.lastmods, result.versions
         assert first is not None
-        everything = _digest(__version__, *(versions[_in(code, key)] for code in ("", *first.translations) for key in (SITE, ALL)))
+        everything = _digest(
+            __version__, *(versions[_in(code, key)] for code in ("", *first.translations) for key in (SITE, ALL))
+        )
         pages = lastmods.items()
         if first.translations:
             yield "sitemap.xml", everything, lambda: sitemap.sitemap(first.config.base_url, pages, _alternates(first))
@@ -468,7 +470,9 @@ class Renderer:
         """The feeds, the site's card and the JSON exports of the site in one language."""
         language, versions = site.translation, result.versions
         lines = self.export_lines
-        touched, site_version = (result.touched, versions[SITE]) if not language else (None, versions[_in(language, SITE)])
+        touched, site_version = (
+            (result.touched, versions[SITE]) if not language else (None, versions[_in(language, SITE)])
+        )
         yield from _machine_files(site, versions)
         card = _digest(__version__, self.fonts.version, cards.site_shows(site))
         yield url_for(urls.SITE_CARD, language), card, lambda: cards.site_card(site, self.fonts)
@@ -477,12 +481,16 @@ class Renderer:
             yield (
                 url_for("claims.json", language),
                 everything,
-                lambda: exports.claims_json(site, [exports.line(exports.claim_record(site, c)) for c in site.claims.values()]),
+                lambda: exports.claims_json(
+                    site, [exports.line(exports.claim_record(site, c)) for c in site.claims.values()]
+                ),
             )
             yield (
                 url_for("claimreview.json", language),
                 everything,
-                lambda: exports.claimreview_json([exports.line(jsonld.claim_review(site, c)) for c in site.claims.values()]),
+                lambda: exports.claimreview_json(
+                    [exports.line(jsonld.claim_review(site, c)) for c in site.claims.values()]
+                ),
             )
             return
         yield (

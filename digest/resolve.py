@@ -162,12 +162,19 @@ def _check_site_links(
     for record in records:
         if record.links:
             check_links(record.path, url_for(record), record.links, record.anchors, found, problems)
-    originals = {"claim": content.claims, "person": content.people, "page": content.pages, "staff": content.staff}
+    originals: dict[str, tuple[Claim | Person | Page | Staff, ...]] = {
+        "claim": content.claims,
+        "person": content.people,
+        "page": content.pages,
+        "staff": content.staff,
+    }
     for translation in content.translations:
         if translation.links:
             original = next((r for r in originals[translation.kind] if r.slug == translation.slug), None)
             if original is not None:
-                check_links(translation.path, url_for(original), translation.links, translation.anchors, found, problems)
+                check_links(
+                    translation.path, url_for(original), translation.links, translation.anchors, found, problems
+                )
     for kind, slug, failed in content.failed:
         if failed.refs is not None and failed.refs.links:
             refs = failed.refs

@@ -25,7 +25,9 @@ def sitemap(
     Written as text rather than through ElementTree: it is one flat list, every value is escaped,
     and at tens of thousands of pages the tree costs more than the rest of a rebuild.
     """
-    opening = f'<urlset xmlns="{SITEMAP}">' if alternates is None else f'<urlset xmlns="{SITEMAP}" xmlns:xhtml="{XHTML}">'
+    opening = (
+        f'<urlset xmlns="{SITEMAP}">' if alternates is None else f'<urlset xmlns="{SITEMAP}" xmlns:xhtml="{XHTML}">'
+    )
     lines = ["<?xml version='1.0' encoding='utf-8'?>", opening]
     for path, lastmod in pages:
         modified = f"\n    <lastmod>{lastmod.isoformat()}</lastmod>" if lastmod is not None else ""

@@ -111,7 +111,9 @@ def _facts(kind: str, values: dict[str, Any], lines: Mapping[str, int]) -> Itera
         elif name == "corrections":
             yield name, lines[name], corrections(value, lines)
         elif name == "image":
-            yield from ((f"image.{part}", lines[f"image.{part}"], value[part]) for part in ("src", "credit") if part in value)
+            yield from (
+                (f"image.{part}", lines[f"image.{part}"], value[part]) for part in ("src", "credit") if part in value
+            )
         else:
             yield name, lines[name], tuple(value) if isinstance(value, list) else value
 
@@ -204,14 +206,14 @@ def with_translations(site: Site, translations: Iterable[Translation]) -> Site:
     return replace(site, translations=variants, translated=shared)
 
 
-def _in_language(site: Site, code: str, translations: Mapping[str, Translation], shared: Mapping[str, tuple[str, ...]]) -> Site:
+def _in_language(
+    site: Site, code: str, translations: Mapping[str, Translation], shared: Mapping[str, tuple[str, ...]]
+) -> Site:
     """The site in one language: each record its translation where there is one."""
 
     def pick(kind: str, records: Mapping[str, Record]) -> dict[str, Any]:
         return {
-            slug: _merged(record, translations[f"{kind}:{slug}"], code)
-            if f"{kind}:{slug}" in translations
-            else record
+            slug: _merged(record, translations[f"{kind}:{slug}"], code) if f"{kind}:{slug}" in translations else record
             for slug, record in records.items()
         }
 
