@@ -21,10 +21,11 @@ from .errors import Diagnostic, DigestError, UsageError
 from .images import Known, attach_images, image_problems
 from .load import Content, FileCache, load_content
 from .pages import Kind, Planned
-from .render import Rendered, Renderer, Theme
+from .render import Rendered, Renderer
 from .resolve import Resolved, Skipped, resolve_site
 from .search import index_site
 from .static import StaticFile, find_static
+from .theme import Theme
 from .write import KEPT, SiteWriter, guard_out, update_tree, write_site
 
 DEFAULT_THEME = Path(__file__).resolve().parent.parent / "themes" / "default"

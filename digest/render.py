@@ -18,7 +18,6 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 import os
-import traceback
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -30,9 +29,10 @@ import jinja2.meta
 
 from . import __version__, cards, exports, feeds, images, jsonld, sitemap, urls
 from .contexts import Alternate
-from .errors import ThemeError, UsageError
+from .errors import ThemeError
 from .export_lines import ExportLines
 from .items import ItemStore, ListItems
+from .messages import FEED_PERSON, Messages, install
 from .model import Claim, Site
 from .pages import (
     ALL,
@@ -52,7 +52,8 @@ from .pages import (
     staff_id,
 )
 from .static import StaticFile, check_collisions
-from .urls import Target, absolute, card_for, feed_for, file_for, rooted, url_for
+from .theme import Theme, describe, environment, parser, template_sources
+from .urls import card_for, feed_for, file_for, url_for
 from .workers import Workers, render_in_workers
 from .write import KEPT, MARKER, Output
 
@@ -83,36 +84,6 @@ Job = Planned | Card
 """Something to render: a page or a claim's social card."""
 
 
-@dataclass(frozen=True, slots=True)
-class Theme:
-    """A theme folder: ``templates/*.html`` and ``static/``."""
-
-    root: Path
-
-    @property
-    def templates(self) -> Path:
-        return self.root / "templates"
-
-    @property
-    def static(self) -> Path:
-        return self.root / "static"
-
-    def check(self) -> None:
-        """Raise UsageError unless the folder looks like a theme."""
-        if not (self.templates / "base.html").is_file():
-            raise UsageError(f"--theme {self.root}: not a theme (no templates/base.html)")
-
-    def static_files(self) -> dict[str, bytes]:
-        """Every static file, by its path in the built site (``static/style.css``)."""
-        if not self.static.is_dir():
-            return {}
-        return {
-            "static/" + path.relative_to(self.static).as_posix(): path.read_bytes()
-            for path in sorted(self.static.rglob("*"))
-            if path.is_file() and not path.name.startswith(".")
-        }
-
-
 @dataclass(slots=True)
 class Rendered:
     """A rendered site: every output file and its fingerprint."""
@@ -134,92 +105,20 @@ class Rendered:
     """The last change of each page in the sitemap (its lastmod), by site path, in the plan's order."""
 
 
-@jinja2.pass_context
-def _url(context: jinja2.runtime.Context, target: Target, fragment: str = "") -> str:
-    """The link from the page being rendered to a page, a file or a site path (``"feed.xml"``)."""
-    meta = context["page"].meta
-    path, mark, written = url_for(target, context["site"].translation).partition("#")
-    suffix = f"#{fragment}" if fragment else mark + written
-    if meta.rooted:
-        return rooted(context["site"].config.base_url, path) + suffix
-    return str("../" * meta.path.count("/") + file_for(path) + suffix)
-
-
-@jinja2.pass_context
-def _absolute(context: jinja2.runtime.Context, target: Target) -> str:
-    site = context["site"]
-    return absolute(site.config.base_url, url_for(target, site.translation))
-
-
-def environment(theme: Theme, compiled: Path | None = None) -> jinja2.Environment:
-    """The Jinja environment of a theme, with our filters; templates compile once and are reused,
-    across builds too when ``compiled`` names a folder to keep their bytecode in (Jinja checks
-    each against its template's source before use)."""
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(theme.templates),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-        auto_reload=False,
-        bytecode_cache=jinja2.FileSystemBytecodeCache(str(compiled)) if compiled is not None else None,
-    )
-    env.filters |= {
-        "url": _url,
-        "absolute": _absolute,
-        "image_attributes": lambda picture, lazy=False: images.image_attributes(picture, lazy).items(),
-        "language_name": _language_name,
-        **_date_filters(env),
-    }
-    env.globals["staff_index"] = urls.STAFF
-    return env
-
-
-def _language_name(code: str) -> str:
-    """A language's name in itself, from Unicode's CLDR: ``uk`` → Українська (the switcher's words)."""
-    from babel import Locale, UnknownLocaleError
-
-    try:
-        name = Locale.parse(code, sep="-").get_display_name(code.replace("-", "_")) or code
-    except (ValueError, UnknownLocaleError):
-        return code
-    return name[:1].upper() + name[1:]
-
-
-def _date_filters(env: jinja2.Environment) -> dict[str, Callable[[date], str]]:
-    """``long_date`` (7 November 2024) and ``month_name`` (November 2024), with the month names of the
-    theme's ``_dates.html``, so that every word a reader sees comes from the theme."""
-    names: list[str] = []
-
-    def month(day: date) -> str:
-        if not names:
-            names.extend(env.get_template("_dates.html").module.months)  # type: ignore[attr-defined]
-        return names[day.month - 1]
-
-    return {
-        "long_date": lambda day: f"{day.day} {month(day)} {day.year}",
-        "month_name": lambda day: f"{month(day)} {day.year}",
-    }
-
-
 def _digest(*parts: str) -> str:
     return hashlib.blake2b("\0".join(parts).encode(), digest_size=12).hexdigest()
 
 
-def template_versions(env: jinja2.Environment, theme: Theme) -> dict[str, str]:
+def template_versions(theme: Theme) -> dict[str, str]:
     """Each template's version: a hash of its source and of every template it includes or extends."""
-    loader = env.loader
-    assert loader is not None
-    sources: dict[str, str] = {}
+    env = parser(theme)
+    sources = template_sources(env)
     uses: dict[str, set[str]] = {}
-    for name in env.list_templates(extensions=["html"]):
-        source = loader.get_source(env, name)[0]
-        sources[name] = source
+    for name, source in sources.items():
         try:
             uses[name] = {n for n in jinja2.meta.find_referenced_templates(env.parse(source)) if n}
         except jinja2.TemplateSyntaxError as error:
-            raise ThemeError(_describe(error)) from None
+            raise ThemeError(describe(error)) from None
 
     def closure(name: str, seen: set[str]) -> set[str]:
         for used in uses.get(name, ()):
@@ -246,19 +145,39 @@ class Renderer:
         self.theme = theme
         self.search = search
         """Whether the site gets a Pagefind index: the search page and box say so."""
-        self.env = environment(theme, compiled)
-        self.env.globals["search"] = search
+        self.compiled = compiled
+        """Where the templates' bytecode is kept across builds, if anywhere."""
+        self._environments: dict[str, jinja2.Environment] = {}
+        self._messages: dict[str, Messages] = {}
         self.assets = theme.static_files()
         self.fonts = cards.CardFonts.of_theme(theme.root)
         """The social cards' fonts: the theme's, else the default theme's."""
         self.kept_images = kept_images
         """Where copies of the checks' images made by earlier builds are kept, if anywhere."""
-        self.templates = template_versions(self.env, theme)
-        self.items = ListItems(self.env, self.templates, store)
+        self.templates = template_versions(theme)
+        self.items = ListItems(self.templates, store)
         """The list items, rendered once per claim and link depth."""
-        self.env.globals["claim_partials"] = self.items.render
         self.export_lines = ExportLines()
         """The claims' lines of claims.json and claimreview.json, made once per claim version."""
+
+    def messages(self, language: str) -> Messages:
+        """The theme's catalog of a language, read and checked complete once (ThemeError if it
+        lacks a message): the words of the generator's own output (feeds) in that language."""
+        messages = self._messages.get(language)
+        if messages is None:
+            messages = self._messages[language] = self.theme.messages(language)
+        return messages
+
+    def environment(self, language: str) -> jinja2.Environment:
+        """The Jinja environment that renders the theme in a language (``site.config.language``, or
+        one of ``languages:``), made once; ThemeError if the language's catalog lacks a message."""
+        env = self._environments.get(language)
+        if env is None:
+            env = environment(self.theme, self.compiled)
+            install(env, self.messages(language))
+            env.globals |= {"search": self.search, "claim_partials": self.items.render}
+            self._environments[language] = env
+        return env
 
     def render(
         self,
@@ -290,8 +209,8 @@ class Renderer:
         """The pages, the claims' social cards, the theme's and the site's own static files;
         ``render_data`` adds the rest (the preview writes these first). An own file at a path the
         site makes is a ContentError, raised before anything is rendered."""
-        self.env.globals["site"] = site
-        versions = _versions(site, self.search)
+        self.environment(site.config.language).globals["site"] = site
+        versions = _versions(site, self.search, self.messages)
         plan = plan_pages(site)
         if static:
             check_collisions(static, self._generated(site, plan, versions))
@@ -352,7 +271,8 @@ class Renderer:
     def check_static(self, site: Site, static: Mapping[str, StaticFile]) -> None:
         """Raise ContentError if one of the site's own files takes a path the site makes (for ``check``)."""
         if static:
-            check_collisions(static, self._generated(site, plan_pages(site), _versions(site, self.search)))
+            versions = _versions(site, self.search, self.messages)
+            check_collisions(static, self._generated(site, plan_pages(site), versions))
 
     def _generated(self, site: Site, plan: Iterable[Planned], versions: Mapping[str, str]) -> dict[str, str]:
         """Every path the site makes itself, with what makes it (for collisions with its own files)."""
@@ -402,11 +322,13 @@ class Renderer:
     def render_page(self, site: Site, planned: Planned) -> bytes:
         """One page → HTML bytes; raises ThemeError naming the template and line if the theme fails."""
         page = page_context(site, planned)
-        self.env.globals["site"] = site_in(site, planned.language)
+        shown = site_in(site, planned.language)
+        env = self.environment(shown.config.language)
+        env.globals["site"] = shown
         try:
-            return self.env.get_template(page.meta.template).render(page=page).encode("utf-8")
+            return env.get_template(page.meta.template).render(page=page).encode("utf-8")
         except Exception as error:  # a theme bug of any kind: name the template and line, not a traceback
-            raise ThemeError(_describe(error)) from None
+            raise ThemeError(describe(error)) from None
 
     def make(self, site: Site, job: Job) -> tuple[str, bytes]:
         """One page or card → (output path, bytes)."""
@@ -473,7 +395,7 @@ class Renderer:
         touched, site_version = (
             (result.touched, versions[SITE]) if not language else (None, versions[_in(language, SITE)])
         )
-        yield from _machine_files(site, versions)
+        yield from _machine_files(site, versions, self.messages(site.config.language))
         card = _digest(__version__, self.fonts.version, cards.site_shows(site))
         yield url_for(urls.SITE_CARD, language), card, lambda: cards.site_card(site, self.fonts)
         everything = _digest(__version__, versions[_in(language, SITE)], versions[_in(language, ALL)])
@@ -560,15 +482,17 @@ def _alternates(site: Site) -> dict[str, tuple[Alternate, ...]]:
     return found
 
 
-def _versions(site: Site, search: bool) -> dict[str, str]:
-    """The version of every record a page can depend on, and of SITE and ALL; in every language."""
-    versions = _language_versions(site, search)
+def _versions(site: Site, search: bool, messages: Callable[[str], Messages]) -> dict[str, str]:
+    """The version of every record a page can depend on, and of SITE and ALL, in every language
+    (the words of each language, from ``messages``, are part of its SITE)."""
+    versions = _language_versions(site, search, messages(site.config.language))
     for code, variant in site.translations.items():
-        versions |= {_in(code, key): value for key, value in _language_versions(variant, search).items()}
+        language = _language_versions(variant, search, messages(variant.config.language))
+        versions |= {_in(code, key): value for key, value in language.items()}
     return versions
 
 
-def _language_versions(site: Site, search: bool) -> dict[str, str]:
+def _language_versions(site: Site, search: bool, messages: Messages) -> dict[str, str]:
     """The versions of the site in one language; a record's names the languages it is in (its
     hreflang links and language switcher show them)."""
     versions = {claim_id(s): c.digest for s, c in site.claims.items()}
@@ -581,6 +505,7 @@ def _language_versions(site: Site, search: bool) -> dict[str, str]:
     versions[SITE] = _digest(
         __version__,
         site.config.digest,
+        messages.digest,
         str(search),
         *(f"{s}={p.title}" for s, p in site.pages.items()),
         f"staff={bool(site.staff)}",
@@ -591,17 +516,19 @@ def _language_versions(site: Site, search: bool) -> dict[str, str]:
     return versions
 
 
-def _machine_files(site: Site, versions: Mapping[str, str]) -> Iterable[tuple[str, str, Callable[[], bytes]]]:
+def _machine_files(
+    site: Site, versions: Mapping[str, str], words: Messages
+) -> Iterable[tuple[str, str, Callable[[], bytes]]]:
     """(path, fingerprint, how to make it) for the feeds and robots.txt."""
     config, language = site.config, site.translation
     everything = _digest(__version__, versions[_in(language, SITE)], versions[_in(language, ALL)])
     home, corrections = feed_for(urls.HOME, language), feed_for(urls.CORRECTIONS, language)
     page, fixes = url_for(urls.HOME, language), url_for(urls.CORRECTIONS, language)
-    yield home, everything, lambda: feeds.claims_feed(site, home, page, config.title, site.claims.values())
+    yield home, everything, lambda: feeds.claims_feed(site, words, home, page, config.title, site.claims.values())
     yield (
         corrections,
         everything,
-        lambda: feeds.corrections_feed(site, corrections, fixes, site.corrections),
+        lambda: feeds.corrections_feed(site, words, corrections, fixes, site.corrections),
     )
     if not language:
         yield "robots.txt", _digest(__version__, versions[SITE]), lambda: sitemap.robots(config.base_url)
@@ -618,16 +545,7 @@ def _machine_files(site: Site, versions: Mapping[str, str]) -> Iterable[tuple[st
         )
 
         def make(person: Any = person, path: str = path, slugs: tuple[str, ...] = slugs) -> bytes:
-            title = f"{config.title}: claims by {person.name}"
-            return feeds.claims_feed(site, path, url_for(person), title, (site.claims[s] for s in slugs))
+            title = words.text(FEED_PERSON, site=config.title, name=person.name)
+            return feeds.claims_feed(site, words, path, url_for(person), title, (site.claims[s] for s in slugs))
 
         yield path, fingerprint, make
-
-
-def _describe(error: Exception) -> str:
-    """``path:line: message`` for a template error, from Jinja's rewritten traceback."""
-    if isinstance(error, jinja2.TemplateSyntaxError):
-        return f"{error.filename or error.name}:{error.lineno}: {error.message}"
-    frames = [f for f in traceback.extract_tb(error.__traceback__) if f.filename.endswith(".html")]
-    where = f"{frames[-1].filename}:{frames[-1].lineno}" if frames else "theme"
-    return f"{where}: {error}"
