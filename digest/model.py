@@ -396,7 +396,7 @@ class Translation:
     links: tuple[tuple[int, str, bool], ...] = ()
     anchors: tuple[str, ...] = ()
     images: tuple[ImageRef, ...] = ()
-    """The images of its analysis: the same files as its original's, in the same order, alt text translated."""
+    """The images of its analysis: some of its original's (by ``src``), with alt text of its own."""
 
 
 @record

@@ -178,15 +178,19 @@ def _shown(fact: object) -> str:
 
 
 def _image_problems(translation: Translation, original: Record) -> list[Diagnostic]:
-    """A translated analysis shows the original's images, in the same order (only their alt text is its own)."""
-    own = tuple(ref.src for ref in translation.images)
-    theirs = tuple(ref.src for ref in original.images) if isinstance(original, Claim) else ()
-    if own == theirs:
-        return []
-    line = translation.images[0].line if translation.images else 1
-    listed = ", ".join(theirs) or "none"
-    message = f"the images of the analysis differ from its original's ({listed}): a translation shows the same ones"
-    return [Diagnostic(translation.path, line, message)]
+    """A translated analysis may show its original's images (with its own alt text), and no others."""
+    theirs = {ref.src for ref in original.images} if isinstance(original, Claim) else set()
+    listed = ", ".join(sorted(theirs)) or "none"
+    return [
+        Diagnostic(
+            translation.path,
+            ref.line,
+            f"image '{ref.src}' is not in the analysis of its original ({listed}): "
+            "a translation shows its original's images",
+        )
+        for ref in translation.images
+        if ref.src not in theirs
+    ]
 
 
 def with_translations(site: Site, translations: Iterable[Translation]) -> Site:
@@ -256,11 +260,12 @@ def _merged(original: Record, translation: Translation, code: str) -> Any:
             changes["image"] = image
             if original.picture is not None:
                 changes["picture"] = _moved(replace(original.picture, ref=image), code)
-        refs = [replace(ref, alt=own.alt) for ref, own in zip(original.images, translation.images, strict=True)]
+        theirs = {picture.ref.src: picture for picture in original.pictures}
         pictures = tuple(
-            _moved(replace(picture, ref=ref), code) for picture, ref in zip(original.pictures, refs, strict=True)
+            _moved(replace(theirs[ref.src], ref=replace(theirs[ref.src].ref, alt=ref.alt)), code)
+            for ref in translation.images
         )
-        changes["images"], changes["pictures"] = tuple(refs), pictures
+        changes["images"], changes["pictures"] = translation.images, pictures
         changes["body_html"] = mark_pictures(translation.body_html, pictures)
     return replace(original, **changes)
 

@@ -241,6 +241,45 @@ def remove_image(content: Path, theme: Path) -> None:
     (content / "claims/shot.png").unlink(missing_ok=True)
 
 
+def _two_languages(content: Path) -> None:
+    """site.yaml lists English and Ukrainian (and keeps listing them: a translation needs its language)."""
+    path = content / "site.yaml"
+    path.write_text(path.read_text().replace("language: en\n", "languages: [en, uk]\n"))
+
+
+BOB_UK = """---
+title: "Боб сказав, що небо блакитне"
+claim: "Небо блакитне."
+summary: "Так і є."
+---
+Боб має рацію.
+"""
+
+
+def translate_claim(content: Path, theme: Path) -> None:
+    """Bob's check gets a Ukrainian translation, or its title changes: both pages' hreflang, the lists in uk."""
+    _two_languages(content)
+    path = content / "claims/bob-said-sky-is-blue.uk.md"
+    if path.exists():
+        toggle(path, 'title: "Боб сказав', 'title: "Боб колись сказав')
+    else:
+        write(path, BOB_UK)
+
+
+def untranslate_claim(content: Path, theme: Path) -> None:
+    (content / "claims/bob-said-sky-is-blue.uk.md").unlink(missing_ok=True)
+
+
+def translate_person(content: Path, theme: Path) -> None:
+    """Alice's Ukrainian page comes, or goes: her name in the uk lists, her feed in uk."""
+    _two_languages(content)
+    path = content / "people/alice.uk.md"
+    if path.exists():
+        path.unlink()
+    else:
+        write(path, "---\nname: Аліса Приклад\nrole: Мерка\n---\nАліса — мерка.\n")
+
+
 EDITS: list[Edit] = [
     change_title,
     change_verdict,
@@ -258,6 +297,9 @@ EDITS: list[Edit] = [
     edit_staff,
     change_template,
     change_site,
+    translate_claim,
+    untranslate_claim,
+    translate_person,
     change_css,
     break_claim,
     fix_claim,

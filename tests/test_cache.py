@@ -18,7 +18,17 @@ from digest.load import load_file
 from digest.model import Claim, Limits
 
 from .conftest import MINIMAL, ROOT, TODAY
-from .edits import EDITS, Edit, change_css, change_template, same_tree
+from .edits import (
+    EDITS,
+    Edit,
+    change_css,
+    change_template,
+    change_title,
+    same_tree,
+    translate_claim,
+    translate_person,
+    untranslate_claim,
+)
 
 
 def options(content: Path, theme: Path, out: Path, cache: bool) -> Options:
@@ -62,6 +72,16 @@ def test_warm_builds_write_only_what_changed(tmp_path: Path) -> None:
     EDITS[0](content, theme)  # change a title
     edited = warm_and_cold(content, theme, tmp_path)
     assert edited.differences == [] and 0 < edited.written < cold.files
+
+
+def test_warm_builds_follow_translations_added_changed_and_removed(tmp_path: Path) -> None:
+    content, theme = setup(tmp_path)
+    assert warm_and_cold(content, theme, tmp_path).differences == []
+    steps = [translate_claim, translate_person, translate_claim, change_title, untranslate_claim, translate_person]
+    for step in steps:  # added, added, changed, its original changed, removed, removed
+        step(content, theme)
+        assert warm_and_cold(content, theme, tmp_path).differences == [], step.__name__
+    assert (tmp_path / "warm/uk/index.html").is_file() and not (tmp_path / "warm/uk/people/alice").exists()
 
 
 def test_each_warm_build_leaves_an_intact_site_and_spare_for_the_next(tmp_path: Path) -> None:

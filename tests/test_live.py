@@ -22,6 +22,9 @@ from .edits import (
     change_verdict,
     clean_build,
     same_tree,
+    translate_claim,
+    translate_person,
+    untranslate_claim,
 )
 
 
@@ -57,6 +60,13 @@ def test_every_kind_of_edit_in_turn(tmp_path: Path) -> None:
     content, theme, live = setup(tmp_path)
     for edit in [*EDITS, *EDITS]:
         assert apply(edit, content, theme, live, tmp_path) == [], edit.__name__
+
+
+def test_translations_added_changed_and_removed_match_a_clean_build(tmp_path: Path) -> None:
+    content, theme, live = setup(tmp_path)
+    steps = [translate_claim, translate_person, translate_claim, change_title, untranslate_claim, translate_person]
+    for step in steps:
+        assert apply(step, content, theme, live, tmp_path) == [], step.__name__
 
 
 def test_failed_rebuild_keeps_the_last_good_site(tmp_path: Path) -> None:
