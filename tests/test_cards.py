@@ -53,7 +53,7 @@ def extremes_content(tmp_path_factory: pytest.TempPathFactory) -> Path:
     write(content / "people/wide.md", f"---\nname: {'Wolfeschlegelsteinhausenbergerdorff ' * 6}\n---\n")
     claims = {
         "one-long-word": ("W" * 400, None),
-        "cyrillic": ("Путін привітав Трампа через знайомих, а не телефоном. " * 12, None),  # noqa: RUF001
+        "cyrillic": ("Путін привітав Трампа через знайомих, а не телефоном. " * 12, None),
         "very-long": ("A claim that goes on and on, " * 200, "Someone " * 100),
         "mixed-scripts": ("Ω≈ç√∫ 日本語 עברית العربية 🙂 \u202eevil\u202c " * 10, "\u200b" * 5 + "Claimant"),
         "wide-glyphs": ("WWWW MMMM ———— " * 30, None),
@@ -152,10 +152,13 @@ def test_a_short_claim_is_large_and_a_long_one_smaller(corpus: Site) -> None:
 
 
 def test_the_shipped_font_has_cyrillic() -> None:
-    font = FONTS.font(40, True)
-    missing = font.getmask("\u0378").getbbox()  # unassigned: drawn as the font's "no glyph" box
-    for letter in "ЖжЇїЩщЁёҐґ":
-        assert font.getmask(letter).getbbox() != missing, letter
+    # every letter of the Ukrainian and Russian alphabets, in both weights the cards use
+    letters = "абвгґдеєжзиіїйклмнопрстуфхцчшщьюяёъыэ’«»—"
+    for bold in (True, False):
+        font = FONTS.font(40, bold)
+        missing = font.getmask("\u0378").getbbox()  # unassigned: drawn as the font's "no glyph" box
+        for letter in letters + letters.upper():
+            assert font.getmask(letter).getbbox() != missing, (letter, bold)
     assert (cards.DEFAULT_FONTS / "LICENSE").read_text().count("Permission is hereby granted") == 2
 
 
