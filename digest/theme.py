@@ -128,6 +128,7 @@ def environment(theme: Theme, compiled: Path | None = None) -> jinja2.Environmen
         "language_name": _language_name,
     }
     env.globals["staff_index"] = urls.STAFF
+    env.globals["site_root"] = urls.SitePath("")  # the root of the whole site, in whichever language a page is
     return env
 
 
