@@ -16,7 +16,7 @@ from enum import Enum
 
 from . import urls
 from .aliases import redirect_target
-from .cards import claim_alt, site_alt
+from .cards import site_alt
 from .contexts import (
     ClaimListPage,
     ClaimPage,
@@ -257,7 +257,7 @@ def _claim(site: Site, planned: Planned) -> ClaimPage:
             site,
             planned,
             claim.title,
-            f"{verdicts[claim.verdict].label}: {claim.summary}",
+            "",  # worded by the template, as every sentence a reader sees
             og_type="article",
             jsonld=script_json(claim_review(site, claim)),
             image=_share_image(site, claim),
@@ -284,10 +284,11 @@ def _claim(site: Site, planned: Planned) -> ClaimPage:
 
 
 def _share_image(site: Site, claim: Claim) -> ShareImage:
-    """The claim's own image as it appeared, when it has one; else its social card."""
+    """The claim's own image as it appeared, when it has one; else its social card (whose alt text
+    the template words)."""
     picture = claim.picture
     if picture is None:
-        return ShareImage(card_for(claim), claim_alt(site, claim))
+        return ShareImage(card_for(claim), "")
     path, width, height = share_copy(picture)
     return ShareImage(path, picture.ref.alt, width, height, picture.type)
 
@@ -306,13 +307,12 @@ def _history(site: Site, claim: Claim) -> tuple[RatingStep, ...]:
 
 def _person(site: Site, planned: Planned) -> PersonPage:
     person = site.people[planned.key]
-    role = f"{person.role}: " if person.role else ""
     return PersonPage(
         meta=_meta(
             site,
             planned,
             person.name,
-            f"{role}claims by {person.name} checked by {site.config.publisher.name}, and checks that mention them.",
+            "",
             og_type="profile",
             jsonld=script_json(person_page(site, person)),
             feed=feed_for(person),
@@ -327,13 +327,12 @@ def _person(site: Site, planned: Planned) -> PersonPage:
 
 def _member(site: Site, planned: Planned) -> StaffPage:
     member = site.staff[planned.key]
-    role = f"{member.role} at " if member.role else ""
     return StaffPage(
         meta=_meta(
             site,
             planned,
             member.name,
-            f"{member.name}, {role}{site.config.publisher.name}: the checks they wrote and edited.",
+            "",
             og_type="profile",
             jsonld=script_json(staff_page(site, member)),
         ),
@@ -362,17 +361,15 @@ def _most_repeated(site: Site) -> tuple[Repeated, ...]:
     )
 
 
-def _index(
-    heading: str, description: str, entries: Callable[[Site], Iterable[Entry]]
-) -> Callable[[Site, Planned], IndexPage]:
+def _index(subject: str, entries: Callable[[Site], Iterable[Entry]]) -> Callable[[Site, Planned], IndexPage]:
     def build(site: Site, planned: Planned) -> IndexPage:
-        return IndexPage(_meta(site, planned, heading, description), heading, tuple(entries(site)))
+        return IndexPage(_meta(site, planned, "", ""), subject, tuple(entries(site)))
 
     return build
 
 
 def _scale(site: Site, planned: Planned) -> ScalePage:
-    return ScalePage(_meta(site, planned, "Verdicts", "The rating scale and what each verdict means."), site.tally)
+    return ScalePage(_meta(site, planned, "", ""), site.tally)
 
 
 def _verdict(site: Site, planned: Planned) -> ClaimListPage:
@@ -394,18 +391,12 @@ def _outlet(site: Site, planned: Planned) -> ClaimListPage:
 
 
 def _timeline(site: Site, planned: Planned) -> TimelinePage:
-    meta = _meta(site, planned, "Timeline", "Every claim by the date it was made.")
+    meta = _meta(site, planned, "", "")
     return TimelinePage(meta, site.timeline)
 
 
 def _corrections(site: Site, planned: Planned) -> CorrectionsPage:
-    meta = _meta(
-        site,
-        planned,
-        "Corrections",
-        "Every correction and re-rating, newest first.",
-        feed=feed_for(urls.CORRECTIONS),
-    )
+    meta = _meta(site, planned, "", "", feed=feed_for(urls.CORRECTIONS))
     return CorrectionsPage(meta, site.corrections)
 
 
@@ -415,14 +406,13 @@ def _free(site: Site, planned: Planned) -> FreePage:
 
 
 def _search(site: Site, planned: Planned) -> SearchPage:
-    description = "Search every check by words, person and verdict."
-    return SearchPage(_meta(site, planned, "Search", description))
+    return SearchPage(_meta(site, planned, "", ""))
 
 
 def _redirect(site: Site, planned: Planned) -> RedirectPage:
     moved = redirect_target(site, site.redirects[planned.key])
     label = moved.title if isinstance(moved, Claim) else moved.name
-    return RedirectPage(_meta(site, planned, label, f"This page has moved: {label}"), moved, label)
+    return RedirectPage(_meta(site, planned, label, ""), moved, label)
 
 
 def _redirect_dependencies(site: Site, key: str) -> list[str]:
@@ -431,7 +421,7 @@ def _redirect_dependencies(site: Site, key: str) -> list[str]:
 
 
 def _not_found(site: Site, planned: Planned) -> NotFoundPage:
-    meta = _meta(site, planned, "Page not found", "There is no page at this address.", rooted=True)
+    meta = _meta(site, planned, "", "", rooted=True)
     return NotFoundPage(meta)
 
 
@@ -509,9 +499,9 @@ def _list_kind(
     return PageKind("list.html", context, dependencies, lastmod, subjects, lists=True, dated_by_claims=True, ids=_none)
 
 
-def _index_kind(heading: str, description: str, entries: Callable[[Site], Iterable[Entry]], path: str) -> PageKind:
+def _index_kind(subject: str, entries: Callable[[Site], Iterable[Entry]], path: str) -> PageKind:
     """The index of the people, tags or outlets, with their numbers of claims."""
-    context = _index(heading, description, entries)
+    context = _index(subject, entries)
     return PageKind("index.html", context, _showing_everything, _site_modified, path=path, lists=True, ids=_none)
 
 
@@ -540,8 +530,7 @@ KINDS: dict[Kind, PageKind] = {
         dated_by_claims=True,
     ),
     Kind.PEOPLE: _index_kind(
-        "People",
-        "Everyone whose claims the digest checks, and everyone those checks mention.",
+        "people",
         lambda site: (
             Entry(p.name, url_for(p), len(site.claims_by_person[p.slug]), len(site.claims_mentioning[p.slug]))
             for p in site.people.values()
@@ -560,8 +549,7 @@ KINDS: dict[Kind, PageKind] = {
     Kind.STAFF: PageKind(
         "index.html",
         _index(
-            "Our team",
-            "The people who write and edit the checks.",
+            "staff",
             lambda site: (
                 Entry(m.name, url_for(m), len(_signed(site, m.slug)), note=m.role) for m in site.staff.values()
             ),
@@ -582,15 +570,13 @@ KINDS: dict[Kind, PageKind] = {
     ),
     Kind.VERDICT: _list_kind(_verdict, lambda site: site.verdicts, _claims_by_verdict),
     Kind.TAGS: _index_kind(
-        "Topics",
-        "Every topic, with its checks.",
+        "tags",
         lambda site: (Entry(t.slug, url_for(t), len(t.claims)) for t in site.tags.values()),
         urls.TAGS,
     ),
     Kind.TAG: _list_kind(_tag, lambda site: site.tags, _claims_by_tag),
     Kind.OUTLETS: _index_kind(
-        "Outlets",
-        "Every news outlet the checks cite.",
+        "outlets",
         lambda site: (Entry(o.name, url_for(o), len(o.claims)) for o in site.outlets.values()),
         urls.OUTLETS,
     ),

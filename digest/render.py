@@ -49,7 +49,7 @@ from .pages import (
     staff_id,
 )
 from .static import StaticFile, check_collisions
-from .theme import Theme, describe, environment, parser, template_sources
+from .theme import Theme, describe, environment, parsed
 from .urls import card_for, feed_for, file_for, url_for
 from .workers import Workers, render_in_workers
 from .write import KEPT, MARKER, Output
@@ -106,14 +106,11 @@ def _digest(*parts: str) -> str:
 
 def template_versions(theme: Theme) -> dict[str, str]:
     """Each template's version: a hash of its source and of every template it includes or extends."""
-    env = parser(theme)
-    sources = template_sources(env)
-    uses: dict[str, set[str]] = {}
-    for name, source in sources.items():
-        try:
-            uses[name] = {n for n in jinja2.meta.find_referenced_templates(env.parse(source)) if n}
-        except jinja2.TemplateSyntaxError as error:
-            raise ThemeError(describe(error)) from None
+    templates = parsed(theme)
+    sources = {name: source for name, (source, _) in templates.items()}
+    uses = {
+        name: {n for n in jinja2.meta.find_referenced_templates(tree) if n} for name, (_, tree) in templates.items()
+    }
 
     def closure(name: str, seen: set[str]) -> set[str]:
         for used in uses.get(name, ()):
