@@ -25,9 +25,7 @@ def _entries(language: str) -> dict[str, object]:
     """msgid (the singular for a plural) → msgstr (a tuple of forms for a plural), fuzzy ones left out."""
     with (CATALOGS / f"{language}.po").open("rb") as file:
         catalog = read_po(file)
-    return {
-        (m.id if isinstance(m.id, str) else m.id[0]): m.string for m in catalog if m.id and not m.fuzzy
-    }
+    return {(m.id if isinstance(m.id, str) else m.id[0]): m.string for m in catalog if m.id and not m.fuzzy}
 
 
 def test_every_message_the_theme_and_generator_use_is_in_every_catalog() -> None:
@@ -71,8 +69,28 @@ def test_dates_are_written_with_babels_month_forms(language: str, long: str, mon
     ("language", "forms"),
     [
         ("en", {1: "1 check", 2: "2 checks", 5: "5 checks", 21: "21 checks"}),
-        ("uk", {1: "1 перевірка", 2: "2 перевірки", 5: "5 перевірок", 11: "11 перевірок", 21: "21 перевірка", 24: "24 перевірки"}),
-        ("ru", {1: "1 проверка", 2: "2 проверки", 5: "5 проверок", 11: "11 проверок", 21: "21 проверка", 112: "112 проверок"}),
+        (
+            "uk",
+            {
+                1: "1 перевірка",
+                2: "2 перевірки",
+                5: "5 перевірок",
+                11: "11 перевірок",
+                21: "21 перевірка",
+                24: "24 перевірки",
+            },
+        ),
+        (
+            "ru",
+            {
+                1: "1 проверка",
+                2: "2 проверки",
+                5: "5 проверок",
+                11: "11 проверок",
+                21: "21 проверка",
+                112: "112 проверок",
+            },
+        ),
     ],
 )
 def test_plural_forms(language: str, forms: dict[int, str]) -> None:
@@ -101,7 +119,10 @@ def test_a_missing_message_fails_the_build_naming_it_and_the_catalog(scratch: Pa
     out = tmp_path / "out"
     result = run("build", "--content", str(scratch), "--out", str(out), "--theme", str(theme), "--no-search")
     assert result.code == 1
-    assert f"{theme / 'messages' / 'en.po'}:1: no message 'Latest checks' in this catalog, used in home.html:" in result.err
+    assert (
+        f"{theme / 'messages' / 'en.po'}:1: no message 'Latest checks' in this catalog, used in home.html:"
+        in result.err
+    )
     assert "Traceback" not in result.err
     assert not out.exists()  # nothing half-written
     result = run("check", "--content", str(scratch), "--theme", str(theme))
