@@ -21,16 +21,18 @@ from __future__ import annotations
 import gettext
 import hashlib
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 import babel
 import jinja2
 import jinja2.ext
+import jinja2.nodes
 from babel.dates import format_date
 from babel.messages.pofile import PoFileError, read_po
 from babel.numbers import format_decimal
+from markupsafe import Markup, escape
 
 from .errors import ThemeError
 
@@ -57,6 +59,11 @@ FEED_SUMMARY = N_("%(verdict)s (claim by %(speaker)s): %(summary)s")
 FEED_CORRECTION_TITLE = N_("%(kind)s: %(title)s")
 FEED_RATING_CHANGED = N_("Rating changed from %(before)s to %(after)s. %(note)s")
 FEED_ON_CLAIM = N_("On the claim by %(speaker)s: %(summary)s")
+TRANSLATED_CHECK = N_(
+    "Translated from English. Quotations are our translation of the English-language reports cited, "
+    "not the speaker's own words."
+)
+"""The note on a check shown in another language than its sources' (English): for the languages' pages."""
 CORRECTION_KINDS = {
     "correction": N_("Correction"),
     "update": N_("Update"),
@@ -76,6 +83,7 @@ GENERATOR: tuple[Key, ...] = tuple(
         FEED_CORRECTION_TITLE,
         FEED_RATING_CHANGED,
         FEED_ON_CLAIM,
+        TRANSLATED_CHECK,
         *CORRECTION_KINDS.values(),
     )
 )
@@ -104,6 +112,8 @@ class Messages:
     """How many plural forms the language has."""
     digest: str
     """A hash of the catalog file: pages are rendered again when it changes."""
+    dates: dict[tuple[str, date], str] = field(default_factory=dict, compare=False)
+    """Dates written before, by pattern: a site writes the same few hundred days thousands of times."""
 
     def gettext(self, message: str) -> str:
         """The translation of a message; MissingMessage if the catalog has none."""
@@ -137,11 +147,21 @@ class Messages:
 
     def long_date(self, day: date) -> str:
         """A date as the language writes it in full: "7 November 2024", "7 листопада 2024"."""
-        return format_date(day, self.gettext(LONG_DATE), locale=self.locale)
+        return self._date(LONG_DATE, day)
 
     def month_name(self, day: date) -> str:
         """A date's month and year: "November 2024", "листопад 2024"."""
-        return format_date(day, self.gettext(MONTH_YEAR), locale=self.locale)
+        return self._date(MONTH_YEAR, day)
+
+    def _date(self, pattern: str, day: date) -> str:
+        written = self.dates.get((pattern, day))
+        if written is None:
+            written = self.dates[(pattern, day)] = format_date(day, self.gettext(pattern), locale=self.locale)
+        return written
+
+    def correction_kind(self, kind: str) -> str:
+        """The name of a kind of correction (``update`` → "Update")."""
+        return self.gettext(CORRECTION_KINDS[kind])
 
     def number(self, value: float) -> str:
         """A number with the language's digit grouping and decimal sign."""
@@ -244,12 +264,12 @@ def _read(path: Path, language: str) -> Messages:
     )
 
 
-def used_messages(env: jinja2.Environment, sources: Mapping[str, str]) -> dict[Key, str]:
-    """Every message the templates (name → source) use, with where first (``home.html:7``), then the
-    generator's own (``GENERATOR``)."""
+def used_messages(templates: Mapping[str, jinja2.nodes.Template]) -> dict[Key, str]:
+    """Every message the templates (name → syntax tree) use, with where first (``home.html:7``), then
+    the generator's own (``GENERATOR``)."""
     used: dict[Key, str] = {}
-    for name, source in sorted(sources.items()):
-        for line, function, message in jinja2.ext.extract_from_ast(env.parse(source), jinja2.ext.GETTEXT_FUNCTIONS):
+    for name, tree in sorted(templates.items()):
+        for line, function, message in jinja2.ext.extract_from_ast(tree, jinja2.ext.GETTEXT_FUNCTIONS):
             key = _key(function, message)
             if key is not None:
                 used.setdefault(key, f"{name}:{line}")
@@ -278,7 +298,8 @@ def check_complete(messages: Messages, used: Mapping[Key, str]) -> None:
 
 def install(env: jinja2.Environment, messages: Messages) -> None:
     """Give a Jinja environment (with the i18n extension) one language: ``_``, ``gettext``,
-    ``ngettext``, ``pgettext``, ``npgettext`` and the filters ``long_date``, ``month_name``, ``number``."""
+    ``ngettext``, ``pgettext``, ``npgettext``, ``correction_kind(kind)``, ``language`` (its tag) and
+    the filters ``long_date``, ``month_name``, ``number``."""
     env.install_gettext_callables(  # type: ignore[attr-defined]
         messages.gettext,
         messages.ngettext,
@@ -286,5 +307,56 @@ def install(env: jinja2.Environment, messages: Messages) -> None:
         pgettext=messages.pgettext,
         npgettext=messages.npgettext,
     )
+    # The same as Jinja's "new style" callables (a Markup, its values escaped into it), without
+    # their lookups through the template's context: pages call them tens of thousands of times.
+    marked = _Marked(messages)
+    env.globals |= {
+        "_": marked.gettext,
+        "gettext": marked.gettext,
+        "ngettext": marked.ngettext,
+        "pgettext": marked.pgettext,
+        "npgettext": marked.npgettext,
+    }
     env.filters |= {"long_date": messages.long_date, "month_name": messages.month_name, "number": messages.number}
     env.globals["language"] = messages.language
+    env.globals["correction_kind"] = messages.correction_kind
+
+
+class _Marked:
+    """A catalog's messages for templates: as Markup, with their ``%(name)s`` values escaped in.
+
+    The same as Jinja's "new style" gettext, faster: a message without values is made once, and
+    values are escaped one by one rather than through Markup's ``%`` (pages call these tens of
+    thousands of times)."""
+
+    def __init__(self, messages: Messages) -> None:
+        self.messages = messages
+        self.bare: dict[Key, Markup] = {}
+        """Each message as it reads with no values (``%%`` made ``%``), where it needs none."""
+        for key, text in messages.singular.items():
+            try:
+                self.bare[key] = Markup(text % {})
+            except (KeyError, ValueError, TypeError):
+                continue  # it has placeholders: shown only with its values
+
+    def gettext(self, message: str, **values: object) -> Markup:
+        return self.pgettext(None, message, **values)
+
+    def pgettext(self, context: str | None, message: str, **values: object) -> Markup:
+        if not values:
+            found = self.bare.get((context, message))
+            if found is not None:
+                return found
+        return _fill(self.messages.pgettext(context, message), values)
+
+    def ngettext(self, singular: str, plural: str, count: int, **values: object) -> Markup:
+        return self.npgettext(None, singular, plural, count, **values)
+
+    def npgettext(self, context: str | None, singular: str, plural: str, count: int, **values: object) -> Markup:
+        values.setdefault("num", count)
+        return _fill(self.messages.npgettext(context, singular, plural, count), values)
+
+
+def _fill(text: str, values: Mapping[str, object]) -> Markup:
+    """A message with its values escaped into it, as Markup."""
+    return Markup(text % {name: escape(value) for name, value in values.items()})

@@ -28,6 +28,7 @@ import jinja2
 import jinja2.meta
 
 from . import __version__, cards, exports, feeds, images, jsonld, sitemap, urls
+from .builders import alternates
 from .contexts import Alternate
 from .errors import ThemeError
 from .export_lines import ExportLines
@@ -39,7 +40,6 @@ from .pages import (
     KINDS,
     SITE,
     Planned,
-    alternates,
     claim_id,
     page_context,
     page_dependencies,
@@ -52,7 +52,7 @@ from .pages import (
     staff_id,
 )
 from .static import StaticFile, check_collisions
-from .theme import Theme, describe, environment, parser, template_sources
+from .theme import Theme, describe, environment, parsed
 from .urls import card_for, feed_for, file_for, url_for
 from .workers import Workers, render_in_workers
 from .write import KEPT, MARKER, Output
@@ -111,14 +111,11 @@ def _digest(*parts: str) -> str:
 
 def template_versions(theme: Theme) -> dict[str, str]:
     """Each template's version: a hash of its source and of every template it includes or extends."""
-    env = parser(theme)
-    sources = template_sources(env)
-    uses: dict[str, set[str]] = {}
-    for name, source in sources.items():
-        try:
-            uses[name] = {n for n in jinja2.meta.find_referenced_templates(env.parse(source)) if n}
-        except jinja2.TemplateSyntaxError as error:
-            raise ThemeError(describe(error)) from None
+    templates = parsed(theme)
+    sources = {name: source for name, (source, _) in templates.items()}
+    uses = {
+        name: {n for n in jinja2.meta.find_referenced_templates(tree) if n} for name, (_, tree) in templates.items()
+    }
 
     def closure(name: str, seen: set[str]) -> set[str]:
         for used in uses.get(name, ()):

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
+import jinja2.nodes
 from babel import Locale, UnknownLocaleError
 
 from . import images, urls
@@ -60,12 +61,7 @@ class Theme:
         ``messages.long_date(day)``.
         """
         messages = load_messages(self.root, language)
-        env = parser(self)
-        try:
-            used = used_messages(env, template_sources(env))
-        except jinja2.TemplateSyntaxError as error:
-            raise ThemeError(describe(error)) from None
-        check_complete(messages, used)
+        check_complete(messages, used_messages({name: tree for name, (_, tree) in parsed(self).items()}))
         return messages
 
     def environment(self, language: str, compiled: Path | None = None) -> jinja2.Environment:
@@ -141,23 +137,27 @@ def _language_name(code: str) -> str:
     return name[:1].upper() + name[1:]
 
 
-_PARSERS: dict[Path, jinja2.Environment] = {}
-"""One parsing environment per theme folder."""
+_PARSED: dict[Path, tuple[jinja2.Environment, dict[str, tuple[str, jinja2.nodes.Template]]]] = {}
+"""Per theme folder: an environment that only parses, and each template's last source and tree."""
 
 
-def parser(theme: Theme) -> jinja2.Environment:
-    """An environment that only reads the theme's templates (one per theme folder)."""
-    env = _PARSERS.get(theme.root)
-    if env is None:
-        env = _PARSERS[theme.root] = environment(theme)
-    return env
-
-
-def template_sources(env: jinja2.Environment) -> dict[str, str]:
-    """Every template's source, by name."""
+def parsed(theme: Theme) -> dict[str, tuple[str, jinja2.nodes.Template]]:
+    """Every template's source and syntax tree, by name; a template is parsed again only when its
+    source changed. ThemeError (``template:line: message``) for a syntax error."""
+    env, trees = _PARSED.setdefault(theme.root, (environment(theme), {}))
     loader = env.loader
     assert loader is not None
-    return {name: loader.get_source(env, name)[0] for name in env.list_templates(extensions=["html"])}
+    result = {}
+    for name in env.list_templates(extensions=["html"]):
+        source = loader.get_source(env, name)[0]
+        known = trees.get(name)
+        if known is None or known[0] != source:
+            try:
+                known = trees[name] = (source, env.parse(source, name))
+            except jinja2.TemplateSyntaxError as error:
+                raise ThemeError(describe(error)) from None
+        result[name] = known
+    return result
 
 
 def describe(error: Exception) -> str:

@@ -26,7 +26,7 @@ from .frontmatter import SyntaxProblem, decode, split
 from .images import mark_pictures, missing_alt
 from .load import CLAIM_FIELDS, IMAGE_FIELDS, PAGE_FIELDS, PERSON_FIELDS, STAFF_FIELDS, Failed, corrections, sources
 from .markdown import render, site_links
-from .model import Claim, ImageRef, Limits, Lines, Page, Person, Picture, Site, Staff, Translation
+from .model import Claim, ImageRef, Limits, Lines, Page, Person, Picture, Site, Staff, Tally, Translation
 from .urls import root
 
 TEXTS = {
@@ -224,9 +224,16 @@ def _in_language(
     people = pick("person", site.people)
     pages = pick("page", site.pages)
     staff = pick("staff", site.staff)
+
+    def worded(tally: Tally) -> Tally:
+        return replace(tally, counts=tuple((verdict.in_language(code), count) for verdict, count in tally.counts))
+
     return replace(
         site,
         config=replace(site.config, language=code),
+        verdicts={key: verdict.in_language(code) for key, verdict in site.verdicts.items()},
+        tally=worded(site.tally),
+        tallies={slug: worded(tally) for slug, tally in site.tallies.items()},
         claims=pick("claim", site.claims),
         people=dict(sorted(people.items(), key=lambda item: (item[1].name.casefold(), item[0]))),
         pages=dict(sorted(pages.items(), key=lambda item: (item[1].title.casefold(), item[0]))),
