@@ -52,12 +52,13 @@ def timed(
     return seconds, usage.ru_maxrss // 1024
 
 
-def corpus(size: int) -> Path:
-    """The synthetic content folder of that size, generated once (deterministic)."""
-    folder = CORPORA / f"claims-{size}"
+def corpus(size: int, translated: float = 0.0) -> Path:
+    """The synthetic content folder of that size, generated once (deterministic); with ``translated``,
+    in English and Ukrainian, that share of its claims translated (``bench.corpus --translated``)."""
+    folder = CORPORA / (f"claims-{size}-uk{round(translated * 100)}" if translated else f"claims-{size}")
     if not (folder / "site.yaml").is_file():
         shutil.rmtree(folder, ignore_errors=True)
-        generate(folder, size)
+        generate(folder, size, translated_share=translated)
     return folder
 
 
@@ -65,10 +66,14 @@ def median(values: list[float]) -> float:
     return round(statistics.median(values), 2)
 
 
-def bench_builds(size: int, runs: int, hugo: bool, where: Path | None = None) -> dict[str, Any]:
+def bench_builds(
+    size: int, runs: int, hugo: bool, where: Path | None = None, translated: float = 0.0
+) -> dict[str, Any]:
     """Cold, warm and edit builds of one corpus size, and Hugo on the same corpus; outputs and
-    caches (ours and Hugo's alike) under ``where``, else the system's temporary folder."""
-    content = corpus(size)
+    caches (ours and Hugo's alike) under ``where``, else the system's temporary folder. With
+    ``translated``, the corpus is in two languages (and Hugo is left out: its copy knows one)."""
+    content = corpus(size, translated)
+    hugo = hugo and not translated
     work = Path(tempfile.mkdtemp(prefix=f"digest-bench-{size}-", dir=where))
     try:
         theme = work / "theme"
@@ -89,7 +94,7 @@ def bench_builds(size: int, runs: int, hugo: bool, where: Path | None = None) ->
             "--theme",
             str(theme),
         ]
-        result: dict[str, Any] = {"claims": size}
+        result: dict[str, Any] = {"claims": size, "translated": translated}
         cold, memory = [], []
         for _ in range(runs):
             shutil.rmtree(out, ignore_errors=True)
@@ -103,7 +108,7 @@ def bench_builds(size: int, runs: int, hugo: bool, where: Path | None = None) ->
         result["pages_per_s"] = round(result["pages"] / result["cold_s"])
         result["cards_cold_s"], result["cards_cpu_s"], result["cards_mb"] = cards_cost(content, runs)
         result["warm_noop_s"] = median([timed(command, env)[0] for _ in range(runs)])
-        claim = sorted((content / "claims").rglob("*.md"))[size // 2]
+        claim = sorted(p for p in (content / "claims").rglob("*.md") if "." not in p.stem)[size // 2]
         person = content / "people" / "person-07.md"
         template = theme / "templates" / "claim.html"
         for name, path, old, new in (
@@ -228,6 +233,14 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--no-hugo", action="store_true")
     parser.add_argument("--only", choices=["builds", "preview", "similar"])
+    parser.add_argument(
+        "--translated",
+        type=float,
+        default=0.0,
+        metavar="SHARE",
+        help="builds of a corpus in English and Ukrainian, this share (0-1) of its claims translated: "
+        "the cost of a second language, beside a run without it",
+    )
     parser.add_argument("--output", type=Path, default=HERE / "results.json", help="where to write the results")
     parser.add_argument(
         "--work",
@@ -263,7 +276,7 @@ def main() -> None:
         rows = []
         for size in sizes:
             print(f"building {size:,} claims ({args.runs} runs each)...", file=sys.stderr, flush=True)
-            rows.append(bench_builds(size, args.runs, not args.no_hugo, args.work))
+            rows.append(bench_builds(size, args.runs, not args.no_hugo, args.work, args.translated))
         results["builds"] = rows
         print("\nBuilds (seconds, medians; memory: peak RSS of the largest process)")
         print_table(
