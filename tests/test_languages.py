@@ -111,6 +111,15 @@ def test_a_translation_shows_its_texts_and_its_originals_facts(site: Path) -> No
     assert english["inLanguage"] == "en"
 
 
+def test_staff_pages_and_bylines_follow_the_language(site: Path) -> None:
+    assert _switcher(site / "uk/staff/dana/index.html") == ["English", "Українська"]
+    assert "Дана Приклад" in parse(site / "uk/staff/dana/index.html").findtext(".//h1")
+    byline = parse(site / "uk" / GREEN / "index.html").xpath("//a[@rel='author']")[0]
+    assert (byline.text, byline.get("href")) == ("Дана Приклад", "../../../uk/staff/dana/index.html")
+    assert parse(site / "ru" / GREEN / "index.html").xpath("//a[@rel='author']")[0].text == "Dana Example"
+    assert not (site / "ru/staff/dana").exists() and (site / "ru/staff/index.html").is_file()
+
+
 def test_lists_in_a_language_show_every_check_the_untranslated_in_english(site: Path) -> None:
     home = parse(site / "uk/index.html")
     titles = {item.text_content().strip(): item for item in home.xpath("//*[@class='claim-item-title']")}
