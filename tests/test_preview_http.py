@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from digest.serve import Events, PreviewServer, host_allowed, safe_relative
+from digest.serve import Events, PreviewServer, host_allowed, safe_relative, served_path
 
 SECRET = "TOP-SECRET-OUTSIDE-THE-SITE"
 
@@ -181,12 +181,10 @@ def test_no_redirect_leaves_the_preview(tmp_path: Path) -> None:
 
 
 def test_a_base_path_that_is_not_ascii(tmp_path: Path) -> None:
-    from digest.serve import _base_path
-
     site = tmp_path / "site"
     site.mkdir()
     (site / "index.html").write_text("<html><body>home</body></html>")
-    base = _base_path("https://example.org/дайджест/")
+    base = served_path("https://example.org/дайджест/")
     assert base == "/%D0%B4%D0%B0%D0%B9%D0%B4%D0%B6%D0%B5%D1%81%D1%82/"
     preview = PreviewServer(("127.0.0.1", 0), site, base, Events())
     thread = threading.Thread(target=preview.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
