@@ -115,6 +115,11 @@ def write(path: Path, text: str) -> Path:
     return path
 
 
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file under ``folder`` (hidden ones and ``.git`` included), by its path there, with its bytes."""
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
 def build_into(content: Path, out: Path, *extra: str) -> int:
     """Build a content folder into out with the default theme; the exit status."""
     return main(["build", "--content", str(content), "--out", str(out), *extra])

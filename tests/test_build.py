@@ -13,7 +13,7 @@ import pytest
 
 from digest.build import Options, build
 
-from .conftest import MINIMAL, OUR_SCALE, ROOT, build_into, write
+from .conftest import MINIMAL, OUR_SCALE, ROOT, build_into, snapshot, write
 from .edits import same_tree
 from .html import ids, json_ld, local_links, pages, parse, resolve_link
 
@@ -352,12 +352,12 @@ def test_rebuild_removes_stale_pages_and_writes_nothing_else(scratch: Path, tmp_
 
 def test_failed_build_leaves_previous_output(scratch: Path, tmp_path: Path, run) -> None:
     assert build_into(scratch, tmp_path / "site") == 0
-    before = {p: p.read_bytes() for p in (tmp_path / "site").rglob("*") if p.is_file()}
+    before = snapshot(tmp_path / "site")
     write(scratch / "claims/bad.md", "---\ntitle: x\n---\n")
     result = run("build", "--content", "content", "--out", "site")
     assert result.code == 1
     assert result.err.startswith("content/claims/bad.md:1: the front matter of a claim is missing the required field")
-    after = {p: p.read_bytes() for p in (tmp_path / "site").rglob("*") if p.is_file()}
+    after = snapshot(tmp_path / "site")
     assert after == before
 
 

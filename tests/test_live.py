@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from digest.build import LiveBuild, Options
 
-from .conftest import TODAY, write
+from .conftest import TODAY, snapshot, write
 from .edits import (
     EDITS,
     Edit,
@@ -56,11 +56,11 @@ def test_every_kind_of_edit_in_turn(tmp_path: Path) -> None:
 
 def test_failed_rebuild_keeps_the_last_good_site(tmp_path: Path) -> None:
     content, theme, live = setup(tmp_path)
-    before = {p: p.read_bytes() for p in (tmp_path / "live").rglob("*") if p.is_file()}
+    before = snapshot(tmp_path / "live")
     break_claim(content, theme)
     result = live.run(changed=[content / "claims/broken.md"])
     assert result.error is not None and result.written == ()
-    assert {p: p.read_bytes() for p in (tmp_path / "live").rglob("*") if p.is_file()} == before
+    assert snapshot(tmp_path / "live") == before
 
 
 def test_a_title_edit_writes_only_the_pages_that_show_it(tmp_path: Path) -> None:

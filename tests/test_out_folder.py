@@ -14,17 +14,12 @@ import pytest
 
 from digest.write import MARKER, MARKER_TEXT
 
-from .conftest import MINIMAL, build_process, write
+from .conftest import MINIMAL, build_process, snapshot, write
 
 
 def git(folder: Path, *args: str) -> str:
     command = ["git", "-c", "user.name=T", "-c", "user.email=t@example.org", "-C", str(folder), *args]
     return subprocess.run(command, capture_output=True, text=True, check=True).stdout.strip()
-
-
-def snapshot(folder: Path) -> dict[str, bytes]:
-    """Every file under ``folder`` (``.git`` included) with its bytes."""
-    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 @pytest.fixture
