@@ -77,6 +77,7 @@ class Events:
         return client
 
     def unsubscribe(self, client: queue.SimpleQueue[bytes | None]) -> None:
+        """Stop sending to a client whose page went away."""
         with self._lock:
             self._clients.discard(client)
 
