@@ -1,4 +1,5 @@
-"""Shared fixtures: one build of content/ for the whole run, scratch sites in tmp_path."""
+"""Shared fixtures and helpers: one build of content/ for the whole run, scratch sites in tmp_path, the
+test claims, building in-process or as a user does."""
 
 from __future__ import annotations
 
