@@ -99,10 +99,13 @@ def page_context(site: Site, planned: Planned) -> PageContext:
 
 
 def pages_showing(site: Site, slug: str) -> set[str]:
-    """The site paths of every page whose dependencies include the claim (or ALL): the inverse of
-    ``page_dependencies``, made once per site."""
+    """The site paths of every page whose dependencies include the claim (or ALL), in every language:
+    the inverse of ``page_dependencies``, made once per site."""
     shown = _shown_by(site)
-    return {*shown.get(claim_id(slug), ()), *shown.get(ALL, ())}
+    found = {*shown.get(claim_id(slug), ()), *shown.get(ALL, ())}
+    for code in site.translations:  # and the pages of the other languages that show it
+        found.update((*shown.get(f"{code}:{claim_id(slug)}", ()), *shown.get(f"{code}:{ALL}", ())))
+    return found
 
 
 _INVERSES: list[tuple[Site, dict[str, list[str]]]] = []

@@ -295,7 +295,8 @@ class Renderer:
             return None, None
         before = previous.versions
         changed = {key for key in versions.keys() | before.keys() if versions.get(key) != before.get(key)}
-        changed.discard(ALL)
+        codes = {*site.translations, *previous.site.translations}
+        changed = {_bare(key, codes) for key in changed} - {ALL}  # a claim changed in any language: its slug
         if any(not key.startswith("claim:") for key in changed):
             return None, None
         affected: set[str] = set()
@@ -452,6 +453,12 @@ def _store(result: Rendered, path: str, data: Output, sink: Sink | None) -> None
 def _in(language: str, key: str) -> str:
     """A dependency id in a language: ``uk:claim:x``; as it is in the first ("")."""
     return f"{language}:{key}" if language else key
+
+
+def _bare(key: str, codes: Iterable[str]) -> str:
+    """A dependency id without its language (``uk:claim:x`` → ``claim:x``)."""
+    language, _, rest = key.partition(":")
+    return rest if rest and language in codes else key
 
 
 def _translated_claims(site: Site) -> Iterable[Claim]:
