@@ -4,6 +4,10 @@ Internal links are relative and name the file (``../../people/putin/index.html``
 theme's ``url`` filter from the page's depth), so one built site works at a domain root, under any
 sub-path and opened from disk. Absolute URLs (canonical,
 feeds, sitemap, JSON-LD) use the pretty form under base_url.
+
+With ``languages:`` in site.yaml, the pages of each language but the first are under its code
+(``uk/claims/x/``): ``url_for`` puts a claim, person, page or member of the staff in its own
+language, and anything else in the language being rendered, except what all languages share.
 """
 
 from __future__ import annotations
