@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import gettext
 import hashlib
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -310,6 +311,8 @@ def install(env: jinja2.Environment, messages: Messages) -> None:
     # The same as Jinja's "new style" callables (a Markup, its values escaped into it), without
     # their lookups through the template's context: pages call them tens of thousands of times.
     marked = _Marked(messages)
+    env.extend(constant_messages=marked.bare)
+    env.add_extension(ConstantMessages)
     env.globals |= {
         "_": marked.gettext,
         "gettext": marked.gettext,
@@ -320,6 +323,32 @@ def install(env: jinja2.Environment, messages: Messages) -> None:
     env.filters |= {"long_date": messages.long_date, "month_name": messages.month_name, "number": messages.number}
     env.globals["language"] = messages.language
     env.globals["correction_kind"] = messages.correction_kind
+
+
+_CONSTANT = re.compile(r"""\{\{ _\((?:"([^"\\\n]*)"|'([^'\\\n]*)')\) \}\}""")
+"""``{{ _("Latest checks") }}``: a message with no values, which reads the same on every page."""
+_SYNTAX = re.compile(r"[{%#}]")
+
+
+class ConstantMessages(jinja2.ext.Extension):
+    """Writes each message without values (``{{ _("Latest checks") }}``) into its template as text
+    before the template is compiled, for the environment's one language: a page then costs no call
+    for it. A message the catalog lacks is left as a call, which fails as any missing message does.
+    (The compiled templates differ by language and catalog: ``theme.environment`` keeps their
+    bytecode apart.)"""
+
+    def preprocess(self, source: str, name: str | None, filename: str | None = None) -> str:
+        constants: Mapping[Key, Markup] | None = getattr(self.environment, "constant_messages", None)
+        if not constants:
+            return source
+
+        def written(found: re.Match[str]) -> str:
+            text = constants.get((None, found.group(1) if found.group(1) is not None else found.group(2)))
+            if text is None or "\n" in text:
+                return found.group(0)
+            return str(text) if not _SYNTAX.search(text) else "{% raw %}" + text + "{% endraw %}"
+
+        return _CONSTANT.sub(written, source)
 
 
 class _Marked:

@@ -33,7 +33,7 @@ from .contexts import Alternate
 from .errors import ThemeError
 from .export_lines import ExportLines
 from .items import ItemStore, ListItems
-from .messages import FEED_PERSON, Messages, install
+from .messages import FEED_PERSON, Messages
 from .model import Claim, Site
 from .pages import (
     ALL,
@@ -52,7 +52,7 @@ from .pages import (
     staff_id,
 )
 from .static import StaticFile, check_collisions
-from .theme import Theme, describe, environment, parsed
+from .theme import Theme, describe, parsed
 from .urls import card_for, feed_for, file_for, url_for
 from .workers import Workers, render_in_workers
 from .write import KEPT, MARKER, Output
@@ -170,8 +170,7 @@ class Renderer:
         one of ``languages:``), made once; ThemeError if the language's catalog lacks a message."""
         env = self._environments.get(language)
         if env is None:
-            env = environment(self.theme, self.compiled)
-            install(env, self.messages(language))
+            env = self.theme.environment(language, self.compiled)
             env.globals |= {"search": self.search, "claim_partials": self.items.render}
             self._environments[language] = env
         return env

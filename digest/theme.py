@@ -79,8 +79,9 @@ class Theme:
         language and keep it: templates compile once per environment (and once across builds with
         ``compiled``, a folder for their bytecode).
         """
-        env = environment(self, compiled)
-        install(env, self.messages(language))
+        messages = self.messages(language)
+        env = environment(self, compiled, salt=f"{language}:{messages.digest}")
+        install(env, messages)
         return env
 
 
@@ -101,10 +102,12 @@ def _absolute(context: jinja2.runtime.Context, target: Target) -> str:
     return absolute(site.config.base_url, url_for(target, site.translation))
 
 
-def environment(theme: Theme, compiled: Path | None = None) -> jinja2.Environment:
+def environment(theme: Theme, compiled: Path | None = None, salt: str = "") -> jinja2.Environment:
     """The Jinja environment of a theme, with our filters but no language (``Theme.environment``
     adds one); templates compile once and are reused, across builds too when ``compiled`` names a
-    folder to keep their bytecode in (Jinja checks each against its template's source before use)."""
+    folder to keep their bytecode in (Jinja checks each against its template's source before use,
+    and ``salt``, the language and its catalog's version, keeps each language's apart: their
+    messages are compiled in)."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(theme.templates),
         autoescape=True,
@@ -113,7 +116,7 @@ def environment(theme: Theme, compiled: Path | None = None) -> jinja2.Environmen
         lstrip_blocks=True,
         keep_trailing_newline=True,
         auto_reload=False,
-        bytecode_cache=jinja2.FileSystemBytecodeCache(str(compiled)) if compiled is not None else None,
+        bytecode_cache=_Bytecode(str(compiled), salt) if compiled is not None else None,
         extensions=["jinja2.ext.i18n"],
     )
     env.policies["ext.i18n.trimmed"] = True  # a {% trans %} block's lines are joined by one space
@@ -135,6 +138,17 @@ def _language_name(code: str) -> str:
     except (ValueError, UnknownLocaleError):
         return code
     return name[:1].upper() + name[1:]
+
+
+class _Bytecode(jinja2.FileSystemBytecodeCache):
+    """Compiled templates kept in a folder, apart for each salt."""
+
+    def __init__(self, directory: str, salt: str) -> None:
+        super().__init__(directory)
+        self.salt = salt
+
+    def get_cache_key(self, name: str, filename: str | None = None) -> str:
+        return super().get_cache_key(f"{self.salt}|{name}", filename)
 
 
 _PARSED: dict[Path, tuple[jinja2.Environment, dict[str, tuple[str, jinja2.nodes.Template]]]] = {}

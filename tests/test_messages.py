@@ -200,3 +200,28 @@ def test_a_worded_verdict_needs_the_sites_language(scratch: Path, tmp_path: Path
     result = run("check", "--content", str(scratch))
     assert result.code == 1
     assert "site.yaml:7: verdict 'true': label has no 'en' (the site's language); it has uk" in result.err
+
+
+def test_a_warm_build_follows_a_change_of_language_and_of_a_catalog(scratch: Path, tmp_path: Path) -> None:
+    """Messages without values are compiled into the templates: the kept bytecode must not mix languages."""
+    out = tmp_path / "out"
+    assert build_into(scratch, out, "--no-search") == 0
+    assert "Latest checks" in (out / "index.html").read_text()
+    site = scratch / "site.yaml"
+    site.write_text(site.read_text().replace("language: en", "language: uk"))
+    assert build_into(scratch, out, "--no-search") == 0
+    assert "Останні перевірки" in (out / "index.html").read_text()
+    theme = _theme_copy(tmp_path)
+    catalog = theme / "messages" / "uk.po"
+    catalog.write_text(
+        catalog.read_text(encoding="utf-8").replace('msgstr "Останні перевірки"', 'msgstr "Нові перевірки"'),
+        encoding="utf-8",
+    )
+    assert build_into(scratch, out, "--no-search", "--theme", str(theme)) == 0
+    assert "Нові перевірки" in (out / "index.html").read_text()
+    catalog.write_text(
+        catalog.read_text(encoding="utf-8").replace('msgstr "Нові перевірки"', 'msgstr "Свіжі перевірки"'),
+        encoding="utf-8",
+    )
+    assert build_into(scratch, out, "--no-search", "--theme", str(theme)) == 0
+    assert "Свіжі перевірки" in (out / "index.html").read_text()
