@@ -201,7 +201,14 @@ def home_context(site: Site, planned: Planned, described: PageKind) -> HomePage:
     """The digest's home page."""
     config = site.config
     return HomePage(
-        _meta(site, planned, described, config.title, config.description, feed=feed_for(urls.HOME, site.translation)),
+        _meta(
+            site,
+            planned,
+            described,
+            config.title,
+            config.description,
+            feed=feed_for(urls.HOME, language=site.translation),
+        ),
         latest=tuple(site.claims[s] for s in list(site.claims)[:LATEST]),
         people=tuple(site.people.values()),
         most_repeated=_most_repeated(site),
@@ -264,7 +271,7 @@ def timeline_context(site: Site, planned: Planned, described: PageKind) -> Timel
 
 def corrections_context(site: Site, planned: Planned, described: PageKind) -> CorrectionsPage:
     """Every correction, newest first."""
-    meta = _meta(site, planned, described, "", "", feed=feed_for(urls.CORRECTIONS, site.translation))
+    meta = _meta(site, planned, described, "", "", feed=feed_for(urls.CORRECTIONS, language=site.translation))
     return CorrectionsPage(meta, site.corrections)
 
 

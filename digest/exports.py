@@ -73,7 +73,7 @@ def claim_record(site: Site, claim: Claim) -> dict[str, Any]:
             {
                 "title": s.title,
                 "outlet": s.outlet,
-                "outletUrl": absolute(base, url_for(site.outlets[s.outlet_slug], site.translation)),
+                "outletUrl": absolute(base, url_for(site.outlets[s.outlet_slug], language=site.translation)),
                 "date": s.date.isoformat() if s.date else None,
                 "role": s.role,
                 "url": s.url,

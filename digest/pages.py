@@ -59,12 +59,12 @@ def _plan(site: Site) -> list[Planned]:
     for kind, described in KINDS.items():
         if described.subjects is None:
             if not (language and kind is Kind.NOT_FOUND):
-                plan.append(Planned(url_for(described.path, language), kind, language=language))
+                plan.append(Planned(url_for(described.path, language=language), kind, language=language))
             continue
         for key, subject in described.subjects(site).items():
             if language and _original(site, kind, key, subject):
                 continue
-            plan.append(Planned(url_for(subject, language), kind, key, language))
+            plan.append(Planned(url_for(subject, language=language), kind, key, language))
     return plan
 
 
@@ -228,13 +228,15 @@ KINDS: dict[Kind, PageKind] = {
     Kind.VERDICT: _list_kind(builders.verdict_context, lambda site: site.verdicts, shows.claims_by_verdict),
     Kind.TAGS: _index_kind(
         "tags",
-        lambda site: (Entry(t.slug, url_for(t, site.translation), len(t.claims)) for t in site.tags.values()),
+        lambda site: (Entry(t.slug, url_for(t, language=site.translation), len(t.claims)) for t in site.tags.values()),
         urls.TAGS,
     ),
     Kind.TAG: _list_kind(builders.tag_context, lambda site: site.tags, shows.claims_by_tag),
     Kind.OUTLETS: _index_kind(
         "outlets",
-        lambda site: (Entry(o.name, url_for(o, site.translation), len(o.claims)) for o in site.outlets.values()),
+        lambda site: (
+            Entry(o.name, url_for(o, language=site.translation), len(o.claims)) for o in site.outlets.values()
+        ),
         urls.OUTLETS,
     ),
     Kind.OUTLET: _list_kind(builders.outlet_context, lambda site: site.outlets, shows.claims_by_outlet),

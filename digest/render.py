@@ -394,18 +394,18 @@ class Renderer:
         )
         yield from _machine_files(site, versions, self.messages(site.config.language))
         card = _digest(__version__, self.fonts.version, cards.site_shows(site))
-        yield url_for(urls.SITE_CARD, language), card, lambda: cards.site_card(site, self.fonts)
+        yield url_for(urls.SITE_CARD, language=language), card, lambda: cards.site_card(site, self.fonts)
         everything = _digest(__version__, versions[_in(language, SITE)], versions[_in(language, ALL)])
         if language:  # the exports' lines are kept for the first language only
             yield (
-                url_for("claims.json", language),
+                url_for("claims.json", language=language),
                 everything,
                 lambda: exports.claims_json(
                     site, [exports.line(exports.claim_record(site, c)) for c in site.claims.values()]
                 ),
             )
             yield (
-                url_for("claimreview.json", language),
+                url_for("claimreview.json", language=language),
                 everything,
                 lambda: exports.claimreview_json(
                     [exports.line(jsonld.claim_review(site, c)) for c in site.claims.values()]
@@ -525,8 +525,8 @@ def _machine_files(
     """(path, fingerprint, how to make it) for the feeds and robots.txt."""
     config, language = site.config, site.translation
     everything = _digest(__version__, versions[_in(language, SITE)], versions[_in(language, ALL)])
-    home, corrections = feed_for(urls.HOME, language), feed_for(urls.CORRECTIONS, language)
-    page, fixes = url_for(urls.HOME, language), url_for(urls.CORRECTIONS, language)
+    home, corrections = feed_for(urls.HOME, language=language), feed_for(urls.CORRECTIONS, language=language)
+    page, fixes = url_for(urls.HOME, language=language), url_for(urls.CORRECTIONS, language=language)
     yield home, everything, lambda: feeds.claims_feed(site, words, home, page, config.title, site.claims.values())
     yield (
         corrections,

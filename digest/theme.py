@@ -89,7 +89,7 @@ class Theme:
 def _url(context: jinja2.runtime.Context, target: Target, fragment: str = "") -> str:
     """The link from the page being rendered to a page, a file or a site path (``"feed.xml"``)."""
     meta = context["page"].meta
-    path, mark, written = url_for(target, context["site"].translation).partition("#")
+    path, mark, written = url_for(target, language=context["site"].translation).partition("#")
     suffix = f"#{fragment}" if fragment else mark + written
     if meta.rooted:
         return rooted(context["site"].config.base_url, path) + suffix
@@ -99,7 +99,7 @@ def _url(context: jinja2.runtime.Context, target: Target, fragment: str = "") ->
 @jinja2.pass_context
 def _absolute(context: jinja2.runtime.Context, target: Target) -> str:
     site = context["site"]
-    return absolute(site.config.base_url, url_for(target, site.translation))
+    return absolute(site.config.base_url, url_for(target, language=site.translation))
 
 
 def environment(theme: Theme, compiled: Path | None = None, salt: str = "") -> jinja2.Environment:

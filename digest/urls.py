@@ -50,7 +50,7 @@ def root(language: str) -> str:
     return f"{language}/" if language else ""
 
 
-def url_for(target: Target, language: str = "") -> str:
+def url_for(target: Target, *, language: str = "") -> str:
     """The site path of a page (``claims/x/``), of a file (``feed.xml``), or a site path as given.
 
     ``language`` is the code of the language being rendered when it is not the site's first ("" for
@@ -91,9 +91,9 @@ def former_url(target: Claim | Person, slug: str) -> str:
     return f"{CLAIMS if isinstance(target, Claim) else PEOPLE}{slug}/"
 
 
-def feed_for(target: Target, language: str = "") -> str:
+def feed_for(target: Target, *, language: str = "") -> str:
     """The site path of a page's Atom feed: the home page's, the corrections' or a person's."""
-    return url_for(target, language) + "feed.xml"
+    return url_for(target, language=language) + "feed.xml"
 
 
 def card_for(claim: Claim) -> str:
