@@ -34,6 +34,7 @@ from typing import Any
 
 from . import __version__
 from .exports import read_lines
+from .folders import cache_folder
 from .images import Known, measured
 from .load import Failed, FileCache
 from .model import Claim, Page, Person, Staff
@@ -67,12 +68,6 @@ def _loads(data: bytes) -> Any:
         raise CacheUnusable(f"a stored value cannot be read: {error}") from error
 
 
-def cache_folder() -> Path:
-    """$XDG_CACHE_HOME/digest, else ~/.cache/digest."""
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "digest"
-
-
 def build_key(*parts: object) -> str:
     """The name of one build's cache folder."""
     return hashlib.blake2b(repr((__version__, SCHEMA, *parts)).encode(), digest_size=10).hexdigest()
@@ -98,6 +93,12 @@ class BuildCache:
         """The cache folder of building ``content`` into ``out`` with ``theme`` and these settings."""
         key = build_key(str(content.resolve()), str(out.absolute()), str(theme.resolve()), *settings)
         return cls(cache_folder() / "builds" / key)
+
+    @classmethod
+    def for_check(cls, content: Path, content_shown: str) -> BuildCache:
+        """The cache folder of checking ``content`` (named ``content_shown`` in diagnostics): a check
+        keeps only its files' records, which depend on nothing else."""
+        return cls(cache_folder() / "checks" / build_key(str(content.resolve()), content_shown))
 
     @property
     def db(self) -> sqlite3.Connection:
@@ -346,6 +347,17 @@ class WarmStart:
         except ERRORS as error:
             self._drop(error)
             return FileCache(), None
+
+    def save_files(self, files: FileCache) -> None:
+        """Keep the content records alone (all a check keeps); a cache that cannot be written is dropped."""
+        if self.cache is None:
+            return
+        try:
+            self.cache.begin()
+            self.cache.save_files(files)
+            self.cache.commit()
+        except ERRORS as error:
+            self._drop(error)
 
     def previous(self, renderer: Renderer, out: Path, state: BuildState | None) -> tuple[Rendered | None, Spare | None]:
         """What the last build left in ``out`` (only the files untouched since), as a render's

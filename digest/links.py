@@ -18,8 +18,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from . import __version__
-from .cache import cache_folder
 from .errors import Diagnostic
+from .folders import cache_folder
 from .model import Site
 
 MAX_AGE = 7 * 24 * 3600
