@@ -73,10 +73,12 @@ class BuildResult:
 
 def warm_start(options: Options) -> WarmStart:
     """The build cache of the same content, output, theme and settings; none with --no-cache."""
-    if not options.cache:
-        return WarmStart(None)
+    return WarmStart(_build_cache(options) if options.cache else None)
+
+
+def _build_cache(options: Options) -> BuildCache:
     settings = (options.content_shown, options.base_url, options.drafts, options.search)
-    return WarmStart(BuildCache.for_build(options.content, options.out, options.theme, *settings))
+    return BuildCache.for_build(options.content, options.out, options.theme, *settings)
 
 
 def check_start(options: Options) -> WarmStart:
@@ -159,7 +161,9 @@ def check(options: Options, links: bool = False, similar: bool = False) -> Check
     """
     check_options(options, writing=False)
     warm = check_start(options)
-    files, _ = warm.restore()
+    # the first check of a folder starts from the records of its build (`digest build` with these
+    # options, search on or off), if there is one
+    files = warm.restore_files(_build_cache(replace(options, search=search)) for search in (True, False))
     index_problem = None
     try:
         resolved, static = _load_site(options, files)

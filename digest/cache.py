@@ -137,6 +137,25 @@ class BuildCache:
                 cache.results[path] = (known, _loads(result))
         return cache
 
+    def files_read_only(self) -> FileCache | None:
+        """The records of the content files kept here, read without creating or changing anything
+        (the cache of another command); None if there are none this version can use."""
+        database = self.folder / "state.sqlite"
+        if not database.is_file():
+            return None
+        try:
+            with contextlib.closing(sqlite3.connect(f"{database.as_uri()}?mode=ro", uri=True)) as db:
+                meta = dict(db.execute("SELECT key, value FROM meta WHERE key IN ('schema', 'limits')"))
+                if "schema" not in meta or _loads(meta["schema"]) != (SCHEMA, __version__):
+                    return None
+                cache = FileCache(limits=_loads(meta["limits"]) if "limits" in meta else None)
+                with _collector_paused():
+                    for path, stamp_blob, result in db.execute("SELECT path, stamp, result FROM files"):
+                        cache.results[path] = (_loads(stamp_blob), _loads(result))
+            return cache
+        except ERRORS:
+            return None
+
     def save_files(self, cache: FileCache) -> None:
         """Write the records that changed since ``files``."""
         current = cache.results
@@ -347,6 +366,18 @@ class WarmStart:
         except ERRORS as error:
             self._drop(error)
             return FileCache(), None
+
+    def restore_files(self, builds: Iterable[BuildCache]) -> FileCache:
+        """A check's start: the records its last check kept, else those of the first of ``builds``
+        (caches of builds of the same folder) that has any, read without changing it."""
+        files, _ = self.restore()
+        if self.cache is None or files.results:
+            return files
+        for build in builds:
+            found = build.files_read_only()
+            if found is not None and found.results:
+                return found
+        return files
 
     def save_files(self, files: FileCache) -> None:
         """Keep the content records alone (all a check keeps); a cache that cannot be written is dropped."""

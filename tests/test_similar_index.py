@@ -163,3 +163,18 @@ def test_check_without_the_cache_keeps_nothing(scratch: Path, run) -> None:
     result = run("check", "--similar", "--no-cache", "--content", "content")
     assert result.code == 0
     assert not cache_folder().exists()
+
+
+def test_the_first_check_after_a_build_starts_from_its_records_and_leaves_them(
+    scratch: Path, run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert run("build", "--no-search", "--content", "content").code == 0  # into ./site, as `make build`
+    (database,) = (cache_folder() / "builds").glob("*/state.sqlite")
+    kept = database.read_bytes()
+    read = _count_reads(monkeypatch, digest.load, "read_file")
+    result = run("check", "--similar", "--content", "content")
+    assert read == []
+    assert database.read_bytes() == kept
+    uncached = run("check", "--similar", "--no-cache", "--content", "content")
+    assert len(read) > 5  # the check without the cache read every file, and said the same
+    assert (result.code, result.out, result.err) == (uncached.code, uncached.out, uncached.err)
