@@ -37,6 +37,10 @@ from .stamps import Stamp, stamp
 if TYPE_CHECKING:
     from .load import FileCache
 
+_HEAD = 8192
+"""Characters read first: the front matter of almost every file (the rest is read if it is not)."""
+_CLOSING = re.compile(r"\n---\r?\n")
+_COMMENT = re.compile(r"\s+#.*$")
 _LINE = re.compile(r"^(claim|claimant|person|claim_date|verdict|draft|name):[ \t]*(.*?)[ \t]*$")
 INDEX_VERSION = 2
 """Changes when the index's rows change form (or ``normalise`` changes): an older index is rebuilt."""
@@ -85,7 +89,7 @@ def _scalar(text: str) -> str:
         if len(text) < 2 or not text.endswith("'"):
             raise _Unusual
         return text[1:-1].replace("''", "'")
-    plain = re.sub(r"\s+#.*$", "", text)
+    plain = _COMMENT.sub("", text) if "#" in text else text
     if not plain or plain[0] in "|>[{&*!%@`":
         raise _Unusual
     return plain
@@ -102,8 +106,12 @@ def read_entry(file: ContentFile, limits: Limits) -> Entry:
 def _read_entry(file: ContentFile, limits: Limits) -> Entry:
     try:
         with open(file.path, encoding="utf-8-sig") as stream:
-            text = stream.read(limits.max_file_bytes)
-        lines = text.split("\n")
+            text = stream.read(min(_HEAD, limits.max_file_bytes))
+            closing = _CLOSING.search(text)
+            if closing is None:
+                text += stream.read(limits.max_file_bytes - len(text))
+                closing = _CLOSING.search(text)
+        lines = (text[: closing.end()] if closing else text).split("\n")  # the front matter's lines
         if lines[0].rstrip("\r") != "---":
             raise _Unusual
         values: dict[str, str] = {}
