@@ -50,7 +50,7 @@ class Options:
     search: bool = False
     """Index the built site with Pagefind (``digest build`` does, unless --no-search)."""
     cache: bool = False
-    """Use the build cache in the user's cache folder (``digest build`` does, unless --no-cache)."""
+    """Use the caches in the user's cache folder (``digest build`` and ``digest check`` do, unless --no-cache)."""
     force: bool = False
     """Replace --out even if it holds files digest did not make (its version-control files are kept)."""
 
