@@ -29,10 +29,10 @@ import yaml
 
 from .config import load_config
 from .files import KINDS, ContentFile, find_files
-from .folders import cache_folder
 from .model import Claim, Limits, Person
 from .similar import Known, normalise
 from .stamps import Stamp, stamp
+from .usercache import cache_folder
 
 if TYPE_CHECKING:
     from .load import FileCache

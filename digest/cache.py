@@ -34,13 +34,13 @@ from typing import Any
 
 from . import __version__
 from .exports import read_lines
-from .folders import cache_folder
 from .images import Known, measured
 from .load import Failed, FileCache
 from .model import Claim, Page, Person, Staff
 from .render import Rendered, Renderer
 from .resolve import Resolved
 from .stamps import Stamp, stamp
+from .usercache import cache_folder
 from .write import SiteWriter, Spare
 
 SCHEMA = 7

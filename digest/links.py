@@ -19,8 +19,8 @@ from pathlib import Path
 
 from . import __version__
 from .errors import Diagnostic
-from .folders import cache_folder
 from .model import Site
+from .usercache import cache_folder
 
 MAX_AGE = 7 * 24 * 3600
 """Seconds an answer stays good in the cache."""

@@ -11,7 +11,7 @@ import pytest
 
 import digest.archive
 import digest.load
-from digest.folders import cache_folder
+from digest.usercache import cache_folder
 
 from .conftest import build_into, write
 
