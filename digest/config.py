@@ -14,34 +14,11 @@ from .errors import ContentError, Diagnostic, shown_path
 from .frontmatter import NotRegularFile, SyntaxProblem, compose, decode, read_regular
 from .model import Limits, Publisher, SiteConfig, Verdict
 
-DEFAULT_SCALE: tuple[dict[str, Any], ...] = (
-    {"key": "true", "label": "True", "rating": 5, "description": "Accurate, with nothing significant missing."},
-    {
-        "key": "mostly-true",
-        "label": "Mostly true",
-        "rating": 4,
-        "description": "Accurate, but needs clarification or additional information.",
-    },
-    {
-        "key": "mixed",
-        "label": "Mixed",
-        "rating": 3,
-        "description": "Partly accurate and partly inaccurate, or accurate but misleading.",
-    },
-    {
-        "key": "mostly-false",
-        "label": "Mostly false",
-        "rating": 2,
-        "description": "Contains an element of truth but ignores facts that would change the impression it gives.",
-    },
-    {"key": "false", "label": "False", "rating": 1, "description": "Not accurate."},
-    {
-        "key": "unverified",
-        "label": "Unverified",
-        "rating": None,
-        "description": "Neither confirmed nor refuted by the evidence available.",
-    },
+DEFAULT_SCALE: tuple[dict[str, Any], ...] = tuple(
+    yaml.safe_load((Path(__file__).parent / "scale.yaml").read_text(encoding="utf-8"))
 )
+"""The scale when site.yaml has none (``scale.yaml``), worded in English, Ukrainian and Russian (a
+site in another language gets the English words)."""
 
 _LANGUAGE = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*")
 LANGUAGE_CODE = re.compile(r"[a-z]{2,3}(?:-[a-z0-9]{2,8})*")
@@ -180,9 +157,7 @@ def _scale(reader: f.Reader, entries: tuple[dict[str, Any], ...] | None, languag
     site's language and with its other languages' words."""
     if entries is not None and None in entries:
         return ()  # a broken entry has been reported; the scale cannot be used
-    chosen = entries or tuple(
-        {**e, "label": {"": e["label"]}, "description": {"": e["description"]}} for e in DEFAULT_SCALE
-    )
+    chosen = entries or DEFAULT_SCALE
     seen: set[str] = set()
     for index, entry in enumerate(chosen):
         if "key" not in entry:
@@ -197,7 +172,7 @@ def _scale(reader: f.Reader, entries: tuple[dict[str, Any], ...] | None, languag
         seen.add(entry["key"])
         for name in ("label", "description"):
             worded = entry.get(name, {"": ""})
-            if "" not in worded and language not in worded:
+            if entries and _own(worded, language) is None:
                 where = reader.lines.get(f"verdicts.{index}.{name}", 1)
                 given = ", ".join(worded)
                 reader.error(
@@ -216,10 +191,12 @@ def _scale(reader: f.Reader, entries: tuple[dict[str, Any], ...] | None, languag
         return f"r{1 + round(4 * (rating - worst) / (best - worst))}"
 
     def words(entry: dict[str, Any], name: str) -> tuple[str, dict[str, str]]:
-        """The text in the site's language, and by language the others."""
+        """The text in the site's language (the default scale's English if it has none), and by
+        language the others."""
         worded = entry.get(name, {"": ""})
-        own = worded.get("", worded.get(language, ""))
-        return own, {tag: text for tag, text in worded.items() if tag not in ("", language)}
+        own = _own(worded, language)
+        own = "en" if own is None else own
+        return worded.get(own, ""), {tag: text for tag, text in worded.items() if tag not in ("", own)}
 
     scale = []
     for e in chosen:
@@ -229,3 +206,9 @@ def _scale(reader: f.Reader, entries: tuple[dict[str, Any], ...] | None, languag
         translations = tuple((tag, labels.get(tag, ""), descriptions.get(tag, "")) for tag in others)
         scale.append(Verdict(e["key"], label, e.get("rating"), description, tone(e.get("rating")), translations))
     return tuple(scale)
+
+
+def _own(worded: dict[str, str], language: str) -> str | None:
+    """The key of a worded text that is in the site's language: ``""`` (a plain text), the language
+    (``en-GB``) or its primary language (``en``); None when it has none of them."""
+    return next((tag for tag in ("", language, language.split("-")[0]) if tag in worded), None)

@@ -13,7 +13,7 @@ Templates use Jinja's i18n extension (``{{ _("Verdicts") }}``, ``{{ _("Claims by
 name=person.name) }}``, ``{% trans count=n %}{{ count }} check{% pluralize %}{{ count }}
 checks{% endtrans %}``, ``pgettext``) and the filters ``long_date``, ``month_name`` and
 ``number``; the generator's own words (feeds) are the ``GENERATOR`` messages, used through
-``Messages.text`` and ``Messages.plural``.
+``Messages.text`` and ``Messages.plural_text``.
 """
 
 from __future__ import annotations

@@ -18,7 +18,7 @@ from pathlib import Path
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
-from .load import is_ignored
+from .files import is_ignored
 from .static import FOLDER, is_junk
 
 QUIET = 0.03

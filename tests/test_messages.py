@@ -164,6 +164,7 @@ def test_a_ukrainian_site_reads_in_ukrainian(scratch: Path, tmp_path: Path) -> N
     assert "Останні перевірки" in home and "Latest checks" not in home
     claim = (out / "claims" / "bob-said-sky-is-blue" / "index.html").read_text()
     assert "Наш вердикт" in claim
+    assert '<span class="verdict-big tone-r5">Правда</span>' in claim  # the default scale, in Ukrainian
     assert '<time datetime="2024-01-04">4 січня 2024</time>' in claim  # Babel's genitive month
     timeline = (out / "timeline" / "index.html").read_text()
     assert "січень 2024" in timeline  # the month standing alone
@@ -187,11 +188,21 @@ def test_verdicts_may_be_worded_per_language(scratch: Path, tmp_path: Path) -> N
     assert (true.label, true.description) == ("True", "Accurate.")
     assert true.in_language("uk").label == "Правда" and true.in_language("uk").description == "Точно."
     assert true.in_language("ru").description == "Accurate."  # not given in Russian: the site language's
-    assert false.in_language("uk") == false
+    assert false.label == "False" and false.in_language("uk") == false  # a plain text stays valid
     uk = scratch / "site.yaml"
     uk.write_text(uk.read_text().replace("language: en", "language: uk"))
     true = load_config(scratch, "content").verdicts[0]
     assert (true.label, true.in_language("en").label) == ("Правда", "True")
+
+
+def test_the_default_scale_is_worded_in_english_ukrainian_and_russian(scratch: Path) -> None:
+    from digest.config import load_config
+
+    labels = [v.label for v in load_config(scratch, "content").verdicts]
+    assert labels == ["True", "Mostly true", "Mixed", "Mostly false", "False", "Unverified"]
+    verdicts = load_config(scratch, "content").verdicts
+    russian = ["Правда", "В основном правда", "Полуправда"]  # noqa: RUF001 (Cyrillic on purpose)
+    assert [v.in_language("ru").label for v in verdicts][:3] == russian
 
 
 def test_a_worded_verdict_needs_the_sites_language(scratch: Path, tmp_path: Path, run) -> None:
