@@ -201,7 +201,7 @@ def test_the_default_scale_is_worded_in_english_ukrainian_and_russian(scratch: P
     labels = [v.label for v in load_config(scratch, "content").verdicts]
     assert labels == ["True", "Mostly true", "Mixed", "Mostly false", "False", "Unverified"]
     verdicts = load_config(scratch, "content").verdicts
-    russian = ["Правда", "В основном правда", "Полуправда"]  # noqa: RUF001 (Cyrillic on purpose)
+    russian = ["Правда", "В основном правда", "Полуправда"]
     assert [v.in_language("ru").label for v in verdicts][:3] == russian
 
 
