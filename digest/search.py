@@ -143,10 +143,11 @@ def update_index(
                 if progress is not None:
                     progress("indexing search", result.indexed, total)
     listing = json.dumps({"bundles": [f"{name}/" for name in names]}, separators=(",", ":")).encode()
-    (root / "bundles.json").unlink(missing_ok=True)  # never write into a file the previous site shares
-    root.mkdir(exist_ok=True)
-    (root / "bundles.json").write_bytes(listing + b"\n")
-    result.fingerprints[BUNDLES] = _digest(listing.decode())
+    fingerprint = result.fingerprints[BUNDLES] = _digest(listing.decode())
+    if not keep(BUNDLES, fingerprint):
+        (root / "bundles.json").unlink(missing_ok=True)  # never write into a file the previous site shares
+        root.mkdir(exist_ok=True)
+        (root / "bundles.json").write_bytes(listing + b"\n")
     return result
 
 

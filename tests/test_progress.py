@@ -61,6 +61,7 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return generate(tmp_path_factory.mktemp("progress") / "content", 1500)
 
 
+@pytest.mark.slow  # a 1,500-claim corpus, built
 def test_a_long_build_on_a_terminal_shows_its_stages_then_the_summary(tmp_path: Path, corpus: Path) -> None:
     code, shown, out = on_a_terminal(["build", "--content", str(corpus), "--out", str(tmp_path / "site")])
     assert code == 0, shown
@@ -76,12 +77,14 @@ def test_a_quick_build_on_a_terminal_shows_no_bars(tmp_path: Path) -> None:
     assert code == 0 and "%" not in shown and out.startswith("built ")
 
 
+@pytest.mark.slow  # a 1,500-claim corpus, built
 def test_a_long_check_on_a_terminal_shows_its_progress(corpus: Path) -> None:
     code, shown, out = on_a_terminal(["check", "--content", str(corpus)])
     assert code == 0 and re.search(r"reading content: +\d+%.*/15\d\d \[", shown), shown
     assert re.match(r"1500 claims, \d+ people, \d+ pages: no errors", out)
 
 
+@pytest.mark.slow  # a 1,500-claim corpus, built
 def test_not_on_a_terminal_only_the_summary(tmp_path: Path, corpus: Path) -> None:
     result = build_process(corpus, tmp_path / "site")  # a pipe, as in CI
     assert result.returncode == 0
@@ -89,6 +92,7 @@ def test_not_on_a_terminal_only_the_summary(tmp_path: Path, corpus: Path) -> Non
     assert result.stdout.startswith("built ") and len(result.stdout.splitlines()) == 1
 
 
+@pytest.mark.slow  # a 1,500-claim corpus, built
 def test_quiet_prints_only_problems(run, tmp_path: Path, corpus: Path) -> None:
     code, shown, out = on_a_terminal(["build", "--quiet", "--content", str(corpus), "--out", str(tmp_path / "site")])
     assert code == 0 and shown == "" and out == ""

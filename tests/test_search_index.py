@@ -14,6 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from playwright.sync_api import Browser
+from playwright.sync_api import Error as PlaywrightError
 
 from digest import search
 from digest.build import Options, build
@@ -56,16 +57,23 @@ def answers(browser: Browser, root: Path, site: str) -> dict[str, Any]:
     """Every query's results (and the filters' counts) from the index of root/site, as Pagefind's JS
     gives them, merging the shards that bundles.json lists."""
     listing = json.loads((root / site / "pagefind/bundles.json").read_text())
-    with serving(root) as url:
-        bundles = [f"/{site}/pagefind/{bundle}" for bundle in listing["bundles"]]
-        context = browser.new_context()  # nothing cached from an earlier build
-        try:
-            page = context.new_page()
-            page.goto(url)
-            result: dict[str, Any] = page.evaluate(ANSWERS, [bundles, QUERIES])
-        finally:
-            context.close()
-    return result
+    bundles = [f"/{site}/pagefind/{bundle}" for bundle in listing["bundles"]]
+    for attempt in (1, 2):
+        with serving(root) as url:
+            context = browser.new_context()  # nothing cached from an earlier build
+            try:
+                page = context.new_page()
+                page.goto(url)
+                result: dict[str, Any] = page.evaluate(ANSWERS, [bundles, QUERIES])
+                return result
+            except PlaywrightError as error:
+                # Seen twice in many runs on a machine under a load of 20: one fetch of the test server
+                # failed ("Failed to load Pagefind metadata"), and the same files answered when asked again.
+                if attempt == 2 or "Failed to load" not in str(error):
+                    raise
+            finally:
+                context.close()
+    raise AssertionError("unreachable")
 
 
 @pytest.fixture(scope="module")
@@ -109,6 +117,7 @@ def setup(tmp: Path) -> tuple[Path, Path]:
     return content, theme
 
 
+@pytest.mark.browser
 def test_an_edit_reindexes_only_its_shard(tmp_path: Path, browser: Browser, small_shards: None) -> None:
     content, theme = setup(tmp_path)
     claims = agree(browser, content, theme, tmp_path)
@@ -139,6 +148,8 @@ def test_only_the_first_shard_carries_pagefinds_program(tmp_path: Path, small_sh
         ]
 
 
+@pytest.mark.browser
+@pytest.mark.slow
 @settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(st.sampled_from(EDITS), min_size=1, max_size=5))
 def test_random_edits_keep_search_answers_those_of_a_clean_build(
