@@ -183,8 +183,13 @@ def _index(
         writer.write(path, previous.files[path], fingerprint)
         return True
 
+    def old_page(slug: str) -> Path | None:
+        path = f"claims/{slug}/index.html"
+        kept = previous.files.get(path) if previous is not None else None
+        return Path(kept) if isinstance(kept, str) else None
+
     before = state.search if state is not None and previous is not None else {}
-    index = update_index(writer.folder, pages, before, keep, progress)
+    index = update_index(writer.folder, pages, before, keep, old_page, progress)
     for path, fingerprint in index.fingerprints.items():
         rendered.fingerprints[path] = fingerprint
         rendered.files[path] = KEPT

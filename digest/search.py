@@ -26,6 +26,7 @@ import subprocess
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -87,8 +88,19 @@ class Shard:
     """One bundle of the index as a build left it."""
 
     fingerprint: str
+    """Of its files: made from its pages' fingerprints when it was indexed."""
     files: tuple[str, ...]
     """Every file of the bundle, by site path."""
+    primary: bool = False
+    """The first bundle, which carries Pagefind's program."""
+    pages: tuple[tuple[str, str], ...] = ()
+    """(slug, fingerprint) of the claim pages whose text it holds, sorted: a page whose fingerprint
+    changed since, but whose indexed text did not (a related claim's title in a list Pagefind
+    ignores), leaves the shard as it is."""
+
+
+OldPage = Callable[[str], Path | None]
+"""Where the previous output holds a claim's page (by slug), if it is there untouched."""
 
 
 @dataclass(slots=True)
@@ -106,11 +118,13 @@ def update_index(
     pages: Mapping[str, str],
     before: Mapping[str, Shard],
     keep: Keep,
+    old_page: OldPage,
     progress: Progress | None = None,
 ) -> SearchIndex:
     """Write the index of the claim pages ``pages`` ({slug: page fingerprint}; the pages are in
-    ``folder``) into ``folder/pagefind/``: shards whose fingerprint matches ``before`` are kept
-    (through ``keep``), the others indexed again. Raises if Pagefind is missing or fails."""
+    ``folder``) into ``folder/pagefind/``: shards of ``before`` whose pages are unchanged, or changed
+    outside what Pagefind indexes, are kept (through ``keep``), the others indexed again. Raises if
+    Pagefind is missing or fails."""
     count = shard_count(len(pages))
     members: dict[str, list[str]] = {}
     for slug in sorted(pages):
@@ -118,14 +132,21 @@ def update_index(
     names = sorted(members, key=int)
     result = SearchIndex()
     todo: list[tuple[str, str, bool]] = []
+    version = _version()
     for name in names:
         primary = name == names[0]
-        fingerprint = _digest(FORMAT, _version(), str(primary), *(f"{s}={pages[s]}" for s in members[name]))
+        current = tuple((slug, pages[slug]) for slug in members[name])
         old = before.get(name)
-        if old is not None and old.fingerprint == fingerprint and all(keep(path, fingerprint) for path in old.files):
-            result.shards[name] = old
-            result.fingerprints.update(dict.fromkeys(old.files, fingerprint))
+        if (
+            old is not None
+            and old.primary == primary
+            and _same_text(old, current, folder, old_page)
+            and all(keep(path, old.fingerprint) for path in old.files)
+        ):
+            result.shards[name] = Shard(old.fingerprint, old.files, primary, current)
+            result.fingerprints.update(dict.fromkeys(old.files, old.fingerprint))
         else:
+            fingerprint = _digest(FORMAT, version, str(primary), *(f"{s}={f}" for s, f in current))
             todo.append((name, fingerprint, primary))
     root = folder / FOLDER
     if todo:
@@ -137,7 +158,7 @@ def update_index(
         with _Service() as service:
             for name, fingerprint, primary in todo:
                 files = service.index_shard(folder, name, members[name], primary)
-                result.shards[name] = Shard(fingerprint, files)
+                result.shards[name] = Shard(fingerprint, files, primary, tuple((s, pages[s]) for s in members[name]))
                 result.fingerprints.update(dict.fromkeys(files, fingerprint))
                 result.indexed += len(members[name])
                 if progress is not None:
@@ -149,6 +170,77 @@ def update_index(
         root.mkdir(exist_ok=True)
         (root / "bundles.json").write_bytes(listing + b"\n")
     return result
+
+
+def _same_text(old: Shard, current: tuple[tuple[str, str], ...], folder: Path, old_page: OldPage) -> bool:
+    """Whether a shard's pages are those it was made of, each unchanged or changed only in parts
+    Pagefind leaves out (``data-pagefind-ignore``)."""
+    if [slug for slug, _ in old.pages] != [slug for slug, _ in current] or old.fingerprint == "":
+        return False
+    for (slug, before), (_, now) in zip(old.pages, current, strict=True):
+        if before == now:
+            continue
+        previous = old_page(slug)
+        if previous is None:
+            return False
+        try:
+            then, new = previous.read_bytes(), (folder / f"claims/{slug}/index.html").read_bytes()
+        except OSError:
+            return False
+        text = _indexed(new)
+        if text is None or text != _indexed(then):
+            return False
+    return True
+
+
+_VOID = frozenset(("area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source"))
+_VOID |= {"track", "wbr"}
+
+
+class _IndexedText(HTMLParser):
+    """A page's markup with the elements marked ``data-pagefind-ignore`` left out, as a digest;
+    ``unsure`` if an ignored element holds filters or metadata, which Pagefind still reads."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.digest = hashlib.blake2b(digest_size=16)
+        self.ignoring = 0
+        """Open elements since the outermost ignored one began (0: not ignoring)."""
+        self.unsure = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        names = {name for name, _ in attrs}
+        if self.ignoring:
+            if any(name.startswith("data-pagefind-") for name in names):
+                self.unsure = True
+            if tag not in _VOID:
+                self.ignoring += 1
+            return
+        if "data-pagefind-ignore" in names:
+            if any(n.startswith("data-pagefind-") and n != "data-pagefind-ignore" for n in names):
+                self.unsure = True
+            self.ignoring = 0 if tag in _VOID else 1
+            return
+        self.digest.update(repr(("<", tag, attrs)).encode())
+
+    def handle_endtag(self, tag: str) -> None:
+        if self.ignoring:
+            if tag not in _VOID:
+                self.ignoring -= 1
+            return
+        self.digest.update(repr(("/", tag)).encode())
+
+    def handle_data(self, data: str) -> None:
+        if not self.ignoring:
+            self.digest.update(repr(("d", data)).encode())
+
+
+def _indexed(html: bytes) -> bytes | None:
+    """The digest of what Pagefind can read of a page; None when unsure."""
+    parser = _IndexedText()
+    parser.feed(html.decode("utf-8", "replace"))
+    parser.close()
+    return None if parser.unsure else parser.digest.digest()
 
 
 def _digest(*parts: str) -> str:
