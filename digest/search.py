@@ -25,9 +25,10 @@ import shutil
 import subprocess
 import threading
 from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from .errors import OutputError, UsageError
@@ -38,6 +39,8 @@ SHARD_MAX = 256
 claims (one shard below 257), so it changes only when the site doubles or halves."""
 FORMAT = "1"
 """Part of every shard's fingerprint: change it when the way shards are made changes."""
+_SERVICES = min(os.cpu_count() or 1, 4)
+"""Pagefind services run side by side on a cold build (Pagefind's service indexes on one core)."""
 FOLDER = "pagefind"
 BUNDLES = f"{FOLDER}/bundles.json"
 _RUNTIME = ("pagefind.js", "pagefind-worker.js", "pagefind-ui.js", "pagefind-ui.css")
@@ -155,14 +158,35 @@ def update_index(
         total = sum(len(members[name]) for name, _, _ in todo)
         if progress is not None:
             progress("indexing search", 0, total)
-        with _Service() as service:
-            for name, fingerprint, primary in todo:
-                files = service.index_shard(folder, name, members[name], primary)
-                result.shards[name] = Shard(fingerprint, files, primary, tuple((s, pages[s]) for s in members[name]))
-                result.fingerprints.update(dict.fromkeys(files, fingerprint))
-                result.indexed += len(members[name])
-                if progress is not None:
-                    progress("indexing search", result.indexed, total)
+        lock = threading.Lock()
+        waiting = list(todo)
+
+        def work() -> None:
+            """One Pagefind service indexing shards off the shared list until it is empty."""
+            with _Service() as service:
+                while True:
+                    with lock:
+                        if not waiting:
+                            return
+                        name, fingerprint, primary = waiting.pop(0)
+                    try:
+                        files = service.index_shard(folder, name, members[name], primary)
+                    except BaseException:
+                        with lock:
+                            waiting.clear()  # the others stop after their current shard
+                        raise
+                    shard = Shard(fingerprint, files, primary, tuple((s, pages[s]) for s in members[name]))
+                    with lock:
+                        result.shards[name] = shard
+                        result.fingerprints.update(dict.fromkeys(files, fingerprint))
+                        result.indexed += len(members[name])
+                        if progress is not None:
+                            progress("indexing search", result.indexed, total)
+
+        services = min(len(todo), _SERVICES)  # each indexes one shard at a time: one core, little memory
+        with ThreadPoolExecutor(services) as pool:
+            for running in [pool.submit(work) for _ in range(services)]:
+                running.result()
     listing = json.dumps({"bundles": [f"{name}/" for name in names]}, separators=(",", ":")).encode()
     fingerprint = result.fingerprints[BUNDLES] = _digest(listing.decode())
     if not keep(BUNDLES, fingerprint):
@@ -334,12 +358,12 @@ class _Service:
                 raise OutputError(f"the search index failed: {path}: {error.strerror or error}") from None
             self._send({"type": "AddFile", "index_id": index, "url": f"/{path}", "file_contents": html})
         self._collect(len(slugs))
-        target = folder / FOLDER / name
-        shutil.rmtree(target, ignore_errors=True)  # its files may be hard links into --out: never write into them
-        self._send({"type": "WriteFiles", "index_id": index, "output_path": str(target)})
+        # The files come back in the answer and are written here: Pagefind's WriteFiles answers
+        # before its writes are done (an empty pagefind-entry.json was seen when the service ended).
+        self._send({"type": "GetFiles", "index_id": index})
         self._send({"type": "DeleteIndex", "index_id": index})
-        self._collect(2)
-        return _trim(folder, target, primary)
+        bundle = self._collect(2)[0]["files"]
+        return _write_bundle(folder, name, bundle, primary)
 
     def __enter__(self) -> _Service:
         return self
@@ -358,18 +382,30 @@ class _Service:
             self._process.stdout.close()
 
 
-def _trim(folder: Path, bundle: Path, primary: bool) -> tuple[str, ...]:
-    """Remove what the search page never loads from a freshly written bundle (the runtime but in
-    the first bundle); copy the UI of the first to ``pagefind/``. The bundle's files, by site path."""
-    for entry in bundle.iterdir():
-        runtime = entry.name in _RUNTIME or entry.name.startswith("wasm.")
-        if entry.name in _UNUSED or (runtime and not primary):
-            entry.unlink()
-    files = sorted(path.relative_to(folder).as_posix() for path in bundle.rglob("*") if path.is_file())
-    if primary:
-        for name in _UI:
-            target = folder / FOLDER / name
-            target.unlink(missing_ok=True)
-            shutil.copyfile(bundle / name, target)
-            files.append(f"{FOLDER}/{name}")
-    return tuple(files)
+def _write_bundle(folder: Path, name: str, bundle: list[dict[str, str]], primary: bool) -> tuple[str, ...]:
+    """Write one shard's bundle into folder/pagefind/<name>/, leaving out what the search page never
+    loads (the program but in the first bundle); the first's UI goes to ``pagefind/`` too. The
+    bundle's files, by site path."""
+    target = folder / FOLDER / name
+    shutil.rmtree(target, ignore_errors=True)  # its files may be hard links into --out: never write into them
+    files = []
+    try:
+        for entry in bundle:
+            path = PurePosixPath(entry["path"])
+            if path.is_absolute() or ".." in path.parts or path.name in _UNUSED:
+                continue
+            runtime = len(path.parts) == 1 and (path.name in _RUNTIME or path.name.startswith("wasm."))
+            if runtime and not primary:
+                continue
+            data = base64.b64decode(entry["content"])
+            written = target / path
+            written.parent.mkdir(parents=True, exist_ok=True)
+            written.write_bytes(data)
+            files.append(f"{FOLDER}/{name}/{path}")
+            if primary and path.name in _UI and len(path.parts) == 1:
+                (folder / FOLDER / path.name).unlink(missing_ok=True)
+                (folder / FOLDER / path.name).write_bytes(data)
+                files.append(f"{FOLDER}/{path.name}")
+    except OSError as error:
+        raise OutputError(f"the search index failed: cannot write {target}: {error.strerror or error}") from None
+    return tuple(sorted(files))
