@@ -407,7 +407,8 @@ class WarmStart:
             cache.put("images", dict(measured(resolved.site.claims.values())))
             cache.save_outputs(writer.out, rendered.fingerprints, writer.retired, self._intact, writer.stamps)
             shards = search.shards if search is not None else {}
-            state = BuildState(resolved, rendered.versions, rendered.templates, rendered.data, rendered.lastmods, shards)
+            versions, templates = rendered.versions, rendered.templates
+            state = BuildState(resolved, versions, templates, rendered.data, rendered.lastmods, shards)
             cache.save_state(state)
             cache.commit()
         except ERRORS as error:
