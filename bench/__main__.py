@@ -38,11 +38,12 @@ def timed(command: list[str], env: dict[str, str] | None = None, cwd: Path | Non
     os.sync()
     started = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, cwd=cwd)
+    errors = process.stderr.read() if process.stderr else b""  # as it comes: a full pipe would stop the build
     _, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - started
     process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode != 0:
-        raise SystemExit(f"{' '.join(command)} failed: {process.stderr.read().decode() if process.stderr else ''}")
+        raise SystemExit(f"{' '.join(command)} failed: {errors.decode()[-4000:]}")
     return seconds, usage.ru_maxrss // 1024
 
 
