@@ -21,7 +21,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from . import preview
 from .corpus import generate
@@ -32,10 +32,21 @@ ROOT = HERE.parent
 CORPORA = HERE / "corpus"
 
 
+class Timed(NamedTuple):
+    """One whole process, with every process it started and waited for."""
+
+    seconds: float
+    """Wall time."""
+    mb: int
+    """Peak RSS of the largest process (the build's own, a worker's or Pagefind's), in MB."""
+    cpu: float
+    """Processor seconds (user and system) of all of them: what a loaded machine does not inflate."""
+
+
 def timed(
     command: list[str], env: dict[str, str] | None = None, cwd: Path | None = None, chatty: bool = False
-) -> tuple[float, int]:
-    """Run a command; its wall time in seconds and the peak RSS of its largest process in MB.
+) -> Timed:
+    """Run a command: its wall time, the peak RSS of its largest process and its processor time.
 
     The disk is synced first, so that no run pays for writing back what an earlier one wrote. A
     ``chatty`` command (one that prints more than a pipe holds, such as a check's warnings) has its
@@ -50,7 +61,7 @@ def timed(
     process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode != 0:
         raise SystemExit(f"{' '.join(command)} failed: {errors.decode()[-4000:]}")
-    return seconds, usage.ru_maxrss // 1024
+    return Timed(seconds, usage.ru_maxrss // 1024, usage.ru_utime + usage.ru_stime)
 
 
 def corpus(size: int) -> Path:
@@ -95,6 +106,7 @@ def bench_builds(size: int, runs: int, hugo: bool, where: Path | None = None) ->
                 ours = result[mode]
                 ours["cold_vs_hugo"] = round(ours["cold_s"] / result["hugo_cold_s"], 2)
                 ours["cold_vs_hugo_pagefind"] = round(ours["cold_s"] / result["hugo_pagefind_cold_s"], 2)
+                ours["cold_cpu_vs_hugo_pagefind"] = round(ours["cold_cpu_s"] / result["hugo_pagefind_cold_cpu_s"], 2)
         return result
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -168,34 +180,35 @@ def bench_similar(size: int, runs: int) -> dict[str, Any]:
 def _our_builds(
     command: list[str], env: dict[str, str], out: Path, cache: Path, content: Path, theme: Path, size: int, runs: int
 ) -> dict[str, Any]:
-    """One mode's cold, nothing-changed and edit builds; the largest page; the peak memory."""
+    """One mode's cold, nothing-changed and edit builds (wall and processor time); the largest page;
+    the peak memory."""
     result: dict[str, Any] = {}
-    cold, memory = [], []
+    memory: list[int] = []
+
+    def record(name: str, runs: list[Timed]) -> None:
+        result[f"{name}_s"] = median([run.seconds for run in runs])
+        result[f"{name}_cpu_s"] = median([run.cpu for run in runs])
+        memory.extend(run.mb for run in runs)
+
+    cold = []
     for _ in range(runs):
         shutil.rmtree(out, ignore_errors=True)
         shutil.rmtree(cache, ignore_errors=True)
-        seconds, rss = timed(command, env)
-        cold.append(seconds)
-        memory.append(rss)
-    result["cold_s"] = median(cold)
+        cold.append(timed(command, env))
+    record("cold", cold)
     result["pages"] = sum(1 for _ in out.rglob("*.html"))
     largest = max(out.rglob("*.html"), key=lambda page: page.stat().st_size)
     result["largest_page"] = largest.relative_to(out).as_posix()
     result["largest_page_kb"] = round(largest.stat().st_size / 1024)
     result["pages_per_s"] = round(result["pages"] / result["cold_s"])
-    noop = []
-    for _ in range(runs):
-        seconds, rss = timed(command, env)
-        noop.append(seconds)
-        memory.append(rss)
-    result["warm_noop_s"] = median(noop)
+    record("warm_noop", [timed(command, env) for _ in range(runs)])
     claim = sorted((content / "claims").rglob("*.md"))[size // 2]
     person = content / "people" / "person-07.md"
     template = theme / "templates" / "claim.html"
     for name, path, old, new in (
-        ("one_claim_edit_s", claim, 'title: "', 'title: "Edited '),
-        ("one_person_edit_s", person, "name: Person", "name: Edited Person"),
-        ("one_template_edit_s", template, '<article class="claim"', '<article class="claim" data-edited'),
+        ("one_claim_edit", claim, 'title: "', 'title: "Edited '),
+        ("one_person_edit", person, "name: Person", "name: Edited Person"),
+        ("one_template_edit", template, '<article class="claim"', '<article class="claim" data-edited'),
     ):
         original = path.read_text(encoding="utf-8")
         assert old in original, (path, old)
@@ -203,13 +216,11 @@ def _our_builds(
         try:
             for number in range(runs):
                 path.write_text(original.replace(old, f"{new}{number} ", 1) if number % 2 == 0 else original)
-                seconds, rss = timed(command, env)
-                times.append(seconds)
-                memory.append(rss)
+                times.append(timed(command, env))
         finally:
             path.write_text(original, encoding="utf-8")
             timed(command, env)
-        result[name] = median(times)
+        record(name, times)
     result["peak_rss_mb"] = max(memory)
     return result
 
@@ -218,20 +229,20 @@ def _hugo_builds(content: Path, work: Path, runs: int) -> dict[str, Any]:
     """Hugo on the same corpus, then the Pagefind CLI on Hugo's output (what Hugo users run)."""
     site = write_hugo_site(content, work / "hugo")
     hugo_out = work / "hugo-out"
-    hugo_times, pagefind_times, both, memory = [], [], [], []
+    hugo_runs, pagefind_runs = [], []
     for _ in range(runs):
         shutil.rmtree(hugo_out, ignore_errors=True)
-        seconds, rss = timed([_hugo(), "--quiet", "--source", str(site), "--destination", str(hugo_out)])
-        indexing, pagefind_rss = timed([sys.executable, "-m", "pagefind_bin", "--site", str(hugo_out), "--silent"])
-        hugo_times.append(seconds)
-        pagefind_times.append(indexing)
-        both.append(seconds + indexing)
-        memory.append(max(rss, pagefind_rss))
+        hugo_runs.append(timed([_hugo(), "--quiet", "--source", str(site), "--destination", str(hugo_out)]))
+        pagefind = [sys.executable, "-m", "pagefind_bin", "--site", str(hugo_out), "--silent"]
+        pagefind_runs.append(timed(pagefind))
+    pairs = list(zip(hugo_runs, pagefind_runs, strict=True))
     return {
-        "hugo_cold_s": median(hugo_times),
-        "pagefind_cli_s": median(pagefind_times),
-        "hugo_pagefind_cold_s": median(both),
-        "hugo_peak_rss_mb": max(memory),
+        "hugo_cold_s": median([run.seconds for run in hugo_runs]),
+        "hugo_cold_cpu_s": median([run.cpu for run in hugo_runs]),
+        "pagefind_cli_s": median([run.seconds for run in pagefind_runs]),
+        "hugo_pagefind_cold_s": median([hugo.seconds + indexing.seconds for hugo, indexing in pairs]),
+        "hugo_pagefind_cold_cpu_s": median([hugo.cpu + indexing.cpu for hugo, indexing in pairs]),
+        "hugo_peak_rss_mb": max(run.mb for run in hugo_runs + pagefind_runs),
     }
 
 
@@ -318,6 +329,22 @@ def main() -> None:
                     ("largest_page_kb", "largest KB"),
                     ("largest_page", "largest page"),
                     ("pages_per_s", "pages/s"),
+                ],
+            )
+            print(f"Processor time, {mode.replace('_', '-')} (user + system seconds of every process, medians)")
+            print_table(
+                [{"claims": row["claims"], **{k: v for k, v in row.items() if k != mode}, **row[mode]} for row in rows],
+                [
+                    ("claims", "claims"),
+                    ("cold_cpu_s", "cold"),
+                    ("cards_cpu_s", "cards"),
+                    ("hugo_cold_cpu_s", "Hugo"),
+                    ("hugo_pagefind_cold_cpu_s", "Hugo+Pagefind"),
+                    ("cold_cpu_vs_hugo_pagefind", "ratio"),
+                    ("warm_noop_cpu_s", "no change"),
+                    ("one_claim_edit_cpu_s", "1 claim"),
+                    ("one_person_edit_cpu_s", "1 person"),
+                    ("one_template_edit_cpu_s", "1 template"),
                 ],
             )
     if args.only in (None, "preview"):
