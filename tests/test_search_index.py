@@ -22,7 +22,7 @@ from digest.build import Options, build
 from .browser import chromium
 from .conftest import MINIMAL, ROOT, TODAY
 from .static_server import serving
-from .test_live import EDITS, Edit, change_css, change_template, change_title, same_tree
+from .edits import EDITS, Edit, change_css, change_template, change_title, same_tree
 
 QUERIES = ["sky", "blue", "green", "added", "bob", "once", "new", "said", "alice", "fresh"]
 ANSWERS = """async ([bundles, queries]) => {
