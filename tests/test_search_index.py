@@ -7,6 +7,7 @@ import json
 import os
 import shutil
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -20,9 +21,8 @@ from digest import search
 from digest.build import Options, build
 
 from .browser import chromium
-from .conftest import MINIMAL, ROOT, TODAY
+from .edits import EDITS, Edit, build_options, change_css, change_template, change_title, copy_site, same_tree
 from .static_server import serving
-from .edits import EDITS, Edit, change_css, change_template, change_title, same_tree
 
 QUERIES = ["sky", "blue", "green", "added", "bob", "once", "new", "said", "alice", "fresh"]
 ANSWERS = """async ([bundles, queries]) => {
@@ -40,17 +40,8 @@ ANSWERS = """async ([bundles, queries]) => {
 
 
 def options(content: Path, theme: Path, out: Path, cache: bool) -> Options:
-    return Options(
-        content=content,
-        content_shown="content",
-        out=out,
-        theme=theme,
-        today=TODAY,
-        jobs=1,
-        cache=cache,
-        search=True,
-        drafts=True,
-    )
+    """The incremental-build tests' options, with the search index."""
+    return replace(build_options(content, theme, out, cache), search=True)
 
 
 def answers(browser: Browser, root: Path, site: str) -> dict[str, Any]:
@@ -110,16 +101,9 @@ def agree(browser: Browser, content: Path, theme: Path, tmp: Path) -> int:
     return warm.indexed
 
 
-def setup(tmp: Path) -> tuple[Path, Path]:
-    content, theme = tmp / "content", tmp / "theme"
-    shutil.copytree(MINIMAL, content)
-    shutil.copytree(ROOT / "themes/default", theme)
-    return content, theme
-
-
 @pytest.mark.browser
 def test_an_edit_reindexes_only_its_shard(tmp_path: Path, browser: Browser, small_shards: None) -> None:
-    content, theme = setup(tmp_path)
+    content, theme = copy_site(tmp_path)
     claims = agree(browser, content, theme, tmp_path)
     assert claims >= 4
     shards = json.loads((tmp_path / "warm/pagefind/bundles.json").read_text())["bundles"]
@@ -137,7 +121,7 @@ def test_an_edit_reindexes_only_its_shard(tmp_path: Path, browser: Browser, smal
 
 
 def test_only_the_first_shard_carries_pagefinds_program(tmp_path: Path, small_shards: None) -> None:
-    content, theme = setup(tmp_path)
+    content, theme = copy_site(tmp_path)
     build(options(content, theme, tmp_path / "site", cache=False))
     bundles = json.loads((tmp_path / "site/pagefind/bundles.json").read_text())["bundles"]
     first, *others = (tmp_path / "site/pagefind" / name for name in bundles)
@@ -157,7 +141,7 @@ def test_random_edits_keep_search_answers_those_of_a_clean_build(
     tmp_path_factory: pytest.TempPathFactory, browser: Browser, small_shards: None, edits: list[Edit]
 ) -> None:
     tmp = tmp_path_factory.mktemp("search")
-    content, theme = setup(tmp)
+    content, theme = copy_site(tmp)
     agree(browser, content, theme, tmp)
     for edit in edits:
         edit(content, theme)
