@@ -7,31 +7,24 @@ goes to one shard by a hash of its slug; each shard is a Pagefind bundle in ``pa
 the search page merges them when it searches (``mergeIndex``), listed in ``pagefind/bundles.json``.
 A shard is indexed again only when the fingerprint of one of its pages changed; the others are
 kept from the previous output, so an edit re-indexes one shard (at most ``SHARD_MAX`` claims),
-never the site. The pages are fed to Pagefind's indexing service (``pagefind --service``, the
-program the ``pagefind_bin`` package carries) from the temporary folder, one shard at a time, so
-its memory is that of one shard; a failed index leaves ``--out`` as it was.
+never the site. The pages are fed to Pagefind's indexing service (``indexer``) from the temporary
+folder, one shard at a time per service, so its memory is that of one shard; a failed index leaves
+``--out`` as it was.
 """
 
 from __future__ import annotations
 
-import base64
-import contextlib
 import hashlib
-import importlib.util
 import json
-import os
-import queue
-import shutil
-import subprocess
 import threading
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
-from pathlib import Path, PurePosixPath
-from typing import Any
+from pathlib import Path
 
-from .errors import OutputError, UsageError
+from .errors import UsageError
+from .indexer import SERVICES, Service, executable, pagefind_version
 from .progress import Progress
 
 SHARD_MAX = 256
@@ -39,38 +32,11 @@ SHARD_MAX = 256
 claims (one shard below 257), so it changes only when the site doubles or halves."""
 FORMAT = "1"
 """Part of every shard's fingerprint: change it when the way shards are made changes."""
-_SERVICES = min(os.cpu_count() or 1, 4)
-"""Pagefind services run side by side on a cold build (Pagefind's service indexes on one core)."""
 FOLDER = "pagefind"
 BUNDLES = f"{FOLDER}/bundles.json"
-_RUNTIME = ("pagefind.js", "pagefind-worker.js", "pagefind-ui.js", "pagefind-ui.css")
-"""What the search page loads from the first bundle besides its index (and the ``wasm.*`` files)."""
-_UNUSED = (
-    "pagefind-component-ui.css",
-    "pagefind-component-ui.js",
-    "pagefind-highlight.js",
-    "pagefind-modular-ui.css",
-    "pagefind-modular-ui.js",
-)
-_UI = ("pagefind-ui.js", "pagefind-ui.css")
-"""Copied to ``pagefind/``, where the theme links them."""
 
 Keep = Callable[[str, str], bool]
 """Keeps one file of the previous output under its fingerprint; False if it cannot be kept."""
-
-
-def _executable() -> Path | None:
-    """The Pagefind program (the pagefind[bin] package carries it; PAGEFIND_BINARY_PATH overrides)."""
-    if importlib.util.find_spec("pagefind") is None:
-        return None
-    from pagefind.service import get_executable
-
-    return get_executable()
-
-
-def available() -> bool:
-    """True if the Pagefind program is installed."""
-    return _executable() is not None
 
 
 def shard_count(claims: int) -> int:
@@ -135,7 +101,7 @@ def update_index(
     names = sorted(members, key=int)
     result = SearchIndex()
     todo: list[tuple[str, str, bool]] = []
-    version = _version()
+    version = pagefind_version()
     for name in names:
         primary = name == names[0]
         current = tuple((slug, pages[slug]) for slug in members[name])
@@ -153,7 +119,7 @@ def update_index(
             todo.append((name, fingerprint, primary))
     root = folder / FOLDER
     if todo:
-        if _executable() is None:
+        if executable() is None:
             raise UsageError("search needs Pagefind: pip install 'pagefind[bin]' (or build with --no-search)")
         total = sum(len(members[name]) for name, _, _ in todo)
         if progress is not None:
@@ -163,14 +129,15 @@ def update_index(
 
         def work() -> None:
             """One Pagefind service indexing shards off the shared list until it is empty."""
-            with _Service() as service:
+            with Service() as service:
                 while True:
                     with lock:
                         if not waiting:
                             return
                         name, fingerprint, primary = waiting.pop(0)
                     try:
-                        files = service.index_shard(folder, name, members[name], primary)
+                        pages_of = [f"claims/{slug}/index.html" for slug in members[name]]
+                        files = service.index_shard(folder, f"{FOLDER}/{name}", pages_of, primary)
                     except BaseException:
                         with lock:
                             waiting.clear()  # the others stop after their current shard
@@ -183,7 +150,7 @@ def update_index(
                         if progress is not None:
                             progress("indexing search", result.indexed, total)
 
-        services = min(len(todo), _SERVICES)  # each indexes one shard at a time: one core, little memory
+        services = min(len(todo), SERVICES)  # each indexes one shard at a time: one core, little memory
         with ThreadPoolExecutor(services) as pool:
             for running in [pool.submit(work) for _ in range(services)]:
                 running.result()
@@ -269,143 +236,3 @@ def _indexed(html: bytes) -> bytes | None:
 
 def _digest(*parts: str) -> str:
     return hashlib.blake2b("\0".join(parts).encode(), digest_size=12).hexdigest()
-
-
-def _version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("pagefind")
-    except PackageNotFoundError:
-        return "none"
-
-
-class _Service:
-    """Pagefind's indexing service (``pagefind --service``): base64 JSON messages, each ended by a
-    comma, over its standard input and output, as Pagefind's own Python and Node packages speak it.
-
-    Requests are sent as fast as they are made and the answers read by a thread meanwhile (the
-    ``pagefind`` Python package waits 0.1 s before reading each answer: 17 minutes for 10,000 pages).
-    """
-
-    def __init__(self) -> None:
-        environment = {**os.environ, "MALLOC_ARENA_MAX": "2"}  # fewer malloc arenas: a small address space
-        try:
-            self._process = subprocess.Popen(
-                [str(_executable()), "--service"],
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.DEVNULL,
-                env=environment,
-            )
-        except OSError as error:
-            raise OutputError(f"the search index failed: cannot start Pagefind: {error.strerror or error}") from None
-        self._answers: queue.Queue[dict[str, Any] | None] = queue.Queue()
-        self._reader = threading.Thread(target=self._read, daemon=True)
-        self._reader.start()
-        self._sent = 0
-
-    def _read(self) -> None:
-        stream = self._process.stdout
-        assert stream is not None
-        buffer = bytearray()
-        while chunk := os.read(stream.fileno(), 1 << 16):
-            buffer += chunk
-            while (end := buffer.find(b",")) >= 0:
-                self._answers.put(json.loads(base64.b64decode(bytes(buffer[:end]))))
-                del buffer[: end + 1]
-        self._answers.put(None)
-
-    def _send(self, payload: dict[str, Any]) -> None:
-        self._sent += 1
-        message = json.dumps({"message_id": self._sent, "payload": payload}).encode()
-        stream = self._process.stdin
-        assert stream is not None
-        try:
-            stream.write(base64.b64encode(message) + b",")
-        except OSError:
-            raise OutputError("the search index failed: Pagefind stopped") from None
-
-    def _collect(self, count: int) -> list[dict[str, Any]]:
-        """The next ``count`` answers; raises OutputError on the first error."""
-        stream = self._process.stdin
-        assert stream is not None
-        try:
-            stream.flush()
-        except OSError:
-            raise OutputError("the search index failed: Pagefind stopped") from None
-        answers = []
-        for _ in range(count):
-            answer = self._answers.get()
-            if answer is None:
-                code = self._process.wait()
-                raise OutputError(f"the search index failed: Pagefind stopped (exit status {code})")
-            payload: dict[str, Any] = answer["payload"]
-            if payload.get("type") == "Error":
-                raise OutputError(f"the search index failed: {payload.get('message')}")
-            answers.append(payload)
-        return answers
-
-    def index_shard(self, folder: Path, name: str, slugs: list[str], primary: bool) -> tuple[str, ...]:
-        """Index the claim pages of ``slugs`` into folder/pagefind/<name>/; the files written."""
-        self._send({"type": "NewIndex", "config": {"keep_index_url": True}})
-        index = self._collect(1)[0]["index_id"]
-        for slug in slugs:
-            path = f"claims/{slug}/index.html"
-            try:
-                html = (folder / path).read_text(encoding="utf-8")
-            except OSError as error:
-                raise OutputError(f"the search index failed: {path}: {error.strerror or error}") from None
-            self._send({"type": "AddFile", "index_id": index, "url": f"/{path}", "file_contents": html})
-        self._collect(len(slugs))
-        # The files come back in the answer and are written here: Pagefind's WriteFiles answers
-        # before its writes are done (an empty pagefind-entry.json was seen when the service ended).
-        self._send({"type": "GetFiles", "index_id": index})
-        self._send({"type": "DeleteIndex", "index_id": index})
-        bundle = self._collect(2)[0]["files"]
-        return _write_bundle(folder, name, bundle, primary)
-
-    def __enter__(self) -> _Service:
-        return self
-
-    def __exit__(self, *exception: object) -> None:
-        if self._process.stdin is not None:
-            with contextlib.suppress(OSError):
-                self._process.stdin.close()
-        try:
-            self._process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self._process.kill()
-            self._process.wait()
-        self._reader.join()
-        if self._process.stdout is not None:
-            self._process.stdout.close()
-
-
-def _write_bundle(folder: Path, name: str, bundle: list[dict[str, str]], primary: bool) -> tuple[str, ...]:
-    """Write one shard's bundle into folder/pagefind/<name>/, leaving out what the search page never
-    loads (the program but in the first bundle); the first's UI goes to ``pagefind/`` too. The
-    bundle's files, by site path."""
-    target = folder / FOLDER / name
-    shutil.rmtree(target, ignore_errors=True)  # its files may be hard links into --out: never write into them
-    files = []
-    try:
-        for entry in bundle:
-            path = PurePosixPath(entry["path"])
-            if path.is_absolute() or ".." in path.parts or path.name in _UNUSED:
-                continue
-            runtime = len(path.parts) == 1 and (path.name in _RUNTIME or path.name.startswith("wasm."))
-            if runtime and not primary:
-                continue
-            data = base64.b64decode(entry["content"])
-            written = target / path
-            written.parent.mkdir(parents=True, exist_ok=True)
-            written.write_bytes(data)
-            files.append(f"{FOLDER}/{name}/{path}")
-            if primary and path.name in _UI and len(path.parts) == 1:
-                (folder / FOLDER / path.name).unlink(missing_ok=True)
-                (folder / FOLDER / path.name).write_bytes(data)
-                files.append(f"{FOLDER}/{path.name}")
-    except OSError as error:
-        raise OutputError(f"the search index failed: cannot write {target}: {error.strerror or error}") from None
-    return tuple(sorted(files))
