@@ -107,8 +107,10 @@ class Watcher:
         self._stopped.set()
         self._wake.set()
         self._observer.stop()
-        self._observer.join(timeout=5)
-        self._thread.join(timeout=5)
+        if self._observer.is_alive():  # Ctrl-C may come before start() has run
+            self._observer.join(timeout=5)
+        if self._thread.is_alive():
+            self._thread.join(timeout=5)
 
     def note(self, path: Path, is_directory: bool = False) -> None:
         """Record one changed path (called by watchdog's thread, or by tests)."""
