@@ -221,8 +221,9 @@ class BuildCache:
         intact = len(files) == len(recorded["files"]) and _folders_unchanged(out, recorded["folders"])
         return files, intact
 
-    def spare(self) -> Spare | None:
-        """The site before the current one, to start the next build from, if it is there untouched."""
+    def spare(self, out: Mapping[str, tuple[str, Stamp]]) -> Spare | None:
+        """The site before the current one, to start the next build from, if it is there untouched.
+        ``out``: the files of --out just found unchanged (see ``outputs``), with their stamps."""
         try:
             manifest = self.get("spare")
         except ERRORS as error:
@@ -233,7 +234,11 @@ class BuildCache:
         if not _folders_unchanged(self.spare_folder, manifest["folders"]):
             shutil.rmtree(self.spare_folder, ignore_errors=True)
             return None
-        return Spare(self.spare_folder, manifest["files"])
+        files = manifest["files"]
+        # Unchanged files are hard links shared by both sites: one look at --out's tells of the spare's
+        # too (the same inode is the same file, and no name in the spare changed: its folders are as they were)
+        checked = frozenset(path for path, entry in out.items() if (files.get(path) or (None, None))[1] == entry[1])
+        return Spare(self.spare_folder, files, checked)
 
     def save_outputs(
         self,
@@ -378,7 +383,7 @@ class WarmStart:
                     state.templates,
                 )
                 previous.data, previous.lastmods, previous.showing = state.data, state.lastmods, state.showing
-            return previous, self.cache.spare() if self._intact else None
+            return previous, self.cache.spare(kept) if self._intact else None
         except ERRORS as error:
             self._drop(error)
             self._intact = False

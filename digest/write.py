@@ -139,6 +139,9 @@ class Spare:
 
     folder: Path
     files: Mapping[str, tuple[str, Stamp]]
+    checked: frozenset[str] = frozenset()
+    """Files known to be as recorded without looking again: each is the very file (the same inode,
+    size and time) of --out just found unchanged, and no name in the spare's folders changed since."""
 
 
 class SiteWriter:
@@ -156,6 +159,7 @@ class SiteWriter:
         self.out = out.resolve() if out.is_symlink() else out.absolute()  # a symlink: replace what it points to
         self.previous = self.out if self.out.is_dir() else None
         self.kept: Mapping[str, tuple[str, Stamp]] = {}
+        self._checked: frozenset[str] = frozenset()
         self.stamps: dict[str, Stamp] = {}
         """Stamps of the files kept from the spare, as they are (the parent process's writes only)."""
         self.retired: Path | None = None
@@ -175,7 +179,7 @@ class SiteWriter:
         if spare is not None:
             try:
                 os.rename(spare.folder, self.folder)  # over the empty folder: same file system only
-                self.kept = spare.files
+                self.kept, self._checked = spare.files, spare.checked
             except OSError:
                 shutil.rmtree(spare.folder, ignore_errors=True)
 
@@ -186,7 +190,7 @@ class SiteWriter:
             where = f"{self._folder}/{relative}"
             if self.kept:  # starting from a spare: keep its file, or replace it without writing into it
                 old = self.kept.get(relative)
-                if old is not None and old[0] == fingerprint and stamp(where) == old[1]:
+                if old is not None and old[0] == fingerprint and (relative in self._checked or stamp(where) == old[1]):
                     self.stamps[relative] = old[1]
                     return False
             if isinstance(data, str):
