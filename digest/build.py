@@ -196,6 +196,8 @@ def build(options: Options) -> BuildResult:
             writer.prune(rendered.files)
             if options.search:
                 index_site(writer.folder)
+            elif warm.same_site(previous, rendered):
+                writer.keep_out()  # --out already is this site: no swap, the spare stays as it was
         warm.save(files, renderer, rendered, writer, resolved)
     finally:
         gc.unfreeze()

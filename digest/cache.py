@@ -93,6 +93,8 @@ class BuildCache:
         self._pending: list[tuple[str, str, str, str]] = []
         self._outputs: dict[str, Any] | None = None
         """The output manifest as ``outputs`` read it."""
+        self._spare_manifest: dict[str, Any] | None = None
+        """The spare's manifest as ``spare`` read it."""
         self.problem: str | None = None
         """Why a part of the cache could not be used, if one could not."""
 
@@ -139,18 +141,19 @@ class BuildCache:
                 cache.results[path] = (known, _loads(result))
         return cache
 
-    def save_files(self, cache: FileCache) -> None:
-        """Write the records that changed since ``files``."""
+    def save_files(self, cache: FileCache) -> bool:
+        """Write the records that changed since ``files``; whether any had."""
         current = cache.results
         gone = self._stamps.keys() - current.keys()
+        paths = [path for path, entry in current.items() if self._stamps.get(path) != entry[0]]
         changed = (  # a generator: one row's pickle in memory at a time
-            (path, pickle.dumps(entry[0], protocol=5), pickle.dumps(entry[1], protocol=5))
-            for path, entry in current.items()
-            if self._stamps.get(path) != entry[0]
+            (path, pickle.dumps(current[path][0], protocol=5), pickle.dumps(current[path][1], protocol=5))
+            for path in paths
         )
         self.db.executemany("DELETE FROM files WHERE path = ?", ((path,) for path in gone))
         self.db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?)", changed)
         self.put("limits", cache.limits)
+        return bool(gone or paths)
 
     # the resolved site and the render, referring to the records above
 
@@ -234,6 +237,7 @@ class BuildCache:
         if not _folders_unchanged(self.spare_folder, manifest["folders"]):
             shutil.rmtree(self.spare_folder, ignore_errors=True)
             return None
+        self._spare_manifest = manifest
         files = manifest["files"]
         # Unchanged files are hard links shared by both sites: one look at --out's tells of the spare's
         # too (the same inode is the same file, and no name in the spare changed: its folders are as they were)
@@ -272,6 +276,14 @@ class BuildCache:
             except OSError:  # not usable, or on another file system: the next build writes everything
                 shutil.rmtree(retired, ignore_errors=True)
         self.put("outputs", {"files": files, "folders": folders})
+
+    def spare_given_back(self) -> None:
+        """The spare went back to its place untouched (the build left --out as it was): its manifest
+        holds, its top folder's stamp taken again (the renames there and back)."""
+        manifest = self._spare_manifest
+        top = stamp(self.spare_folder)
+        if manifest is not None and manifest["folders"].get("") != top:
+            self.put("spare", {"files": manifest["files"], "folders": {**manifest["folders"], "": top}})
 
     def begin(self) -> None:
         """Start one transaction for all the writes of a save: a crash leaves the last complete state."""
@@ -322,6 +334,8 @@ class WarmStart:
         self.problem: str | None = None
         """Why the cache could not be used, if it could not."""
         self._intact = False
+        self._state: BuildState | None = None
+        """The state ``restore`` found."""
 
     @property
     def compiled(self) -> Path | None:
@@ -352,7 +366,8 @@ class WarmStart:
             files = self.cache.files()
             records = {result.path: result for _, result in files.results.values() if not isinstance(result, Failed)}
             state = self.cache.state(records)
-            return files, state if isinstance(state, BuildState) else None
+            self._state = state if isinstance(state, BuildState) else None
+            return files, self._state
         except ERRORS as error:
             self._drop(error)
             return FileCache(), None
@@ -389,6 +404,11 @@ class WarmStart:
             self._intact = False
             return None, None
 
+    def same_site(self, previous: Rendered | None, rendered: Rendered) -> bool:
+        """Whether --out, as this build found it, already is the site it made: every file there as the
+        last build left it, none missing or extra, each with the new one's fingerprint."""
+        return self._intact and previous is not None and previous.fingerprints == rendered.fingerprints
+
     def save(
         self, files: FileCache, renderer: Renderer, rendered: Rendered, writer: SiteWriter, resolved: Resolved
     ) -> None:
@@ -400,15 +420,19 @@ class WarmStart:
         cache = self.cache
         try:
             cache.begin()
-            cache.save_files(files)
+            records_changed = cache.save_files(files)
             cache.save_partials()
             cache.put("exports", {kind: renderer.export_lines.versions(kind) for kind in ("claim", "review")})
             cache.put("images", dict(measured(resolved.site.claims.values())))
-            cache.save_outputs(writer.out, rendered.fingerprints, writer.retired, self._intact, writer.stamps)
+            if writer.kept_out:  # nothing moved: --out and the spare are as their manifests say
+                cache.spare_given_back()
+            else:
+                cache.save_outputs(writer.out, rendered.fingerprints, writer.retired, self._intact, writer.stamps)
             state = BuildState(
                 resolved, rendered.versions, rendered.templates, rendered.data, rendered.lastmods, rendered.showing
             )
-            cache.save_state(state)
+            if records_changed or not _same_state(self._state, state):
+                cache.save_state(state)
             cache.commit()
         except ERRORS as error:
             if writer.retired is not None:
@@ -433,6 +457,19 @@ def _read_lines(path: Path, kind: str) -> list[bytes] | None:
         return read_lines(path.read_bytes(), kind)
     except OSError:
         return None
+
+
+def _same_state(kept: BuildState | None, state: BuildState) -> bool:
+    """Whether the state kept is the new one: the same content records (none changed), the same day
+    and the same render of the same plan."""
+    return (
+        kept is not None
+        and kept.resolved.today == state.resolved.today
+        and kept.resolved.drafts == state.resolved.drafts
+        and kept.showing is state.showing
+        and (kept.versions, kept.templates, kept.data, kept.lastmods)
+        == (state.versions, state.templates, state.data, state.lastmods)
+    )
 
 
 def _stored(path: str) -> object:

@@ -166,6 +166,11 @@ class SiteWriter:
         """After commit: the old site, moved aside (the caller keeps it as the next spare or removes it)."""
         self._carried: list[str] = []
         """Version-control files moved from ``out`` into the new site, put back if the swap fails."""
+        self._spare: Path | None = None
+        self.untouched = False
+        """Whether the folder is still the spare as it came: every file written so far was kept from it."""
+        self.kept_out = False
+        """Whether ``keep_out`` left ``out`` as it was and gave the spare back, instead of a swap."""
         try:
             self.out.parent.mkdir(parents=True, exist_ok=True)
             clean_stale(self.out)
@@ -180,6 +185,7 @@ class SiteWriter:
             try:
                 os.rename(spare.folder, self.folder)  # over the empty folder: same file system only
                 self.kept, self._checked = spare.files, spare.checked
+                self._spare, self.untouched = spare.folder, True
             except OSError:
                 shutil.rmtree(spare.folder, ignore_errors=True)
 
@@ -193,6 +199,7 @@ class SiteWriter:
                 if old is not None and old[0] == fingerprint and (relative in self._checked or stamp(where) == old[1]):
                     self.stamps[relative] = old[1]
                     return False
+            self.untouched = False
             if isinstance(data, str):
                 data = Path(data)
             if self.kept and os.path.lexists(where):
@@ -258,14 +265,30 @@ class SiteWriter:
         tops = {relative.split("/", 1)[0] for relative in wanted}
         for entry in self.folder.iterdir():
             if entry.name not in tops and entry.name != MARKER:
+                self.untouched = False
                 shutil.rmtree(entry) if entry.is_dir() and not entry.is_symlink() else entry.unlink()
         for relative in sorted(self.kept.keys() - wanted, reverse=True):
+            self.untouched = False
             path = self.folder / relative
             path.unlink(missing_ok=True)
             parent = path.parent
             while parent != self.folder and parent.is_dir() and not any(parent.iterdir()):
                 parent.rmdir()
                 parent = parent.parent
+
+    def keep_out(self) -> bool:
+        """Leave ``out`` as it is and give the spare back untouched, instead of the swap: for a build
+        that found ``out`` already holding the very site it made (the caller knows: every file there
+        unchanged, with the new one's fingerprint, none missing or extra). False, and nothing done,
+        if the spare was changed here (or there was none) or ``out`` lacks its mark: commit swaps then."""
+        if not self.untouched or self._spare is None or not _same(self.out / MARKER, MARKER_TEXT):
+            return False
+        try:
+            os.rename(self.folder, self._spare)
+        except OSError:
+            return False
+        self.kept_out = True
+        return True
 
     def commit(self) -> None:
         """Swap the new site in for ``out``, atomically where the system allows; ``out``'s
@@ -311,8 +334,9 @@ class SiteWriter:
 
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, trace: object) -> None:
         if kind is None:
-            self.commit()
-        else:
+            if not self.kept_out:
+                self.commit()
+        elif not self.kept_out:
             self.abort()
 
 
