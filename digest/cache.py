@@ -228,12 +228,13 @@ class BuildCache:
         """The site before the current one, to start the next build from, if it is there untouched.
         ``out``: the files of --out just found unchanged (see ``outputs``), with their stamps."""
         try:
-            manifest = self.get("spare")
+            manifest, top = self.get("spare"), self.get("spare-top")
         except ERRORS as error:
             self.problem = self.problem or str(error)
             return None
         if manifest is None or not self.spare_folder.is_dir():
             return None
+        manifest["folders"][""] = top
         if not _folders_unchanged(self.spare_folder, manifest["folders"]):
             shutil.rmtree(self.spare_folder, ignore_errors=True)
             return None
@@ -251,10 +252,11 @@ class BuildCache:
         retired: Path | None,
         intact: bool,
         known: Mapping[str, Stamp] | None = None,
+        removed: Iterable[str] = (),
     ) -> None:
-        """Record the new site's files (``known`` gives the stamps already known), and keep the
+        """Record the new site's files (``known`` gives the stamps of those kept from the spare, as the
+        spare's manifest had them; ``removed`` the paths the writer removed from it), and keep the
         swapped-out site (if it was intact) as the next spare."""
-        previous = self._outputs if self._outputs is not None else self.get("outputs")
         known = known or {}
         root = str(out)
         files = {}
@@ -262,20 +264,26 @@ class BuildCache:
             found = known.get(path) or stamp(f"{root}/{path}")
             if found is not None:
                 files[path] = (fingerprint, found)
-        folders = {folder: stamp(f"{root}/{folder}") for folder in _folders(files)}
+        folders = _folders(files)
+        before = self._spare_manifest["folders"] if known and self._spare_manifest is not None else {}
+        # a folder of the spare in which nothing was written, made or removed is as the spare's manifest
+        # says (checked at the start): only the others are looked at again (the top one always is)
+        fresh = _folders([*(path for path in files if path not in known), *removed])
+        stamps = {f: before[f] if f in before and f not in fresh else stamp(f"{root}/{f}") for f in folders}
         shutil.rmtree(self.spare_folder, ignore_errors=True)
         self.put("spare", None)
         if retired is not None:
             try:
-                if not intact or previous is None:
+                if not intact or self._outputs is None:
                     raise OSError("the old site was changed by hand: not a spare")
                 os.rename(retired, self.spare_folder)
-                # intact: its folders are as recorded (a rename changes none of them but the top one)
-                kept = {**previous["folders"], "": stamp(self.spare_folder)}
-                self.put("spare", {"files": previous["files"], "folders": kept})
+                # intact: its files and folders are as recorded (a rename changes none but the top one),
+                # so the manifest of --out read at the start is the spare's, copied as it is stored
+                self.db.execute("INSERT OR REPLACE INTO meta SELECT 'spare', value FROM meta WHERE key = 'outputs'")
+                self.put("spare-top", stamp(self.spare_folder))
             except OSError:  # not usable, or on another file system: the next build writes everything
                 shutil.rmtree(retired, ignore_errors=True)
-        self.put("outputs", {"files": files, "folders": folders})
+        self.put("outputs", {"files": files, "folders": stamps})
 
     def spare_given_back(self) -> None:
         """The spare went back to its place untouched (the build left --out as it was): its manifest
@@ -283,7 +291,7 @@ class BuildCache:
         manifest = self._spare_manifest
         top = stamp(self.spare_folder)
         if manifest is not None and manifest["folders"].get("") != top:
-            self.put("spare", {"files": manifest["files"], "folders": {**manifest["folders"], "": top}})
+            self.put("spare-top", top)
 
     def begin(self) -> None:
         """Start one transaction for all the writes of a save: a crash leaves the last complete state."""
@@ -427,7 +435,9 @@ class WarmStart:
             if writer.kept_out:  # nothing moved: --out and the spare are as their manifests say
                 cache.spare_given_back()
             else:
-                cache.save_outputs(writer.out, rendered.fingerprints, writer.retired, self._intact, writer.stamps)
+                cache.save_outputs(
+                    writer.out, rendered.fingerprints, writer.retired, self._intact, writer.stamps, writer.removed
+                )
             state = BuildState(
                 resolved, rendered.versions, rendered.templates, rendered.data, rendered.lastmods, rendered.showing
             )

@@ -170,6 +170,8 @@ class SiteWriter:
         self.untouched = False
         """Whether the folder is still the spare as it came: every file written so far was kept from it."""
         self.kept_out = False
+        self.removed: list[str] = []
+        """Paths ``prune`` removed from the spare."""
         """Whether ``keep_out`` left ``out`` as it was and gave the spare back, instead of a swap."""
         try:
             self.out.parent.mkdir(parents=True, exist_ok=True)
@@ -266,9 +268,11 @@ class SiteWriter:
         for entry in self.folder.iterdir():
             if entry.name not in tops and entry.name != MARKER:
                 self.untouched = False
+                self.removed.append(entry.name)
                 shutil.rmtree(entry) if entry.is_dir() and not entry.is_symlink() else entry.unlink()
         for relative in sorted(self.kept.keys() - wanted, reverse=True):
             self.untouched = False
+            self.removed.append(relative)
             path = self.folder / relative
             path.unlink(missing_ok=True)
             parent = path.parent
