@@ -4,7 +4,6 @@ and under a sub-path, served as a static host serves it (404.html on a miss)."""
 from __future__ import annotations
 
 import shutil
-import socket
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,7 +13,7 @@ from playwright.sync_api import Page, Response
 
 from .browser import chromium
 from .conftest import ROOT, build_process, write
-from .static_server import serving
+from .static_server import free_port, serving
 
 PAGE_TYPES = {
     "home": "",
@@ -35,12 +34,6 @@ PAGE_TYPES = {
 }
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture(scope="module", params=["", "some/sub/path/"], ids=["root", "sub-path"])
 def hosted(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
     """content/ (with files of its own in static/) built with search, served at ``param`` under a host."""
@@ -52,7 +45,7 @@ def hosted(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
     write(content / "static/documents/note.txt", "a document we checked\n")
     root = work / "www"
     site = root / request.param
-    port = _free_port()
+    port = free_port()
     base = f"http://127.0.0.1:{port}/{request.param}"
     result = build_process(content, site, "--base-url", base)
     assert result.returncode == 0, result.stderr
