@@ -23,11 +23,12 @@ import functools
 import gc
 import hashlib
 import io
+import json
 import os
 import pickle
 import shutil
 import sqlite3
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -51,6 +52,8 @@ records, and claims with authors and editors; 5: claims with their images; 6: cl
 showing each record)."""
 _BATCH = 5000
 """List items written to the database at a time."""
+_FEW = 2000
+"""List items read one by one (by slug) rather than with their whole group."""
 
 
 class CacheUnusable(Exception):
@@ -90,6 +93,10 @@ class BuildCache:
         self._db: sqlite3.Connection | None = None
         self._stamps: dict[str, Stamp | None] = {}
         self._groups: dict[str, dict[str, tuple[str, str]]] = {}
+        self._whole: set[str] = set()
+        """Groups of list items read whole."""
+        self._asked: dict[str, set[str]] = {}
+        """The items of each group read so far (those found and those not)."""
         self._pending: list[tuple[str, str, str, str]] = []
         self._outputs: dict[str, Any] | None = None
         """The output manifest as ``outputs`` read it."""
@@ -178,16 +185,33 @@ class BuildCache:
 
     # rendered list items
 
-    def partials(self, group: str) -> dict[str, tuple[str, str]]:
-        """The list items of one kind and link depth rendered before: {slug: (version, html)}."""
-        if group not in self._groups:
-            try:
+    def partials(self, group: str, slugs: Collection[str]) -> dict[str, tuple[str, str]]:
+        """The list items of one kind and link depth rendered before, {slug: (version, html)}: those of
+        ``slugs`` at least. A short list reads its own items only (a page of a list, after an edit),
+        a long one the whole group at once."""
+        known = self._groups.setdefault(group, {})
+        if group in self._whole:
+            return known
+        asked = self._asked.setdefault(group, set())
+        missing = [slug for slug in slugs if slug not in asked]
+        if not missing:
+            return known
+        try:
+            if len(missing) > _FEW:
                 rows = self.db.execute("SELECT slug, version, html FROM partials WHERE grp = ?", (group,))
-                self._groups[group] = {slug: (version, html) for slug, version, html in rows}
-            except ERRORS as error:  # a damaged cache: render the items again
-                self.problem = self.problem or str(error)
-                self._groups[group] = {}
-        return self._groups[group]
+                self._whole.add(group)
+            else:
+                rows = self.db.execute(
+                    "SELECT slug, version, html FROM partials"
+                    " WHERE grp = ? AND slug IN (SELECT value FROM json_each(?))",
+                    (group, json.dumps(missing)),
+                )
+            known.update((slug, (version, html)) for slug, version, html in rows)
+        except ERRORS as error:  # a damaged cache: render the items again
+            self.problem = self.problem or str(error)
+            self._whole.add(group)
+        asked.update(missing)
+        return known
 
     def keep_partial(self, group: str, slug: str, version: str, html: str) -> None:
         """Keep a rendered list item for later runs (written in batches, to hold little in memory)."""
