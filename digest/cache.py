@@ -9,7 +9,8 @@ One folder per (content, output, theme, settings) under ``$XDG_CACHE_HOME/digest
   order and versions of the claims in the JSON exports;
 - ``templates/``: the theme's templates compiled by Jinja (each checked against its source);
 - ``spare/``: the site before the current one. The next build starts from it and replaces only
-  the files whose fingerprints changed, then the swapped-out site becomes the new spare.
+  the files whose fingerprints changed, then the swapped-out site becomes the new spare; a build
+  that finds ``--out`` already the site it makes swaps nothing, and the spare stays as it is.
 
 Nothing in it is trusted blindly: a record is reused only while its file's stamp is unchanged, an
 output only while its own stamp is; the generator's version is part of every fingerprint. Delete
