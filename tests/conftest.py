@@ -39,6 +39,25 @@ OUR_SCALE = {
     "Not rated": None,
 }
 """The verdicts of content/site.yaml, best first: label → schema.org rating (None: unrated)."""
+PAGES_OF_EACH_KIND = {
+    "home": "",
+    "claim": "claims/peskov-knew-of-no-plans-to-congratulate/",
+    "person": "people/putin/",
+    "people": "people/",
+    "staff member": "staff/editorial-team/",
+    "staff": "staff/",
+    "scale": "verdicts/",
+    "verdict": "verdicts/false/",
+    "tag": "tags/kremlin/",
+    "tags": "tags/",
+    "outlet": "outlets/the-kyiv-independent/",
+    "outlets": "outlets/",
+    "free page": "methodology/",
+    "timeline": "timeline/",
+    "corrections": "corrections/",
+    "search": "search/?q=Peskov",
+}
+"""A page of content/'s site of each kind a reader opens (the 404 page aside), by kind: its site path."""
 TODAY = date(2026, 1, 1)
 """A fixed 'today' for builds that must not depend on the clock."""
 CLAIM_FIELDS = """title: "T"

@@ -61,17 +61,19 @@ def expected_claims(content: Path, site: Path) -> dict[str, Expected]:
     return claims
 
 
-def _claim_slug(site: Path, page: Path, href: str) -> str | None:
-    """The slug of the claim page a link leads to, if it leads to one."""
+def _slug_in(folder: str, site: Path, page: Path, href: str) -> str | None:
+    """The slug of the page under ``folder`` (``claims``, ``people``) a link leads to, if it leads to one."""
     resolved = resolve_link(site, page, href)
     parts = resolved[0].relative_to(site).parts if resolved and resolved[0].is_relative_to(site) else ()
-    return parts[1] if len(parts) == 3 and parts[0] == "claims" and parts[2] == "index.html" else None
+    return parts[1] if len(parts) == 3 and parts[0] == folder and parts[2] == "index.html" else None
+
+
+def _claim_slug(site: Path, page: Path, href: str) -> str | None:
+    return _slug_in("claims", site, page, href)
 
 
 def _person_slug(site: Path, page: Path, href: str) -> str | None:
-    resolved = resolve_link(site, page, href)
-    parts = resolved[0].relative_to(site).parts if resolved and resolved[0].is_relative_to(site) else ()
-    return parts[1] if len(parts) == 3 and parts[0] == "people" and parts[2] == "index.html" else None
+    return _slug_in("people", site, page, href)
 
 
 def _listed(site: Path, page: Path, element: lxml.html.HtmlElement) -> list[str]:

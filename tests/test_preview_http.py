@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import socket
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -12,6 +11,8 @@ from pathlib import Path
 import pytest
 
 from digest.serve import Events, PreviewServer, host_allowed, safe_relative, served_path
+
+from .static_server import on_a_thread
 
 SECRET = "TOP-SECRET-OUTSIDE-THE-SITE"
 
@@ -37,15 +38,11 @@ def server(tmp_path: Path) -> Iterator[PreviewServer]:
 def running(site: Path, base: str) -> Iterator[PreviewServer]:
     """A preview server of ``site`` at ``base`` on a loopback port, on a thread, until the block ends."""
     preview = PreviewServer(("127.0.0.1", 0), site, base, Events())
-    thread = threading.Thread(target=preview.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    try:
-        yield preview
-    finally:
-        preview.events.close()
-        preview.shutdown()
-        preview.server_close()
-        thread.join(timeout=5)
+    with on_a_thread(preview):
+        try:
+            yield preview
+        finally:
+            preview.events.close()  # the event streams end first: closing the server waits for them
 
 
 def request(server: PreviewServer, raw: bytes) -> tuple[int, dict[str, str], bytes]:

@@ -12,26 +12,10 @@ import pytest
 from playwright.sync_api import Page, Response
 
 from .browser import chromium
-from .conftest import ROOT, build_process, write
+from .conftest import PAGES_OF_EACH_KIND, ROOT, build_process, write
 from .static_server import free_port, serving
 
-PAGE_TYPES = {
-    "home": "",
-    "claim": "claims/peskov-knew-of-no-plans-to-congratulate/",
-    "person": "people/putin/",
-    "people": "people/",
-    "scale": "verdicts/",
-    "verdict": "verdicts/false/",
-    "tag": "tags/kremlin/",
-    "tags": "tags/",
-    "outlet": "outlets/the-kyiv-independent/",
-    "outlets": "outlets/",
-    "timeline": "timeline/",
-    "corrections": "corrections/",
-    "free page": "methodology/",
-    "search": "search/?q=Peskov",
-    "404": "claims/no-such-check/deeper/",
-}
+PAGE_TYPES = {**PAGES_OF_EACH_KIND, "404": "claims/no-such-check/deeper/"}
 
 
 @pytest.fixture(scope="module", params=["", "some/sub/path/"], ids=["root", "sub-path"])
