@@ -40,6 +40,7 @@ from .pages import (
     KINDS,
     SITE,
     Planned,
+    Showing,
     claim_id,
     page_context,
     page_dependencies,
@@ -48,6 +49,8 @@ from .pages import (
     pages_showing,
     person_id,
     plan_pages,
+    same_plan,
+    showing,
     site_in,
     staff_id,
 )
@@ -106,6 +109,8 @@ class Rendered:
     None when any may have."""
     lastmods: dict[str, date | None] = field(default_factory=dict)
     """The last change of each page in the sitemap (its lastmod), by site path, in the plan's order."""
+    showing: Showing | None = None
+    """Which pages show each record (``pages.showing(site)``), if it was needed: kept for the next render."""
 
 
 def _digest(*parts: str) -> str:
@@ -224,7 +229,7 @@ class Renderer:
             _keep_or(result, previous, path, fingerprint, own.data, sink)
         for path, fingerprint, make in images.outputs(_translated_claims(site), self.kept_images):
             _keep_or(result, previous, path, fingerprint, make, sink)
-        affected, touched = self._affected(site, versions, previous)
+        affected, touched, result.showing = self._affected(site, versions, previous)
         self.items.prepare({code: versions[_in(code, SITE)] for code in ("", *site.translations)}, touched)
         lastmods: dict[str, date | None] = {}
         todo: list[Job] = []
@@ -288,32 +293,40 @@ class Renderer:
 
     def _affected(
         self, site: Site, versions: Mapping[str, str], previous: Rendered | None
-    ) -> tuple[set[str] | None, set[str] | None]:
+    ) -> tuple[set[str] | None, set[str] | None, Showing | None]:
         """The pages that can have changed since ``previous``, when only claims changed, and the claims
-        whose list items and export lines may have changed; else (None, None): any may have.
+        whose list items and export lines may have changed; else (None, None): any may have. Third,
+        which pages show each record of ``site``, when it is known (made, or the previous one's).
 
         A page shows a claim only where ``pages_showing`` (the inverse of ``page_dependencies``)
-        says, so after an edit of claims only, every other page is as it was.
+        says, so after an edit of claims only, every other page is as it was. The inverse costs a
+        walk over every page's dependencies: it is taken from ``previous`` where it can be (an edit
+        that changed no link keeps the plan, see ``same_plan``).
         """
         if previous is None or previous.site is None or previous.templates != self.templates:
-            return None, None
+            return None, None, None
         before = previous.versions
         changed = {key for key in versions.keys() | before.keys() if versions.get(key) != before.get(key)}
         codes = {*site.translations, *previous.site.translations}
         changed = {_bare(key, codes) for key in changed} - {ALL}  # a claim changed in any language: its slug
+        kept = previous.showing if same_plan(site, previous.site) else None
         if any(not key.startswith("claim:") for key in changed):
-            return None, None
+            return None, None, kept
         affected: set[str] = set()
         touched: set[str] = set()
+        if not changed:
+            return affected, touched, kept
+        old = previous.showing if previous.showing is not None else showing(previous.site)
+        new = old if same_plan(site, previous.site) else showing(site)
         for key in changed:
             slug = key.removeprefix("claim:")
             touched.add(slug)
-            for shown in (site, previous.site):
-                affected.update(file_for(path) for path in pages_showing(shown, slug))
+            for shown, inverse in ((site, new), (previous.site, old)):
+                affected.update(file_for(path) for path in pages_showing(shown, slug, inverse))
                 if slug in shown.claims:
                     touched.update(shown.related[slug], shown.contradicts[slug], shown.contradicted_by[slug])
                     touched.update(shown.repeats[slug], shown.repeated_by[slug])
-        return affected, touched
+        return affected, touched, new
 
     def _fingerprint(
         self, versions: Mapping[str, str], template: str, dependencies: Iterable[str], language: str = ""
