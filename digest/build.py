@@ -213,7 +213,11 @@ def _index(
     """Index the claim pages for search, keeping the shards of the last build whose pages are unchanged."""
     assert rendered.site is not None
     fingerprints = rendered.fingerprints
-    pages = {slug: fingerprints[f"claims/{slug}/index.html"] for slug in rendered.site.claims}
+    site = rendered.site
+    keys = [*site.claims]  # a claim's slug; ``<code>/<slug>`` for its page in another language
+    for code, variant in site.translations.items():
+        keys += [f"{code}/{slug}" for slug, claim in variant.claims.items() if claim.translation]
+    pages = {key: fingerprints[urls.claim_file(key)] for key in keys}
 
     def keep(path: str, fingerprint: str) -> bool:
         if previous is None or previous.fingerprints.get(path) != fingerprint or path not in previous.files:
@@ -222,7 +226,7 @@ def _index(
         return True
 
     def old_page(slug: str) -> Path | None:
-        path = f"claims/{slug}/index.html"
+        path = urls.claim_file(slug)
         kept = previous.files.get(path) if previous is not None else None
         return Path(kept) if isinstance(kept, str) else None
 

@@ -26,6 +26,7 @@ from pathlib import Path
 from .errors import UsageError
 from .indexer import SERVICES, Service, executable, pagefind_version
 from .progress import Progress
+from .urls import claim_file
 
 SHARD_MAX = 256
 """Claims per shard at most: the shard count is the power of two that keeps shards at 128 to 256
@@ -136,7 +137,7 @@ def update_index(
                             return
                         name, fingerprint, primary = waiting.pop(0)
                     try:
-                        pages_of = [f"claims/{slug}/index.html" for slug in members[name]]
+                        pages_of = [claim_file(key) for key in members[name]]
                         files = service.index_shard(folder, f"{FOLDER}/{name}", pages_of, primary)
                     except BaseException:
                         with lock:
@@ -175,7 +176,7 @@ def _same_text(old: Shard, current: tuple[tuple[str, str], ...], folder: Path, o
         if previous is None:
             return False
         try:
-            then, new = previous.read_bytes(), (folder / f"claims/{slug}/index.html").read_bytes()
+            then, new = previous.read_bytes(), (folder / claim_file(slug)).read_bytes()
         except OSError:
             return False
         text = _indexed(new)

@@ -86,6 +86,13 @@ def in_language(path: str, language: str, first: str) -> SitePath:
     return SitePath(root("" if language == first else language) + path)
 
 
+def claim_file(key: str) -> str:
+    """The file of a claim's page by its search key: its slug (``claims/<slug>/index.html``), or
+    ``<code>/<slug>`` for its page in another language (``<code>/claims/<slug>/index.html``)."""
+    language, _, slug = key.rpartition("/")
+    return file_for(f"{root(language)}{CLAIMS}{slug}/")
+
+
 def former_url(target: Claim | Person, slug: str) -> str:
     """The site path a claim or a person had under a former slug: its redirect page."""
     return f"{CLAIMS if isinstance(target, Claim) else PEOPLE}{slug}/"
