@@ -22,6 +22,7 @@ from .contexts import (
     Meta,
     NotFoundPage,
     Notice,
+    Pager,
     PersonPage,
     RatingStep,
     RedirectPage,
@@ -35,9 +36,9 @@ from .contexts import (
 from .images import share_copy
 from .jsonld import claim_review, person_page, script_json, staff_page
 from .model import Claim, Site
-from .plan import PageKind, Planned
-from .shows import chain
-from .urls import absolute, card_for, feed_for
+from .plan import PageKind, Planned, page_count
+from .shows import chain, on_page, timeline_page
+from .urls import absolute, card_for, feed_for, url_for
 
 LATEST = 20
 """Checks shown on the home page."""
@@ -60,10 +61,30 @@ def _meta(
 ) -> Meta:
     image = image or ShareImage(urls.SITE_CARD, site_alt(site))
     lastmod = described.lastmod(site, planned.key)
-    sitemap = described.sitemap
+    sitemap, pager = described.sitemap, _pager(site, planned, described)
     return Meta(
-        planned.path, described.template, title, description, lastmod, og_type, jsonld, rooted, sitemap, feed, image
+        planned.path,
+        described.template,
+        title,
+        description,
+        lastmod,
+        og_type,
+        jsonld,
+        rooted,
+        sitemap,
+        feed,
+        image,
+        pager,
     )
+
+
+def _pager(site: Site, planned: Planned, described: PageKind) -> Pager | None:
+    """Where the page stands in its list, for a kind whose lists are split into pages."""
+    if described.paged is None:
+        return None
+    first = described.path if described.subjects is None else url_for(described.subjects(site)[planned.key])
+    count = page_count(described.paged(site, planned.key), site.config.page_size)
+    return Pager(planned.number, tuple(url_for(first, number) for number in range(1, count + 1)))
 
 
 def claim_context(site: Site, planned: Planned, described: PageKind) -> ClaimPage:
@@ -131,6 +152,9 @@ def person_context(site: Site, planned: Planned, described: PageKind) -> PersonP
     """One person: scorecard, their claims, the checks that mention them."""
     person = site.people[planned.key]
     role = f"{person.role}: " if person.role else ""
+    own = site.claims_by_person[person.slug]
+    listed = on_page(site, planned.number, (*own, *site.claims_mentioning[person.slug]))
+    split = max(0, len(own) - (planned.number - 1) * site.config.page_size)  # own claims before the mentions
     return PersonPage(
         meta=_meta(
             site,
@@ -143,10 +167,12 @@ def person_context(site: Site, planned: Planned, described: PageKind) -> PersonP
             feed=feed_for(person),
         ),
         person=person,
-        claims=tuple(site.claims[s] for s in site.claims_by_person[person.slug]),
+        claims=tuple(site.claims[s] for s in listed[:split]),
         tally=site.tallies[person.slug],
-        mentions=tuple(site.claims[s] for s in site.claims_mentioning[person.slug]),
+        mentions=tuple(site.claims[s] for s in listed[split:]),
         repeated=site.repeat_counts[person.slug],
+        claim_count=len(site.claims_by_person[person.slug]),
+        mention_count=len(site.claims_mentioning[person.slug]),
     )
 
 
@@ -196,7 +222,8 @@ def index_context(
     """The builder of an index page (people, staff, tags, outlets) with these entries."""
 
     def build(site: Site, planned: Planned, described: PageKind) -> IndexPage:
-        return IndexPage(_meta(site, planned, described, heading, description), heading, tuple(entries(site)))
+        listed = on_page(site, planned.number, tuple(entries(site)))
+        return IndexPage(_meta(site, planned, described, heading, description), heading, listed)
 
     return build
 
@@ -211,27 +238,32 @@ def verdict_context(site: Site, planned: Planned, described: PageKind) -> ClaimL
     """The claims with one verdict."""
     verdict = site.verdicts[planned.key]
     meta = _meta(site, planned, described, verdict.label, verdict.description)
-    return ClaimListPage(meta, tuple(site.claims[s] for s in site.claims_by_verdict[planned.key]), verdict=verdict)
+    return ClaimListPage(meta, *_claims_on_page(site, planned, site.claims_by_verdict[planned.key]), verdict=verdict)
+
+
+def _claims_on_page(site: Site, planned: Planned, slugs: tuple[str, ...]) -> tuple[tuple[Claim, ...], int]:
+    """The claims of a list on this page, and how many the list has."""
+    return tuple(site.claims[s] for s in on_page(site, planned.number, slugs)), len(slugs)
 
 
 def tag_context(site: Site, planned: Planned, described: PageKind) -> ClaimListPage:
     """The claims with one tag."""
     tag = site.tags[planned.key]
     meta = _meta(site, planned, described, tag.slug, "")
-    return ClaimListPage(meta, tuple(site.claims[s] for s in tag.claims), tag=tag)
+    return ClaimListPage(meta, *_claims_on_page(site, planned, tag.claims), tag=tag)
 
 
 def outlet_context(site: Site, planned: Planned, described: PageKind) -> ClaimListPage:
     """The claims citing one outlet."""
     outlet = site.outlets[planned.key]
     meta = _meta(site, planned, described, outlet.name, "")
-    return ClaimListPage(meta, tuple(site.claims[s] for s in outlet.claims), outlet=outlet)
+    return ClaimListPage(meta, *_claims_on_page(site, planned, outlet.claims), outlet=outlet)
 
 
 def timeline_context(site: Site, planned: Planned, described: PageKind) -> TimelinePage:
     """Every claim by claim date."""
     meta = _meta(site, planned, described, "Timeline", "Every claim by the date it was made.")
-    return TimelinePage(meta, site.timeline)
+    return TimelinePage(meta, timeline_page(site, planned.number))
 
 
 def corrections_context(site: Site, planned: Planned, described: PageKind) -> CorrectionsPage:
@@ -244,7 +276,7 @@ def corrections_context(site: Site, planned: Planned, described: PageKind) -> Co
         "Every correction and re-rating, newest first.",
         feed=feed_for(urls.CORRECTIONS),
     )
-    return CorrectionsPage(meta, site.corrections)
+    return CorrectionsPage(meta, on_page(site, planned.number, site.corrections))
 
 
 def free_context(site: Site, planned: Planned, described: PageKind) -> FreePage:

@@ -119,6 +119,11 @@ class Limits:
     """YAML nested deeper than this is an error."""
 
 
+PAGE_SIZE = 50
+"""Entries on a page of a list when site.yaml gives no ``page_size``: at 10,000 claims a page stays
+well under 150 KB."""
+
+
 @record
 class SiteConfig:
     """site.yaml, checked."""
@@ -138,6 +143,8 @@ class SiteConfig:
     """A hash of site.yaml and the options that change it: its version, for incremental rebuilds."""
     corrections_email: str | None = None
     """Where readers report an error in a check: each check links to it, its title and URL filled in."""
+    page_size: int = PAGE_SIZE
+    """How many entries a page of a list shows (``page_size:``); longer lists go on to ``page/2/``..."""
 
 
 @record

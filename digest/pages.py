@@ -10,13 +10,13 @@ turns contexts into bytes.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sized
 from datetime import date
 
 from . import builders, shows, urls
 from .contexts import Entry, PageContext
 from .model import Site
-from .plan import ALL, SITE, Kind, PageKind, Planned, claim_id, page_id, person_id, staff_id
+from .plan import ALL, SITE, Kind, PageKind, Planned, claim_id, page_count, page_id, person_id, staff_id
 from .urls import Target, url_for
 
 __all__ = [
@@ -41,24 +41,54 @@ __all__ = [
 
 
 def plan_pages(site: Site) -> tuple[Planned, ...]:
-    """Every HTML page of the site, in a stable order: the order of ``Kind``."""
+    """Every HTML page of the site, in a stable order: the order of ``Kind``, each list's pages in
+    order after its first."""
     plan: list[Planned] = []
+    size = site.config.page_size
     for kind, described in KINDS.items():
-        if described.subjects is None:
-            plan.append(Planned(described.path, kind))
-        else:
-            plan += [Planned(url_for(subject), kind, key) for key, subject in described.subjects(site).items()]
+        subjects: Mapping[str, Target] = (
+            {"": described.path} if described.subjects is None else described.subjects(site)
+        )
+        for key, subject in subjects.items():
+            plan.append(Planned(url_for(subject), kind, key))
+            if described.paged is not None:
+                count = page_count(described.paged(site, key), size)
+                plan += [Planned(url_for(subject, number), kind, key, number) for number in range(2, count + 1)]
     return tuple(plan)
 
 
 def page_dependencies(site: Site, planned: Planned) -> list[str]:
-    """The ids of every record the page shows (besides SITE, which every page shows)."""
-    return KINDS[planned.kind].dependencies(site, planned.key)
+    """The ids of every record the page shows (besides SITE, which every page shows). Every page of a
+    list split into pages depends on the whole list: an edit that moves a claim moves others too."""
+    if KINDS[planned.kind].paged is None:
+        return KINDS[planned.kind].dependencies(site, planned.key)
+    return _of_list(site, planned)[0]
 
 
 def page_lastmod(site: Site, planned: Planned) -> date | None:
     """The last change to anything the page shows, for the sitemap."""
-    return KINDS[planned.kind].lastmod(site, planned.key)
+    if KINDS[planned.kind].paged is None:
+        return KINDS[planned.kind].lastmod(site, planned.key)
+    return _of_list(site, planned)[1]
+
+
+_LISTS: list[tuple[Site, dict[tuple[Kind, str], tuple[list[str], date | None]]]] = []
+"""The dependencies and last change of each list split into pages, for the last sites asked about:
+made once per list, not once per page."""
+
+
+def _of_list(site: Site, planned: Planned) -> tuple[list[str], date | None]:
+    """The dependencies and last change of the list the page is part of."""
+    lists = next((lists for known, lists in _LISTS if known is site), None)
+    if lists is None:
+        lists = {}
+        _LISTS[:] = [*_LISTS[-1:], (site, lists)]
+    found = lists.get((planned.kind, planned.key))
+    if found is None:
+        described = KINDS[planned.kind]
+        found = described.dependencies(site, planned.key), described.lastmod(site, planned.key)
+        lists[planned.kind, planned.key] = found
+    return found
 
 
 def page_context(site: Site, planned: Planned) -> PageContext:
@@ -85,7 +115,7 @@ def _shown_by(site: Site) -> dict[str, list[str]]:
             return shown
     shown = {}
     for planned in plan_pages(site):
-        for dependency in KINDS[planned.kind].dependencies(site, planned.key):
+        for dependency in page_dependencies(site, planned):
             paths = shown.get(dependency)
             if paths is None:
                 shown[dependency] = [planned.path]
@@ -102,7 +132,7 @@ BASE_IDS = frozenset({"main", "site-search"})
 def page_ids(site: Site, planned: Planned) -> frozenset[str] | None:
     """Every element id a link may point to on the page, or None when the plan does not know them."""
     ids = KINDS[planned.kind].ids
-    return None if ids is None else BASE_IDS.union(ids(site, planned.key))
+    return None if ids is None else BASE_IDS.union(ids(site, planned))
 
 
 def _staff_index(site: Site) -> Mapping[str, Target]:
@@ -118,16 +148,37 @@ def _list_kind(
     """A page per verdict, tag or outlet listing its claims: it shows each claim and its person and
     changes when one of them does."""
     dependencies, lastmod = shows.listing(claims), shows.dated_by(claims)
+    paged = _counting(claims)
     return PageKind(
-        "list.html", context, dependencies, lastmod, subjects, lists=True, dated_by_claims=True, ids=shows.no_ids
+        "list.html",
+        context,
+        dependencies,
+        lastmod,
+        subjects,
+        lists=True,
+        dated_by_claims=True,
+        paged=paged,
+        ids=shows.no_ids,
     )
+
+
+def _counting(entries: Callable[[Site, str], Sized]) -> Callable[[Site, str], int]:
+    """How many entries a list has, for a kind split into pages."""
+    return lambda site, key: len(entries(site, key))
 
 
 def _index_kind(heading: str, description: str, entries: Callable[[Site], Iterable[Entry]], path: str) -> PageKind:
     """The index of the people, tags or outlets, with their numbers of claims."""
     context = builders.index_context(heading, description, entries)
     return PageKind(
-        "index.html", context, shows.showing_everything, shows.site_modified, path=path, lists=True, ids=shows.no_ids
+        "index.html",
+        context,
+        shows.showing_everything,
+        shows.site_modified,
+        path=path,
+        lists=True,
+        paged=_counting(lambda site, key: tuple(entries(site))),
+        ids=shows.no_ids,
     )
 
 
@@ -151,6 +202,7 @@ KINDS: dict[Kind, PageKind] = {
         subjects=lambda site: site.people,
         lists=True,
         dated_by_claims=True,
+        paged=_counting(shows.claims_by_person),
     ),
     Kind.PEOPLE: _index_kind(
         "People",
@@ -183,6 +235,7 @@ KINDS: dict[Kind, PageKind] = {
         shows.site_modified,
         subjects=_staff_index,
         lists=True,
+        paged=lambda site, key: len(site.staff),
         ids=shows.no_ids,
     ),
     Kind.SCALE: PageKind(
@@ -191,7 +244,7 @@ KINDS: dict[Kind, PageKind] = {
         shows.showing_everything,
         shows.site_modified,
         path=urls.SCALE,
-        ids=lambda site, key: (verdict.key for verdict, _ in site.tally.counts),
+        ids=lambda site, planned: (verdict.key for verdict, _ in site.tally.counts),
     ),
     Kind.VERDICT: _list_kind(builders.verdict_context, lambda site: site.verdicts, shows.claims_by_verdict),
     Kind.TAGS: _index_kind(
@@ -215,7 +268,8 @@ KINDS: dict[Kind, PageKind] = {
         shows.site_modified,
         path=urls.TIMELINE,
         lists=True,
-        ids=lambda site, key: (month.anchor for month in site.timeline),
+        paged=shows.timeline_entries,
+        ids=shows.timeline_ids,
     ),
     Kind.CORRECTIONS: PageKind(
         "corrections.html",
@@ -223,6 +277,7 @@ KINDS: dict[Kind, PageKind] = {
         shows.showing_everything,
         lambda site, key: max((e.correction.date for e in site.corrections), default=None),
         path=urls.CORRECTIONS,
+        paged=lambda site, key: len(site.corrections),
         ids=shows.no_ids,
     ),
     Kind.PAGE: PageKind(

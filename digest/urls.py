@@ -30,8 +30,15 @@ SITE_CARD = "card.png"
 """The site's social card: the share image of every page but a claim's."""
 
 
-def url_for(target: Target) -> str:
-    """The site path of a page (``claims/x/``), of a file (``feed.xml``), or a site path as given."""
+PAGED = "page/"
+"""Where the pages of a long list after the first go: ``verdicts/false/page/2/``."""
+
+
+def url_for(target: Target, number: int = 1) -> str:
+    """The site path of a page (``claims/x/``), of a file (``feed.xml``), or a site path as given;
+    with a ``number`` above 1, that page of a list split into pages (``people/putin/page/2/``)."""
+    if number > 1:
+        return f"{url_for(target)}{PAGED}{number}/"
     match target:
         case Claim():
             return f"{CLAIMS}{target.slug}/"

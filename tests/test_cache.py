@@ -18,7 +18,7 @@ from digest.load import load_file
 from digest.model import Claim, Limits
 
 from .conftest import MINIMAL, ROOT, TODAY
-from .edits import EDITS, Edit, change_css, change_template, same_tree
+from .edits import EDITS, Edit, change_css, change_template, paged, same_tree
 
 
 def options(content: Path, theme: Path, out: Path, cache: bool) -> Options:
@@ -30,6 +30,7 @@ def options(content: Path, theme: Path, out: Path, cache: bool) -> Options:
 def setup(tmp: Path) -> tuple[Path, Path]:
     content, theme = tmp / "content", tmp / "theme"
     shutil.copytree(MINIMAL, content)
+    paged(content)
     shutil.copytree(ROOT / "themes/default", theme)
     return content, theme
 

@@ -21,6 +21,7 @@ from .edits import (
     change_title,
     change_verdict,
     clean_build,
+    paged,
     same_tree,
 )
 
@@ -28,6 +29,7 @@ from .edits import (
 def setup(tmp: Path) -> tuple[Path, Path, LiveBuild]:
     content, theme = tmp / "content", tmp / "theme"
     shutil.copytree(MINIMAL, content)
+    paged(content)
     shutil.copytree(ROOT / "themes/default", theme)
     live = LiveBuild(
         Options(
