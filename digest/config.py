@@ -111,7 +111,7 @@ def load_config(content: Path, display: str, base_url: str | None = None) -> Sit
         )
     page_size = values.get("page_size")
     if page_size is not None and not 1 <= page_size <= _MAX_PAGE_SIZE:
-        message = f"page_size must be from 1 to {_MAX_PAGE_SIZE} (entries on a page of a list), not {page_size}"
+        message = f"'page_size' must be from 1 to {_MAX_PAGE_SIZE} (entries on a page of a list), not {page_size}"
         reader.error(reader.lines["page_size"], message)
     if reader.diagnostics:
         raise ContentError(reader.diagnostics)
