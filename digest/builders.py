@@ -152,9 +152,8 @@ def person_context(site: Site, planned: Planned, described: PageKind) -> PersonP
     """One person: scorecard, their claims, the checks that mention them."""
     person = site.people[planned.key]
     role = f"{person.role}: " if person.role else ""
-    own = site.claims_by_person[person.slug]
-    listed = on_page(site, planned.number, (*own, *site.claims_mentioning[person.slug]))
-    split = max(0, len(own) - (planned.number - 1) * site.config.page_size)  # own claims before the mentions
+    own, others = site.claims_by_person[person.slug], site.claims_mentioning[person.slug]
+    claims, mentions = _two_lists(site, planned, own, others)
     return PersonPage(
         meta=_meta(
             site,
@@ -167,19 +166,30 @@ def person_context(site: Site, planned: Planned, described: PageKind) -> PersonP
             feed=feed_for(person),
         ),
         person=person,
-        claims=tuple(site.claims[s] for s in listed[:split]),
+        claims=claims,
         tally=site.tallies[person.slug],
-        mentions=tuple(site.claims[s] for s in listed[split:]),
+        mentions=mentions,
         repeated=site.repeat_counts[person.slug],
-        claim_count=len(site.claims_by_person[person.slug]),
-        mention_count=len(site.claims_mentioning[person.slug]),
+        claim_count=len(own),
+        mention_count=len(others),
     )
+
+
+def _two_lists(
+    site: Site, planned: Planned, first: tuple[str, ...], then: tuple[str, ...]
+) -> tuple[tuple[Claim, ...], tuple[Claim, ...]]:
+    """The claims of two lists shown one after the other (a person's own, then those that mention
+    them) that the page shows: the pages go through the first, then the second."""
+    listed = on_page(site, planned.number, (*first, *then))
+    split = max(0, len(first) - (planned.number - 1) * site.config.page_size)
+    return tuple(site.claims[s] for s in listed[:split]), tuple(site.claims[s] for s in listed[split:])
 
 
 def member_context(site: Site, planned: Planned, described: PageKind) -> StaffPage:
     """One member of the staff and the checks they signed."""
     member = site.staff[planned.key]
     role = f"{member.role} at " if member.role else ""
+    written, edited = _two_lists(site, planned, site.claims_by_author[member.slug], site.claims_by_editor[member.slug])
     return StaffPage(
         meta=_meta(
             site,
@@ -191,8 +201,10 @@ def member_context(site: Site, planned: Planned, described: PageKind) -> StaffPa
             jsonld=script_json(staff_page(site, member)),
         ),
         member=member,
-        written=tuple(site.claims[s] for s in site.claims_by_author[member.slug]),
-        edited=tuple(site.claims[s] for s in site.claims_by_editor[member.slug]),
+        written=written,
+        edited=edited,
+        written_count=len(site.claims_by_author[member.slug]),
+        edited_count=len(site.claims_by_editor[member.slug]),
     )
 
 

@@ -175,7 +175,13 @@ class StaffPage:
     meta: Meta
     member: Staff
     written: tuple[Claim, ...]
+    """The checks they wrote, on this page (the pages list these first, then the ones they edited)."""
     edited: tuple[Claim, ...]
+    """The checks they edited, on this page."""
+    written_count: int = 0
+    """How many checks they wrote, on every page."""
+    edited_count: int = 0
+    """How many checks they edited, on every page."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sized
 from datetime import date
+from itertools import groupby
 
 from . import builders, shows, urls
 from .contexts import Entry, PageContext
@@ -101,26 +102,29 @@ def pages_showing(site: Site, slug: str) -> set[str]:
     """The site paths of every page whose dependencies include the claim (or ALL): the inverse of
     ``page_dependencies``, made once per site."""
     shown = _shown_by(site)
-    return {*shown.get(claim_id(slug), ()), *shown.get(ALL, ())}
+    return {path for paths in (*shown.get(claim_id(slug), ()), *shown.get(ALL, ())) for path in paths}
 
 
-_INVERSES: list[tuple[Site, dict[str, list[str]]]] = []
+_INVERSES: list[tuple[Site, dict[str, list[tuple[str, ...]]]]] = []
 """The inverses of the last sites asked about (a rebuild asks about the new site and the one before)."""
 
 
-def _shown_by(site: Site) -> dict[str, list[str]]:
-    """Every dependency id → the site paths of the pages that have it: ``plan_pages`` inverted."""
+def _shown_by(site: Site) -> dict[str, list[tuple[str, ...]]]:
+    """Every dependency id → the site paths of the pages that have it, a list's pages together:
+    ``plan_pages`` inverted."""
     for known, shown in _INVERSES:
         if known is site:
             return shown
     shown = {}
-    for planned in plan_pages(site):
-        for dependency in page_dependencies(site, planned):
-            paths = shown.get(dependency)
-            if paths is None:
-                shown[dependency] = [planned.path]
+    for _, group in groupby(plan_pages(site), key=lambda planned: (planned.kind, planned.key)):
+        together = tuple(group)  # the pages of one list, which all have the dependencies of the first
+        paths = tuple(planned.path for planned in together)
+        for dependency in page_dependencies(site, together[0]):
+            listed = shown.get(dependency)
+            if listed is None:
+                shown[dependency] = [paths]
             else:
-                paths.append(planned.path)
+                listed.append(paths)
     _INVERSES[:] = [*_INVERSES[-1:], (site, shown)]
     return shown
 
@@ -221,6 +225,7 @@ KINDS: dict[Kind, PageKind] = {
         subjects=lambda site: site.staff,
         lists=True,
         dated_by_claims=True,
+        paged=lambda site, slug: len(site.claims_by_author[slug]) + len(site.claims_by_editor[slug]),
     ),
     Kind.STAFF: PageKind(
         "index.html",

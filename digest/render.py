@@ -37,6 +37,7 @@ from .pages import (
     ALL,
     KINDS,
     SITE,
+    Kind,
     Planned,
     claim_id,
     page_context,
@@ -290,6 +291,8 @@ class Renderer:
         self.items.prepare(versions[SITE], touched)
         lastmods: dict[str, date | None] = {}
         todo: list[Job] = []
+        lists: dict[tuple[Kind, str], str] = {}
+        """The fingerprint of each list split into pages: its pages all show the same records."""
         for planned in plan:
             described = KINDS[planned.kind]
             path = file_for(planned.path)
@@ -305,7 +308,10 @@ class Renderer:
                 continue
             if described.sitemap:
                 lastmods[planned.path] = page_lastmod(site, planned)
-            fingerprint = self._fingerprint(versions, described.template, page_dependencies(site, planned))
+            listed = lists.get((planned.kind, planned.key)) if described.paged else None
+            fingerprint = listed or self._fingerprint(versions, described.template, page_dependencies(site, planned))
+            if described.paged:
+                lists[planned.kind, planned.key] = fingerprint
             result.fingerprints[path] = fingerprint
             if previous is not None and previous.fingerprints.get(path) == fingerprint and path in previous.files:
                 _store(result, path, previous.files[path], sink)

@@ -17,7 +17,7 @@ import pytest
 from bench.corpus import generate
 from digest.build import Options, load_site
 
-from .conftest import build_into
+from .conftest import build_into, write
 from .html import ids, local_links, pages, parse, resolve_link
 
 SIZE = 8
@@ -60,10 +60,7 @@ def test_every_list_is_split_at_page_size_and_lists_each_claim_once_in_order(pag
         **{f"verdicts/{key}/": list(slugs) for key, slugs in model.claims_by_verdict.items()},
         **{f"tags/{slug}/": list(tag.claims) for slug, tag in model.tags.items()},
         **{f"outlets/{slug}/": list(outlet.claims) for slug, outlet in model.outlets.items()},
-        **{
-            f"people/{slug}/": [*model.claims_by_person[slug], *model.claims_mentioning[slug]]
-            for slug in model.people
-        },
+        **{f"people/{slug}/": [*model.claims_by_person[slug], *model.claims_mentioning[slug]] for slug in model.people},
     }
     long = [path for path, slugs in lists.items() if len(slugs) > 2 * SIZE]
     assert len(long) > 10 and "timeline/" in long
@@ -222,3 +219,22 @@ def test_from_disk_the_pager_walks_the_pages_and_axe_finds_nothing(paged: tuple[
         assert page.title() == "Timeline · Page 3 · Synthetic Digest"
         page.get_by_role("link", name="Page 1", exact=True).click()
         assert page.url == (site / "timeline/index.html").as_uri()
+
+
+def test_a_staff_members_checks_go_on_over_pages_written_first(scratch: Path, tmp_path: Path) -> None:
+    site_yaml = scratch / "site.yaml"
+    site_yaml.write_text(site_yaml.read_text() + "page_size: 1\n")
+    write(scratch / "staff/dana.md", "---\nname: Dana Example\nrole: Fact-checker\n---\nDana checks claims.\n")
+    for name, byline in (
+        ("bob-said-sky-is-blue.md", "authors: [dana]"),
+        ("2024/alice-said-sky-is-green.md", "editors: [dana]"),
+    ):
+        claim = scratch / "claims" / name
+        claim.write_text(claim.read_text().replace("\n---\n", f"\n{byline}\n---\n", 1))
+    out = tmp_path / "site"
+    assert build_into(scratch, out, "--no-search") == 0
+    first, second = _pages_of(out, "staff/dana/")
+    assert [h.text_content() for h in parse(first).xpath("//main//h2")][:1] == ["Checks by Dana Example"]
+    assert _listed(first) == ["bob-said-sky-is-blue"]
+    assert [h.text_content() for h in parse(second).xpath("//main//section/h2")] == ["Checks edited by Dana Example"]
+    assert _listed(second) == ["alice-said-sky-is-green"]
