@@ -42,10 +42,10 @@ from .resolve import Resolved
 from .stamps import Stamp, stamp
 from .write import SiteWriter, Spare
 
-SCHEMA = 7
+SCHEMA = 8
 """The version of what the cache holds: records and states of an older one are not read (4: staff
 records, and claims with authors and editors; 5: claims with their images; 6: claims with repeats;
-7: claims' aliases and people's former slugs)."""
+7: claims' aliases and people's former slugs; 8: settings with page_size, pages with their number)."""
 _BATCH = 5000
 """List items written to the database at a time."""
 
