@@ -1,7 +1,7 @@
 """What a template gets: one frozen context per kind of page, the theme's side of the contract.
 
-``themes/README.md`` lists these fields; ``pages`` builds them from the Site, ``render`` hands each
-to its template as ``page``.
+``themes/README.md`` lists these fields; ``builders`` makes them from the Site (for the table of
+kinds in ``pages``), ``render`` hands each to its template as ``page``.
 """
 
 from __future__ import annotations

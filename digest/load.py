@@ -11,7 +11,7 @@ import hashlib
 import os
 import re
 import stat
-from collections.abc import Collection, Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +21,7 @@ import yaml
 
 from . import fields as f
 from .errors import Diagnostic, shown_path
+from .folders import walk
 from .frontmatter import NotRegularFile, SyntaxProblem, decode, read_regular, split
 from .images import missing_alt
 from .markdown import SiteLink, render, site_links
@@ -181,48 +182,22 @@ def find_files(content: Path, display: str, limits: Limits) -> tuple[list[Conten
         top = str(content / folder)  # normalised like a Path's, so a walk and a change name a file alike
         if not os.path.isdir(top):
             continue
-        for path, relative, status in _walk(top, folder, root, problems, display, set()):
-            found.append(ContentFile(kind, path, shown_path(display, relative), status))
+        for entry, relative in walk(top, folder, root, is_ignored, display, problems):
+            if not entry.name.endswith(".md"):
+                continue
+            try:
+                status = entry.stat()
+            except OSError:
+                continue
+            shown = shown_path(display, relative)
+            if not stat.S_ISREG(status.st_mode):
+                problems.append(Diagnostic(shown, 1, str(NotRegularFile(status.st_mode))))
+                continue
+            found.append(ContentFile(kind, entry.path, shown, (status.st_size, status.st_mtime_ns, status.st_ino)))
             if len(found) > limits.max_files:
                 message = f"more than {limits.max_files:,} content files (limits.max_files in site.yaml)"
                 return [], [Diagnostic(shown_path(display, folder), 1, message)]
     return sorted(found, key=lambda file: file.shown), problems
-
-
-def _walk(
-    folder: str, relative: str, root: str, problems: list[Diagnostic], display: str, seen: set[str]
-) -> Iterator[tuple[str, str, Stamp]]:
-    """(path, path inside content/, stamp) of every .md file under ``folder``, sorted, following
-    symlinks that stay inside ``root`` (each real folder once)."""
-    real = os.path.realpath(folder)
-    if real in seen:
-        return
-    seen.add(real)
-    try:
-        entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
-    except OSError:
-        return
-    for entry in entries:
-        if _IGNORED.search(entry.name):
-            continue
-        inner = f"{relative}/{entry.name}"
-        if entry.is_symlink():
-            target = os.path.realpath(entry.path)
-            if target != root and not target.startswith(root + os.sep):
-                message = "symlink leads outside the content folder; copy the file in instead"
-                problems.append(Diagnostic(shown_path(display, inner), 1, message))
-                continue
-        try:
-            if entry.is_dir():
-                yield from _walk(entry.path, inner, root, problems, display, seen)
-            elif entry.name.endswith(".md"):
-                status = entry.stat()
-                if not stat.S_ISREG(status.st_mode):
-                    problems.append(Diagnostic(shown_path(display, inner), 1, str(NotRegularFile(status.st_mode))))
-                    continue
-                yield entry.path, inner, (status.st_size, status.st_mtime_ns, status.st_ino)
-        except OSError:
-            continue
 
 
 @dataclass(frozen=True, slots=True)

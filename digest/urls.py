@@ -14,6 +14,7 @@ from .model import Claim, Outlet, Page, Person, Staff, Tag, Verdict
 
 Target = Claim | Person | Staff | Verdict | Tag | Outlet | Page | str
 
+# The site paths of the pages that are one of a kind, and the folders of the others.
 HOME = ""
 CLAIMS = "claims/"
 PEOPLE = "people/"
@@ -25,7 +26,6 @@ TIMELINE = "timeline/"
 CORRECTIONS = "corrections/"
 SEARCH = "search/"
 NOT_FOUND = "404.html"
-"""The site paths of the pages that are one of a kind."""
 SITE_CARD = "card.png"
 """The site's social card: the share image of every page but a claim's."""
 

@@ -6,13 +6,14 @@ from __future__ import annotations
 import filecmp
 import shutil
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from PIL import Image
 
 from digest.build import Options, build
 
-from .conftest import TODAY, write
+from .conftest import MINIMAL, ROOT, TODAY, write
 
 
 def same_tree(left: Path, right: Path) -> list[str]:
@@ -37,10 +38,46 @@ def paged(content: Path) -> Path:
     return content
 
 
+def copy_site(tmp: Path) -> tuple[Path, Path]:
+    """Copies of the minimal site, its lists split into pages of two, and of the default theme in tmp,
+    to edit: (content, theme)."""
+    content, theme = tmp / "content", tmp / "theme"
+    shutil.copytree(MINIMAL, content)
+    paged(content)
+    shutil.copytree(ROOT / "themes/default", theme)
+    return content, theme
+
+
+def build_options(content: Path, theme: Path, out: Path, cache: bool = False) -> Options:
+    """How the incremental-build tests build: drafts included, a fixed today, one process."""
+    return Options(
+        content=content, content_shown="content", out=out, theme=theme, today=TODAY, jobs=1, cache=cache, drafts=True
+    )
+
+
 def clean_build(content: Path, theme: Path, out: Path) -> None:
     if out.exists():
         shutil.rmtree(out)
-    build(Options(content=content, content_shown=str(content), out=out, theme=theme, drafts=True, today=TODAY, jobs=1))
+    build(build_options(content, theme, out))
+
+
+@dataclass(frozen=True)
+class Warm:
+    """A warm build beside a cold one of the same content."""
+
+    differences: list[str]
+    """How the warm site differs from the cold one, and any temporary folder left behind: empty when right."""
+    files: int
+    written: int
+
+
+def warm_and_cold(content: Path, theme: Path, tmp: Path) -> Warm:
+    """Build warm (with the build cache) into tmp/warm and cold into tmp/cold, and compare them."""
+    warm = build(build_options(content, theme, tmp / "warm", cache=True))
+    shutil.rmtree(tmp / "cold", ignore_errors=True)
+    build(build_options(content, theme, tmp / "cold"))
+    left = [p.name for p in tmp.iterdir() if p.name.startswith(".digest")]
+    return Warm(same_tree(tmp / "warm", tmp / "cold") + sorted(left), warm.files, warm.written)
 
 
 Edit = Callable[[Path, Path], None]

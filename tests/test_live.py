@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -11,31 +10,25 @@ from hypothesis import strategies as st
 
 from digest.build import LiveBuild, Options
 
-from .conftest import MINIMAL, ROOT, TODAY, write
+from .conftest import TODAY, snapshot, write
 from .edits import (
     EDITS,
     Edit,
     break_claim,
+    build_options,
     change_css,
     change_template,
     change_title,
     change_verdict,
     clean_build,
-    paged,
+    copy_site,
     same_tree,
 )
 
 
 def setup(tmp: Path) -> tuple[Path, Path, LiveBuild]:
-    content, theme = tmp / "content", tmp / "theme"
-    shutil.copytree(MINIMAL, content)
-    paged(content)
-    shutil.copytree(ROOT / "themes/default", theme)
-    live = LiveBuild(
-        Options(
-            content=content, content_shown="content", out=tmp / "live", theme=theme, drafts=True, today=TODAY, jobs=1
-        )
-    )
+    content, theme = copy_site(tmp)
+    live = LiveBuild(build_options(content, theme, tmp / "live"))
     assert live.run().error is None
     return content, theme, live
 
@@ -63,11 +56,11 @@ def test_every_kind_of_edit_in_turn(tmp_path: Path) -> None:
 
 def test_failed_rebuild_keeps_the_last_good_site(tmp_path: Path) -> None:
     content, theme, live = setup(tmp_path)
-    before = {p: p.read_bytes() for p in (tmp_path / "live").rglob("*") if p.is_file()}
+    before = snapshot(tmp_path / "live")
     break_claim(content, theme)
     result = live.run(changed=[content / "claims/broken.md"])
     assert result.error is not None and result.written == ()
-    assert {p: p.read_bytes() for p in (tmp_path / "live").rglob("*") if p.is_file()} == before
+    assert snapshot(tmp_path / "live") == before
 
 
 def test_a_title_edit_writes_only_the_pages_that_show_it(tmp_path: Path) -> None:

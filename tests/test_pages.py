@@ -18,7 +18,7 @@ from bench.corpus import generate
 from digest.build import Options, load_site
 
 from .conftest import build_into, write
-from .html import ids, local_links, pages, parse, resolve_link
+from .html import broken_links, local_links, pages, parse, resolve_link
 
 SIZE = 8
 CLAIMS = 150
@@ -42,6 +42,13 @@ def _listed(page: Path) -> list[str]:
         '//main//*[@class="claim-item-title"]/a/@href | //main//ol[@class="timeline"]/li/a[not(@class)]/@href'
     )
     return [re.fullmatch(r"(?:\.\./)*claims/([^/]+)/index\.html", href).group(1) for href in links]  # type: ignore[union-attr]
+
+
+def _target(site: Path, page: Path, href: str) -> Path:
+    """The file a relative link of a page leads to."""
+    found = resolve_link(site, page, href)
+    assert found is not None, f"{page}: {href} is rooted"
+    return found[0]
 
 
 def _pages_of(site: Path, path: str) -> list[Path]:
@@ -103,11 +110,11 @@ def test_the_pager_links_every_page_accessibly(paged: tuple[Path, Path]) -> None
         nav = navs[0]
         current = nav.xpath('.//a[@aria-current="page"]')
         assert [a.text_content() for a in current] == [f"Page {number}{number}"]  # hidden words, shown number
-        assert resolve_link(site, page, current[0].get("href"))[0] == page
+        assert _target(site, page, current[0].get("href")) == page
         previous, following = nav.xpath('.//a[@rel="prev"]'), nav.xpath('.//a[@rel="next"]')
-        assert [resolve_link(site, page, a.get("href"))[0] for a in previous] == files[number - 2 : number - 1][-1:]
-        assert [resolve_link(site, page, a.get("href"))[0] for a in following] == files[number : number + 1]
-        numbered = {resolve_link(site, page, a.get("href"))[0] for a in nav.xpath(".//a[not(@rel)]")}
+        assert [_target(site, page, a.get("href")) for a in previous] == files[number - 2 : number - 1][-1:]
+        assert [_target(site, page, a.get("href")) for a in following] == files[number : number + 1]
+        numbered = {_target(site, page, a.get("href")) for a in nav.xpath(".//a[not(@rel)]")}
         assert {files[0], files[-1], page} <= numbered  # first, last and this one, with a gap between
     short = parse(site / "verdicts/index.html")  # the scale is not a list split into pages
     assert short.xpath('//nav[@aria-label="Pages of this list"]') == []
@@ -143,25 +150,9 @@ def test_every_link_of_every_page_resolves_from_disk(paged: tuple[Path, Path]) -
     """The crawl of test_build, over the paged site: relative links that work from file://, at a
     host's root and under any sub-path alike."""
     _, site = paged
-    broken, checked = [], 0
-    known: dict[Path, set[str]] = {}
-    for page in pages(site):
-        root = "/bench/" if page == site / "404.html" else None
-        for link in local_links(parse(page)):
-            target, fragment = resolve_link(site, page, link, root)
-            checked += 1
-            if not target.is_file():
-                broken.append(f"{page.relative_to(site)}: {link}")
-            elif fragment and target.suffix == ".html" and fragment not in _ids(target, known):
-                broken.append(f"{page.relative_to(site)}: {link} (no id {fragment!r})")
+    broken, checked = broken_links(site, "/bench/")
     assert broken == []
     assert checked > 10_000
-
-
-def _ids(page: Path, known: dict[Path, set[str]]) -> set[str]:
-    if page not in known:
-        known[page] = ids(parse(page))
-    return known[page]
 
 
 def test_at_a_hosts_root_the_canonical_and_sitemap_follow_and_links_stay_relative(
@@ -205,8 +196,7 @@ def test_small_lists_are_one_page_without_a_pager(built_minimal: Path) -> None:
 def test_from_disk_the_pager_walks_the_pages_and_axe_finds_nothing(paged: tuple[Path, Path]) -> None:
     from axe_playwright_python.sync_playwright import Axe
 
-    from .browser import chromium
-    from .test_publishing import WCAG_AA
+    from .browser import WCAG_AA, chromium
 
     _, site = paged
     with chromium() as browser:
