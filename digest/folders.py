@@ -1,6 +1,6 @@
 """Walking a folder of content/: everything in it in a stable order, symlinks that leave the content folder refused.
 
-Content files (``load``) and the site's own files (``static``) are found the same way; what each
+Content files (``files``) and the site's own files (``static``) are found the same way; what each
 keeps of what the walk finds is its own business.
 """
 

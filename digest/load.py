@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-import stat
 from collections.abc import Collection, Iterable, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -21,7 +20,7 @@ import yaml
 
 from . import fields as f
 from .errors import Diagnostic, shown_path
-from .folders import walk
+from .files import KINDS, ContentFile, find_files, is_ignored
 from .frontmatter import NotRegularFile, SyntaxProblem, decode, read_regular, split
 from .images import missing_alt
 from .markdown import SiteLink, render, site_links
@@ -44,22 +43,11 @@ from .processes import die_with_parent
 from .rules import check_claim, outlet_slug
 from .stamps import Stamp, stamp
 
-KINDS = {"claims": "claim", "people": "person", "pages": "page", "staff": "staff"}
-"""Content sub-folder → the kind of record its files hold."""
 RESERVED_SLUGS = frozenset(
     {"claims", "people", "staff", "verdicts", "tags", "outlets", "corrections", "timeline", "static", "pagefind"}
     | {"search"}
 )
 """Top-level names the site itself uses; no free page may take one."""
-
-_IGNORED = re.compile(r"(^\.|~$|^#.*#$|\.sw[a-p]$|\.sw[x-z]$|\.tmp$|^4913$)")
-"""Hidden files, editor backups, swap and lock files: never content."""
-
-
-def is_ignored(name: str) -> bool:
-    """True for a file or folder name that is never content: hidden, an editor's backup, swap or lock file."""
-    return _IGNORED.search(name) is not None
-
 
 _PARALLEL_FROM = 300
 """Read files in worker processes when there are at least this many."""
@@ -136,21 +124,6 @@ Record = Claim | Person | Page | Staff
 
 
 @dataclass(frozen=True, slots=True)
-class ContentFile:
-    """A file found under content/, before it is read."""
-
-    kind: str
-    """claim, person, page or staff."""
-    path: str
-    """Its path as found (the content folder's path, then the path inside it): a str, as building ten
-    thousand Path objects costs a warm build more than reading the records."""
-    shown: str
-    """Its display path, for diagnostics."""
-    stamp: Stamp | None = None
-    """Its stamp when it was found, if known."""
-
-
-@dataclass(frozen=True, slots=True)
 class Content:
     """Every record of a content folder, checked one file at a time, and the problems found."""
 
@@ -168,36 +141,6 @@ class Content:
     """Every slug of each kind found on disk, including files that failed to load, so that a
     reference to a broken file is not also reported as a reference to a missing one."""
     staff: tuple[Staff, ...] = ()
-
-
-def find_files(content: Path, display: str, limits: Limits) -> tuple[list[ContentFile], list[Diagnostic]]:
-    """Every content file under claims/, people/, pages/ and staff/, sorted; symlinks out of content/ refused.
-
-    One ``scandir`` walk, which also gives each file's stamp: no other system call per file.
-    """
-    root = os.path.realpath(content)
-    found: list[ContentFile] = []
-    problems: list[Diagnostic] = []
-    for folder, kind in KINDS.items():
-        top = str(content / folder)  # normalised like a Path's, so a walk and a change name a file alike
-        if not os.path.isdir(top):
-            continue
-        for entry, relative in walk(top, folder, root, is_ignored, display, problems):
-            if not entry.name.endswith(".md"):
-                continue
-            try:
-                status = entry.stat()
-            except OSError:
-                continue
-            shown = shown_path(display, relative)
-            if not stat.S_ISREG(status.st_mode):
-                problems.append(Diagnostic(shown, 1, str(NotRegularFile(status.st_mode))))
-                continue
-            found.append(ContentFile(kind, entry.path, shown, (status.st_size, status.st_mtime_ns, status.st_ino)))
-            if len(found) > limits.max_files:
-                message = f"more than {limits.max_files:,} content files (limits.max_files in site.yaml)"
-                return [], [Diagnostic(shown_path(display, folder), 1, message)]
-    return sorted(found, key=lambda file: file.shown), problems
 
 
 @dataclass(frozen=True, slots=True)
