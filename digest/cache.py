@@ -27,7 +27,7 @@ import pickle
 import shutil
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -39,14 +39,16 @@ from .load import Failed, FileCache
 from .model import Claim, Page, Person, Staff
 from .render import Rendered, Renderer
 from .resolve import Resolved
+from .search import SearchIndex, Shard
 from .stamps import Stamp, stamp
 from .usercache import cache_folder
 from .write import SiteWriter, Spare
 
-SCHEMA = 8
+SCHEMA = 9
 """The version of what the cache holds: records and states of an older one are not read (4: staff
 records, and claims with authors and editors; 5: claims with their images; 6: claims with repeats;
-7: claims' aliases and people's former slugs; 8: settings with page_size, pages with their number)."""
+7: claims' aliases and people's former slugs; 8: the search index's shards; 9: settings with page_size,
+pages with their number)."""
 _BATCH = 5000
 """List items written to the database at a time."""
 
@@ -317,6 +319,8 @@ class BuildState:
     templates: dict[str, str]
     data: set[str]
     lastmods: dict[str, date | None]
+    search: dict[str, Shard] = field(default_factory=dict)
+    """The search index's shards as this build wrote them."""
 
 
 class WarmStart:
@@ -425,7 +429,13 @@ class WarmStart:
             return None, None
 
     def save(
-        self, files: FileCache, renderer: Renderer, rendered: Rendered, writer: SiteWriter, resolved: Resolved
+        self,
+        files: FileCache,
+        renderer: Renderer,
+        rendered: Rendered,
+        writer: SiteWriter,
+        resolved: Resolved,
+        search: SearchIndex | None = None,
     ) -> None:
         """Keep what the next build needs; a cache that cannot be written is dropped, never an error."""
         if self.cache is None:
@@ -440,7 +450,9 @@ class WarmStart:
             cache.put("exports", {kind: renderer.export_lines.versions(kind) for kind in ("claim", "review")})
             cache.put("images", dict(measured(resolved.site.claims.values())))
             cache.save_outputs(writer.out, rendered.fingerprints, writer.retired, self._intact, writer.stamps)
-            state = BuildState(resolved, rendered.versions, rendered.templates, rendered.data, rendered.lastmods)
+            shards = search.shards if search is not None else {}
+            versions, templates = rendered.versions, rendered.templates
+            state = BuildState(resolved, versions, templates, rendered.data, rendered.lastmods, shards)
             cache.save_state(state)
             cache.commit()
         except ERRORS as error:

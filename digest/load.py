@@ -40,6 +40,7 @@ from .model import (
     Staff,
 )
 from .processes import die_with_parent
+from .progress import Progress, counted
 from .rules import check_claim, outlet_slug
 from .stamps import Stamp, stamp
 
@@ -196,6 +197,7 @@ def load_content(
     jobs: int | None = None,
     cache: FileCache | None = None,
     changed: Collection[Path] | None = None,
+    progress: Progress | None = None,
 ) -> Content:
     """Read and check every content file; the problems of single files travel in the result.
 
@@ -218,7 +220,7 @@ def load_content(
         fresh = [file for file in files if file.path not in cache.results]
         stamps = {file.path: stamp(file.path) for file in fresh}
     cache.files = files
-    for file, result in zip(fresh, _read_all(fresh, config.limits, jobs), strict=True):
+    for file, result in zip(fresh, _read_all(fresh, config.limits, jobs, progress), strict=True):
         cache.results[file.path] = (stamps[file.path], result)
     problems = list(cache.problems)
     records: list[Record] = []
@@ -277,13 +279,16 @@ def _apply_changes(
     return sorted(by_path.values(), key=lambda file: file.shown)
 
 
-def _read_all(files: list[ContentFile], limits: Limits, jobs: int | None) -> list[Result]:
+def _read_all(
+    files: list[ContentFile], limits: Limits, jobs: int | None, progress: Progress | None = None
+) -> list[Result]:
     workers = jobs if jobs is not None else (os.cpu_count() or 1)
     if workers < 2 or len(files) < _PARALLEL_FROM:
-        return [read_file(file, limits) for file in files]
+        return list(counted((read_file(file, limits) for file in files), "reading content", len(files), progress))
     chunk = max(16, len(files) // (workers * 8))
     with ProcessPoolExecutor(max_workers=workers, initializer=die_with_parent, initargs=(os.getpid(),)) as pool:
-        return list(pool.map(read_file, files, [limits] * len(files), chunksize=chunk))
+        results = pool.map(read_file, files, [limits] * len(files), chunksize=chunk)
+        return list(counted(results, "reading content", len(files), progress))
 
 
 def read_file(file: ContentFile, limits: Limits) -> Record | Failed:

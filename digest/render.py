@@ -49,6 +49,7 @@ from .pages import (
     plan_pages,
     staff_id,
 )
+from .progress import Progress, counted
 from .static import StaticFile, check_collisions
 from .urls import Target, absolute, card_for, feed_for, file_for, rooted, url_for
 from .workers import Workers, render_in_workers
@@ -61,6 +62,8 @@ hard-linked)."""
 _UNKNOWN: Any = object()
 _PARALLEL_FROM = 400
 """Render in worker processes when at least this many pages must be rendered."""
+STAGE = "rendering pages"
+"""The stage ``render`` reports to its progress callback."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -250,6 +253,7 @@ class Renderer:
         jobs: int | None = None,
         sink: Sink | None = None,
         static: Mapping[str, StaticFile] | None = None,
+        progress: Progress | None = None,
     ) -> Rendered:
         """The whole site, with the site's own ``static`` files (content/static/) as they are;
         outputs unchanged since ``previous`` are taken from it.
@@ -258,7 +262,7 @@ class Renderer:
         from the worker processes too, and the result keeps KEPT in its place: the site is never
         held in memory whole.
         """
-        result = self.render_pages(site, previous, jobs, sink, static)
+        result = self.render_pages(site, previous, jobs, sink, static, progress)
         self.render_data(result, previous, sink)
         return result
 
@@ -269,6 +273,7 @@ class Renderer:
         jobs: int | None = None,
         sink: Sink | None = None,
         static: Mapping[str, StaticFile] | None = None,
+        progress: Progress | None = None,
     ) -> Rendered:
         """The pages, the claims' social cards, the theme's and the site's own static files;
         ``render_data`` adds the rest (the preview writes these first). An own file at a path the
@@ -318,7 +323,7 @@ class Renderer:
             else:
                 todo.append(planned)
         todo.extend(self._cards(site, versions, previous, result, touched, sink))
-        for path, output in self._render_pages(site, todo, jobs, result.fingerprints, sink):
+        for path, output in self._render_pages(site, todo, jobs, result.fingerprints, sink, progress):
             if isinstance(output, bool):  # written by a worker, straight to the sink
                 result.files[path] = KEPT
                 result.written += output
@@ -424,14 +429,21 @@ class Renderer:
                 yield Card(claim)
 
     def _render_pages(
-        self, site: Site, todo: list[Job], jobs: int | None, fingerprints: Mapping[str, str], sink: Sink | None
+        self,
+        site: Site,
+        todo: list[Job],
+        jobs: int | None,
+        fingerprints: Mapping[str, str],
+        sink: Sink | None,
+        progress: Progress | None = None,
     ) -> Iterable[tuple[str, bytes | bool]]:
         workers = min(jobs if jobs is not None else (os.cpu_count() or 1), 8)
         if workers < 2 or len(todo) < _PARALLEL_FROM or multiprocessing.get_start_method() != "fork":
-            return (self.make(site, job) for job in todo)
+            return counted((self.make(site, job) for job in todo), STAGE, len(todo), progress)
         lists = [job for job in todo if isinstance(job, Planned) and KINDS[job.kind].lists]
         rest = [job for job in todo if not (isinstance(job, Planned) and KINDS[job.kind].lists)]
-        return render_in_workers(Workers(self.make, self.items.detach, sink), site, lists, rest, workers, fingerprints)
+        made = Workers(self.make, self.items.detach, sink)
+        return render_in_workers(made, site, lists, rest, workers, fingerprints, progress, STAGE)
 
     def _machine_files(
         self, result: Rendered, previous: Rendered | None
