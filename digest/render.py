@@ -15,7 +15,9 @@ reaches it only through the ``ItemStore`` protocol.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import json
 import multiprocessing
 import os
 import traceback
@@ -39,6 +41,7 @@ from .pages import (
     SITE,
     Kind,
     Planned,
+    Showing,
     claim_id,
     page_context,
     page_dependencies,
@@ -47,6 +50,8 @@ from .pages import (
     pages_showing,
     person_id,
     plan_pages,
+    same_plan,
+    showing,
     staff_id,
 )
 from .progress import Progress, counted
@@ -131,6 +136,8 @@ class Rendered:
     None when any may have."""
     lastmods: dict[str, date | None] = field(default_factory=dict)
     """The last change of each page in the sitemap (its lastmod), by site path, in the plan's order."""
+    showing: Showing | None = None
+    """Which pages show each record (``pages.showing(site)``), if it was needed: kept for the next render."""
 
 
 @jinja2.pass_context
@@ -193,15 +200,34 @@ def _digest(*parts: str) -> str:
     return hashlib.blake2b("\0".join(parts).encode(), digest_size=12).hexdigest()
 
 
-def template_versions(env: jinja2.Environment, theme: Theme) -> dict[str, str]:
-    """Each template's version: a hash of its source and of every template it includes or extends."""
+def template_versions(env: jinja2.Environment, theme: Theme, compiled: Path | None = None) -> dict[str, str]:
+    """Each template's version: a hash of its source and of every template it includes or extends.
+
+    Finding what a template includes means parsing it: with ``compiled`` (the folder of the compiled
+    templates), the versions are kept there with a hash of every source, and parsed again only when
+    one changes."""
     loader = env.loader
     assert loader is not None
-    sources: dict[str, str] = {}
+    sources = {name: loader.get_source(env, name)[0] for name in env.list_templates(extensions=["html"])}
+    if compiled is None:
+        return _template_versions(env, sources)
+    key = _digest(__version__, *(f"{name}\0{source}" for name, source in sources.items()))
+    kept = compiled / "versions.json"
+    with contextlib.suppress(OSError, ValueError):
+        known = json.loads(kept.read_bytes())
+        if isinstance(known, dict) and known.get("key") == key and isinstance(known.get("versions"), dict):
+            return {str(name): str(version) for name, version in known["versions"].items()}
+    versions = _template_versions(env, sources)
+    with contextlib.suppress(OSError):
+        temporary = kept.with_name(f".versions-{os.getpid()}.json")
+        temporary.write_text(json.dumps({"key": key, "versions": versions}), encoding="utf-8")
+        os.replace(temporary, kept)
+    return versions
+
+
+def _template_versions(env: jinja2.Environment, sources: Mapping[str, str]) -> dict[str, str]:
     uses: dict[str, set[str]] = {}
-    for name in env.list_templates(extensions=["html"]):
-        source = loader.get_source(env, name)[0]
-        sources[name] = source
+    for name, source in sources.items():
         try:
             uses[name] = {n for n in jinja2.meta.find_referenced_templates(env.parse(source)) if n}
         except jinja2.TemplateSyntaxError as error:
@@ -239,7 +265,7 @@ class Renderer:
         """The social cards' fonts: the theme's, else the default theme's."""
         self.kept_images = kept_images
         """Where copies of the checks' images made by earlier builds are kept, if anywhere."""
-        self.templates = template_versions(self.env, theme)
+        self.templates = template_versions(self.env, theme, compiled)
         self.items = ListItems(self.env, self.templates, store)
         """The list items, rendered once per claim and link depth."""
         self.env.globals["claim_partials"] = self.items.render
@@ -292,7 +318,7 @@ class Renderer:
             _keep_or(result, previous, path, fingerprint, own.data, sink)
         for path, fingerprint, make in images.outputs(site.claims.values(), self.kept_images):
             _keep_or(result, previous, path, fingerprint, make, sink)
-        affected, touched = self._affected(site, versions, previous)
+        affected, touched, result.showing = self._affected(site, versions, previous)
         self.items.prepare(versions[SITE], touched)
         lastmods: dict[str, date | None] = {}
         todo: list[Job] = []
@@ -358,31 +384,39 @@ class Renderer:
 
     def _affected(
         self, site: Site, versions: Mapping[str, str], previous: Rendered | None
-    ) -> tuple[set[str] | None, set[str] | None]:
+    ) -> tuple[set[str] | None, set[str] | None, Showing | None]:
         """The pages that can have changed since ``previous``, when only claims changed, and the claims
-        whose list items and export lines may have changed; else (None, None): any may have.
+        whose list items and export lines may have changed; else (None, None): any may have. Third,
+        which pages show each record of ``site``, when it is known (made, or the previous one's).
 
         A page shows a claim only where ``pages_showing`` (the inverse of ``page_dependencies``)
-        says, so after an edit of claims only, every other page is as it was.
+        says, so after an edit of claims only, every other page is as it was. The inverse costs a
+        walk over every page's dependencies: it is taken from ``previous`` where it can be (an edit
+        that changed no link keeps the plan, see ``same_plan``).
         """
         if previous is None or previous.site is None or previous.templates != self.templates:
-            return None, None
+            return None, None, None
         before = previous.versions
         changed = {key for key in versions.keys() | before.keys() if versions.get(key) != before.get(key)}
         changed.discard(ALL)
+        kept = previous.showing if same_plan(site, previous.site) else None
         if any(not key.startswith("claim:") for key in changed):
-            return None, None
+            return None, None, kept
         affected: set[str] = set()
         touched: set[str] = set()
+        if not changed:
+            return affected, touched, kept
+        old = previous.showing if previous.showing is not None else showing(previous.site)
+        new = old if same_plan(site, previous.site) else showing(site)
         for key in changed:
             slug = key.removeprefix("claim:")
             touched.add(slug)
-            for shown in (site, previous.site):
-                affected.update(file_for(path) for path in pages_showing(shown, slug))
+            for shown, inverse in ((site, new), (previous.site, old)):
+                affected.update(file_for(path) for path in pages_showing(shown, slug, inverse))
                 if slug in shown.claims:
                     touched.update(shown.related[slug], shown.contradicts[slug], shown.contradicted_by[slug])
                     touched.update(shown.repeats[slug], shown.repeated_by[slug])
-        return affected, touched
+        return affected, touched, new
 
     def _fingerprint(self, versions: Mapping[str, str], template: str, dependencies: Iterable[str]) -> str:
         parts = (f"{d}={versions[d]}" for d in dependencies)
