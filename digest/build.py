@@ -264,6 +264,8 @@ def build(options: Options, progress: Progress | None = None) -> BuildResult:
             )
             search = _index(writer, rendered, previous, state, progress) if options.search else None
             writer.prune(rendered.files)
+            if search is None and warm.same_site(previous, rendered):
+                writer.keep_out()  # --out already is this site: no swap, the spare stays as it was
         warm.save(files, renderer, rendered, writer, resolved, search)
     finally:
         gc.unfreeze()

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import atexit
+import gc
 import shutil
 import sys
 import time
@@ -230,6 +232,10 @@ def _check(options: Options, strict: bool, links: bool, quiet: bool, similar: bo
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; return its exit status (0 done, 1 content errors, 2 wrong usage)."""
+    # The process ends with the command: the last cycle collection at exit would only walk every object
+    # of the site (0.15 s at 10,000 claims, more than a warm build saves). Frozen, they are left alone.
+    atexit.unregister(gc.freeze)
+    atexit.register(gc.freeze)
     command = None
     try:
         args = _parser().parse_args(argv)

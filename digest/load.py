@@ -11,10 +11,9 @@ import hashlib
 import os
 import re
 from collections.abc import Collection, Iterable, Mapping
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
@@ -23,7 +22,6 @@ from .errors import Diagnostic, shown_path
 from .files import KINDS, ContentFile, find_files, is_ignored
 from .frontmatter import NotRegularFile, SyntaxProblem, decode, read_regular, split
 from .images import missing_alt
-from .markdown import SiteLink, render, site_links
 from .model import (
     CORRECTION_TYPES,
     SOURCE_ROLES,
@@ -43,6 +41,9 @@ from .processes import die_with_parent
 from .progress import Progress, counted
 from .rules import check_claim, outlet_slug
 from .stamps import Stamp, stamp
+
+if TYPE_CHECKING:
+    from .markdown import SiteLink
 
 RESERVED_SLUGS = frozenset(
     {"claims", "people", "staff", "verdicts", "tags", "outlets", "corrections", "timeline", "static", "pagefind"}
@@ -286,6 +287,10 @@ def _read_all(
     if workers < 2 or len(files) < _PARALLEL_FROM:
         return list(counted((read_file(file, limits) for file in files), "reading content", len(files), progress))
     chunk = max(16, len(files) // (workers * 8))
+    from concurrent.futures import ProcessPoolExecutor  # a warm build reads a few files, in this process
+
+    from . import markdown  # noqa: F401  (imported once here, before the workers fork, not once in each)
+
     with ProcessPoolExecutor(max_workers=workers, initializer=die_with_parent, initargs=(os.getpid(),)) as pool:
         results = pool.map(read_file, files, [limits] * len(files), chunksize=chunk)
         return list(counted(results, "reading content", len(files), progress))
@@ -335,6 +340,8 @@ def load_file(kind: str, shown: str, stem: str, data: bytes, limits: Limits) -> 
     depth, shift = _DEPTH[kind]
     images: list[ImageRef] = []
     env = {"images": images, "line": document.body_line} if kind == "claim" else None
+    from .markdown import render, site_links  # markdown-it only when a file is read: a warm build reads few
+
     body = render(document.body, depth=depth, shift=shift, env=env)
     links, problems = site_links(body.links, body.refused, document.body_line)
     for line, message in [*problems, *missing_alt(images)]:

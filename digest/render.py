@@ -15,7 +15,9 @@ reaches it only through the ``ItemStore`` protocol.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import json
 import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Mapping
@@ -31,13 +33,14 @@ from . import __version__, cards, exports, feeds, images, jsonld, sitemap, urls
 from .errors import ThemeError
 from .export_lines import ExportLines
 from .items import ItemStore, ListItems
-from .messages import FEED_PERSON, Messages
+from .messages import FEED_PERSON, Key, Messages, used_messages
 from .model import Claim, Site
 from .pages import (
     ALL,
     KINDS,
     SITE,
     Planned,
+    Showing,
     claim_id,
     page_context,
     page_dependencies,
@@ -46,11 +49,13 @@ from .pages import (
     pages_showing,
     person_id,
     plan_pages,
+    same_plan,
+    showing,
     staff_id,
 )
 from .progress import Progress, counted
 from .static import StaticFile, check_collisions
-from .theme import Theme, describe, parsed
+from .theme import Theme, describe, parsed, template_sources
 from .urls import card_for, feed_for, file_for, url_for
 from .workers import Workers, render_in_workers
 from .write import KEPT, MARKER, Output
@@ -101,19 +106,44 @@ class Rendered:
     None when any may have."""
     lastmods: dict[str, date | None] = field(default_factory=dict)
     """The last change of each page in the sitemap (its lastmod), by site path, in the plan's order."""
+    showing: Showing | None = None
+    """Which pages show each record (``pages.showing(site)``), if it was needed: kept for the next render."""
 
 
 def _digest(*parts: str) -> str:
     return hashlib.blake2b("\0".join(parts).encode(), digest_size=12).hexdigest()
 
 
-def template_versions(theme: Theme) -> dict[str, str]:
-    """Each template's version: a hash of its source and of every template it includes or extends."""
-    templates = parsed(theme)
-    sources = {name: source for name, (source, _) in templates.items()}
-    uses = {
-        name: {n for n in jinja2.meta.find_referenced_templates(tree) if n} for name, (_, tree) in templates.items()
-    }
+def template_versions(theme: Theme, compiled: Path | None = None) -> tuple[dict[str, str], dict[Key, str]]:
+    """Each template's version (a hash of its source and of every template it includes or extends),
+    and the messages the templates use (for ``Theme.messages``).
+
+    Finding them means parsing every template: with ``compiled`` (the folder of the compiled
+    templates), both are kept there with a hash of every source, and parsed again only when one
+    changes."""
+    sources = template_sources(theme)
+    if compiled is None:
+        return _template_versions(theme, sources)
+    key = _digest(__version__, *(f"{name}\0{source}" for name, source in sources.items()))
+    kept = compiled / "versions.json"
+    with contextlib.suppress(OSError, ValueError, TypeError):
+        known = json.loads(kept.read_bytes())
+        if isinstance(known, dict) and known.get("key") == key and isinstance(known.get("versions"), dict):
+            versions = {str(name): str(version) for name, version in known["versions"].items()}
+            used = {(context, str(message)): str(where) for context, message, where in known["messages"]}
+            return versions, used
+    versions, used = _template_versions(theme, sources)
+    with contextlib.suppress(OSError):
+        temporary = kept.with_name(f".versions-{os.getpid()}.json")
+        messages = [[context, message, where] for (context, message), where in used.items()]
+        temporary.write_text(json.dumps({"key": key, "versions": versions, "messages": messages}), encoding="utf-8")
+        os.replace(temporary, kept)
+    return versions, used
+
+
+def _template_versions(theme: Theme, sources: Mapping[str, str]) -> tuple[dict[str, str], dict[Key, str]]:
+    trees = {name: tree for name, (_, tree) in parsed(theme).items()}
+    uses = {name: {n for n in jinja2.meta.find_referenced_templates(tree) if n} for name, tree in trees.items()}
 
     def closure(name: str, seen: set[str]) -> set[str]:
         for used in uses.get(name, ()):
@@ -123,7 +153,10 @@ def template_versions(theme: Theme) -> dict[str, str]:
         return seen
 
     shared = {name for name in sources if name.startswith("_")}  # partials and macros, used by name at run time
-    return {name: _digest(*(sources.get(n, "") for n in sorted(closure(name, {name}) | shared))) for name in sources}
+    versions = {
+        name: _digest(*(sources.get(n, "") for n in sorted(closure(name, {name}) | shared))) for name in sources
+    }
+    return versions, used_messages(trees)
 
 
 class Renderer:
@@ -149,7 +182,8 @@ class Renderer:
         """The social cards' fonts: the theme's, else the default theme's."""
         self.kept_images = kept_images
         """Where copies of the checks' images made by earlier builds are kept, if anywhere."""
-        self.templates = template_versions(theme)
+        self.templates, self.used = template_versions(theme, compiled)
+        """Each template's version, and the messages the templates use."""
         self.items = ListItems(self.templates, store)
         """The list items, rendered once per claim and link depth."""
         self.export_lines = ExportLines()
@@ -160,7 +194,7 @@ class Renderer:
         lacks a message): the words of the generator's own output (feeds) in that language."""
         messages = self._messages.get(language)
         if messages is None:
-            messages = self._messages[language] = self.theme.messages(language)
+            messages = self._messages[language] = self.theme.messages(language, self.used)
         return messages
 
     def environment(self, language: str) -> jinja2.Environment:
@@ -168,7 +202,7 @@ class Renderer:
         one of ``languages:``), made once; ThemeError if the language's catalog lacks a message."""
         env = self._environments.get(language)
         if env is None:
-            env = self.theme.environment(language, self.compiled)
+            env = self.theme.environment(language, self.compiled, self.used)
             env.globals |= {"search": self.search, "claim_partials": self.items.render}
             self._environments[language] = env
         return env
@@ -219,7 +253,7 @@ class Renderer:
             _keep_or(result, previous, path, fingerprint, own.data, sink)
         for path, fingerprint, make in images.outputs(site.claims.values(), self.kept_images):
             _keep_or(result, previous, path, fingerprint, make, sink)
-        affected, touched = self._affected(site, versions, previous)
+        affected, touched, result.showing = self._affected(site, versions, previous)
         self.items.prepare(versions[SITE], touched)
         lastmods: dict[str, date | None] = {}
         todo: list[Job] = []
@@ -281,31 +315,39 @@ class Renderer:
 
     def _affected(
         self, site: Site, versions: Mapping[str, str], previous: Rendered | None
-    ) -> tuple[set[str] | None, set[str] | None]:
+    ) -> tuple[set[str] | None, set[str] | None, Showing | None]:
         """The pages that can have changed since ``previous``, when only claims changed, and the claims
-        whose list items and export lines may have changed; else (None, None): any may have.
+        whose list items and export lines may have changed; else (None, None): any may have. Third,
+        which pages show each record of ``site``, when it is known (made, or the previous one's).
 
         A page shows a claim only where ``pages_showing`` (the inverse of ``page_dependencies``)
-        says, so after an edit of claims only, every other page is as it was.
+        says, so after an edit of claims only, every other page is as it was. The inverse costs a
+        walk over every page's dependencies: it is taken from ``previous`` where it can be (an edit
+        that changed no link keeps the plan, see ``same_plan``).
         """
         if previous is None or previous.site is None or previous.templates != self.templates:
-            return None, None
+            return None, None, None
         before = previous.versions
         changed = {key for key in versions.keys() | before.keys() if versions.get(key) != before.get(key)}
         changed.discard(ALL)
+        kept = previous.showing if same_plan(site, previous.site) else None
         if any(not key.startswith("claim:") for key in changed):
-            return None, None
+            return None, None, kept
         affected: set[str] = set()
         touched: set[str] = set()
+        if not changed:
+            return affected, touched, kept
+        old = previous.showing if previous.showing is not None else showing(previous.site)
+        new = old if same_plan(site, previous.site) else showing(site)
         for key in changed:
             slug = key.removeprefix("claim:")
             touched.add(slug)
-            for shown in (site, previous.site):
-                affected.update(file_for(path) for path in pages_showing(shown, slug))
+            for shown, inverse in ((site, new), (previous.site, old)):
+                affected.update(file_for(path) for path in pages_showing(shown, slug, inverse))
                 if slug in shown.claims:
                     touched.update(shown.related[slug], shown.contradicts[slug], shown.contradicted_by[slug])
                     touched.update(shown.repeats[slug], shown.repeated_by[slug])
-        return affected, touched
+        return affected, touched, new
 
     def _fingerprint(self, versions: Mapping[str, str], template: str, dependencies: Iterable[str]) -> str:
         parts = (f"{d}={versions[d]}" for d in dependencies)

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
-from xml.sax.saxutils import escape
 
 from .urls import absolute
 
 SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
+
+
+def _escape(text: str) -> str:
+    """``xml.sax.saxutils.escape``, without importing urllib.request and http.client with it."""
+    return text.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;")
 
 
 def sitemap(base_url: str, pages: Iterable[tuple[str, date | None]]) -> bytes:
@@ -20,7 +24,7 @@ def sitemap(base_url: str, pages: Iterable[tuple[str, date | None]]) -> bytes:
     lines = ["<?xml version='1.0' encoding='utf-8'?>", f'<urlset xmlns="{SITEMAP}">']
     for path, lastmod in pages:
         modified = f"\n    <lastmod>{lastmod.isoformat()}</lastmod>" if lastmod is not None else ""
-        lines.append(f"  <url>\n    <loc>{escape(absolute(base_url, path))}</loc>{modified}\n  </url>")
+        lines.append(f"  <url>\n    <loc>{_escape(absolute(base_url, path))}</loc>{modified}\n  </url>")
     lines.append("</urlset>\n")
     return "\n".join(lines).encode("utf-8")
 
