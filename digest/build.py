@@ -23,10 +23,11 @@ from .images import Known, attach_images, image_problems
 from .load import Content, FileCache, load_content
 from .pages import Kind, Planned
 from .progress import Progress
-from .render import Rendered, Renderer, Theme
+from .render import Rendered, Renderer
 from .resolve import Resolved, Skipped, resolve_site
 from .search import SearchIndex, update_index
 from .static import StaticFile, find_static
+from .theme import Theme
 from .write import KEPT, SiteWriter, guard_out, update_tree, write_site
 
 DEFAULT_THEME = Path(__file__).resolve().parent.parent / "themes" / "default"

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable
 
 from . import urls
 from .aliases import redirect_target
-from .cards import claim_alt, site_alt
+from .cards import site_alt
 from .contexts import (
     ClaimListPage,
     ClaimPage,
@@ -101,7 +101,7 @@ def claim_context(site: Site, planned: Planned, described: PageKind) -> ClaimPag
             planned,
             described,
             claim.title,
-            f"{verdicts[claim.verdict].label}: {claim.summary}",
+            "",  # worded by the template, as every sentence a reader sees
             og_type="article",
             jsonld=script_json(claim_review(site, claim)),
             image=_share_image(site, claim),
@@ -128,10 +128,11 @@ def claim_context(site: Site, planned: Planned, described: PageKind) -> ClaimPag
 
 
 def _share_image(site: Site, claim: Claim) -> ShareImage:
-    """The claim's own image as it appeared, when it has one; else its social card."""
+    """The claim's own image as it appeared, when it has one; else its social card (whose alt text
+    the template words)."""
     picture = claim.picture
     if picture is None:
-        return ShareImage(card_for(claim), claim_alt(site, claim))
+        return ShareImage(card_for(claim), "")
     path, width, height = share_copy(picture)
     return ShareImage(path, picture.ref.alt, width, height, picture.type)
 
@@ -151,7 +152,6 @@ def _history(site: Site, claim: Claim) -> tuple[RatingStep, ...]:
 def person_context(site: Site, planned: Planned, described: PageKind) -> PersonPage:
     """One person: scorecard, their claims, the checks that mention them."""
     person = site.people[planned.key]
-    role = f"{person.role}: " if person.role else ""
     own, others = site.claims_by_person[person.slug], site.claims_mentioning[person.slug]
     claims, mentions = _two_lists(site, planned, own, others)
     return PersonPage(
@@ -160,7 +160,7 @@ def person_context(site: Site, planned: Planned, described: PageKind) -> PersonP
             planned,
             described,
             person.name,
-            f"{role}claims by {person.name} checked by {site.config.publisher.name}, and checks that mention them.",
+            "",
             og_type="profile",
             jsonld=script_json(person_page(site, person)),
             feed=feed_for(person),
@@ -188,7 +188,6 @@ def _two_lists(
 def member_context(site: Site, planned: Planned, described: PageKind) -> StaffPage:
     """One member of the staff and the checks they signed."""
     member = site.staff[planned.key]
-    role = f"{member.role} at " if member.role else ""
     written, edited = _two_lists(site, planned, site.claims_by_author[member.slug], site.claims_by_editor[member.slug])
     return StaffPage(
         meta=_meta(
@@ -196,7 +195,7 @@ def member_context(site: Site, planned: Planned, described: PageKind) -> StaffPa
             planned,
             described,
             member.name,
-            f"{member.name}, {role}{site.config.publisher.name}: the checks they wrote and edited.",
+            "",
             og_type="profile",
             jsonld=script_json(staff_page(site, member)),
         ),
@@ -229,20 +228,21 @@ def _most_repeated(site: Site) -> tuple[Repeated, ...]:
 
 
 def index_context(
-    heading: str, description: str, entries: Callable[[Site], Iterable[Entry]]
+    subject: str, entries: Callable[[Site], Iterable[Entry]]
 ) -> Callable[[Site, Planned, PageKind], IndexPage]:
-    """The builder of an index page (people, staff, tags, outlets) with these entries."""
+    """The builder of an index page (``people``, ``staff``, ``tags``, ``outlets``: the template words
+    its title) with these entries."""
 
     def build(site: Site, planned: Planned, described: PageKind) -> IndexPage:
         listed = on_page(site, planned.number, tuple(entries(site)))
-        return IndexPage(_meta(site, planned, described, heading, description), heading, listed)
+        return IndexPage(_meta(site, planned, described, "", ""), subject, listed)
 
     return build
 
 
 def scale_context(site: Site, planned: Planned, described: PageKind) -> ScalePage:
     """The verdict scale."""
-    meta = _meta(site, planned, described, "Verdicts", "The rating scale and what each verdict means.")
+    meta = _meta(site, planned, described, "", "")
     return ScalePage(meta, site.tally)
 
 
@@ -274,20 +274,13 @@ def outlet_context(site: Site, planned: Planned, described: PageKind) -> ClaimLi
 
 def timeline_context(site: Site, planned: Planned, described: PageKind) -> TimelinePage:
     """Every claim by claim date."""
-    meta = _meta(site, planned, described, "Timeline", "Every claim by the date it was made.")
+    meta = _meta(site, planned, described, "", "")
     return TimelinePage(meta, timeline_page(site, planned.number))
 
 
 def corrections_context(site: Site, planned: Planned, described: PageKind) -> CorrectionsPage:
     """Every correction, newest first."""
-    meta = _meta(
-        site,
-        planned,
-        described,
-        "Corrections",
-        "Every correction and re-rating, newest first.",
-        feed=feed_for(urls.CORRECTIONS),
-    )
+    meta = _meta(site, planned, described, "", "", feed=feed_for(urls.CORRECTIONS))
     return CorrectionsPage(meta, on_page(site, planned.number, site.corrections))
 
 
@@ -299,18 +292,17 @@ def free_context(site: Site, planned: Planned, described: PageKind) -> FreePage:
 
 def search_context(site: Site, planned: Planned, described: PageKind) -> SearchPage:
     """The search page."""
-    description = "Search every check by words, person and verdict."
-    return SearchPage(_meta(site, planned, described, "Search", description))
+    return SearchPage(_meta(site, planned, described, "", ""))
 
 
 def redirect_context(site: Site, planned: Planned, described: PageKind) -> RedirectPage:
     """The old address of a claim or a person."""
     moved = redirect_target(site, site.redirects[planned.key])
     label = moved.title if isinstance(moved, Claim) else moved.name
-    return RedirectPage(_meta(site, planned, described, label, f"This page has moved: {label}"), moved, label)
+    return RedirectPage(_meta(site, planned, described, label, ""), moved, label)
 
 
 def not_found_context(site: Site, planned: Planned, described: PageKind) -> NotFoundPage:
     """404.html."""
-    meta = _meta(site, planned, described, "Page not found", "There is no page at this address.", rooted=True)
+    meta = _meta(site, planned, described, "", "", rooted=True)
     return NotFoundPage(meta)

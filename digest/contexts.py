@@ -71,7 +71,10 @@ class Meta:
     """Site path: ``claims/x/``, ``""`` for the home page, ``404.html``."""
     template: str
     title: str
+    """The name of what the page shows (a claim's title, a person's name); empty where the template
+    words the title itself (the scale, the timeline, the indexes...): every sentence is the theme's."""
     description: str
+    """Empty where the template words the description (most pages)."""
     lastmod: date | None
     """For the sitemap: the last change to anything the page shows."""
     og_type: str = "website"
@@ -236,7 +239,8 @@ class IndexPage:
     """People, staff, tags or outlets, each with its number of claims."""
 
     meta: Meta
-    heading: str
+    subject: str
+    """What it lists: ``people``, ``staff``, ``tags`` or ``outlets`` (the template words its title)."""
     entries: tuple[Entry, ...]
     """The entries on this page."""
 

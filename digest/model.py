@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from itertools import repeat
 from operator import attrgetter
@@ -100,6 +100,17 @@ class Verdict:
     """What the verdict means, shown on the scale page."""
     tone: str
     """A colour class from the rating: ``r5`` (best) to ``r1`` (worst), ``none`` when unrated."""
+    translations: tuple[tuple[str, str, str], ...] = ()
+    """(language, label, description) for each language site.yaml words it in besides the site's
+    (``label: {en: False, uk: Неправда}``); ``in_language`` picks one."""
+
+    def in_language(self, language: str) -> Verdict:
+        """The verdict worded in a language: its label and description there, where site.yaml
+        gives them (each falls back to the site language's)."""
+        for tag, label, description in self.translations:
+            if tag == language:
+                return replace(self, label=label or self.label, description=description or self.description)
+        return self
 
 
 @record

@@ -191,9 +191,9 @@ def _counting(entries: Callable[[Site, str], Sized]) -> Callable[[Site, str], in
     return lambda site, key: len(entries(site, key))
 
 
-def _index_kind(heading: str, description: str, entries: Callable[[Site], Iterable[Entry]], path: str) -> PageKind:
+def _index_kind(subject: str, entries: Callable[[Site], Iterable[Entry]], path: str) -> PageKind:
     """The index of the people, tags or outlets, with their numbers of claims."""
-    context = builders.index_context(heading, description, entries)
+    context = builders.index_context(subject, entries)
     return PageKind(
         "index.html",
         context,
@@ -229,8 +229,7 @@ KINDS: dict[Kind, PageKind] = {
         paged=_counting(shows.claims_by_person),
     ),
     Kind.PEOPLE: _index_kind(
-        "People",
-        "Everyone whose claims the digest checks, and everyone those checks mention.",
+        "people",
         lambda site: (
             Entry(p.name, url_for(p), len(site.claims_by_person[p.slug]), len(site.claims_mentioning[p.slug]))
             for p in site.people.values()
@@ -250,8 +249,7 @@ KINDS: dict[Kind, PageKind] = {
     Kind.STAFF: PageKind(
         "index.html",
         builders.index_context(
-            "Our team",
-            "The people who write and edit the checks.",
+            "staff",
             lambda site: (
                 Entry(m.name, url_for(m), len(shows.signed(site, m.slug)), note=m.role) for m in site.staff.values()
             ),
@@ -273,15 +271,13 @@ KINDS: dict[Kind, PageKind] = {
     ),
     Kind.VERDICT: _list_kind(builders.verdict_context, lambda site: site.verdicts, shows.claims_by_verdict),
     Kind.TAGS: _index_kind(
-        "Topics",
-        "Every topic, with its checks.",
+        "tags",
         lambda site: (Entry(t.slug, url_for(t), len(t.claims)) for t in site.tags.values()),
         urls.TAGS,
     ),
     Kind.TAG: _list_kind(builders.tag_context, lambda site: site.tags, shows.claims_by_tag),
     Kind.OUTLETS: _index_kind(
-        "Outlets",
-        "Every news outlet the checks cite.",
+        "outlets",
         lambda site: (Entry(o.name, url_for(o), len(o.claims)) for o in site.outlets.values()),
         urls.OUTLETS,
     ),

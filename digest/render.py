@@ -20,7 +20,6 @@ import hashlib
 import json
 import multiprocessing
 import os
-import traceback
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -31,9 +30,10 @@ import jinja2
 import jinja2.meta
 
 from . import __version__, cards, exports, feeds, images, jsonld, sitemap, urls
-from .errors import ThemeError, UsageError
+from .errors import ThemeError
 from .export_lines import ExportLines
 from .items import ItemStore, ListItems
+from .messages import FEED_PERSON, Key, Messages, used_messages
 from .model import Claim, Site
 from .pages import (
     ALL,
@@ -56,7 +56,8 @@ from .pages import (
 )
 from .progress import Progress, counted
 from .static import StaticFile, check_collisions
-from .urls import Target, absolute, card_for, feed_for, file_for, rooted, url_for
+from .theme import Theme, describe, parsed, template_sources
+from .urls import card_for, feed_for, file_for, url_for
 from .workers import Workers, render_in_workers
 from .write import KEPT, MARKER, Output
 
@@ -87,36 +88,6 @@ Job = Planned | Card
 """Something to render: a page or a claim's social card."""
 
 
-@dataclass(frozen=True, slots=True)
-class Theme:
-    """A theme folder: ``templates/*.html`` and ``static/``."""
-
-    root: Path
-
-    @property
-    def templates(self) -> Path:
-        return self.root / "templates"
-
-    @property
-    def static(self) -> Path:
-        return self.root / "static"
-
-    def check(self) -> None:
-        """Raise UsageError unless the folder looks like a theme."""
-        if not (self.templates / "base.html").is_file():
-            raise UsageError(f"--theme {self.root}: not a theme (no templates/base.html)")
-
-    def static_files(self) -> dict[str, bytes]:
-        """Every static file, by its path in the built site (``static/style.css``)."""
-        if not self.static.is_dir():
-            return {}
-        return {
-            "static/" + path.relative_to(self.static).as_posix(): path.read_bytes()
-            for path in sorted(self.static.rglob("*"))
-            if path.is_file() and not path.name.startswith(".")
-        }
-
-
 @dataclass(slots=True)
 class Rendered:
     """A rendered site: every output file and its fingerprint."""
@@ -140,98 +111,40 @@ class Rendered:
     """Which pages show each record (``pages.showing(site)``), if it was needed: kept for the next render."""
 
 
-@jinja2.pass_context
-def _url(context: jinja2.runtime.Context, target: Target, fragment: str = "") -> str:
-    """The link from the page being rendered to a page, a file or a site path (``"feed.xml"``)."""
-    meta = context["page"].meta
-    path, mark, written = url_for(target).partition("#")
-    suffix = f"#{fragment}" if fragment else mark + written
-    if meta.rooted:
-        return rooted(context["site"].config.base_url, path) + suffix
-    return str("../" * meta.path.count("/") + file_for(path) + suffix)
-
-
-@jinja2.pass_context
-def _absolute(context: jinja2.runtime.Context, target: Target) -> str:
-    return absolute(context["site"].config.base_url, url_for(target))
-
-
-def environment(theme: Theme, compiled: Path | None = None) -> jinja2.Environment:
-    """The Jinja environment of a theme, with our filters; templates compile once and are reused,
-    across builds too when ``compiled`` names a folder to keep their bytecode in (Jinja checks
-    each against its template's source before use)."""
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(theme.templates),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-        auto_reload=False,
-        bytecode_cache=jinja2.FileSystemBytecodeCache(str(compiled)) if compiled is not None else None,
-    )
-    env.filters |= {
-        "url": _url,
-        "absolute": _absolute,
-        "image_attributes": lambda picture, lazy=False: images.image_attributes(picture, lazy).items(),
-        **_date_filters(env),
-    }
-    env.globals["staff_index"] = urls.STAFF
-    return env
-
-
-def _date_filters(env: jinja2.Environment) -> dict[str, Callable[[date], str]]:
-    """``long_date`` (7 November 2024) and ``month_name`` (November 2024), with the month names of the
-    theme's ``_dates.html``, so that every word a reader sees comes from the theme."""
-    names: list[str] = []
-
-    def month(day: date) -> str:
-        if not names:
-            names.extend(env.get_template("_dates.html").module.months)  # type: ignore[attr-defined]
-        return names[day.month - 1]
-
-    return {
-        "long_date": lambda day: f"{day.day} {month(day)} {day.year}",
-        "month_name": lambda day: f"{month(day)} {day.year}",
-    }
-
-
 def _digest(*parts: str) -> str:
     return hashlib.blake2b("\0".join(parts).encode(), digest_size=12).hexdigest()
 
 
-def template_versions(env: jinja2.Environment, theme: Theme, compiled: Path | None = None) -> dict[str, str]:
-    """Each template's version: a hash of its source and of every template it includes or extends.
+def template_versions(theme: Theme, compiled: Path | None = None) -> tuple[dict[str, str], dict[Key, str]]:
+    """Each template's version (a hash of its source and of every template it includes or extends),
+    and the messages the templates use (for ``Theme.messages``).
 
-    Finding what a template includes means parsing it: with ``compiled`` (the folder of the compiled
-    templates), the versions are kept there with a hash of every source, and parsed again only when
-    one changes."""
-    loader = env.loader
-    assert loader is not None
-    sources = {name: loader.get_source(env, name)[0] for name in env.list_templates(extensions=["html"])}
+    Finding them means parsing every template: with ``compiled`` (the folder of the compiled
+    templates), both are kept there with a hash of every source, and parsed again only when one
+    changes."""
+    sources = template_sources(theme)
     if compiled is None:
-        return _template_versions(env, sources)
+        return _template_versions(theme, sources)
     key = _digest(__version__, *(f"{name}\0{source}" for name, source in sources.items()))
     kept = compiled / "versions.json"
-    with contextlib.suppress(OSError, ValueError):
+    with contextlib.suppress(OSError, ValueError, TypeError):
         known = json.loads(kept.read_bytes())
         if isinstance(known, dict) and known.get("key") == key and isinstance(known.get("versions"), dict):
-            return {str(name): str(version) for name, version in known["versions"].items()}
-    versions = _template_versions(env, sources)
+            versions = {str(name): str(version) for name, version in known["versions"].items()}
+            used = {(context, str(message)): str(where) for context, message, where in known["messages"]}
+            return versions, used
+    versions, used = _template_versions(theme, sources)
     with contextlib.suppress(OSError):
         temporary = kept.with_name(f".versions-{os.getpid()}.json")
-        temporary.write_text(json.dumps({"key": key, "versions": versions}), encoding="utf-8")
+        messages = [[context, message, where] for (context, message), where in used.items()]
+        temporary.write_text(json.dumps({"key": key, "versions": versions, "messages": messages}), encoding="utf-8")
         os.replace(temporary, kept)
-    return versions
+    return versions, used
 
 
-def _template_versions(env: jinja2.Environment, sources: Mapping[str, str]) -> dict[str, str]:
-    uses: dict[str, set[str]] = {}
-    for name, source in sources.items():
-        try:
-            uses[name] = {n for n in jinja2.meta.find_referenced_templates(env.parse(source)) if n}
-        except jinja2.TemplateSyntaxError as error:
-            raise ThemeError(_describe(error)) from None
+def _template_versions(theme: Theme, sources: Mapping[str, str]) -> tuple[dict[str, str], dict[Key, str]]:
+    trees = {name: tree for name, (_, tree) in parsed(theme).items()}
+    uses = {name: {n for n in jinja2.meta.find_referenced_templates(tree) if n} for name, tree in trees.items()}
 
     def closure(name: str, seen: set[str]) -> set[str]:
         for used in uses.get(name, ()):
@@ -241,7 +154,10 @@ def _template_versions(env: jinja2.Environment, sources: Mapping[str, str]) -> d
         return seen
 
     shared = {name for name in sources if name.startswith("_")}  # partials and macros, used by name at run time
-    return {name: _digest(*(sources.get(n, "") for n in sorted(closure(name, {name}) | shared))) for name in sources}
+    versions = {
+        name: _digest(*(sources.get(n, "") for n in sorted(closure(name, {name}) | shared))) for name in sources
+    }
+    return versions, used_messages(trees)
 
 
 class Renderer:
@@ -258,19 +174,39 @@ class Renderer:
         self.theme = theme
         self.search = search
         """Whether the site gets a Pagefind index: the search page and box say so."""
-        self.env = environment(theme, compiled)
-        self.env.globals["search"] = search
+        self.compiled = compiled
+        """Where the templates' bytecode is kept across builds, if anywhere."""
+        self._environments: dict[str, jinja2.Environment] = {}
+        self._messages: dict[str, Messages] = {}
         self.assets = theme.static_files()
         self.fonts = cards.CardFonts.of_theme(theme.root)
         """The social cards' fonts: the theme's, else the default theme's."""
         self.kept_images = kept_images
         """Where copies of the checks' images made by earlier builds are kept, if anywhere."""
-        self.templates = template_versions(self.env, theme, compiled)
-        self.items = ListItems(self.env, self.templates, store)
+        self.templates, self.used = template_versions(theme, compiled)
+        """Each template's version, and the messages the templates use."""
+        self.items = ListItems(self.templates, store)
         """The list items, rendered once per claim and link depth."""
-        self.env.globals["claim_partials"] = self.items.render
         self.export_lines = ExportLines()
         """The claims' lines of claims.json and claimreview.json, made once per claim version."""
+
+    def messages(self, language: str) -> Messages:
+        """The theme's catalog of a language, read and checked complete once (ThemeError if it
+        lacks a message): the words of the generator's own output (feeds) in that language."""
+        messages = self._messages.get(language)
+        if messages is None:
+            messages = self._messages[language] = self.theme.messages(language, self.used)
+        return messages
+
+    def environment(self, language: str) -> jinja2.Environment:
+        """The Jinja environment that renders the theme in a language (``site.config.language``, or
+        one of ``languages:``), made once; ThemeError if the language's catalog lacks a message."""
+        env = self._environments.get(language)
+        if env is None:
+            env = self.theme.environment(language, self.compiled, self.used)
+            env.globals |= {"search": self.search, "claim_partials": self.items.render}
+            self._environments[language] = env
+        return env
 
     def render(
         self,
@@ -304,8 +240,8 @@ class Renderer:
         """The pages, the claims' social cards, the theme's and the site's own static files;
         ``render_data`` adds the rest (the preview writes these first). An own file at a path the
         site makes is a ContentError, raised before anything is rendered."""
-        self.env.globals["site"] = site
-        versions = _versions(site, self.search)
+        self.environment(site.config.language).globals["site"] = site
+        versions = _versions(site, self.search, self.messages(site.config.language))
         plan = plan_pages(site)
         if static:
             check_collisions(static, self._generated(site, plan, versions))
@@ -369,7 +305,8 @@ class Renderer:
     def check_static(self, site: Site, static: Mapping[str, StaticFile]) -> None:
         """Raise ContentError if one of the site's own files takes a path the site makes (for ``check``)."""
         if static:
-            check_collisions(static, self._generated(site, plan_pages(site), _versions(site, self.search)))
+            versions = _versions(site, self.search, self.messages(site.config.language))
+            check_collisions(static, self._generated(site, plan_pages(site), versions))
 
     def _generated(self, site: Site, plan: Iterable[Planned], versions: Mapping[str, str]) -> dict[str, str]:
         """Every path the site makes itself, with what makes it (for collisions with its own files)."""
@@ -425,11 +362,12 @@ class Renderer:
     def render_page(self, site: Site, planned: Planned) -> bytes:
         """One page → HTML bytes; raises ThemeError naming the template and line if the theme fails."""
         page = page_context(site, planned)
-        self.env.globals["site"] = site
+        env = self.environment(site.config.language)
+        env.globals["site"] = site
         try:
-            return self.env.get_template(page.meta.template).render(page=page).encode("utf-8")
+            return env.get_template(page.meta.template).render(page=page).encode("utf-8")
         except Exception as error:  # a theme bug of any kind: name the template and line, not a traceback
-            raise ThemeError(_describe(error)) from None
+            raise ThemeError(describe(error)) from None
 
     def make(self, site: Site, job: Job) -> tuple[str, bytes]:
         """One page or card → (output path, bytes)."""
@@ -487,7 +425,7 @@ class Renderer:
         assert site is not None
         lines = self.export_lines
         touched, site_version = result.touched, versions[SITE]
-        yield from _machine_files(site, versions)
+        yield from _machine_files(site, versions, self.messages(site.config.language))
         card = _digest(__version__, self.fonts.version, cards.site_shows(site))
         yield urls.SITE_CARD, card, lambda: cards.site_card(site, self.fonts)
         everything = _digest(__version__, versions[SITE], versions[ALL])
@@ -530,8 +468,9 @@ def _store(result: Rendered, path: str, data: Output, sink: Sink | None) -> None
         result.files[path] = KEPT
 
 
-def _versions(site: Site, search: bool) -> dict[str, str]:
-    """The version of every record a page can depend on, and of SITE and ALL."""
+def _versions(site: Site, search: bool, messages: Messages) -> dict[str, str]:
+    """The version of every record a page can depend on, and of SITE and ALL (the words of the
+    site's language are part of SITE)."""
     versions = {claim_id(s): c.digest for s, c in site.claims.items()}
     versions |= {person_id(s): p.digest for s, p in site.people.items()}
     versions |= {page_id(s): p.digest for s, p in site.pages.items()}
@@ -539,6 +478,7 @@ def _versions(site: Site, search: bool) -> dict[str, str]:
     versions[SITE] = _digest(
         __version__,
         site.config.digest,
+        messages.digest,
         str(search),
         *(f"{s}={p.title}" for s, p in site.pages.items()),
         f"staff={bool(site.staff)}",
@@ -548,16 +488,18 @@ def _versions(site: Site, search: bool) -> dict[str, str]:
     return versions
 
 
-def _machine_files(site: Site, versions: Mapping[str, str]) -> Iterable[tuple[str, str, Callable[[], bytes]]]:
+def _machine_files(
+    site: Site, versions: Mapping[str, str], words: Messages
+) -> Iterable[tuple[str, str, Callable[[], bytes]]]:
     """(path, fingerprint, how to make it) for the feeds and robots.txt."""
     config = site.config
     everything = _digest(__version__, versions[SITE], versions[ALL])
     home, corrections = feed_for(urls.HOME), feed_for(urls.CORRECTIONS)
-    yield home, everything, lambda: feeds.claims_feed(site, home, urls.HOME, config.title, site.claims.values())
+    yield home, everything, lambda: feeds.claims_feed(site, words, home, urls.HOME, config.title, site.claims.values())
     yield (
         corrections,
         everything,
-        lambda: feeds.corrections_feed(site, corrections, urls.CORRECTIONS, site.corrections),
+        lambda: feeds.corrections_feed(site, words, corrections, urls.CORRECTIONS, site.corrections),
     )
     yield "robots.txt", _digest(__version__, versions[SITE]), lambda: sitemap.robots(config.base_url)
     for person in site.people.values():
@@ -571,16 +513,7 @@ def _machine_files(site: Site, versions: Mapping[str, str]) -> Iterable[tuple[st
         )
 
         def make(person: Any = person, path: str = path, slugs: tuple[str, ...] = slugs) -> bytes:
-            title = f"{config.title}: claims by {person.name}"
-            return feeds.claims_feed(site, path, url_for(person), title, (site.claims[s] for s in slugs))
+            title = words.text(FEED_PERSON, site=config.title, name=person.name)
+            return feeds.claims_feed(site, words, path, url_for(person), title, (site.claims[s] for s in slugs))
 
         yield path, fingerprint, make
-
-
-def _describe(error: Exception) -> str:
-    """``path:line: message`` for a template error, from Jinja's rewritten traceback."""
-    if isinstance(error, jinja2.TemplateSyntaxError):
-        return f"{error.filename or error.name}:{error.lineno}: {error.message}"
-    frames = [f for f in traceback.extract_tb(error.__traceback__) if f.filename.endswith(".html")]
-    where = f"{frames[-1].filename}:{frames[-1].lineno}" if frames else "theme"
-    return f"{where}: {error}"

@@ -309,6 +309,8 @@ def test_search_finds_claims_by_person_and_word(published: Published) -> None:
         box.fill("Peskov unreliable")
         box.press("Enter")
         page.wait_for_selector(".pagefind-ui__result-link", timeout=15_000)
+        # the search box's visible label: the theme's words (data-label), set by search.js
+        assert page.locator("label.search-label[for=search-query]").inner_text() == "Words to look for"
         titles = page.locator(".pagefind-ui__result-link").all_inner_texts()
         assert titles[0] == "Kremlin dismisses reports of secret congratulations as “unreliable”"
         hrefs = page.locator(".pagefind-ui__result-link").evaluate_all("links => links.map(a => a.href)")
