@@ -38,7 +38,7 @@ from typing import Any
 from . import __version__
 from .exports import read_lines
 from .images import Known, measured
-from .load import Failed, FileCache
+from .load import Failed, KnownFiles
 from .model import Claim, Page, Person, Staff
 from .pages import Showing
 from .render import Rendered, Renderer
@@ -141,17 +141,17 @@ class BuildCache:
 
     # content files
 
-    def files(self) -> FileCache:
+    def files(self) -> KnownFiles:
         """The records of the content files as they were at the last build."""
-        cache = FileCache(limits=self.get("limits"))
+        known = KnownFiles(limits=self.get("limits"))
         with _collector_paused():
             for path, stamp_blob, result in self.db.execute("SELECT path, stamp, result FROM files"):
-                known = _loads(stamp_blob)
-                self._stamps[path] = known
-                cache.results[path] = (known, _loads(result))
-        return cache
+                kept = _loads(stamp_blob)
+                self._stamps[path] = kept
+                known.results[path] = (kept, _loads(result))
+        return known
 
-    def files_read_only(self) -> FileCache | None:
+    def files_read_only(self) -> KnownFiles | None:
         """The records of the content files kept here, read without creating or changing anything
         (the cache of another command); None if there are none this version can use."""
         database = self.folder / "state.sqlite"
@@ -162,17 +162,17 @@ class BuildCache:
                 meta = dict(db.execute("SELECT key, value FROM meta WHERE key IN ('schema', 'limits')"))
                 if "schema" not in meta or _loads(meta["schema"]) != (SCHEMA, __version__):
                     return None
-                cache = FileCache(limits=_loads(meta["limits"]) if "limits" in meta else None)
+                known = KnownFiles(limits=_loads(meta["limits"]) if "limits" in meta else None)
                 with _collector_paused():
                     for path, stamp_blob, result in db.execute("SELECT path, stamp, result FROM files"):
-                        cache.results[path] = (_loads(stamp_blob), _loads(result))
-            return cache
+                        known.results[path] = (_loads(stamp_blob), _loads(result))
+            return known
         except ERRORS:
             return None
 
-    def save_files(self, cache: FileCache) -> bool:
+    def save_files(self, known: KnownFiles) -> bool:
         """Write the records that changed since ``files``; whether any had."""
-        current = cache.results
+        current = known.results
         gone = self._stamps.keys() - current.keys()
         paths = [path for path, entry in current.items() if self._stamps.get(path) != entry[0]]
         changed = (  # a generator: one row's pickle in memory at a time
@@ -181,7 +181,7 @@ class BuildCache:
         )
         self.db.executemany("DELETE FROM files WHERE path = ?", ((path,) for path in gone))
         self.db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?)", changed)
-        self.put("limits", cache.limits)
+        self.put("limits", known.limits)
         return bool(gone or paths)
 
     # the resolved site and the render, referring to the records above
@@ -414,10 +414,10 @@ class WarmStart:
             return {}
         return dict(known) if isinstance(known, dict) else {}
 
-    def restore(self) -> tuple[FileCache, BuildState | None]:
+    def restore(self) -> tuple[KnownFiles, BuildState | None]:
         """The content records of the last build and its state; nothing without a usable cache."""
         if self.cache is None:
-            return FileCache(), None
+            return KnownFiles(), None
         try:
             files = self.cache.files()
             records = {result.path: result for _, result in files.results.values() if not isinstance(result, Failed)}
@@ -426,9 +426,9 @@ class WarmStart:
             return files, self._state
         except ERRORS as error:
             self._drop(error)
-            return FileCache(), None
+            return KnownFiles(), None
 
-    def restore_files(self, builds: Iterable[BuildCache]) -> FileCache:
+    def restore_files(self, builds: Iterable[BuildCache]) -> KnownFiles:
         """A check's start: the records its last check kept, else those of the first of ``builds``
         (caches of builds of the same folder) that has any, read without changing it."""
         files, _ = self.restore()
@@ -440,7 +440,7 @@ class WarmStart:
                 return found
         return files
 
-    def save_files(self, files: FileCache) -> None:
+    def save_files(self, files: KnownFiles) -> None:
         """Keep the content records alone (all a check keeps); a cache that cannot be written is dropped."""
         if self.cache is None:
             return
@@ -490,7 +490,7 @@ class WarmStart:
 
     def save(
         self,
-        files: FileCache,
+        files: KnownFiles,
         renderer: Renderer,
         rendered: Rendered,
         writer: SiteWriter,

@@ -69,10 +69,10 @@ _MAX_PAGE_SIZE = 1000
 """The largest page_size: a longer page is what pagination is for avoiding."""
 
 
-def load_config(content: Path, display: str, base_url: str | None = None) -> SiteConfig:
+def load_config(content: Path, content_shown: str, base_url: str | None = None) -> SiteConfig:
     """Read and check content/site.yaml; raises ContentError. ``base_url`` overrides the file's."""
     path = content / "site.yaml"
-    shown = shown_path(display, "site.yaml")
+    shown = shown_path(content_shown, "site.yaml")
     reader = f.Reader(shown, first_line=1)
     try:
         data = read_regular(str(path))
