@@ -35,7 +35,7 @@ from .stamps import Stamp, stamp
 from .usercache import cache_folder
 
 if TYPE_CHECKING:
-    from .load import FileCache
+    from .load import KnownFiles
 
 _HEAD = 8192
 """Characters read first: the front matter of almost every file (the rest is read if it is not)."""
@@ -275,14 +275,14 @@ class Archive:
     """Why the index could not be used or kept, if it could not."""
 
 
-def known_claims(content: Path, display: str) -> Archive:
+def known_claims(content: Path, content_shown: str) -> Archive:
     """Every claim of the content folder that is not a draft, as the similarity needs it.
 
     Files that do not load are left out: ``digest check`` reports them.
     """
-    config = load_config(content, display)
+    config = load_config(content, content_shown)
     labels = {verdict.key: verdict.label for verdict in config.verdicts}
-    files, _ = find_files(content, display, config.limits)
+    files, _ = find_files(content, content_shown, config.limits)
     index = SimilarIndex(content, config.limits)
     stored = index.read()
     skip = _inside(content)
@@ -329,7 +329,7 @@ def known_claims(content: Path, display: str) -> Archive:
     return Archive(known, index.problem)
 
 
-def keep_index(content: Path, files: FileCache) -> str | None:
+def keep_index(content: Path, files: KnownFiles) -> str | None:
     """Bring the index of ``content`` up to date from the records a check or a build has just read
     (``files``: every file of the folder, as ``load_content`` left them); why it could not, if it could not.
 

@@ -20,7 +20,7 @@ from .cache import BuildCache, BuildState, WarmStart
 from .config import load_config
 from .errors import Diagnostic, DigestError, UsageError
 from .images import Known, attach_images, image_problems
-from .load import Content, FileCache, load_content
+from .load import Content, KnownFiles, load_content
 from .pages import Kind, Planned
 from .progress import Progress
 from .render import Rendered, Renderer
@@ -126,7 +126,7 @@ def load_site(options: Options, progress: Progress | None = None) -> Resolved:
 
 
 def _load_site(
-    options: Options, files: FileCache | None = None, progress: Progress | None = None
+    options: Options, files: KnownFiles | None = None, progress: Progress | None = None
 ) -> tuple[Resolved, dict[str, StaticFile]]:
     config = load_config(options.content, options.content_shown, options.base_url)
     loaded = load_content(options.content, options.content_shown, config, options.jobs, files, progress=progress)
@@ -307,7 +307,7 @@ class LiveBuild:
 
     def __init__(self, options: Options) -> None:
         self.options = options
-        self.known = FileCache()
+        self.known = KnownFiles()
         """The content records of the last run."""
         self.images: Known = {}
         """Images read so far, by content: each is decoded once."""

@@ -23,6 +23,7 @@ from .contexts import (
     Meta,
     NotFoundPage,
     Notice,
+    Pager,
     PersonPage,
     RatingStep,
     RedirectPage,
@@ -36,9 +37,9 @@ from .contexts import (
 from .images import share_copy
 from .jsonld import claim_review, person_page, script_json, staff_page
 from .model import Claim, Site
-from .plan import Kind, PageKind, Planned
-from .shows import chain
-from .urls import absolute, card_for, feed_for, in_language
+from .plan import Kind, PageKind, Planned, page_count
+from .shows import chain, on_page, timeline_page
+from .urls import absolute, card_for, feed_for, in_language, url_for
 
 LATEST = 20
 """Checks shown on the home page."""
@@ -61,7 +62,7 @@ def _meta(
 ) -> Meta:
     image = image or ShareImage(urls.SITE_CARD, site_alt(site))
     lastmod = described.lastmod(site, planned.key)
-    sitemap = described.sitemap
+    sitemap, pager = described.sitemap, _pager(site, planned, described)
     return Meta(
         planned.path,
         described.template,
@@ -75,6 +76,7 @@ def _meta(
         feed,
         image,
         alternates(site, planned),
+        pager,
     )
 
 
@@ -92,6 +94,18 @@ def alternates(site: Site, planned: Planned) -> tuple[Alternate, ...]:
         return ()
     path = planned.path.removeprefix(urls.root(planned.language))
     return tuple(Alternate(code, in_language(path, code, languages[0])) for code in codes)
+
+
+def _pager(site: Site, planned: Planned, described: PageKind) -> Pager | None:
+    """Where the page stands in its list, for a kind whose lists are split into pages."""
+    if described.paged is None:
+        return None
+    subject = described.path if described.subjects is None else described.subjects(site)[planned.key]
+    first = url_for(subject, language=site.translation)
+    count = page_count(described.paged(site, planned.key), site.config.page_size)
+    return Pager(
+        planned.number, tuple(url_for(first, number, language=site.translation) for number in range(1, count + 1))
+    )
 
 
 def claim_context(site: Site, planned: Planned, described: PageKind) -> ClaimPage:
@@ -159,6 +173,8 @@ def _history(site: Site, claim: Claim) -> tuple[RatingStep, ...]:
 def person_context(site: Site, planned: Planned, described: PageKind) -> PersonPage:
     """One person: scorecard, their claims, the checks that mention them."""
     person = site.people[planned.key]
+    own, others = site.claims_by_person[person.slug], site.claims_mentioning[person.slug]
+    claims, mentions = _two_lists(site, planned, own, others)
     return PersonPage(
         meta=_meta(
             site,
@@ -171,16 +187,29 @@ def person_context(site: Site, planned: Planned, described: PageKind) -> PersonP
             feed=feed_for(person),
         ),
         person=person,
-        claims=tuple(site.claims[s] for s in site.claims_by_person[person.slug]),
+        claims=claims,
         tally=site.tallies[person.slug],
-        mentions=tuple(site.claims[s] for s in site.claims_mentioning[person.slug]),
+        mentions=mentions,
         repeated=site.repeat_counts[person.slug],
+        claim_count=len(own),
+        mention_count=len(others),
     )
+
+
+def _two_lists(
+    site: Site, planned: Planned, first: tuple[str, ...], then: tuple[str, ...]
+) -> tuple[tuple[Claim, ...], tuple[Claim, ...]]:
+    """The claims of two lists shown one after the other (a person's own, then those that mention
+    them) that the page shows: the pages go through the first, then the second."""
+    listed = on_page(site, planned.number, (*first, *then))
+    split = max(0, len(first) - (planned.number - 1) * site.config.page_size)
+    return tuple(site.claims[s] for s in listed[:split]), tuple(site.claims[s] for s in listed[split:])
 
 
 def member_context(site: Site, planned: Planned, described: PageKind) -> StaffPage:
     """One member of the staff and the checks they signed."""
     member = site.staff[planned.key]
+    written, edited = _two_lists(site, planned, site.claims_by_author[member.slug], site.claims_by_editor[member.slug])
     return StaffPage(
         meta=_meta(
             site,
@@ -192,8 +221,10 @@ def member_context(site: Site, planned: Planned, described: PageKind) -> StaffPa
             jsonld=script_json(staff_page(site, member)),
         ),
         member=member,
-        written=tuple(site.claims[s] for s in site.claims_by_author[member.slug]),
-        edited=tuple(site.claims[s] for s in site.claims_by_editor[member.slug]),
+        written=written,
+        edited=edited,
+        written_count=len(site.claims_by_author[member.slug]),
+        edited_count=len(site.claims_by_editor[member.slug]),
     )
 
 
@@ -231,7 +262,8 @@ def index_context(
     its title) with these entries."""
 
     def build(site: Site, planned: Planned, described: PageKind) -> IndexPage:
-        return IndexPage(_meta(site, planned, described, "", ""), subject, tuple(entries(site)))
+        listed = on_page(site, planned.number, tuple(entries(site)))
+        return IndexPage(_meta(site, planned, described, "", ""), subject, listed)
 
     return build
 
@@ -246,33 +278,38 @@ def verdict_context(site: Site, planned: Planned, described: PageKind) -> ClaimL
     """The claims with one verdict."""
     verdict = site.verdicts[planned.key]
     meta = _meta(site, planned, described, verdict.label, verdict.description)
-    return ClaimListPage(meta, tuple(site.claims[s] for s in site.claims_by_verdict[planned.key]), verdict=verdict)
+    return ClaimListPage(meta, *_claims_on_page(site, planned, site.claims_by_verdict[planned.key]), verdict=verdict)
+
+
+def _claims_on_page(site: Site, planned: Planned, slugs: tuple[str, ...]) -> tuple[tuple[Claim, ...], int]:
+    """The claims of a list on this page, and how many the list has."""
+    return tuple(site.claims[s] for s in on_page(site, planned.number, slugs)), len(slugs)
 
 
 def tag_context(site: Site, planned: Planned, described: PageKind) -> ClaimListPage:
     """The claims with one tag."""
     tag = site.tags[planned.key]
     meta = _meta(site, planned, described, tag.slug, "")
-    return ClaimListPage(meta, tuple(site.claims[s] for s in tag.claims), tag=tag)
+    return ClaimListPage(meta, *_claims_on_page(site, planned, tag.claims), tag=tag)
 
 
 def outlet_context(site: Site, planned: Planned, described: PageKind) -> ClaimListPage:
     """The claims citing one outlet."""
     outlet = site.outlets[planned.key]
     meta = _meta(site, planned, described, outlet.name, "")
-    return ClaimListPage(meta, tuple(site.claims[s] for s in outlet.claims), outlet=outlet)
+    return ClaimListPage(meta, *_claims_on_page(site, planned, outlet.claims), outlet=outlet)
 
 
 def timeline_context(site: Site, planned: Planned, described: PageKind) -> TimelinePage:
     """Every claim by claim date."""
     meta = _meta(site, planned, described, "", "")
-    return TimelinePage(meta, site.timeline)
+    return TimelinePage(meta, timeline_page(site, planned.number))
 
 
 def corrections_context(site: Site, planned: Planned, described: PageKind) -> CorrectionsPage:
     """Every correction, newest first."""
     meta = _meta(site, planned, described, "", "", feed=feed_for(urls.CORRECTIONS, language=site.translation))
-    return CorrectionsPage(meta, site.corrections)
+    return CorrectionsPage(meta, on_page(site, planned.number, site.corrections))
 
 
 def free_context(site: Site, planned: Planned, described: PageKind) -> FreePage:

@@ -38,7 +38,7 @@ from typing import Any
 from . import __version__
 from .exports import read_lines
 from .images import Known, measured
-from .load import Failed, FileCache
+from .load import Failed, KnownFiles
 from .model import Claim, Page, Person, Staff
 from .pages import Showing
 from .render import Rendered, Renderer
@@ -48,12 +48,12 @@ from .stamps import Stamp, stamp
 from .usercache import cache_folder
 from .write import SiteWriter, Spare
 
-SCHEMA = 10
+SCHEMA = 11
 """The version of what the cache holds: records and states of an older one are not read (4: staff
 records, and claims with authors and editors; 5: claims with their images; 6: claims with repeats;
 7: claims' aliases and people's former slugs; 8: verdicts worded per language, and the search
 index's shards; 9: records in the state by reference, and the pages showing each record; 10:
-translations and the Site in each language)."""
+settings with page_size, pages with their number; 11: translations and the Site in each language)."""
 _BATCH = 5000
 """List items written to the database at a time."""
 _FEW = 2000
@@ -142,17 +142,17 @@ class BuildCache:
 
     # content files
 
-    def files(self) -> FileCache:
+    def files(self) -> KnownFiles:
         """The records of the content files as they were at the last build."""
-        cache = FileCache(limits=self.get("limits"))
+        known = KnownFiles(limits=self.get("limits"))
         with _collector_paused():
             for path, stamp_blob, result in self.db.execute("SELECT path, stamp, result FROM files"):
-                known = _loads(stamp_blob)
-                self._stamps[path] = known
-                cache.results[path] = (known, _loads(result))
-        return cache
+                kept = _loads(stamp_blob)
+                self._stamps[path] = kept
+                known.results[path] = (kept, _loads(result))
+        return known
 
-    def files_read_only(self) -> FileCache | None:
+    def files_read_only(self) -> KnownFiles | None:
         """The records of the content files kept here, read without creating or changing anything
         (the cache of another command); None if there are none this version can use."""
         database = self.folder / "state.sqlite"
@@ -163,17 +163,17 @@ class BuildCache:
                 meta = dict(db.execute("SELECT key, value FROM meta WHERE key IN ('schema', 'limits')"))
                 if "schema" not in meta or _loads(meta["schema"]) != (SCHEMA, __version__):
                     return None
-                cache = FileCache(limits=_loads(meta["limits"]) if "limits" in meta else None)
+                known = KnownFiles(limits=_loads(meta["limits"]) if "limits" in meta else None)
                 with _collector_paused():
                     for path, stamp_blob, result in db.execute("SELECT path, stamp, result FROM files"):
-                        cache.results[path] = (_loads(stamp_blob), _loads(result))
-            return cache
+                        known.results[path] = (_loads(stamp_blob), _loads(result))
+            return known
         except ERRORS:
             return None
 
-    def save_files(self, cache: FileCache) -> bool:
+    def save_files(self, known: KnownFiles) -> bool:
         """Write the records that changed since ``files``; whether any had."""
-        current = cache.results
+        current = known.results
         gone = self._stamps.keys() - current.keys()
         paths = [path for path, entry in current.items() if self._stamps.get(path) != entry[0]]
         changed = (  # a generator: one row's pickle in memory at a time
@@ -182,7 +182,7 @@ class BuildCache:
         )
         self.db.executemany("DELETE FROM files WHERE path = ?", ((path,) for path in gone))
         self.db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?)", changed)
-        self.put("limits", cache.limits)
+        self.put("limits", known.limits)
         return bool(gone or paths)
 
     # the resolved site and the render, referring to the records above
@@ -415,10 +415,10 @@ class WarmStart:
             return {}
         return dict(known) if isinstance(known, dict) else {}
 
-    def restore(self) -> tuple[FileCache, BuildState | None]:
+    def restore(self) -> tuple[KnownFiles, BuildState | None]:
         """The content records of the last build and its state; nothing without a usable cache."""
         if self.cache is None:
-            return FileCache(), None
+            return KnownFiles(), None
         try:
             files = self.cache.files()
             records = {result.path: result for _, result in files.results.values() if not isinstance(result, Failed)}
@@ -427,9 +427,9 @@ class WarmStart:
             return files, self._state
         except ERRORS as error:
             self._drop(error)
-            return FileCache(), None
+            return KnownFiles(), None
 
-    def restore_files(self, builds: Iterable[BuildCache]) -> FileCache:
+    def restore_files(self, builds: Iterable[BuildCache]) -> KnownFiles:
         """A check's start: the records its last check kept, else those of the first of ``builds``
         (caches of builds of the same folder) that has any, read without changing it."""
         files, _ = self.restore()
@@ -441,7 +441,7 @@ class WarmStart:
                 return found
         return files
 
-    def save_files(self, files: FileCache) -> None:
+    def save_files(self, files: KnownFiles) -> None:
         """Keep the content records alone (all a check keeps); a cache that cannot be written is dropped."""
         if self.cache is None:
             return
@@ -491,7 +491,7 @@ class WarmStart:
 
     def save(
         self,
-        files: FileCache,
+        files: KnownFiles,
         renderer: Renderer,
         rendered: Rendered,
         writer: SiteWriter,

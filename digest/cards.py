@@ -309,9 +309,9 @@ def _wrap(text: str, font: FreeTypeFont, width: int, most: int, ellipsis: str) -
     return kept, False
 
 
-def _sized(text: str, fonts: CardFonts, sizes: tuple[int, ...], top: int, bottom: int, ellipsis: str) -> tuple[
-    list[str], FreeTypeFont, int
-]:
+def _sized(
+    text: str, fonts: CardFonts, sizes: tuple[int, ...], top: int, bottom: int, ellipsis: str
+) -> tuple[list[str], FreeTypeFont, int]:
     """The text wrapped at the largest size at which it fits whole between ``top`` and ``bottom``, else cut
     at the smallest; with the font and the line pitch. Sizes the text's length rules out are skipped."""
     length = fonts.font(sizes[-1], True).getlength(text) / sizes[-1]  # advance per pixel of size

@@ -12,7 +12,7 @@ import yaml
 from . import fields as f
 from .errors import ContentError, Diagnostic, shown_path
 from .frontmatter import NotRegularFile, SyntaxProblem, compose, decode, read_regular
-from .model import Limits, Publisher, SiteConfig, Verdict
+from .model import PAGE_SIZE, Limits, Publisher, SiteConfig, Verdict
 
 DEFAULT_SCALE: tuple[dict[str, Any], ...] = tuple(
     yaml.safe_load((Path(__file__).parent / "scale.yaml").read_text(encoding="utf-8"))
@@ -66,13 +66,16 @@ _SITE = {
     "verdicts": f.Field(f.list_of(f.record(_VERDICT, "a verdict"))),
     "limits": f.Field(f.record(_LIMITS, "limits")),
     "corrections_email": f.Field(f.text),
+    "page_size": f.Field(f.integer),
 }
+_MAX_PAGE_SIZE = 1000
+"""The largest page_size: a longer page is what pagination is for avoiding."""
 
 
-def load_config(content: Path, display: str, base_url: str | None = None) -> SiteConfig:
+def load_config(content: Path, content_shown: str, base_url: str | None = None) -> SiteConfig:
     """Read and check content/site.yaml; raises ContentError. ``base_url`` overrides the file's."""
     path = content / "site.yaml"
-    shown = shown_path(display, "site.yaml")
+    shown = shown_path(content_shown, "site.yaml")
     reader = f.Reader(shown, first_line=1)
     try:
         data = read_regular(str(path))
@@ -111,6 +114,10 @@ def load_config(content: Path, display: str, base_url: str | None = None) -> Sit
             reader.lines["limits.max_depth"],
             f"limits.max_depth must be at most {_MAX_DEPTH}; YAML libraries refuse deeper nesting on their own",
         )
+    page_size = values.get("page_size")
+    if page_size is not None and not 1 <= page_size <= _MAX_PAGE_SIZE:
+        message = f"'page_size' must be from 1 to {_MAX_PAGE_SIZE} (entries on a page of a list), not {page_size}"
+        reader.error(reader.lines["page_size"], message)
     if reader.diagnostics:
         raise ContentError(reader.diagnostics)
     assert base is not None
@@ -127,6 +134,7 @@ def load_config(content: Path, display: str, base_url: str | None = None) -> Sit
         digest=hashlib.blake2b(data + (base or "").encode(), digest_size=12).hexdigest(),
         corrections_email=email,
         languages=languages,
+        page_size=PAGE_SIZE if page_size is None else page_size,
     )
 
 

@@ -36,6 +36,44 @@ class Alternate:
 
 
 @dataclass(frozen=True, slots=True)
+class Pager:
+    """Where a page stands in a list split into pages (``page_size`` in site.yaml)."""
+
+    number: int
+    """This page's number, from 1."""
+    paths: tuple[str, ...]
+    """The site path of every page of the list, in order: the first at the list's own URL."""
+
+    @property
+    def count(self) -> int:
+        """How many pages the list takes."""
+        return len(self.paths)
+
+    @property
+    def previous(self) -> str | None:
+        """The site path of the page before, if any."""
+        return self.paths[self.number - 2] if self.number > 1 else None
+
+    @property
+    def next(self) -> str | None:
+        """The site path of the page after, if any."""
+        return self.paths[self.number] if self.number < len(self.paths) else None
+
+    @property
+    def links(self) -> tuple[tuple[int, str] | None, ...]:
+        """The pages to link by number: the first, the last, and two either side of this one; None
+        where numbers are left out (shown as a gap)."""
+        count = len(self.paths)
+        kept = sorted({1, count, *range(max(1, self.number - 2), min(count, self.number + 2) + 1)})
+        links: list[tuple[int, str] | None] = []
+        for number in kept:
+            if links and links[-1] is not None and number - links[-1][0] > 1:
+                links.append(None)
+            links.append((number, self.paths[number - 1]))
+        return tuple(links)
+
+
+@dataclass(frozen=True, slots=True)
 class Meta:
     """What every page has."""
 
@@ -63,6 +101,8 @@ class Meta:
     alternates: tuple[Alternate, ...] = ()
     """The page in each language it exists in, the site's first language first, itself included;
     () when it exists in one only (a site without ``languages:``, a check not translated)."""
+    pager: Pager | None = None
+    """Where the page stands in its list, for the kinds whose lists are split into pages."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,7 +191,13 @@ class StaffPage:
     meta: Meta
     member: Staff
     written: tuple[Claim, ...]
+    """The checks they wrote, on this page (the pages list these first, then the ones they edited)."""
     edited: tuple[Claim, ...]
+    """The checks they edited, on this page."""
+    written_count: int = 0
+    """How many checks they wrote, on every page."""
+    edited_count: int = 0
+    """How many checks they edited, on every page."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,12 +207,17 @@ class PersonPage:
     meta: Meta
     person: Person
     claims: tuple[Claim, ...]
-    """Their own claims (``person`` is them), newest first: what the scorecard counts."""
+    """Their own claims (``person`` is them), newest first, on this page: what the scorecard counts."""
     tally: Tally
     mentions: tuple[Claim, ...]
-    """Claims by others that name them in ``people``, newest first: never in the scorecard."""
+    """Claims by others that name them in ``people``, newest first, on this page: never in the scorecard.
+    The pages list their own claims first, then the mentions."""
     repeated: int = 0
     """How many later checks repeat one of their claims (Site.repeat_counts): never in the scorecard."""
+    claim_count: int = 0
+    """How many claims of their own, on every page."""
+    mention_count: int = 0
+    """How many checks that mention them, on every page."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,6 +226,9 @@ class ClaimListPage:
 
     meta: Meta
     claims: tuple[Claim, ...]
+    """The claims on this page."""
+    count: int
+    """How many claims on every page."""
     verdict: Verdict | None = None
     tag: Tag | None = None
     outlet: Outlet | None = None
@@ -201,6 +255,7 @@ class IndexPage:
     subject: str
     """What it lists: ``people``, ``staff``, ``tags`` or ``outlets`` (the template words its title)."""
     entries: tuple[Entry, ...]
+    """The entries on this page."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -225,6 +280,7 @@ class TimelinePage:
 
     meta: Meta
     months: tuple[Month, ...]
+    """The months on this page, each with the claims of it on this page (a month may go on over two pages)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -233,6 +289,7 @@ class CorrectionsPage:
 
     meta: Meta
     entries: tuple[CorrectionEntry, ...]
+    """The corrections on this page."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,7 +8,7 @@ The exception tree::
     ├── OutputError             the output folder cannot be written: disk full, read-only (exit 1)
     └── ContentError            every content problem of one run, as Diagnostics (exit 1)
 
-A Diagnostic is data: a display path, a 1-based line and a message. Its ``str()`` is the
+A Diagnostic is data: a shown path (a file as the user named it), a 1-based line and a message. Its ``str()`` is the
 ``path:line: message`` form that docs/design.md promises editors and their tools.
 """
 
@@ -23,9 +23,9 @@ _BREAKS = re.compile("[\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 """Every character that ends a line for str.splitlines(), an editor or a terminal: escaped in a diagnostic."""
 
 
-def shown_path(display_root: str, relative: str) -> str:
+def shown_path(content_shown: str, relative: str) -> str:
     """The path an editor sees: the --content argument as typed, joined with a path inside it."""
-    return os.path.join(display_root, relative) if display_root not in ("", ".") else relative
+    return os.path.join(content_shown, relative) if content_shown not in ("", ".") else relative
 
 
 @dataclass(frozen=True, slots=True, order=True)

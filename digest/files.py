@@ -39,12 +39,12 @@ class ContentFile:
     """Its path as found (the content folder's path, then the path inside it): a str, as building ten
     thousand Path objects costs a warm build more than reading the records."""
     shown: str
-    """Its display path, for diagnostics."""
+    """Its shown path, for diagnostics."""
     stamp: Stamp | None = None
     """Its stamp when it was found, if known."""
 
 
-def find_files(content: Path, display: str, limits: Limits) -> tuple[list[ContentFile], list[Diagnostic]]:
+def find_files(content: Path, content_shown: str, limits: Limits) -> tuple[list[ContentFile], list[Diagnostic]]:
     """Every content file under claims/, people/, pages/ and staff/, sorted; symlinks out of content/ refused.
 
     One ``scandir`` walk, which also gives each file's stamp: no other system call per file.
@@ -56,19 +56,19 @@ def find_files(content: Path, display: str, limits: Limits) -> tuple[list[Conten
         top = str(content / folder)  # normalised like a Path's, so a walk and a change name a file alike
         if not os.path.isdir(top):
             continue
-        for entry, relative in walk(top, folder, root, is_ignored, display, problems):
+        for entry, relative in walk(top, folder, root, is_ignored, content_shown, problems):
             if not entry.name.endswith(".md"):
                 continue
             try:
                 status = entry.stat()
             except OSError:
                 continue
-            shown = shown_path(display, relative)
+            shown = shown_path(content_shown, relative)
             if not stat.S_ISREG(status.st_mode):
                 problems.append(Diagnostic(shown, 1, str(NotRegularFile(status.st_mode))))
                 continue
             found.append(ContentFile(kind, entry.path, shown, (status.st_size, status.st_mtime_ns, status.st_ino)))
             if len(found) > limits.max_files:
                 message = f"more than {limits.max_files:,} content files (limits.max_files in site.yaml)"
-                return [], [Diagnostic(shown_path(display, folder), 1, message)]
+                return [], [Diagnostic(shown_path(content_shown, folder), 1, message)]
     return sorted(found, key=lambda file: file.shown), problems

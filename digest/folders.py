@@ -19,7 +19,7 @@ def walk(
     under: str,
     root: str,
     skip: Callable[[str], bool],
-    display: str,
+    content_shown: str,
     problems: list[Diagnostic],
     report_unreadable: bool = False,
     seen: set[str] | None = None,
@@ -42,7 +42,7 @@ def walk(
     except OSError as error:
         if report_unreadable:
             message = f"folder cannot be read: {error.strerror or error}"
-            problems.append(Diagnostic(shown_path(display, under), 1, message))
+            problems.append(Diagnostic(shown_path(content_shown, under), 1, message))
         return
     for entry in entries:
         if skip(entry.name):
@@ -51,13 +51,13 @@ def walk(
         if entry.is_symlink():
             target = os.path.realpath(entry.path)
             if target != root and not target.startswith(root + os.sep):
-                problems.append(Diagnostic(shown_path(display, inner), 1, OUTSIDE))
+                problems.append(Diagnostic(shown_path(content_shown, inner), 1, OUTSIDE))
                 continue
         try:
             folder = entry.is_dir()
         except OSError:
             continue
         if folder:
-            yield from walk(entry.path, inner, root, skip, display, problems, report_unreadable, seen)
+            yield from walk(entry.path, inner, root, skip, content_shown, problems, report_unreadable, seen)
         else:
             yield entry, inner

@@ -103,7 +103,7 @@ def _file_name(src: str) -> str:
 
 
 def attach_images(
-    claims: Iterable[Claim], root: Path, display: str, known: Known | None = None
+    claims: Iterable[Claim], root: Path, content_shown: str, known: Known | None = None
 ) -> tuple[list[Claim], list[Diagnostic]]:
     """Check and measure every image of every claim → the claims with their pictures (a changed image
     changes its claim's version), and the problems, each at its line."""
@@ -115,7 +115,7 @@ def attach_images(
         if claim.image is None and not claim.images:
             result.append(claim)
             continue
-        folder = base / Path(_inside(claim.path, display)).parent
+        folder = base / Path(_inside(claim.path, content_shown)).parent
         names: dict[str, tuple[int, str]] = {}
 
         def picture(
@@ -143,7 +143,7 @@ def attach_images(
 
 
 def image_problems(
-    failed: Iterable[tuple[str, str, Iterable[ImageRef]]], root: Path, display: str, known: Known | None = None
+    failed: Iterable[tuple[str, str, Iterable[ImageRef]]], root: Path, content_shown: str, known: Known | None = None
 ) -> list[Diagnostic]:
     """The problems of the images of claims (slug, path, images) whose files have other problems too,
     so that one run tells every problem of a file."""
@@ -151,7 +151,7 @@ def image_problems(
     base = root.resolve()
     problems = []
     for slug, path, refs in failed:
-        folder = base / Path(_inside(path, display)).parent
+        folder = base / Path(_inside(path, content_shown)).parent
         names: dict[str, tuple[int, str]] = {}
         for ref in refs:
             found = _picture(slug, ref, folder, base, known, names)
@@ -170,9 +170,9 @@ def _marked(pictures: tuple[Picture, ...], mark: re.Match[str]) -> str:
     return _attributes(pictures[int(mark.group(1))], lazy=True)
 
 
-def _inside(path: str, display: str) -> str:
+def _inside(path: str, content_shown: str) -> str:
     """A diagnostic's path → the path inside the content folder."""
-    return os.path.relpath(path, display) if display not in ("", ".") else path
+    return os.path.relpath(path, content_shown) if content_shown not in ("", ".") else path
 
 
 def _picture(
@@ -297,9 +297,7 @@ def image_paths(claim: Claim) -> Iterable[str]:
         yield from (path for path, _, _ in picture.variants)
 
 
-def outputs(
-    claims: Iterable[Claim], folder: Path | None
-) -> Iterable[tuple[str, str, Callable[[], bytes]]]:
+def outputs(claims: Iterable[Claim], folder: Path | None) -> Iterable[tuple[str, str, Callable[[], bytes]]]:
     """(site path, fingerprint, how to make it) for every copy of every claim's pictures. Copies are
     kept in ``folder`` (the build cache's), by the hash of the image and the width."""
     seen: set[str] = set()

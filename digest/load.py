@@ -168,7 +168,7 @@ Result = Record | Failed
 
 
 @dataclass(slots=True)
-class FileCache:
+class KnownFiles:
     """What a LiveBuild remembers of the content folder between runs.
 
     Each file's result is reused while its size, modification time and inode are unchanged. When
@@ -196,41 +196,41 @@ class FileCache:
 
 def load_content(
     content: Path,
-    display: str,
+    content_shown: str,
     config: SiteConfig,
     jobs: int | None = None,
-    cache: FileCache | None = None,
+    known: KnownFiles | None = None,
     changed: Collection[Path] | None = None,
     progress: Progress | None = None,
 ) -> Content:
     """Read and check every content file; the problems of single files travel in the result.
 
     ``changed`` lists the paths (relative to ``content``, or under it) that changed since the last
-    call with the same ``cache``; None means unknown, and the whole folder is looked at.
+    call with the same ``known``; None means unknown, and the whole folder is looked at.
     """
-    cache = cache if cache is not None else FileCache()
-    if cache.limits != config.limits:
-        cache.limits, cache.results, cache.files = config.limits, {}, None
+    known = known if known is not None else KnownFiles()
+    if known.limits != config.limits:
+        known.limits, known.results, known.files = config.limits, {}, None
     files = None
-    if changed is not None and cache.files is not None:
-        files = _apply_changes(cache, content, display, changed)
+    if changed is not None and known.files is not None:
+        files = _apply_changes(known, content, content_shown, changed)
     if files is None:
-        files, cache.problems = find_files(content, display, config.limits)
+        files, known.problems = find_files(content, content_shown, config.limits)
         stamps = {file.path: file.stamp or stamp(file.path) for file in files}
-        fresh = [f for f in files if (cached := cache.results.get(f.path)) is None or cached[0] != stamps[f.path]]
-        for gone in cache.results.keys() - stamps.keys():
-            del cache.results[gone]
+        fresh = [f for f in files if (cached := known.results.get(f.path)) is None or cached[0] != stamps[f.path]]
+        for gone in known.results.keys() - stamps.keys():
+            del known.results[gone]
     else:
-        fresh = [file for file in files if file.path not in cache.results]
+        fresh = [file for file in files if file.path not in known.results]
         stamps = {file.path: stamp(file.path) for file in fresh}
-    cache.files = files
+    known.files = files
     for file, result in zip(fresh, _read_all(fresh, config.limits, jobs, progress), strict=True):
-        cache.results[file.path] = (stamps[file.path], result)
-    problems = list(cache.problems)
+        known.results[file.path] = (stamps[file.path], result)
+    problems = list(known.problems)
     records: list[Record] = []
     failed: list[tuple[str, str, Failed]] = []
     for file in files:
-        result = cache.results[file.path][1]
+        result = known.results[file.path][1]
         if isinstance(result, Failed):
             problems.extend(result.diagnostics)
             failed.append((file.kind, _stem(file.path), result))
@@ -253,14 +253,14 @@ def load_content(
 
 
 def _apply_changes(
-    cache: FileCache, content: Path, display: str, changed: Collection[Path]
+    known: KnownFiles, content: Path, content_shown: str, changed: Collection[Path]
 ) -> list[ContentFile] | None:
     """The cached file list with the changed paths added or removed; None when a walk is needed.
 
     A folder created, moved or removed, or a symlink, needs the walk (and its checks).
     """
-    assert cache.files is not None
-    by_path = {file.path: file for file in cache.files}
+    assert known.files is not None
+    by_path = {file.path: file for file in known.files}
     for changed_path in changed:
         relative = changed_path.relative_to(content) if changed_path.is_relative_to(content) else changed_path
         if relative.is_absolute():
@@ -276,9 +276,9 @@ def _apply_changes(
             if not path.exists() and any(file.startswith(key + os.sep) for file in by_path):
                 return None  # a folder that held content went away
             continue
-        cache.results.pop(key, None)
+        known.results.pop(key, None)
         if path.exists():
-            by_path.setdefault(key, ContentFile(KINDS[parts[0]], key, shown_path(display, relative.as_posix())))
+            by_path.setdefault(key, ContentFile(KINDS[parts[0]], key, shown_path(content_shown, relative.as_posix())))
         else:
             by_path.pop(key, None)
     return sorted(by_path.values(), key=lambda file: file.shown)

@@ -133,6 +133,11 @@ class Limits:
     """YAML nested deeper than this is an error."""
 
 
+PAGE_SIZE = 50
+"""Entries on a page of a list when site.yaml gives no ``page_size``: at 10,000 claims a page stays
+well under 150 KB."""
+
+
 @record
 class SiteConfig:
     """site.yaml, checked."""
@@ -155,6 +160,8 @@ class SiteConfig:
     languages: tuple[str, ...] = ()
     """``languages:`` in site.yaml: the first is served at the root, each other one under /<code>/;
     () for a site in one language (``language``). In a translation's Site, ``language`` is its code."""
+    page_size: int = PAGE_SIZE
+    """How many entries a page of a list shows (``page_size:``); longer lists go on to ``page/2/``..."""
 
 
 @record

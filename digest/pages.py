@@ -10,15 +10,16 @@ turns contexts into bytes.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sized
 from dataclasses import fields
 from datetime import date
+from itertools import groupby
 
 from . import builders, shows, urls
 from .aliases import redirect_target
 from .contexts import Entry, PageContext
 from .model import Claim, Page, Person, Site, Staff
-from .plan import ALL, SITE, Kind, PageKind, Planned, claim_id, page_id, person_id, staff_id
+from .plan import ALL, SITE, Kind, PageKind, Planned, claim_id, page_count, page_id, person_id, staff_id
 from .urls import Target, url_for
 
 __all__ = [
@@ -47,8 +48,9 @@ __all__ = [
 
 
 def plan_pages(site: Site) -> tuple[Planned, ...]:
-    """Every HTML page of the site, in a stable order: the order of ``Kind``, then each other
-    language of ``languages:`` in its order (its pages under /<code>/)."""
+    """Every HTML page of the site, in a stable order: the order of ``Kind``, each list's pages in
+    order after its first; then each other language of ``languages:`` in its order (its pages under
+    /<code>/)."""
     plan = _plan(site)
     for variant in site.translations.values():
         plan += _plan(variant)
@@ -59,16 +61,23 @@ def _plan(site: Site) -> list[Planned]:
     """The pages of the site in one language: in another than the first, only the claims, people, free
     pages and staff translated into it (a list links to the original of the others), and no 404 page."""
     plan: list[Planned] = []
-    language = site.translation
+    language, size = site.translation, site.config.page_size
     for kind, described in KINDS.items():
-        if described.subjects is None:
-            if not (language and kind is Kind.NOT_FOUND):
-                plan.append(Planned(url_for(described.path, language=language), kind, language=language))
+        if language and kind is Kind.NOT_FOUND:
             continue
-        for key, subject in described.subjects(site).items():
+        subjects: Mapping[str, Target] = (
+            {"": described.path} if described.subjects is None else described.subjects(site)
+        )
+        for key, subject in subjects.items():
             if language and _original(site, kind, key, subject):
                 continue
-            plan.append(Planned(url_for(subject, language=language), kind, key, language))
+            plan.append(Planned(url_for(subject, language=language), kind, key, language=language))
+            if described.paged is not None:
+                count = page_count(described.paged(site, key), size)
+                plan += [
+                    Planned(url_for(subject, number, language=language), kind, key, number, language)
+                    for number in range(2, count + 1)
+                ]
     return plan
 
 
@@ -86,14 +95,39 @@ def site_in(site: Site, language: str) -> Site:
 
 def page_dependencies(site: Site, planned: Planned) -> list[str]:
     """The ids of every record the page shows (besides SITE, which every page shows); in a language
-    other than the first, each under the language's code (``uk:claim:x``)."""
-    found = KINDS[planned.kind].dependencies(site_in(site, planned.language), planned.key)
+    other than the first, each under the language's code (``uk:claim:x``). Every page of a list split
+    into pages depends on the whole list: an edit that moves a claim moves others too."""
+    if KINDS[planned.kind].paged is None:
+        found = KINDS[planned.kind].dependencies(site_in(site, planned.language), planned.key)
+    else:
+        found = _of_list(site, planned)[0]
     return [f"{planned.language}:{key}" for key in found] if planned.language else found
 
 
 def page_lastmod(site: Site, planned: Planned) -> date | None:
     """The last change to anything the page shows, for the sitemap."""
-    return KINDS[planned.kind].lastmod(site_in(site, planned.language), planned.key)
+    if KINDS[planned.kind].paged is None:
+        return KINDS[planned.kind].lastmod(site_in(site, planned.language), planned.key)
+    return _of_list(site, planned)[1]
+
+
+_LISTS: list[tuple[Site, dict[tuple[Kind, str, str], tuple[list[str], date | None]]]] = []
+"""The dependencies and last change of each list split into pages, for the last sites asked about:
+made once per list, not once per page."""
+
+
+def _of_list(site: Site, planned: Planned) -> tuple[list[str], date | None]:
+    """The dependencies and last change of the list the page is part of (in its language)."""
+    lists = next((lists for known, lists in _LISTS if known is site), None)
+    if lists is None:
+        lists = {}
+        _LISTS[:] = [*_LISTS[-1:], (site, lists)]
+    found = lists.get((planned.kind, planned.key, planned.language))
+    if found is None:
+        described, shown = KINDS[planned.kind], site_in(site, planned.language)
+        found = described.dependencies(shown, planned.key), described.lastmod(shown, planned.key)
+        lists[planned.kind, planned.key, planned.language] = found
+    return found
 
 
 def page_context(site: Site, planned: Planned) -> PageContext:
@@ -102,18 +136,19 @@ def page_context(site: Site, planned: Planned) -> PageContext:
     return described.context(site_in(site, planned.language), planned, described)
 
 
-Showing = dict[str, list[str]]
-"""Every dependency id → the site paths of the pages that have it: ``page_dependencies`` inverted."""
+Showing = dict[str, list[tuple[str, ...]]]
+"""Every dependency id → the site paths of the pages that have it, the pages of one list together:
+``page_dependencies`` inverted."""
 
 
 def pages_showing(site: Site, slug: str, shown: Showing | None = None) -> set[str]:
     """The site paths of every page whose dependencies include the claim (or ALL), in every language: the inverse of
     ``page_dependencies``, made once per site (or given: ``showing(site)`` kept from an earlier run)."""
     shown = showing(site) if shown is None else shown
-    found = {*shown.get(claim_id(slug), ()), *shown.get(ALL, ())}
+    ids = [claim_id(slug), ALL]
     for code in site.translations:  # and the pages of the other languages that show it
-        found.update((*shown.get(f"{code}:{claim_id(slug)}", ()), *shown.get(f"{code}:{ALL}", ())))
-    return found
+        ids += [f"{code}:{claim_id(slug)}", f"{code}:{ALL}"]
+    return {path for key in ids for paths in shown.get(key, ()) for path in paths}
 
 
 _INVERSES: list[tuple[Site, Showing]] = []
@@ -121,18 +156,21 @@ _INVERSES: list[tuple[Site, Showing]] = []
 
 
 def showing(site: Site) -> Showing:
-    """Every dependency id → the site paths of the pages that have it: ``plan_pages`` inverted."""
+    """Every dependency id → the site paths of the pages that have it, a list's pages together:
+    ``plan_pages`` inverted."""
     for known, shown in _INVERSES:
         if known is site:
             return shown
     shown = {}
-    for planned in plan_pages(site):
-        for dependency in page_dependencies(site, planned):
-            paths = shown.get(dependency)
-            if paths is None:
-                shown[dependency] = [planned.path]
+    for _, group in groupby(plan_pages(site), key=lambda planned: (planned.kind, planned.key, planned.language)):
+        together = tuple(group)  # the pages of one list, which all have the dependencies of the first
+        paths = tuple(planned.path for planned in together)
+        for dependency in page_dependencies(site, together[0]):
+            listed = shown.get(dependency)
+            if listed is None:
+                shown[dependency] = [paths]
             else:
-                paths.append(planned.path)
+                listed.append(paths)
     _INVERSES[:] = [*_INVERSES[-1:], (site, shown)]
     return shown
 
@@ -155,7 +193,7 @@ BASE_IDS = frozenset({"main", "site-search"})
 def page_ids(site: Site, planned: Planned) -> frozenset[str] | None:
     """Every element id a link may point to on the page, or None when the plan does not know them."""
     ids = KINDS[planned.kind].ids
-    return None if ids is None else BASE_IDS.union(ids(site, planned.key))
+    return None if ids is None else BASE_IDS.union(ids(site, planned))
 
 
 def _staff_index(site: Site) -> Mapping[str, Target]:
@@ -171,16 +209,37 @@ def _list_kind(
     """A page per verdict, tag or outlet listing its claims: it shows each claim and its person and
     changes when one of them does."""
     dependencies, lastmod = shows.listing(claims), shows.dated_by(claims)
+    paged = _counting(claims)
     return PageKind(
-        "list.html", context, dependencies, lastmod, subjects, lists=True, dated_by_claims=True, ids=shows.no_ids
+        "list.html",
+        context,
+        dependencies,
+        lastmod,
+        subjects,
+        lists=True,
+        dated_by_claims=True,
+        paged=paged,
+        ids=shows.no_ids,
     )
+
+
+def _counting(entries: Callable[[Site, str], Sized]) -> Callable[[Site, str], int]:
+    """How many entries a list has, for a kind split into pages."""
+    return lambda site, key: len(entries(site, key))
 
 
 def _index_kind(subject: str, entries: Callable[[Site], Iterable[Entry]], path: str) -> PageKind:
     """The index of the people, tags or outlets, with their numbers of claims."""
     context = builders.index_context(subject, entries)
     return PageKind(
-        "index.html", context, shows.showing_everything, shows.site_modified, path=path, lists=True, ids=shows.no_ids
+        "index.html",
+        context,
+        shows.showing_everything,
+        shows.site_modified,
+        path=path,
+        lists=True,
+        paged=_counting(lambda site, key: tuple(entries(site))),
+        ids=shows.no_ids,
     )
 
 
@@ -204,6 +263,7 @@ KINDS: dict[Kind, PageKind] = {
         subjects=lambda site: site.people,
         lists=True,
         dated_by_claims=True,
+        paged=_counting(shows.claims_by_person),
     ),
     Kind.PEOPLE: _index_kind(
         "people",
@@ -221,6 +281,7 @@ KINDS: dict[Kind, PageKind] = {
         subjects=lambda site: site.staff,
         lists=True,
         dated_by_claims=True,
+        paged=lambda site, slug: len(site.claims_by_author[slug]) + len(site.claims_by_editor[slug]),
     ),
     Kind.STAFF: PageKind(
         "index.html",
@@ -234,6 +295,7 @@ KINDS: dict[Kind, PageKind] = {
         shows.site_modified,
         subjects=_staff_index,
         lists=True,
+        paged=lambda site, key: len(site.staff),
         ids=shows.no_ids,
     ),
     Kind.SCALE: PageKind(
@@ -242,7 +304,7 @@ KINDS: dict[Kind, PageKind] = {
         shows.showing_everything,
         shows.site_modified,
         path=urls.SCALE,
-        ids=lambda site, key: (verdict.key for verdict, _ in site.tally.counts),
+        ids=lambda site, planned: (verdict.key for verdict, _ in site.tally.counts),
     ),
     Kind.VERDICT: _list_kind(builders.verdict_context, lambda site: site.verdicts, shows.claims_by_verdict),
     Kind.TAGS: _index_kind(
@@ -266,7 +328,8 @@ KINDS: dict[Kind, PageKind] = {
         shows.site_modified,
         path=urls.TIMELINE,
         lists=True,
-        ids=lambda site, key: (month.anchor for month in site.timeline),
+        paged=shows.timeline_entries,
+        ids=shows.timeline_ids,
     ),
     Kind.CORRECTIONS: PageKind(
         "corrections.html",
@@ -274,6 +337,7 @@ KINDS: dict[Kind, PageKind] = {
         shows.showing_everything,
         lambda site, key: max((e.correction.date for e in site.corrections), default=None),
         path=urls.CORRECTIONS,
+        paged=lambda site, key: len(site.corrections),
         ids=shows.no_ids,
     ),
     Kind.PAGE: PageKind(

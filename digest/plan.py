@@ -49,6 +49,8 @@ class Planned:
     kind: Kind
     key: str = ""
     """The slug or verdict key of the page's subject, if it has one."""
+    number: int = 1
+    """Which page of its list, from 1, when the kind's list is split into pages."""
     language: str = ""
     """The code of its language when it is not the site's first (its ``path`` is under /<code>/)."""
 
@@ -73,9 +75,17 @@ class PageKind:
     """Its last change is the last change of the claims it shows (not of the whole site)."""
     sitemap: bool = True
     """Listed in sitemap.xml."""
-    ids: Callable[[Site, str], Iterable[str]] | None = None
+    paged: Callable[[Site, str], int] | None = None
+    """How many entries a page of the kind lists (by its key), when the list is split into pages of
+    ``page_size``: page 1 at the page's own path, the others at ``url_for(subject, number)``."""
+    ids: Callable[[Site, Planned], Iterable[str]] | None = None
     """The element ids of its template (besides ``BASE_IDS``) that a link may point to, when the
     plan knows them all; None for pages whose ids come from Markdown or are not all known here."""
+
+
+def page_count(entries: int, size: int) -> int:
+    """How many pages a list of ``entries`` takes at ``size`` a page: one, even when empty."""
+    return max(1, -(-entries // size))
 
 
 SITE = "site"

@@ -15,7 +15,9 @@ reaches it only through the ``ItemStore`` protocol.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import json
 import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Mapping
@@ -33,12 +35,13 @@ from .contexts import Alternate
 from .errors import ThemeError
 from .export_lines import ExportLines
 from .items import ItemStore, ListItems
-from .messages import FEED_PERSON, Messages
+from .messages import FEED_PERSON, Key, Messages, used_messages
 from .model import Claim, Site
 from .pages import (
     ALL,
     KINDS,
     SITE,
+    Kind,
     Planned,
     Showing,
     claim_id,
@@ -56,7 +59,7 @@ from .pages import (
 )
 from .progress import Progress, counted
 from .static import StaticFile, check_collisions
-from .theme import Theme, describe, parsed
+from .theme import Theme, describe, parsed, template_sources
 from .urls import card_for, feed_for, file_for, url_for
 from .workers import Workers, render_in_workers
 from .write import KEPT, MARKER, Output
@@ -117,13 +120,36 @@ def _digest(*parts: str) -> str:
     return hashlib.blake2b("\0".join(parts).encode(), digest_size=12).hexdigest()
 
 
-def template_versions(theme: Theme) -> dict[str, str]:
-    """Each template's version: a hash of its source and of every template it includes or extends."""
-    templates = parsed(theme)
-    sources = {name: source for name, (source, _) in templates.items()}
-    uses = {
-        name: {n for n in jinja2.meta.find_referenced_templates(tree) if n} for name, (_, tree) in templates.items()
-    }
+def template_versions(theme: Theme, compiled: Path | None = None) -> tuple[dict[str, str], dict[Key, str]]:
+    """Each template's version (a hash of its source and of every template it includes or extends),
+    and the messages the templates use (for ``Theme.messages``).
+
+    Finding them means parsing every template: with ``compiled`` (the folder of the compiled
+    templates), both are kept there with a hash of every source, and parsed again only when one
+    changes."""
+    sources = template_sources(theme)
+    if compiled is None:
+        return _template_versions(theme, sources)
+    key = _digest(__version__, *(f"{name}\0{source}" for name, source in sources.items()))
+    kept = compiled / "versions.json"
+    with contextlib.suppress(OSError, ValueError, TypeError):
+        known = json.loads(kept.read_bytes())
+        if isinstance(known, dict) and known.get("key") == key and isinstance(known.get("versions"), dict):
+            versions = {str(name): str(version) for name, version in known["versions"].items()}
+            used = {(context, str(message)): str(where) for context, message, where in known["messages"]}
+            return versions, used
+    versions, used = _template_versions(theme, sources)
+    with contextlib.suppress(OSError):
+        temporary = kept.with_name(f".versions-{os.getpid()}.json")
+        messages = [[context, message, where] for (context, message), where in used.items()]
+        temporary.write_text(json.dumps({"key": key, "versions": versions, "messages": messages}), encoding="utf-8")
+        os.replace(temporary, kept)
+    return versions, used
+
+
+def _template_versions(theme: Theme, sources: Mapping[str, str]) -> tuple[dict[str, str], dict[Key, str]]:
+    trees = {name: tree for name, (_, tree) in parsed(theme).items()}
+    uses = {name: {n for n in jinja2.meta.find_referenced_templates(tree) if n} for name, tree in trees.items()}
 
     def closure(name: str, seen: set[str]) -> set[str]:
         for used in uses.get(name, ()):
@@ -133,7 +159,10 @@ def template_versions(theme: Theme) -> dict[str, str]:
         return seen
 
     shared = {name for name in sources if name.startswith("_")}  # partials and macros, used by name at run time
-    return {name: _digest(*(sources.get(n, "") for n in sorted(closure(name, {name}) | shared))) for name in sources}
+    versions = {
+        name: _digest(*(sources.get(n, "") for n in sorted(closure(name, {name}) | shared))) for name in sources
+    }
+    return versions, used_messages(trees)
 
 
 class Renderer:
@@ -159,7 +188,8 @@ class Renderer:
         """The social cards' fonts: the theme's, else the default theme's."""
         self.kept_images = kept_images
         """Where copies of the checks' images made by earlier builds are kept, if anywhere."""
-        self.templates = template_versions(theme)
+        self.templates, self.used = template_versions(theme, compiled)
+        """Each template's version, and the messages the templates use."""
         self.items = ListItems(self.templates, store)
         """The list items, rendered once per claim and link depth."""
         self.export_lines = ExportLines()
@@ -170,7 +200,7 @@ class Renderer:
         lacks a message): the words of the generator's own output (feeds) in that language."""
         messages = self._messages.get(language)
         if messages is None:
-            messages = self._messages[language] = self.theme.messages(language)
+            messages = self._messages[language] = self.theme.messages(language, self.used)
         return messages
 
     def environment(self, language: str) -> jinja2.Environment:
@@ -178,7 +208,7 @@ class Renderer:
         one of ``languages:``), made once; ThemeError if the language's catalog lacks a message."""
         env = self._environments.get(language)
         if env is None:
-            env = self.theme.environment(language, self.compiled)
+            env = self.theme.environment(language, self.compiled, self.used)
             env.globals |= {"search": self.search, "claim_partials": self.items.render}
             self._environments[language] = env
         return env
@@ -233,6 +263,8 @@ class Renderer:
         self.items.prepare({code: versions[_in(code, SITE)] for code in ("", *site.translations)}, touched)
         lastmods: dict[str, date | None] = {}
         todo: list[Job] = []
+        lists: dict[tuple[Kind, str, str], str] = {}
+        """The fingerprint of each list split into pages: its pages all show the same records."""
         for planned in plan:
             described = KINDS[planned.kind]
             path = file_for(planned.path)
@@ -248,9 +280,12 @@ class Renderer:
                 continue
             if described.sitemap:
                 lastmods[planned.path] = page_lastmod(site, planned)
-            fingerprint = self._fingerprint(
+            listed = lists.get((planned.kind, planned.key, planned.language)) if described.paged else None
+            fingerprint = listed or self._fingerprint(
                 versions, described.template, page_dependencies(site, planned), planned.language
             )
+            if described.paged:
+                lists[planned.kind, planned.key, planned.language] = fingerprint
             result.fingerprints[path] = fingerprint
             if previous is not None and previous.fingerprints.get(path) == fingerprint and path in previous.files:
                 _store(result, path, previous.files[path], sink)

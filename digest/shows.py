@@ -5,9 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from datetime import date
+from typing import TypeVar
 
-from .model import Site
-from .plan import ALL, claim_id, person_id, staff_id
+from .model import Month, Site
+from .plan import ALL, Planned, claim_id, person_id, staff_id
+
+_T = TypeVar("_T")
 
 
 def listed(site: Site, slugs: Iterable[str]) -> list[str]:
@@ -108,6 +111,40 @@ def signed(site: Site, slug: str) -> tuple[str, ...]:
     return tuple(s for s in site.claims if s in signed) if signed else ()
 
 
-def no_ids(site: Site, key: str) -> tuple[str, ...]:
+def no_ids(site: Site, planned: Planned) -> tuple[str, ...]:
     """No ids of its own."""
     return ()
+
+
+def on_page(site: Site, number: int, entries: tuple[_T, ...]) -> tuple[_T, ...]:
+    """The entries of a list that page ``number`` of it shows (``page_size`` a page)."""
+    size = site.config.page_size
+    return entries[(number - 1) * size : number * size]
+
+
+def timeline_entries(site: Site, key: str) -> int:
+    """How many claims the timeline lists."""
+    return sum(len(month.claims) for month in site.timeline)
+
+
+def timeline_page(site: Site, number: int) -> tuple[Month, ...]:
+    """The months page ``number`` of the timeline shows, each with its claims on that page; a month
+    whole on the page is the site's own (its list items are then reused as a group)."""
+    size = site.config.page_size
+    start, end = (number - 1) * size, number * size
+    months: list[Month] = []
+    seen = 0
+    for month in site.timeline:
+        first, seen = seen, seen + len(month.claims)
+        if seen <= start:
+            continue
+        if first >= end:
+            break
+        whole = start <= first and seen <= end
+        months.append(month if whole else Month(month.start, month.claims[max(0, start - first) : end - first]))
+    return tuple(months)
+
+
+def timeline_ids(site: Site, planned: Planned) -> Iterable[str]:
+    """The ids of a page of the timeline: its months' headings."""
+    return (month.anchor for month in timeline_page(site, planned.number))

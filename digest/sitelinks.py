@@ -174,8 +174,4 @@ def _known_id(fragment: str, anchors: Set[str], exact: bool) -> bool:
     if fragment in anchors or exact:
         return fragment in anchors
     ids, prefixes = _theme_ids()
-    return (
-        fragment in ids
-        or fragment.startswith(prefixes)
-        or fragment.endswith("-caption")
-    )
+    return fragment in ids or fragment.startswith(prefixes) or fragment.endswith("-caption")

@@ -39,11 +39,11 @@ class StaticFile:
     """One of the site's own files."""
 
     shown: str
-    """Its display path, for diagnostics (``content/static/CNAME``)."""
+    """Its shown path, for diagnostics (``content/static/CNAME``)."""
     data: bytes
 
 
-def find_static(content: Path, display: str) -> tuple[dict[str, StaticFile], list[Diagnostic]]:
+def find_static(content: Path, content_shown: str) -> tuple[dict[str, StaticFile], list[Diagnostic]]:
     """Every file under ``content/static/`` by its path in the site, sorted; and the problems found."""
     top = content / FOLDER
     files: dict[str, StaticFile] = {}
@@ -51,8 +51,8 @@ def find_static(content: Path, display: str) -> tuple[dict[str, StaticFile], lis
     if not top.is_dir():
         return files, problems
     root = os.path.realpath(content)
-    for entry, inner in walk(str(top), FOLDER, root, is_junk, display, problems, report_unreadable=True):
-        relative, shown = inner.removeprefix(f"{FOLDER}/"), shown_path(display, inner)
+    for entry, inner in walk(str(top), FOLDER, root, is_junk, content_shown, problems, report_unreadable=True):
+        relative, shown = inner.removeprefix(f"{FOLDER}/"), shown_path(content_shown, inner)
         try:
             if not entry.is_file():  # a named pipe, a socket, a device: never read, and said so
                 problems.append(Diagnostic(shown, 1, str(NotRegularFile(entry.stat().st_mode))))

@@ -11,6 +11,7 @@ one is a ThemeError naming it and the catalog file, raised here, before anything
 from __future__ import annotations
 
 import traceback
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,7 +21,7 @@ from babel import Locale, UnknownLocaleError
 
 from . import images, urls
 from .errors import ThemeError, UsageError
-from .messages import Messages, check_complete, install, load_messages, used_messages
+from .messages import Key, Messages, check_complete, install, load_messages, used_messages
 from .urls import Target, absolute, file_for, rooted, url_for
 
 
@@ -53,7 +54,7 @@ class Theme:
             if path.is_file() and not path.name.startswith(".")
         }
 
-    def messages(self, language: str) -> Messages:
+    def messages(self, language: str, used: Mapping[Key, str] | None = None) -> Messages:
         """The catalog of a language (``site.config.language``, or one of ``languages:``), checked
         complete: ThemeError naming each message the templates or the generator use that it lacks.
 
@@ -61,10 +62,14 @@ class Theme:
         ``messages.long_date(day)``.
         """
         messages = load_messages(self.root, language)
-        check_complete(messages, used_messages({name: tree for name, (_, tree) in parsed(self).items()}))
+        if used is None:  # the messages the templates use, unless the caller knows them (the renderer keeps them)
+            used = used_messages({name: tree for name, (_, tree) in parsed(self).items()})
+        check_complete(messages, used)
         return messages
 
-    def environment(self, language: str, compiled: Path | None = None) -> jinja2.Environment:
+    def environment(
+        self, language: str, compiled: Path | None = None, used: Mapping[Key, str] | None = None
+    ) -> jinja2.Environment:
         """The Jinja environment that renders this theme's templates in ``language``.
 
         How to use it, for a page in Ukrainian::
@@ -79,7 +84,7 @@ class Theme:
         language and keep it: templates compile once per environment (and once across builds with
         ``compiled``, a folder for their bytecode).
         """
-        messages = self.messages(language)
+        messages = self.messages(language, used)
         env = environment(self, compiled, salt=f"{language}:{messages.digest}")
         install(env, messages)
         return env
@@ -153,6 +158,14 @@ class _Bytecode(jinja2.FileSystemBytecodeCache):
 
 _PARSED: dict[Path, tuple[jinja2.Environment, dict[str, tuple[str, jinja2.nodes.Template]]]] = {}
 """Per theme folder: an environment that only parses, and each template's last source and tree."""
+
+
+def template_sources(theme: Theme) -> dict[str, str]:
+    """Every template's source, by name (read, not parsed)."""
+    env, _ = _PARSED.setdefault(theme.root, (environment(theme), {}))
+    loader = env.loader
+    assert loader is not None
+    return {name: loader.get_source(env, name)[0] for name in env.list_templates(extensions=["html"])}
 
 
 def parsed(theme: Theme) -> dict[str, tuple[str, jinja2.nodes.Template]]:

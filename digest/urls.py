@@ -50,8 +50,13 @@ def root(language: str) -> str:
     return f"{language}/" if language else ""
 
 
-def url_for(target: Target, *, language: str = "") -> str:
-    """The site path of a page (``claims/x/``), of a file (``feed.xml``), or a site path as given.
+PAGED = "page/"
+"""Where the pages of a long list after the first go: ``verdicts/false/page/2/``."""
+
+
+def url_for(target: Target, number: int = 1, *, language: str = "") -> str:
+    """The site path of a page (``claims/x/``), of a file (``feed.xml``), or a site path as given;
+    with a ``number`` above 1, that page of a list split into pages (``people/putin/page/2/``).
 
     ``language`` is the code of the language being rendered when it is not the site's first ("" for
     the first): a page of it, and a path given as a string, are under ``<code>/`` (``uk/claims/x/``),
@@ -59,6 +64,8 @@ def url_for(target: Target, *, language: str = "") -> str:
     claim, person, page or member of the staff is in its own language (its ``translation``): a list
     in Ukrainian links to the English page of a check not translated.
     """
+    if number > 1:
+        return f"{url_for(target, language=language)}{PAGED}{number}/"
     match target:
         case Claim():
             return SitePath(f"{root(target.translation)}{CLAIMS}{target.slug}/")

@@ -20,6 +20,13 @@ ARGS = [
 ]
 
 
+WCAG_AA = {
+    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]},
+    "resultTypes": ["violations"],
+}
+"""What axe-core checks: WCAG 2.1 A and AA, and its best practices; violations only."""
+
+
 @contextmanager
 def chromium() -> Iterator[Browser]:
     """A headless Chromium, closed on exit."""

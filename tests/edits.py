@@ -30,10 +30,20 @@ def same_tree(left: Path, right: Path) -> list[str]:
     return sorted(differences)
 
 
+def paged(content: Path) -> Path:
+    """Split the copy's lists into pages of two, so that edits move claims between pages, add pages and
+    remove them (bob's page, the timeline, the tags, the corrections take two pages or more)."""
+    site = content / "site.yaml"
+    site.write_text(site.read_text() + "page_size: 2\n")
+    return content
+
+
 def copy_site(tmp: Path) -> tuple[Path, Path]:
-    """Copies of the minimal site and of the default theme in tmp, to edit: (content, theme)."""
+    """Copies of the minimal site, its lists split into pages of two, and of the default theme in tmp,
+    to edit: (content, theme)."""
     content, theme = tmp / "content", tmp / "theme"
     shutil.copytree(MINIMAL, content)
+    paged(content)
     shutil.copytree(ROOT / "themes/default", theme)
     return content, theme
 
@@ -145,6 +155,17 @@ def repeat_in_added(content: Path, theme: Path) -> None:
     added = sorted((content / "claims").rglob("added-*.md"))
     if added:
         toggle(added[-1], "related: [bob-said-sky-is-blue]", "repeats: [bob-said-sky-is-blue]")
+
+
+def move_claim(content: Path, theme: Path) -> None:
+    """Bob's draft becomes his oldest claim, in a month of its own, or his newest again: it moves
+    between the pages of his list and of the timeline."""
+    toggle(content / "claims/bob-draft.md", "claim_date: 2024-01-03", "claim_date: 2023-12-30")
+
+
+def change_page_size(content: Path, theme: Path) -> None:
+    """Pages of two become pages of three, or back: pages appear and disappear."""
+    toggle(content / "site.yaml", "page_size: 2\n", "page_size: 3\n")
 
 
 def edit_person(content: Path, theme: Path) -> None:
@@ -324,6 +345,8 @@ EDITS: list[Edit] = [
     swap_speaker,
     link_repeat,
     repeat_in_added,
+    move_claim,
+    change_page_size,
     edit_person,
     add_person,
     rename_person,

@@ -68,3 +68,29 @@ def ids(document: lxml.html.HtmlElement) -> set[str]:
 
 def json_ld(document: lxml.html.HtmlElement) -> list[Any]:
     return [json.loads(s.text) for s in document.xpath('//script[@type="application/ld+json"]')]
+
+
+def broken_links(site: Path, root_path: str) -> tuple[list[str], int]:
+    """Crawl every page of a built site: the local links that lead to no file or to no id of the
+    page they name (``page: link``), and how many links were checked. ``root_path`` (base_url's
+    path) maps the rooted links of 404.html."""
+    broken: list[str] = []
+    checked = 0
+    known: dict[Path, set[str]] = {}
+    for page in pages(site):
+        root = root_path if page.name == "404.html" and page.parent == site else None
+        for link in local_links(parse(page)):
+            resolved = resolve_link(site, page, link, root)
+            checked += 1
+            if resolved is None:
+                broken.append(f"{page.relative_to(site)}: {link} (from the root, not under {root})")
+                continue
+            target, fragment = resolved
+            if not target.is_file():
+                broken.append(f"{page.relative_to(site)}: {link}")
+            elif fragment and target.suffix == ".html":
+                if target not in known:
+                    known[target] = ids(parse(target))
+                if fragment not in known[target]:
+                    broken.append(f"{page.relative_to(site)}: {link} (no id {fragment!r})")
+    return broken, checked

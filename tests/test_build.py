@@ -15,7 +15,7 @@ from digest.build import Options, build
 
 from .conftest import MINIMAL, OUR_SCALE, ROOT, build_into, snapshot, write
 from .edits import same_tree
-from .html import ids, json_ld, local_links, pages, parse, resolve_link
+from .html import broken_links, ids, json_ld, local_links, pages, parse, resolve_link
 
 CLAIMS = sorted(p.stem for p in (ROOT / "content" / "claims").rglob("*.md"))
 VERDICT_KEYS = {"true", "mostly-true", "mixed", "mostly-false", "false", "unverified", "not-rated"}
@@ -60,27 +60,7 @@ def test_real_content_has_enough_claims() -> None:
 @pytest.mark.parametrize("fixture", ["built_site", "built_minimal"])
 def test_every_internal_link_resolves(fixture: str, request: pytest.FixtureRequest) -> None:
     site: Path = request.getfixturevalue(fixture)
-    base_path = "/digest/" if fixture == "built_site" else "/sub/path/"
-    broken = []
-    checked = 0
-    id_cache: dict[Path, set[str]] = {}
-    for page in pages(site):
-        document = parse(page)
-        root = base_path if page.name == "404.html" and page.parent == site else None
-        for link in local_links(document):
-            resolved = resolve_link(site, page, link, root)
-            checked += 1
-            if resolved is None:
-                broken.append(f"{page.relative_to(site)}: {link} (from the root, not under {root})")
-                continue
-            target, fragment = resolved
-            if not target.is_file():
-                broken.append(f"{page.relative_to(site)}: {link}")
-            elif fragment and target.suffix == ".html":
-                if target not in id_cache:
-                    id_cache[target] = ids(parse(target))
-                if fragment not in id_cache[target]:
-                    broken.append(f"{page.relative_to(site)}: {link} (no id {fragment!r})")
+    broken, checked = broken_links(site, "/digest/" if fixture == "built_site" else "/sub/path/")
     assert broken == []
     assert checked > 100
 

@@ -136,6 +136,19 @@ def test_lists_in_a_language_show_every_check_the_untranslated_in_english(site: 
         assert (site / code / "verdicts/true/index.html").read_text().count("claim-item-title") == 1
 
 
+def test_lists_split_into_pages_in_every_language(site: Path) -> None:
+    # page_size: 1 in the fixture: the topic "sky" lists two checks, on two pages in each language
+    for code in ("", "uk/", "ru/"):
+        second = site / code / "tags/sky/page/2/index.html"
+        assert second.is_file(), second
+        pager = [resolve_link(site, second, href)[0] for href in parse(second).xpath("//nav[@class='pager']//a/@href")]
+        assert pager and {path.relative_to(site).as_posix() for path in pager} == {
+            f"{code}tags/sky/index.html",
+            f"{code}tags/sky/page/2/index.html",
+        }
+    assert _alternates(site / "uk/tags/sky/page/2/index.html")["en"] == BASE + "tags/sky/page/2/"
+
+
 def test_every_link_of_every_language_leads_to_a_page(site: Path) -> None:
     for page in pages(site):
         for link in local_links(parse(page)):

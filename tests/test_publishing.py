@@ -19,7 +19,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from PIL import Image
 
-from .browser import chromium
+from .browser import WCAG_AA, chromium
 from .conftest import OUR_SCALE, PAGES_OF_EACH_KIND, ROOT, build_process
 from .html import is_redirect, pages, parse
 from .static_server import free_port, serving
@@ -84,10 +84,6 @@ def test_html_is_valid_for_the_w3c_validator(published: Published) -> None:
 
 
 PAGE_TYPES = {**PAGES_OF_EACH_KIND, "404": "404.html"}
-WCAG_AA = {
-    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]},
-    "resultTypes": ["violations"],
-}
 
 
 @pytest.mark.browser

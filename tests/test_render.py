@@ -19,11 +19,16 @@ def test_pages_showing_a_claim_are_its_page_its_lists_and_the_site_wide_pages(so
     """A claim is shown on its page, the pages of the claims that link it, its people's, its
     staff's (who wrote and edited it), its verdict's, its tags' and its outlets' pages, the redirect
     pages of its former slugs, and the pages that show the whole site (the staff index among them
-    when there is staff)."""
+    when there is staff); of a list split into pages, every page (an edit can move the claims)."""
     folder = {"minimal": MINIMAL, "content": ROOT / "content"}.get(source) or generate(tmp_path / "c", 300)
     site = load_site(Options(content=folder, content_shown="c", drafts=True, today=TODAY, jobs=1)).site
     site_wide = {"", "people/", "verdicts/", "tags/", "outlets/", "timeline/", "corrections/"}
     site_wide |= {"staff/"} if site.staff else set()
+    later: dict[str, set[str]] = {}  # a list's first page → its other pages
+    for planned in plan_pages(site):
+        if planned.number > 1:
+            later.setdefault(planned.path.rsplit("page/", 1)[0], set()).add(planned.path)
+    assert later or source != "corpus"
     for slug, claim in site.claims.items():
         linked = (*site.related[slug], *site.contradicts[slug], *site.contradicted_by[slug])
         expected = {
@@ -36,7 +41,9 @@ def test_pages_showing_a_claim_are_its_page_its_lists_and_the_site_wide_pages(so
             *(f"outlets/{source.outlet_slug}/" for source in claim.sources),
             *(f"claims/{alias}/" for alias in claim.aliases),
         }
-        assert pages_showing(site, slug) ^ (expected | site_wide) == set(), slug
+        expected |= site_wide
+        expected |= {page for first in expected for page in later.get(first, ())}
+        assert pages_showing(site, slug) ^ expected == set(), slug
 
 
 @pytest.mark.slow
@@ -57,15 +64,22 @@ def test_pages_and_cards_made_in_worker_processes_are_the_ones_made_in_one(tmp_p
     assert trees["cached"] == trees["serial"]
 
 
-def test_the_ids_the_plan_knows_are_the_ids_of_the_built_pages(tmp_path: Path) -> None:
+@pytest.mark.parametrize("source", ["content", "paged"])
+def test_the_ids_the_plan_knows_are_the_ids_of_the_built_pages(source: str, tmp_path: Path) -> None:
     """Links to ``/verdicts/#false`` or ``/timeline/#month-2024-11`` are checked against
-    ``page_ids``: they must be every id the theme puts on those pages, no more and no fewer."""
-    options = Options(content=ROOT / "content", content_shown="c", out=tmp_path / "site", today=TODAY, jobs=1)
+    ``page_ids``: they must be every id the theme puts on those pages, no more and no fewer; on a
+    list split into pages, those of each page (a month of the timeline on the page that shows it)."""
+    folder = ROOT / "content"
+    if source == "paged":
+        folder = generate(tmp_path / "c", 120)
+        (folder / "site.yaml").write_text((folder / "site.yaml").read_text() + "page_size: 10\n")
+    options = Options(content=folder, content_shown="c", out=tmp_path / "site", today=TODAY, jobs=1)
     build(options)
     site = load_site(options).site
     known = {planned.path: page_ids(site, planned) for planned in plan_pages(site)}
     checked = {path: found for path, found in known.items() if found is not None}
     assert {"verdicts/", "timeline/", "people/", "tags/", "verdicts/false/", "corrections/"} <= checked.keys()
+    assert source != "paged" or {"timeline/page/2/", "timeline/page/12/", "verdicts/false/page/2/"} <= checked.keys()
     assert "false" in checked["verdicts/"] and any(id.startswith("month-") for id in checked["timeline/"])
     for path, found in checked.items():
         assert ids(parse(tmp_path / "site" / path / "index.html")) == found, path
