@@ -35,6 +35,7 @@ TEXT_FIELDS = {
     "claims": ("title", "claim", "claimant", "summary"),
     "people": ("name", "role"),
     "pages": ("title", "description"),
+    "staff": ("name", "role"),
 }
 """The text a translation gives (besides its body and a claim's image alt and caption)."""
 IMAGE_TEXT = ("alt", "caption")
