@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from .test_content import CONTENT, MONTHS, _dates_written, normalized, quotations, split
 
@@ -176,6 +177,41 @@ def test_a_translation_gives_the_numbers_and_dates_of_the_original(tr: Translati
 def test_a_translation_links_where_the_original_does(tr: Translation) -> None:
     _, body = tr.original_meta_body
     assert link_targets(tr.body) == link_targets(body), tr.path.name
+
+
+def _verdict_words(lang: str) -> dict[str, tuple[str, str]]:
+    """key → (label, description) in lang, from site.yaml's verdicts (``label: {en: ..., uk: ...}``); {} if
+    site.yaml does not word its scale in that language."""
+    config = yaml.safe_load((CONTENT / "site.yaml").read_text(encoding="utf-8"))
+    words = {}
+    for verdict in config.get("verdicts") or ():
+        label, description = verdict.get("label"), verdict.get("description")
+        if isinstance(label, dict) and lang in label:
+            words[str(verdict["key"]).lower()] = (
+                label[lang],
+                description[lang] if isinstance(description, dict) else "",
+            )
+    return words
+
+
+@pytest.mark.parametrize("tr", [t for t in TRANSLATIONS if t.kind == "claims"], ids=lambda t: t.path.name)
+def test_a_check_ends_on_its_verdict_in_the_language_of_site_yaml(tr: Translation) -> None:
+    """The analysis closes with the verdict in bold, as the original does: in the words site.yaml gives it."""
+    words = _verdict_words(tr.lang)
+    if not words:
+        pytest.skip(f"site.yaml does not word its verdicts in {tr.lang}")
+    original, _ = tr.original_meta_body
+    assert re.findall(r"\*\*([^*]+)\*\*", tr.body)[-1] == words[str(original["verdict"]).lower()][0], tr.path.name
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_methodology_page_lists_the_verdicts_in_the_words_of_site_yaml(lang: str) -> None:
+    words = _verdict_words(lang)
+    if not words:
+        pytest.skip(f"site.yaml does not word its verdicts in {lang}")
+    _, body = split(CONTENT / "pages" / f"methodology.{lang}.md")
+    rows = {tuple(cell.strip() for cell in row.strip("|").split("|")) for row in re.findall(r"^\|.*\|$", body, re.M)}
+    assert [w for w in words.values() if w not in rows] == []
 
 
 def test_what_these_tests_catch() -> None:
