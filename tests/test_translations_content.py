@@ -179,6 +179,27 @@ def test_a_translation_links_where_the_original_does(tr: Translation) -> None:
     assert link_targets(tr.body) == link_targets(body), tr.path.name
 
 
+OTHER_LETTERS = {"uk": "ыэъё", "ru": "іїєґ"}
+"""Letters of the other language only: Russian's in a Ukrainian text, Ukrainian's in a Russian one."""
+OTHER_NAMES = {
+    "uk": ("Дмитри", "Песков", "Владимир", "Путин", "Зеленск", "Харрис", "Вёрстк"),
+    "ru": ("Дмитро", "Дмитра", "Пєсков", "Володимир", "Путін", "Зеленськ", "Гарріс", "Вьорстк"),
+}
+"""How the other language begins our people's names (so Пескова and Вьорстки are caught too)."""
+
+
+@pytest.mark.parametrize("tr", TRANSLATIONS, ids=IDS)
+def test_a_translation_is_in_one_language(tr: Translation) -> None:
+    """A name or a sentence left in the other language (Песков in Ukrainian, Пєсков in Russian) is caught."""
+    for field, text, _ in tr.texts():
+        words = set(re.findall(r"[\w’]+", text))
+        wrong = sorted(
+            {w for w in words if set(w.lower()) & set(OTHER_LETTERS[tr.lang])}
+            | {w for w in words if w.startswith(OTHER_NAMES[tr.lang])}
+        )
+        assert wrong == [], f"{tr.path.name} {field}: {wrong} are not {tr.lang}"
+
+
 def _verdict_words(lang: str) -> dict[str, tuple[str, str]]:
     """key → (label, description) in lang, from site.yaml's verdicts (``label: {en: ..., uk: ...}``); {} if
     site.yaml does not word its scale in that language."""
@@ -227,3 +248,7 @@ def test_what_these_tests_catch() -> None:
     assert translated_dates("6 листопада") != english_dates("7 November")
     assert len(MONTHS) == len(MONTH_WORD) == 12
     assert link_targets("див. [перевірку](/claims/a/)") != link_targets("see [check](/claims/b/)")
+    assert set("«Вёрстка»".lower()) & set(OTHER_LETTERS["uk"]) and set("Пєсков".lower()) & set(OTHER_LETTERS["ru"])
+    assert not set("Дмитрий Песков".lower()) & set(OTHER_LETTERS["ru"])
+    assert all(w.startswith(OTHER_NAMES["uk"]) for w in ("Пескова", "Дмитрия", "Путина"))
+    assert not any(w.startswith(OTHER_NAMES["ru"]) for w in ("Дмитрий", "Пескова", "Путина", "Зеленского"))
