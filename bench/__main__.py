@@ -11,15 +11,18 @@ whole `digest build` process (import included), like the Hugo runs it is compare
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import platform
+import resource
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -52,12 +55,13 @@ def timed(
     return seconds, usage.ru_maxrss // 1024
 
 
-def corpus(size: int) -> Path:
-    """The synthetic content folder of that size, generated once (deterministic)."""
-    folder = CORPORA / f"claims-{size}"
+def corpus(size: int, translated: float = 0.0) -> Path:
+    """The synthetic content folder of that size, generated once (deterministic); with ``translated``,
+    in English and Ukrainian, that share of its claims translated (``bench.corpus --translated``)."""
+    folder = CORPORA / (f"claims-{size}-uk{round(translated * 100)}" if translated else f"claims-{size}")
     if not (folder / "site.yaml").is_file():
         shutil.rmtree(folder, ignore_errors=True)
-        generate(folder, size)
+        generate(folder, size, translated_share=translated)
     return folder
 
 
@@ -65,10 +69,14 @@ def median(values: list[float]) -> float:
     return round(statistics.median(values), 2)
 
 
-def bench_builds(size: int, runs: int, hugo: bool, where: Path | None = None) -> dict[str, Any]:
+def bench_builds(
+    size: int, runs: int, hugo: bool, where: Path | None = None, translated: float = 0.0
+) -> dict[str, Any]:
     """Cold, warm and edit builds of one corpus size, and Hugo on the same corpus; outputs and
-    caches (ours and Hugo's alike) under ``where``, else the system's temporary folder."""
-    content = corpus(size)
+    caches (ours and Hugo's alike) under ``where``, else the system's temporary folder. With
+    ``translated``, the corpus is in two languages (and Hugo is left out: its copy knows one)."""
+    content = corpus(size, translated)
+    hugo = hugo and not translated
     work = Path(tempfile.mkdtemp(prefix=f"digest-bench-{size}-", dir=where))
     try:
         theme = work / "theme"
@@ -89,7 +97,7 @@ def bench_builds(size: int, runs: int, hugo: bool, where: Path | None = None) ->
             "--theme",
             str(theme),
         ]
-        result: dict[str, Any] = {"claims": size}
+        result: dict[str, Any] = {"claims": size, "translated": translated}
         cold, memory = [], []
         for _ in range(runs):
             shutil.rmtree(out, ignore_errors=True)
@@ -103,7 +111,7 @@ def bench_builds(size: int, runs: int, hugo: bool, where: Path | None = None) ->
         result["pages_per_s"] = round(result["pages"] / result["cold_s"])
         result["cards_cold_s"], result["cards_cpu_s"], result["cards_mb"] = cards_cost(content, runs)
         result["warm_noop_s"] = median([timed(command, env)[0] for _ in range(runs)])
-        claim = sorted((content / "claims").rglob("*.md"))[size // 2]
+        claim = sorted(p for p in (content / "claims").rglob("*.md") if "." not in p.stem)[size // 2]
         person = content / "people" / "person-07.md"
         template = theme / "templates" / "claim.html"
         for name, path, old, new in (
@@ -154,38 +162,62 @@ def cards_cost(content: Path, runs: int) -> tuple[float, float, float]:
     return median(walls), median(processors), round(size / 1e6, 1)
 
 
+def cpu_timed(command: list[str], env: dict[str, str], chatty: bool = False) -> tuple[float, float]:
+    """``timed``, with the processor time (user and system, its worker processes included) instead
+    of the memory: on a shared machine the wall time says little."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    seconds, _ = timed(command, env, chatty=chatty)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return seconds, after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+
+
 def bench_similar(size: int, runs: int) -> dict[str, Any]:
-    """`digest similar` with a cold and a warm index, and `digest check --similar` (the whole check,
-    and the pair search alone, from the resolved site)."""
+    """`digest similar` with no cache and with the index, `digest new` (writing a draft and listing
+    the checks like it), and `digest check --similar` the first time and again (the check's records
+    kept); the pair search alone, from the resolved site. Wall and processor seconds."""
     content = corpus(size)
     cache = Path(tempfile.mkdtemp(prefix=f"digest-bench-similar-{size}-"))
+    result: dict[str, Any] = {"claims": size}
+
+    def measure(name: str, command: list[str], before: Callable[[], object] = list, chatty: bool = False) -> None:
+        walls, cpus = [], []
+        for _ in range(runs):
+            before()
+            wall, cpu = cpu_timed(command, env, chatty)
+            walls.append(wall)
+            cpus.append(cpu)
+        result[f"{name}_s"], result[f"{name}_cpu_s"] = median(walls), median(cpus)
+
+    def forget() -> None:
+        shutil.rmtree(cache / "digest", ignore_errors=True)
+
     try:
         env = {**os.environ, "XDG_CACHE_HOME": str(cache)}
-        similar = [
-            sys.executable,
-            "-m",
-            "digest",
-            "similar",
-            "Minister said the budget talks",
-            "--content",
-            str(content),
-        ]
-        cold = []
-        for _ in range(runs):
-            shutil.rmtree(cache / "digest", ignore_errors=True)
-            cold.append(timed(similar, env)[0])
-        warm = [timed(similar, env)[0] for _ in range(runs)]
-        check = [sys.executable, "-m", "digest", "check", "--similar", "--content", str(content)]
-        checks = [timed(check, env, chatty=True)[0] for _ in range(runs)]
+        digest = [sys.executable, "-m", "digest"]
+        text = "Minister said the budget talks"
+        similar = [*digest, "similar", text, "--content", str(content)]
+        measure("similar_cold", similar, before=forget)
+        measure("similar_warm", similar)
+        draft = content / "claims/2026-12/minister-said-the-budget-talks.md"
+        new = [*digest, "new", "--person", "person-01", "--date", "2026-12-01", text, "--content", str(content)]
+        try:
+            measure("new", new, before=lambda: draft.unlink(missing_ok=True))
+        finally:
+            draft.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):
+                draft.parent.rmdir()
+        check = [*digest, "check", "--similar", "--content", str(content)]
+        measure("check_similar_cold", check, before=forget, chatty=True)
+        measure("check_similar", check, chatty=True)
         code = (
             "import sys, time\n"
             "from pathlib import Path\n"
             "from digest.advice import unlinked_repeats\n"
             "from digest.build import Options, load_site\n"
             "site = load_site(Options(content=Path(sys.argv[1]), content_shown='c')).site\n"
-            "started = time.perf_counter()\n"
+            "started = time.process_time()\n"
             "pairs = unlinked_repeats(site)\n"
-            "print(time.perf_counter() - started, len(pairs))\n"
+            "print(time.process_time() - started, len(pairs))\n"
         )
         pair_times, count = [], 0
         for _ in range(runs):
@@ -193,14 +225,8 @@ def bench_similar(size: int, runs: int) -> dict[str, Any]:
             seconds, found = out.stdout.split()
             pair_times.append(float(seconds))
             count = int(found)
-        return {
-            "claims": size,
-            "similar_cold_s": median(cold),
-            "similar_warm_s": median(warm),
-            "check_similar_s": median(checks),
-            "pairs_s": median(pair_times),
-            "pairs": count,
-        }
+        result["pairs_cpu_s"], result["pairs"] = median(pair_times), count
+        return result
     finally:
         shutil.rmtree(cache, ignore_errors=True)
 
@@ -228,6 +254,14 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--no-hugo", action="store_true")
     parser.add_argument("--only", choices=["builds", "preview", "similar"])
+    parser.add_argument(
+        "--translated",
+        type=float,
+        default=0.0,
+        metavar="SHARE",
+        help="builds of a corpus in English and Ukrainian, this share (0-1) of its claims translated: "
+        "the cost of a second language, beside a run without it",
+    )
     parser.add_argument("--output", type=Path, default=HERE / "results.json", help="where to write the results")
     parser.add_argument(
         "--work",
@@ -247,15 +281,22 @@ def main() -> None:
             print(f"similar claims at {size:,} claims...", file=sys.stderr, flush=True)
             rows.append(bench_similar(size, args.runs))
         results["similar"] = rows
-        print("\nSimilar claims (seconds, medians): digest similar with a cold and a warm index; check --similar")
+        print("\nSimilar claims (medians: wall seconds, then processor seconds; cold: no cache, first check)")
         print_table(
             rows,
             [
                 ("claims", "claims"),
                 ("similar_cold_s", "similar cold"),
-                ("similar_warm_s", "similar warm"),
+                ("similar_warm_s", "similar"),
+                ("new_s", "new"),
+                ("check_similar_cold_s", "check --similar cold"),
                 ("check_similar_s", "check --similar"),
-                ("pairs_s", "pair search alone"),
+                ("similar_cold_cpu_s", "CPU: similar cold"),
+                ("similar_warm_cpu_s", "similar"),
+                ("new_cpu_s", "new"),
+                ("check_similar_cold_cpu_s", "check cold"),
+                ("check_similar_cpu_s", "check"),
+                ("pairs_cpu_s", "pair search alone"),
                 ("pairs", "pairs found"),
             ],
         )
@@ -263,7 +304,7 @@ def main() -> None:
         rows = []
         for size in sizes:
             print(f"building {size:,} claims ({args.runs} runs each)...", file=sys.stderr, flush=True)
-            rows.append(bench_builds(size, args.runs, not args.no_hugo, args.work))
+            rows.append(bench_builds(size, args.runs, not args.no_hugo, args.work, args.translated))
         results["builds"] = rows
         print("\nBuilds (seconds, medians; memory: peak RSS of the largest process)")
         print_table(

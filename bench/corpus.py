@@ -24,6 +24,15 @@ since analysts experts observers reporters outlet newspaper television channel v
 checked verified confirmed denied disputed unclear misleading accurate false true partly
 """
 WORDS = _VOCABULARY.split()
+_UKRAINIAN = """
+міністр сказав що уряд звіт бюджет війна мир переговори кордон армія допомога санкції вибори
+голосування парламент президент речник заява інтерв'ю твердження докази джерело документ
+офіційний показник відсоток мільйон мільярд рекорд зростання зниження угода договір перемир'я
+наступ область місто село енергія газ нафта зерно експорт імпорт економіка інфляція суд рішення
+закон указ пресконференція саміт зустріч делегація посол посольство за даними однак хоча тому
+перевірено підтверджено спростовано неточно правда неправда частково
+"""
+UKRAINIAN_WORDS = _UKRAINIAN.split()
 VERDICTS = ("true", "mostly-true", "mixed", "mostly-false", "false", "unverified")
 OUTLETS = tuple(
     f"Outlet {name}"
@@ -129,17 +138,51 @@ def claim_file(rng: random.Random, index: int, total: int) -> tuple[str, str]:
     return f"claims/{claim_date:%Y-%m}/claim-{index:06d}.md", text
 
 
-def generate(root: Path, claims: int, seed: int = 1) -> Path:
-    """Write the corpus under root (which must not exist or be empty); return root."""
+def _ukrainian(rng: random.Random, words: int) -> str:
+    return " ".join(rng.choice(UKRAINIAN_WORDS) for _ in range(words)).capitalize() + "."
+
+
+def translation_file(index: int, total: int, relative: str, seed: int) -> tuple[str, str]:
+    """(relative path, text) of the Ukrainian translation of one synthetic claim: its texts and body only."""
+    rng = random.Random(f"{seed}-uk-{index}")  # its own random numbers: the English corpus stays the same
+    paragraphs = [" ".join(_ukrainian(rng, rng.randint(8, 18)) for _ in range(5)) for _ in range(4)]
+    other = rng.randrange(total)
+    text = (
+        "---\n"
+        f'title: "{_ukrainian(rng, 9)[:-1]}"\n'
+        f'claim: "{_ukrainian(rng, 14)}"\n'
+        f'summary: "{_ukrainian(rng, 20)}"\n'
+        "---\n"
+        f"{paragraphs[0]}\n\nДив. [попередню перевірку](/claims/claim-{other:06d}/).\n\n"
+        "## Що показують докази\n\n" + "\n\n".join(paragraphs[1:]) + "\n"
+    )
+    return relative.removesuffix(".md") + ".uk.md", text
+
+
+def translated(index: int, share: float) -> bool:
+    """Whether claim ``index`` has a translation, for ``share`` of the claims spread evenly."""
+    return int((index + 1) * share) > int(index * share)
+
+
+def generate(root: Path, claims: int, seed: int = 1, translated_share: float = 0.0) -> Path:
+    """Write the corpus under root (which must not exist or be empty); return root. With a
+    ``translated_share`` above 0, the site is in English and Ukrainian (``languages: [en, uk]``):
+    that share of the claims, and every person, have a Ukrainian translation."""
     rng = random.Random(seed)
     root.mkdir(parents=True, exist_ok=True)
-    (root / "site.yaml").write_text(SITE, encoding="utf-8")
+    site = SITE.replace("language: en\n", "languages: [en, uk]\n") if translated_share > 0 else SITE
+    (root / "site.yaml").write_text(site, encoding="utf-8")
     (root / "people").mkdir(exist_ok=True)
     for number in range(PEOPLE):
         (root / "people" / f"person-{number:02d}.md").write_text(
             f"---\nname: Person {number:02d}\nrole: Official number {number}\n---\n{_paragraph(rng, 3)}\n",
             encoding="utf-8",
         )
+        if translated_share > 0:
+            (root / "people" / f"person-{number:02d}.uk.md").write_text(
+                f"---\nname: Особа {number:02d}\nrole: Посадовець номер {number}\n---\nКоротка біографія.\n",
+                encoding="utf-8",
+            )
     (root / "pages").mkdir(exist_ok=True)
     for slug in ("about", "methodology"):
         (root / "pages" / f"{slug}.md").write_text(f"---\ntitle: {slug.capitalize()}\n---\n{_paragraph(rng, 5)}\n")
@@ -148,6 +191,9 @@ def generate(root: Path, claims: int, seed: int = 1) -> Path:
         path = root / relative
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
+        if translated_share > 0 and translated(index, translated_share):
+            relative, text = translation_file(index, claims, relative, seed)
+            (root / relative).write_text(text, encoding="utf-8")
     return root
 
 
@@ -156,8 +202,17 @@ def main() -> None:
     parser.add_argument("out", type=Path)
     parser.add_argument("--claims", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--translated",
+        type=float,
+        default=0.0,
+        metavar="SHARE",
+        help="add a second language (uk): this share of the claims (0-1), and every person, translated",
+    )
     args = parser.parse_args()
-    generate(args.out, args.claims, args.seed)
+    if not 0 <= args.translated <= 1:
+        parser.error("--translated: a share between 0 and 1")
+    generate(args.out, args.claims, args.seed, args.translated)
 
 
 if __name__ == "__main__":

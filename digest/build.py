@@ -15,16 +15,18 @@ from datetime import date
 from pathlib import Path
 
 from . import urls
+from .archive import keep_index
 from .cache import BuildCache, WarmStart
 from .config import load_config
 from .errors import Diagnostic, DigestError, UsageError
 from .images import Known, attach_images, image_problems
 from .load import Content, FileCache, load_content
 from .pages import Kind, Planned
-from .render import Rendered, Renderer, Theme
+from .render import Rendered, Renderer
 from .resolve import Resolved, Skipped, resolve_site
 from .search import index_site
 from .static import StaticFile, find_static
+from .theme import Theme
 from .write import KEPT, SiteWriter, guard_out, update_tree, write_site
 
 DEFAULT_THEME = Path(__file__).resolve().parent.parent / "themes" / "default"
@@ -49,7 +51,7 @@ class Options:
     search: bool = False
     """Index the built site with Pagefind (``digest build`` does, unless --no-search)."""
     cache: bool = False
-    """Use the build cache in the user's cache folder (``digest build`` does, unless --no-cache)."""
+    """Use the caches in the user's cache folder (``digest build`` and ``digest check`` do, unless --no-cache)."""
     force: bool = False
     """Replace --out even if it holds files digest did not make (its version-control files are kept)."""
 
@@ -72,10 +74,17 @@ class BuildResult:
 
 def warm_start(options: Options) -> WarmStart:
     """The build cache of the same content, output, theme and settings; none with --no-cache."""
-    if not options.cache:
-        return WarmStart(None)
+    return WarmStart(_build_cache(options) if options.cache else None)
+
+
+def _build_cache(options: Options) -> BuildCache:
     settings = (options.content_shown, options.base_url, options.drafts, options.search)
-    return WarmStart(BuildCache.for_build(options.content, options.out, options.theme, *settings))
+    return BuildCache.for_build(options.content, options.out, options.theme, *settings)
+
+
+def check_start(options: Options) -> WarmStart:
+    """The records of the content files as the last check of the same folder read them; none with --no-cache."""
+    return WarmStart(BuildCache.for_check(options.content, options.content_shown) if options.cache else None)
 
 
 def check_options(options: Options, writing: bool) -> None:
@@ -113,9 +122,10 @@ def load_site(options: Options) -> Resolved:
     return _load_site(options)[0]
 
 
-def _load_site(options: Options) -> tuple[Resolved, dict[str, StaticFile]]:
+def _load_site(options: Options, files: FileCache | None = None) -> tuple[Resolved, dict[str, StaticFile]]:
     config = load_config(options.content, options.content_shown, options.base_url)
-    content, static = with_static(options, load_content(options.content, options.content_shown, config, options.jobs))
+    loaded = load_content(options.content, options.content_shown, config, options.jobs, files)
+    content, static = with_static(options, loaded)
     return resolve_site(with_images(content, options), today=options.today, drafts=options.drafts), static
 
 
@@ -139,15 +149,32 @@ class CheckResult:
 
     resolved: Resolved
     warnings: tuple[Diagnostic, ...]
+    cache_problems: tuple[str, ...] = ()
+    """Why a cache could not be used or kept, if one could not (the check went on without it)."""
 
 
 def check(options: Options, links: bool = False, similar: bool = False) -> CheckResult:
-    """Validate content and cross-references, and advise; write nothing (but the link cache).
+    """Validate content and cross-references, and advise; write nothing but caches in the user's
+    cache folder: the records of the files read (with ``options.cache``: the next check reads only
+    the files changed since), the similar-claims index, and the link cache.
 
     ``similar`` adds a warning for each pair of checks that look like the same claim but are not linked.
     """
     check_options(options, writing=False)
-    resolved, static = _load_site(options)
+    warm = check_start(options)
+    # the first check of a folder starts from the records of its build (`digest build` with these
+    # options, search on or off), if there is one
+    files = warm.restore_files(_build_cache(replace(options, search=search)) for search in (True, False))
+    index_problem = None
+    try:
+        resolved, static = _load_site(options, files)
+    finally:  # the records are kept even when the content has errors: the next check reads only what changed
+        warm.save_files(files)
+        warm.close()
+        if options.cache:
+            index_problem = keep_index(options.content, files)
+    problems = [f"check cache unusable ({warm.problem}); read every file again"] if warm.problem else []
+    problems += [index_problem] if index_problem else []
     assert resolved.content is not None
     theme = Theme(options.theme)
     home = None
@@ -166,7 +193,7 @@ def check(options: Options, links: bool = False, similar: bool = False) -> Check
         from .advice import unlinked_repeats
 
         alike = unlinked_repeats(resolved.site)  # most alike first: not sorted by path
-    return CheckResult(resolved, (*sorted(warnings), *alike))
+    return CheckResult(resolved, (*sorted(warnings), *alike), tuple(problems))
 
 
 def build(options: Options) -> BuildResult:
@@ -185,6 +212,8 @@ def build(options: Options) -> BuildResult:
         gc.freeze()  # the records just loaded live all build long and make no cycles: collections skip them
         config = load_config(options.content, options.content_shown, options.base_url)
         content = load_content(options.content, options.content_shown, config, options.jobs, files)
+        if options.cache:  # the similar claims' index from the records just read: `digest similar` reads no file
+            keep_index(options.content, files)
         content, static = with_static(options, content)
         content = with_images(content, options, warm.known_images())
         before = state.resolved if state is not None else None

@@ -40,12 +40,14 @@ from .model import Claim, Page, Person, Staff
 from .render import Rendered, Renderer
 from .resolve import Resolved
 from .stamps import Stamp, stamp
+from .usercache import cache_folder
 from .write import SiteWriter, Spare
 
-SCHEMA = 7
+SCHEMA = 9
 """The version of what the cache holds: records and states of an older one are not read (4: staff
 records, and claims with authors and editors; 5: claims with their images; 6: claims with repeats;
-7: claims' aliases and people's former slugs)."""
+7: claims' aliases and people's former slugs; 8: verdicts worded per language; 9: translations and
+the Site in each language)."""
 _BATCH = 5000
 """List items written to the database at a time."""
 
@@ -65,12 +67,6 @@ def _loads(data: bytes) -> Any:
         return pickle.loads(data)
     except (pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError, IndexError) as error:
         raise CacheUnusable(f"a stored value cannot be read: {error}") from error
-
-
-def cache_folder() -> Path:
-    """$XDG_CACHE_HOME/digest, else ~/.cache/digest."""
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "digest"
 
 
 def build_key(*parts: object) -> str:
@@ -98,6 +94,12 @@ class BuildCache:
         """The cache folder of building ``content`` into ``out`` with ``theme`` and these settings."""
         key = build_key(str(content.resolve()), str(out.absolute()), str(theme.resolve()), *settings)
         return cls(cache_folder() / "builds" / key)
+
+    @classmethod
+    def for_check(cls, content: Path, content_shown: str) -> BuildCache:
+        """The cache folder of checking ``content`` (named ``content_shown`` in diagnostics): a check
+        keeps only its files' records, which depend on nothing else."""
+        return cls(cache_folder() / "checks" / build_key(str(content.resolve()), content_shown))
 
     @property
     def db(self) -> sqlite3.Connection:
@@ -135,6 +137,25 @@ class BuildCache:
                 self._stamps[path] = known
                 cache.results[path] = (known, _loads(result))
         return cache
+
+    def files_read_only(self) -> FileCache | None:
+        """The records of the content files kept here, read without creating or changing anything
+        (the cache of another command); None if there are none this version can use."""
+        database = self.folder / "state.sqlite"
+        if not database.is_file():
+            return None
+        try:
+            with contextlib.closing(sqlite3.connect(f"{database.as_uri()}?mode=ro", uri=True)) as db:
+                meta = dict(db.execute("SELECT key, value FROM meta WHERE key IN ('schema', 'limits')"))
+                if "schema" not in meta or _loads(meta["schema"]) != (SCHEMA, __version__):
+                    return None
+                cache = FileCache(limits=_loads(meta["limits"]) if "limits" in meta else None)
+                with _collector_paused():
+                    for path, stamp_blob, result in db.execute("SELECT path, stamp, result FROM files"):
+                        cache.results[path] = (_loads(stamp_blob), _loads(result))
+            return cache
+        except ERRORS:
+            return None
 
     def save_files(self, cache: FileCache) -> None:
         """Write the records that changed since ``files``."""
@@ -347,6 +368,29 @@ class WarmStart:
             self._drop(error)
             return FileCache(), None
 
+    def restore_files(self, builds: Iterable[BuildCache]) -> FileCache:
+        """A check's start: the records its last check kept, else those of the first of ``builds``
+        (caches of builds of the same folder) that has any, read without changing it."""
+        files, _ = self.restore()
+        if self.cache is None or files.results:
+            return files
+        for build in builds:
+            found = build.files_read_only()
+            if found is not None and found.results:
+                return found
+        return files
+
+    def save_files(self, files: FileCache) -> None:
+        """Keep the content records alone (all a check keeps); a cache that cannot be written is dropped."""
+        if self.cache is None:
+            return
+        try:
+            self.cache.begin()
+            self.cache.save_files(files)
+            self.cache.commit()
+        except ERRORS as error:
+            self._drop(error)
+
     def previous(self, renderer: Renderer, out: Path, state: BuildState | None) -> tuple[Rendered | None, Spare | None]:
         """What the last build left in ``out`` (only the files untouched since), as a render's
         previous; and the site before it to start writing from, if ``out`` is as that build left it."""
@@ -419,7 +463,9 @@ class WarmStart:
 
 class _RecordPickler(pickle.Pickler):
     def persistent_id(self, obj: object) -> str | None:
-        return obj.path if isinstance(obj, (Claim, Person, Page, Staff)) else None
+        if isinstance(obj, (Claim, Person, Page, Staff)) and not obj.translation:
+            return obj.path
+        return None  # a translation merged into its original is no row's record: kept whole
 
 
 class _RecordUnpickler(pickle.Unpickler):

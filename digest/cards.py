@@ -135,12 +135,6 @@ def site_shows(site: Site) -> str:
     return "\0".join((site.config.title, site.config.description or ""))
 
 
-def claim_alt(site: Site, claim: Claim) -> str:
-    """What a claim's card says, whole: its alt text (``og:image:alt``)."""
-    who = site.speaker(claim)
-    return f"“{claim.claim}” — {who}. Verdict: {site.verdicts[claim.verdict].label}."
-
-
 def site_alt(site: Site) -> str:
     """What the site's card says, whole."""
     config = site.config

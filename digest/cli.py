@@ -8,12 +8,14 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
-from typing import NoReturn, TextIO
+from typing import TYPE_CHECKING, NoReturn, TextIO
 from urllib.parse import urlsplit
 
 from . import __version__
-from .build import DEFAULT_THEME, Options, build, check
 from .errors import ContentError, Diagnostic, DigestError, UsageError
+
+if TYPE_CHECKING:  # the pipeline is imported when a command needs it: `digest similar` does not
+    from .build import Options
 
 
 class _Parser(argparse.ArgumentParser):
@@ -58,6 +60,9 @@ def _parser() -> argparse.ArgumentParser:
     check_command.add_argument("--strict", action="store_true", help="treat warnings as errors (exit 1)")
     check_command.add_argument(
         "--links", action="store_true", help="also check that the sources' URLs answer (needs the network)"
+    )
+    check_command.add_argument(
+        "--no-cache", action="store_true", help="neither use nor keep the cache of the files read by the last check"
     )
     new = commands.add_parser("new", help="write a new claim file with every field stubbed")
     new.add_argument("--person", required=True, metavar="SLUG", help="the person the claim belongs to")
@@ -114,6 +119,8 @@ def _base_url(text: str) -> str:
 
 
 def _options(args: argparse.Namespace) -> Options:
+    from .build import DEFAULT_THEME, Options
+
     theme = getattr(args, "theme", None)
     return Options(
         content=Path(args.content),
@@ -124,7 +131,7 @@ def _options(args: argparse.Namespace) -> Options:
         drafts=args.drafts,
         today=date.today(),
         search=args.command == "build" and not args.no_search,
-        cache=args.command == "build" and not args.no_cache,
+        cache=args.command in ("build", "check") and not args.no_cache,
         force=args.command == "build" and args.force,
     )
 
@@ -138,7 +145,10 @@ def _similar(content: Path, shown: str, text: str, limit: int, stream: TextIO | 
     if not content.is_dir():
         raise UsageError(f"--content {shown}: no such folder")
     stream = stream or sys.stdout
-    matches = most_similar(text, known_claims(content, shown), limit=limit)
+    archive = known_claims(content, shown)
+    if archive.problem is not None:
+        print(f"digest: {archive.problem}", file=sys.stderr)
+    matches = most_similar(text, archive.known, limit=limit)
     if not matches:
         print("No checked claim is like it.", file=stream)
         return
@@ -158,7 +168,11 @@ def _similar(content: Path, shown: str, text: str, limit: int, stream: TextIO | 
 
 
 def _check(options: Options, strict: bool, links: bool, similar: bool = False) -> int:
+    from .build import check
+
     found = check(options, links=links, similar=similar)
+    for problem in found.cache_problems:
+        print(f"digest: {problem}", file=sys.stderr)
     for skipped in found.resolved.skipped:
         print(skipped, file=sys.stderr)
     for warning in found.warnings:
@@ -216,6 +230,8 @@ def _run(args: argparse.Namespace) -> int:
         return serve(replace(options, drafts=True), host=args.host, port=args.port, open_browser=args.open, say=_say)
     if args.command == "check":
         return _check(options, args.strict, args.links, args.similar)
+    from .build import build
+
     result = build(options)
     if result.cache_problem is not None:
         print(f"digest: build cache unusable ({result.cache_problem}); building from scratch", file=sys.stderr)

@@ -7,49 +7,51 @@ import re
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from . import fields as f
 from .errors import ContentError, Diagnostic, shown_path
 from .frontmatter import NotRegularFile, SyntaxProblem, compose, decode, read_regular
 from .model import Limits, Publisher, SiteConfig, Verdict
 
-DEFAULT_SCALE: tuple[dict[str, Any], ...] = (
-    {"key": "true", "label": "True", "rating": 5, "description": "Accurate, with nothing significant missing."},
-    {
-        "key": "mostly-true",
-        "label": "Mostly true",
-        "rating": 4,
-        "description": "Accurate, but needs clarification or additional information.",
-    },
-    {
-        "key": "mixed",
-        "label": "Mixed",
-        "rating": 3,
-        "description": "Partly accurate and partly inaccurate, or accurate but misleading.",
-    },
-    {
-        "key": "mostly-false",
-        "label": "Mostly false",
-        "rating": 2,
-        "description": "Contains an element of truth but ignores facts that would change the impression it gives.",
-    },
-    {"key": "false", "label": "False", "rating": 1, "description": "Not accurate."},
-    {
-        "key": "unverified",
-        "label": "Unverified",
-        "rating": None,
-        "description": "Neither confirmed nor refuted by the evidence available.",
-    },
+DEFAULT_SCALE: tuple[dict[str, Any], ...] = tuple(
+    yaml.safe_load((Path(__file__).parent / "scale.yaml").read_text(encoding="utf-8"))
 )
+"""The scale when site.yaml has none (``scale.yaml``), worded in English, Ukrainian and Russian (a
+site in another language gets the English words)."""
 
 _LANGUAGE = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*")
+LANGUAGE_CODE = re.compile(r"[a-z]{2,3}(?:-[a-z0-9]{2,8})*")
+"""A language of ``languages:``: a BCP 47 tag in lower case, as it appears in URLs (``/uk/``) and file names."""
 _EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
 
 _PUBLISHER = {"name": f.Field(f.text, required=True), "url": f.Field(f.url)}
+
+
+def _worded(r: f.Reader, node: Any, path: str) -> dict[str, str] | None:
+    """A text, or the same text in several languages: a mapping of language tag → text
+    (``label: {en: False, uk: Неправда, ru: Неправда}``). A plain text is keyed ``""``."""
+    if not isinstance(node, yaml.MappingNode):
+        value = f.text(r, node, path)
+        return None if value is None else {"": value}
+    worded: dict[str, str] = {}
+    for key, value_node in node.value:
+        tag = str(key.value)
+        if not _LANGUAGE.fullmatch(tag):
+            raise r.error(key, f"'{tag}' in {path} is not a language tag such as en, uk or en-GB")
+        value = f.text(r, value_node, f"{path}.{tag}")
+        if value is not None:
+            worded[tag] = value
+    if not worded:
+        raise r.error(node, f"'{path}' is empty; give a text, or one per language ({{en: ..., uk: ...}})")
+    return worded
+
+
 _VERDICT = {
     "key": f.Field(f.key, required=True),
-    "label": f.Field(f.text, required=True),
+    "label": f.Field(_worded, required=True),
     "rating": f.Field(f.integer),
-    "description": f.Field(f.text),
+    "description": f.Field(_worded),
 }
 _MAX_DEPTH = 500
 """The deepest limits.max_depth: libyaml refuses 1,000 levels with its own message, whatever ours says."""
@@ -59,6 +61,7 @@ _SITE = {
     "description": f.Field(f.text),
     "base_url": f.Field(f.url),
     "language": f.Field(f.text),
+    "languages": f.Field(f.list_of(f.text)),
     "publisher": f.Field(f.record(_PUBLISHER, "publisher"), required=True),
     "verdicts": f.Field(f.list_of(f.record(_VERDICT, "a verdict"))),
     "limits": f.Field(f.record(_LIMITS, "limits")),
@@ -86,10 +89,12 @@ def load_config(content: Path, display: str, base_url: str | None = None) -> Sit
     if node is None:
         raise ContentError([Diagnostic(shown, 1, "site.yaml is empty; it needs at least title and publisher")])
     values = reader.mapping(node, _SITE, "site.yaml", whole_file=True)
-    scale = _scale(reader, values.get("verdicts"))
     language = values.get("language", "en")
     if not _LANGUAGE.fullmatch(language):
         reader.error(reader.lines["language"], f"'{language}' is not a language tag such as en, uk or en-GB")
+    languages = _languages(reader, values.get("languages"), values.get("language"))
+    language = languages[0] if languages else language
+    scale = _scale(reader, values.get("verdicts"), language)
     email = values.get("corrections_email")
     if email is not None and not _EMAIL.fullmatch(email):
         message = f"corrections_email {f.quoted(email)} is not an e-mail address such as corrections@example.org"
@@ -114,18 +119,42 @@ def load_config(content: Path, display: str, base_url: str | None = None) -> Sit
         title=values["title"],
         description=values.get("description", ""),
         base_url=base if base.endswith("/") else base + "/",
-        language=language,
+        language=languages[0] if languages else language,
         publisher=Publisher(name=publisher["name"], url=publisher.get("url")),
         verdicts=scale,
         limits=limits,
         path=shown,
         digest=hashlib.blake2b(data + (base or "").encode(), digest_size=12).hexdigest(),
         corrections_email=email,
+        languages=languages,
     )
 
 
-def _scale(reader: f.Reader, entries: tuple[dict[str, Any], ...] | None) -> tuple[Verdict, ...]:
-    """The verdicts of site.yaml (or the default scale), each with its colour tone."""
+def _languages(reader: f.Reader, codes: tuple[str | None, ...] | None, language: str | None) -> tuple[str, ...]:
+    """``languages:``: codes, the first served at the root; ``language:``, if also given, must be the first."""
+    if codes is None or None in codes:
+        return ()
+    seen: set[str] = set()
+    for index, code in enumerate(codes):
+        assert code is not None
+        where = reader.lines.get(f"languages.{index}", reader.lines.get("languages", 1))
+        if not LANGUAGE_CODE.fullmatch(code):
+            reader.error(where, f"'{code}' is not a language code such as en, uk or pt-br (lower case, as in URLs)")
+        elif code in seen:
+            reader.error(where, f"language '{code}' is listed twice")
+        seen.add(code)
+    if language is not None and language != codes[0]:
+        message = (
+            f"language '{language}' is not the first of languages ({codes[0]}); "
+            "remove 'language': the first of languages is the site's language"
+        )
+        reader.error(reader.lines["language"], message)
+    return tuple(c for c in codes if c is not None)
+
+
+def _scale(reader: f.Reader, entries: tuple[dict[str, Any], ...] | None, language: str) -> tuple[Verdict, ...]:
+    """The verdicts of site.yaml (or the default scale), each with its colour tone, worded in the
+    site's language and with its other languages' words."""
     if entries is not None and None in entries:
         return ()  # a broken entry has been reported; the scale cannot be used
     chosen = entries or DEFAULT_SCALE
@@ -141,6 +170,14 @@ def _scale(reader: f.Reader, entries: tuple[dict[str, Any], ...] | None) -> tupl
         if entry["key"] in seen:
             reader.error(where, f"verdict key '{entry['key']}' is on the scale twice")
         seen.add(entry["key"])
+        for name in ("label", "description"):
+            worded = entry.get(name, {"": ""})
+            if entries and _own(worded, language) is None:
+                where = reader.lines.get(f"verdicts.{index}.{name}", 1)
+                given = ", ".join(worded)
+                reader.error(
+                    where, f"verdict '{entry['key']}': {name} has no '{language}' (the site's language); it has {given}"
+                )
     if reader.diagnostics:
         return ()
     ratings = [e["rating"] for e in chosen if e.get("rating") is not None]
@@ -153,13 +190,25 @@ def _scale(reader: f.Reader, entries: tuple[dict[str, Any], ...] | None) -> tupl
             return "r3"
         return f"r{1 + round(4 * (rating - worst) / (best - worst))}"
 
-    return tuple(
-        Verdict(
-            key=e["key"],
-            label=e["label"],
-            rating=e.get("rating"),
-            description=e.get("description", ""),
-            tone=tone(e.get("rating")),
-        )
-        for e in chosen
-    )
+    def words(entry: dict[str, Any], name: str) -> tuple[str, dict[str, str]]:
+        """The text in the site's language (the default scale's English if it has none), and by
+        language the others."""
+        worded = entry.get(name, {"": ""})
+        own = _own(worded, language)
+        own = "en" if own is None else own
+        return worded.get(own, ""), {tag: text for tag, text in worded.items() if tag not in ("", own)}
+
+    scale = []
+    for e in chosen:
+        label, labels = words(e, "label")
+        description, descriptions = words(e, "description")
+        others = sorted(labels.keys() | descriptions.keys())
+        translations = tuple((tag, labels.get(tag, ""), descriptions.get(tag, "")) for tag in others)
+        scale.append(Verdict(e["key"], label, e.get("rating"), description, tone(e.get("rating")), translations))
+    return tuple(scale)
+
+
+def _own(worded: dict[str, str], language: str) -> str | None:
+    """The key of a worded text that is in the site's language: ``""`` (a plain text), the language
+    (``en-GB``) or its primary language (``en``); None when it has none of them."""
+    return next((tag for tag in ("", language, language.split("-")[0]) if tag in worded), None)

@@ -1,7 +1,7 @@
 """What a template gets: one frozen context per kind of page, the theme's side of the contract.
 
-``themes/README.md`` lists these fields; ``pages`` builds them from the Site, ``render`` hands each
-to its template as ``page``.
+``themes/README.md`` lists these fields; ``builders`` makes them from the Site (for the table of
+kinds in ``pages``), ``render`` hands each to its template as ``page``.
 """
 
 from __future__ import annotations
@@ -26,6 +26,16 @@ class ShareImage:
 
 
 @dataclass(frozen=True, slots=True)
+class Alternate:
+    """The page in one language of ``languages:`` (hreflang, the language switcher)."""
+
+    language: str
+    """Its code: ``uk``."""
+    path: str
+    """Site path of the page in that language."""
+
+
+@dataclass(frozen=True, slots=True)
 class Meta:
     """What every page has."""
 
@@ -33,7 +43,10 @@ class Meta:
     """Site path: ``claims/x/``, ``""`` for the home page, ``404.html``."""
     template: str
     title: str
+    """The name of what the page shows (a claim's title, a person's name); empty where the template
+    words the title itself (the scale, the timeline, the indexes...): every sentence is the theme's."""
     description: str
+    """Empty where the template words the description (most pages)."""
     lastmod: date | None
     """For the sitemap: the last change to anything the page shows."""
     og_type: str = "website"
@@ -47,6 +60,9 @@ class Meta:
     """Site path of the Atom feed for this page, if it has one."""
     image: ShareImage = ShareImage(SITE_CARD, "")
     """The page's share image: its claim's social card, else the site's."""
+    alternates: tuple[Alternate, ...] = ()
+    """The page in each language it exists in, the site's first language first, itself included;
+    () when it exists in one only (a site without ``languages:``, a check not translated)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,7 +198,8 @@ class IndexPage:
     """People, staff, tags or outlets, each with its number of claims."""
 
     meta: Meta
-    heading: str
+    subject: str
+    """What it lists: ``people``, ``staff``, ``tags`` or ``outlets`` (the template words its title)."""
     entries: tuple[Entry, ...]
 
 

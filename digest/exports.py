@@ -53,7 +53,7 @@ def claim_record(site: Site, claim: Claim) -> dict[str, Any]:
                 "title": claim.title,
                 "reviewDate": claim.published.isoformat(),
                 "textualRating": verdict.label,
-                "languageCode": site.config.language,
+                "languageCode": site.language_of(claim),
             }
         ],
         "slug": claim.slug,
@@ -73,7 +73,7 @@ def claim_record(site: Site, claim: Claim) -> dict[str, Any]:
             {
                 "title": s.title,
                 "outlet": s.outlet,
-                "outletUrl": absolute(base, url_for(site.outlets[s.outlet_slug])),
+                "outletUrl": absolute(base, url_for(site.outlets[s.outlet_slug], language=site.translation)),
                 "date": s.date.isoformat() if s.date else None,
                 "role": s.role,
                 "url": s.url,

@@ -7,6 +7,15 @@ from collections.abc import Iterable
 from datetime import date
 from xml.etree import ElementTree as ET
 
+from .messages import (
+    CORRECTION_KINDS,
+    FEED_CORRECTION_TITLE,
+    FEED_CORRECTIONS,
+    FEED_ON_CLAIM,
+    FEED_RATING_CHANGED,
+    FEED_SUMMARY,
+    Messages,
+)
 from .model import Claim, CorrectionEntry, Site
 from .urls import absolute, url_for
 
@@ -56,8 +65,9 @@ def _serialise(feed: ET.Element) -> bytes:
     return bytes(ET.tostring(feed, encoding="utf-8", xml_declaration=True)) + b"\n"
 
 
-def claims_feed(site: Site, path: str, page: str, title: str, claims: Iterable[Claim]) -> bytes:
-    """An Atom feed of the newest claims: one entry per check, its summary led by the verdict and the speaker.
+def claims_feed(site: Site, words: Messages, path: str, page: str, title: str, claims: Iterable[Claim]) -> bytes:
+    """An Atom feed of the newest claims: one entry per check, its summary led by the verdict and the
+    speaker, worded by the catalog ``words``.
 
     The speaker goes in the summary, which every feed reader shows, not in the entry's ``author``:
     that is who wrote the entry (the publisher, the feed's author), never the person checked.
@@ -73,17 +83,18 @@ def claims_feed(site: Site, path: str, page: str, title: str, claims: Iterable[C
         _sub(entry, "link", rel="alternate", type="text/html", href=absolute(base, url_for(claim)))
         _sub(entry, "published", _stamp(claim.published))
         _sub(entry, "updated", _stamp(claim.modified))
-        _sub(entry, "summary", f"{verdict.label} (claim by {site.speaker(claim)}): {claim.summary}", type="text")
+        summary = words.text(FEED_SUMMARY, verdict=verdict.label, speaker=site.speaker(claim), summary=claim.summary)
+        _sub(entry, "summary", summary, type="text")
         _sub(entry, "category", term=verdict.key, label=verdict.label)
         for tag in claim.tags:
             _sub(entry, "category", term=tag)
     return _serialise(feed)
 
 
-def corrections_feed(site: Site, path: str, page: str, entries: Iterable[CorrectionEntry]) -> bytes:
-    """An Atom feed of corrections and re-ratings, newest first."""
+def corrections_feed(site: Site, words: Messages, path: str, page: str, entries: Iterable[CorrectionEntry]) -> bytes:
+    """An Atom feed of corrections and re-ratings, newest first, worded by the catalog ``words``."""
     chosen = list(entries)[:FEED_SIZE]
-    title = f"{site.config.title}: corrections"
+    title = words.text(FEED_CORRECTIONS, site=site.config.title)
     feed = _feed(site, path, page, title, max((e.correction.date for e in chosen), default=None))
     base = site.config.base_url
     for item in chosen:
@@ -91,13 +102,15 @@ def corrections_feed(site: Site, path: str, page: str, entries: Iterable[Correct
         correction = item.correction
         entry = _sub(feed, "entry")
         _sub(entry, "id", absolute(base, url_for(claim)) + "#" + item.anchor)
-        _sub(entry, "title", f"{correction.kind.replace('-', ' ').capitalize()}: {claim.title}")
+        kind = words.text(CORRECTION_KINDS[correction.kind])
+        _sub(entry, "title", words.text(FEED_CORRECTION_TITLE, kind=kind, title=claim.title))
         _sub(entry, "link", rel="alternate", type="text/html", href=absolute(base, url_for(claim)) + "#" + item.anchor)
         _sub(entry, "updated", _stamp(correction.date))
         summary = correction.note
         if correction.kind == "rating-change" and correction.previous_verdict:
             before = site.verdicts[correction.previous_verdict].label
-            summary = f"Rating changed from {before} to {site.verdicts[claim.verdict].label}. {summary}"
-        summary = f"On the claim by {site.speaker(claim)}: {summary}"
+            after = site.verdicts[claim.verdict].label
+            summary = words.text(FEED_RATING_CHANGED, before=before, after=after, note=summary)
+        summary = words.text(FEED_ON_CLAIM, speaker=site.speaker(claim), summary=summary)
         _sub(entry, "summary", summary, type="text")
     return _serialise(feed)

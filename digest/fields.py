@@ -189,14 +189,7 @@ def text(r: Reader, node: yaml.Node, path: str) -> str | None:
 
 def slug(r: Reader, node: yaml.Node, path: str) -> str | None:
     """A slug: lower-case letters, digits and single hyphens."""
-    value = text(r, node, path)
-    if value is not None and not SLUG.fullmatch(value):
-        raise r.error(
-            node,
-            f"{quoted(value)} in '{_name(path)}' is not a slug: use lower-case letters, digits and hyphens "
-            f"(e.g. '{slug_hint(value)}')",
-        )
-    return value
+    return _slug(r, node, path, "use lower-case letters, digits and hyphens", "")
 
 
 def former_slug(advice: str) -> Read:
@@ -204,16 +197,18 @@ def former_slug(advice: str) -> Read:
     an editor who wrote something else (a name, a title) where that belongs."""
 
     def read(r: Reader, node: yaml.Node, path: str) -> str | None:
-        value = text(r, node, path)
-        if value is not None and not SLUG.fullmatch(value):
-            raise r.error(
-                node,
-                f"{quoted(value)} in '{_name(path)}' is not a slug: list former slugs, the old file names "
-                f"without '.md' (e.g. '{slug_hint(value)}'){advice}",
-            )
-        return value
+        return _slug(r, node, path, "list former slugs, the old file names without '.md'", advice)
 
     return read
+
+
+def _slug(r: Reader, node: yaml.Node, path: str, how: str, advice: str) -> str | None:
+    """A slug, or an error that says ``how`` to write one, with an example made of the value."""
+    value = text(r, node, path)
+    if value is not None and not SLUG.fullmatch(value):
+        example = slug_hint(value)
+        raise r.error(node, f"{quoted(value)} in '{_name(path)}' is not a slug: {how} (e.g. '{example}'){advice}")
+    return value
 
 
 def slugify(text: str) -> str:

@@ -159,6 +159,11 @@ def image_problems(
     return problems
 
 
+def mark_pictures(html: str, pictures: tuple[Picture, ...]) -> str:
+    """An analysis's HTML with the attributes of each image it marked (a translation's: its original's pictures)."""
+    return _MARK.sub(partial(_marked, pictures), html)
+
+
 def _marked(pictures: tuple[Picture, ...], mark: re.Match[str]) -> str:
     """The attributes of the image an analysis marked."""
     return _attributes(pictures[int(mark.group(1))], lazy=True)

@@ -1,4 +1,5 @@
-"""List items: the partial template a list shows for each claim, rendered once per claim and link depth.
+"""List items: the partial template a list shows for each claim, rendered once per claim, language and
+link depth.
 
 Lists show the same claim on many pages (its person's, its verdict's, its tags'...), and the HTML
 is the same wherever the pages sit at the same depth. An item is reused while its version (the
@@ -32,20 +33,19 @@ class ItemStore(Protocol):
 class ListItems:
     """The list items of one theme, kept between renders."""
 
-    def __init__(self, env: jinja2.Environment, templates: Mapping[str, str], store: ItemStore | None) -> None:
-        self.env = env
+    def __init__(self, templates: Mapping[str, str], store: ItemStore | None) -> None:
         self.templates = templates
         """Each template's version."""
         self.store = store
-        self._site_version = ""
+        self._site_versions: Mapping[str, str] = {}
         self._touched: set[str] | None = None
         self._groups: dict[tuple[int, tuple[Any, ...]], tuple[Any, str, Markup]] = {}
         self._partials: dict[tuple[Any, ...], tuple[str, str]] = {}
 
-    def prepare(self, site_version: str, touched: set[str] | None) -> None:
-        """Before a render: the version of the settings, and the claims that may have changed since
-        the last render (None: any may have)."""
-        self._site_version, self._touched = site_version, touched
+    def prepare(self, site_versions: Mapping[str, str], touched: set[str] | None) -> None:
+        """Before a render: the version of the settings in each language (by code, "" for the first),
+        and the claims that may have changed since the last render (None: any may have)."""
+        self._site_versions, self._touched = site_versions, touched
 
     def detach(self) -> None:
         """In a forked worker: stop using the store (the parent's database connection)."""
@@ -59,8 +59,9 @@ class ListItems:
         page = context["page"]
         site: Site = context["site"]
         people = site.people
-        where = (template, page.meta.path.count("/"), page.meta.rooted, *sorted(options.items()))
-        version = self._site_version + self.templates.get(template, "")
+        language = context.environment.globals.get("language", "")  # the environment's: one per language
+        where = (template, language, page.meta.path.count("/"), page.meta.rooted, *sorted(options.items()))
+        version = self._site_versions.get(site.translation, "") + self.templates.get(template, "")
         group = self._groups.get((id(claims), where))
         if (
             group is not None
@@ -70,7 +71,7 @@ class ListItems:
             and not any((c if isinstance(c, str) else c.slug) in self._touched for c in claims)
         ):
             return group[2]  # the same tuple of the same claims (a month of the timeline), none of them touched
-        compiled = self.env.get_template(template)
+        compiled = context.environment.get_template(template)
         stored = self.store.partials(repr(where)) if self.store is not None else {}
         parts = []
         for item in claims:

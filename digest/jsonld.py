@@ -49,6 +49,8 @@ def claim_review(site: Site, claim: Claim) -> dict[str, Any]:
         "reviewRating": rating,
         "itemReviewed": reviewed,
     }
+    if site.config.languages:  # a site in several languages says which each review is in
+        review["inLanguage"] = site.language_of(claim)
     if claim.editors:
         review["editor"] = [staff_member(site, site.staff[s]) for s in claim.editors]
     return review
@@ -101,8 +103,9 @@ def organisation(site: Site) -> dict[str, Any]:
     return result
 
 
-def person(site: Site, who: Person) -> dict[str, Any]:
-    """A schema.org Person: for a person page, and as the author of that person's claims."""
+def person(site: Site, who: Person | Staff) -> dict[str, Any]:
+    """A schema.org Person: for a person page, as the author of that person's claims, and for a
+    member of the staff."""
     result: dict[str, Any] = {"@type": "Person", "name": who.name}
     if who.role:
         result["jobTitle"] = who.role
@@ -114,14 +117,7 @@ def person(site: Site, who: Person) -> dict[str, Any]:
 
 def staff_member(site: Site, member: Staff) -> dict[str, Any]:
     """A member of the staff as a schema.org Person who works for the publisher."""
-    result: dict[str, Any] = {"@type": "Person", "name": member.name}
-    if member.role:
-        result["jobTitle"] = member.role
-    if member.same_as:
-        result["sameAs"] = list(member.same_as)
-    result["url"] = absolute(site.config.base_url, url_for(member))
-    result["worksFor"] = organisation(site)
-    return result
+    return {**person(site, member), "worksFor": organisation(site)}
 
 
 def staff_page(site: Site, member: Staff) -> dict[str, Any]:

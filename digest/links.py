@@ -18,9 +18,9 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from . import __version__
-from .cache import cache_folder
 from .errors import Diagnostic
 from .model import Site
+from .usercache import cache_folder
 
 MAX_AGE = 7 * 24 * 3600
 """Seconds an answer stays good in the cache."""

@@ -10,8 +10,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-import stat
-from collections.abc import Collection, Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +20,7 @@ import yaml
 
 from . import fields as f
 from .errors import Diagnostic, shown_path
+from .files import KINDS, ContentFile, find_files, is_ignored
 from .frontmatter import NotRegularFile, SyntaxProblem, decode, read_regular, split
 from .images import missing_alt
 from .markdown import SiteLink, render, site_links
@@ -38,27 +38,17 @@ from .model import (
     SiteConfig,
     Source,
     Staff,
+    Translation,
 )
 from .processes import die_with_parent
 from .rules import check_claim, outlet_slug
 from .stamps import Stamp, stamp
 
-KINDS = {"claims": "claim", "people": "person", "pages": "page", "staff": "staff"}
-"""Content sub-folder → the kind of record its files hold."""
 RESERVED_SLUGS = frozenset(
     {"claims", "people", "staff", "verdicts", "tags", "outlets", "corrections", "timeline", "static", "pagefind"}
     | {"search"}
 )
 """Top-level names the site itself uses; no free page may take one."""
-
-_IGNORED = re.compile(r"(^\.|~$|^#.*#$|\.sw[a-p]$|\.sw[x-z]$|\.tmp$|^4913$)")
-"""Hidden files, editor backups, swap and lock files: never content."""
-
-
-def is_ignored(name: str) -> bool:
-    """True for a file or folder name that is never content: hidden, an editor's backup, swap or lock file."""
-    return _IGNORED.search(name) is not None
-
 
 _PARALLEL_FROM = 300
 """Read files in worker processes when there are at least this many."""
@@ -86,7 +76,7 @@ def _alt(r: f.Reader, node: yaml.Node, path: str) -> str | None:
     return f.text(r, node, path)
 
 
-_IMAGE = {
+IMAGE_FIELDS = {
     "src": f.Field(f.text, required=True),
     "alt": f.Field(_alt, required=True),
     "caption": f.Field(f.text),
@@ -114,7 +104,7 @@ CLAIM_FIELDS = {
     "draft": f.Field(f.boolean),
     "authors": f.Field(f.list_of(f.slug)),
     "editors": f.Field(f.list_of(f.slug)),
-    "image": f.Field(f.record(_IMAGE, "an image")),
+    "image": f.Field(f.record(IMAGE_FIELDS, "an image")),
     "aliases": f.Field(f.list_of(f.former_slug(""))),
 }
 PERSON_FIELDS = {
@@ -131,22 +121,7 @@ STAFF_FIELDS = {
 }
 PAGE_FIELDS = {"title": f.Field(f.text, required=True), "description": f.Field(f.text), "updated": f.Field(f.day)}
 
-Record = Claim | Person | Page | Staff
-
-
-@dataclass(frozen=True, slots=True)
-class ContentFile:
-    """A file found under content/, before it is read."""
-
-    kind: str
-    """claim, person, page or staff."""
-    path: str
-    """Its path as found (the content folder's path, then the path inside it): a str, as building ten
-    thousand Path objects costs a warm build more than reading the records."""
-    shown: str
-    """Its display path, for diagnostics."""
-    stamp: Stamp | None = None
-    """Its stamp when it was found, if known."""
+Record = Claim | Person | Page | Staff | Translation
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,62 +142,8 @@ class Content:
     """Every slug of each kind found on disk, including files that failed to load, so that a
     reference to a broken file is not also reported as a reference to a missing one."""
     staff: tuple[Staff, ...] = ()
-
-
-def find_files(content: Path, display: str, limits: Limits) -> tuple[list[ContentFile], list[Diagnostic]]:
-    """Every content file under claims/, people/, pages/ and staff/, sorted; symlinks out of content/ refused.
-
-    One ``scandir`` walk, which also gives each file's stamp: no other system call per file.
-    """
-    root = os.path.realpath(content)
-    found: list[ContentFile] = []
-    problems: list[Diagnostic] = []
-    for folder, kind in KINDS.items():
-        top = str(content / folder)  # normalised like a Path's, so a walk and a change name a file alike
-        if not os.path.isdir(top):
-            continue
-        for path, relative, status in _walk(top, folder, root, problems, display, set()):
-            found.append(ContentFile(kind, path, shown_path(display, relative), status))
-            if len(found) > limits.max_files:
-                message = f"more than {limits.max_files:,} content files (limits.max_files in site.yaml)"
-                return [], [Diagnostic(shown_path(display, folder), 1, message)]
-    return sorted(found, key=lambda file: file.shown), problems
-
-
-def _walk(
-    folder: str, relative: str, root: str, problems: list[Diagnostic], display: str, seen: set[str]
-) -> Iterator[tuple[str, str, Stamp]]:
-    """(path, path inside content/, stamp) of every .md file under ``folder``, sorted, following
-    symlinks that stay inside ``root`` (each real folder once)."""
-    real = os.path.realpath(folder)
-    if real in seen:
-        return
-    seen.add(real)
-    try:
-        entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
-    except OSError:
-        return
-    for entry in entries:
-        if _IGNORED.search(entry.name):
-            continue
-        inner = f"{relative}/{entry.name}"
-        if entry.is_symlink():
-            target = os.path.realpath(entry.path)
-            if target != root and not target.startswith(root + os.sep):
-                message = "symlink leads outside the content folder; copy the file in instead"
-                problems.append(Diagnostic(shown_path(display, inner), 1, message))
-                continue
-        try:
-            if entry.is_dir():
-                yield from _walk(entry.path, inner, root, problems, display, seen)
-            elif entry.name.endswith(".md"):
-                status = entry.stat()
-                if not stat.S_ISREG(status.st_mode):
-                    problems.append(Diagnostic(shown_path(display, inner), 1, str(NotRegularFile(status.st_mode))))
-                    continue
-                yield entry.path, inner, (status.st_size, status.st_mtime_ns, status.st_ino)
-        except OSError:
-            continue
+    translations: tuple[Translation, ...] = ()
+    """The translation files (``<slug>.<code>.md``), read but not yet checked against their originals."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -324,6 +245,7 @@ def load_content(
         failed=tuple(failed),
         slugs={kind: frozenset(found) for kind, found in slugs.items()},
         staff=tuple(r for r in records if isinstance(r, Staff)),
+        translations=tuple(r for r in records if isinstance(r, Translation)),
     )
 
 
@@ -398,6 +320,10 @@ _DEPTH = {"claim": (2, 1), "person": (2, 0), "page": (1, 0), "staff": (2, 0)}
 def load_file(kind: str, shown: str, stem: str, data: bytes, limits: Limits) -> Record | Failed:
     """The bytes of one content file → its record, or every problem in it (with what it still says)."""
     file_digest = content_digest(data)
+    if "." in stem:
+        from .translations import load_translation  # it reads translations with this module's specs
+
+        return load_translation(kind, shown, stem, data, limits)
     if not f.SLUG.fullmatch(stem):
         message = f"file name '{stem}.md' is not a slug; rename it to '{f.slug_hint(stem)}.md'"
         return Failed((Diagnostic(shown, 1, message),), _DRAFT.search(data) is not None)
@@ -491,22 +417,7 @@ def _image(values: dict[str, Any], lines: dict[str, int]) -> tuple[ImageRef, ...
 def _claim(reader: f.Reader, slug: str, values: dict[str, Any], made: Made) -> Claim:
     lines = reader.lines
     published = values["published"]
-    corrections = [
-        Correction(e["date"], e["type"], e["note"], e.get("from"), lines[f"corrections.{index}"])
-        for index, e in enumerate(values.get("corrections", ()))
-    ]
-    sources = tuple(
-        Source(
-            title=s["title"],
-            outlet=s["outlet"],
-            outlet_slug=outlet_slug(s["outlet"]),
-            date=s.get("date"),
-            role=s.get("role", "evidence"),
-            url=s.get("url"),
-            archive_url=s.get("archive_url"),
-        )
-        for s in values["sources"]
-    )
+    changes = corrections(values.get("corrections", ()), lines)
     return Claim(
         slug=slug,
         title=values["title"],
@@ -519,15 +430,15 @@ def _claim(reader: f.Reader, slug: str, values: dict[str, Any], made: Made) -> C
         updated=values.get("updated"),
         verdict=values["verdict"],
         summary=values["summary"],
-        sources=sources,
+        sources=sources(values["sources"]),
         related=values.get("related", ()),
         contradicts=values.get("contradicts", ()),
         repeats=values.get("repeats", ()),
         tags=values.get("tags", ()),
-        corrections=tuple(sorted(corrections, key=lambda c: c.date, reverse=True)),
+        corrections=changes,
         draft=values.get("draft", False),
         body_html=made.html,
-        modified=max([published, values.get("updated", published), *(c.date for c in corrections)]),
+        modified=max([published, values.get("updated", published), *(c.date for c in changes)]),
         path=reader.path,
         digest=made.digest,
         lines=Lines(lines),
@@ -539,6 +450,31 @@ def _claim(reader: f.Reader, slug: str, values: dict[str, Any], made: Made) -> C
         images=made.images,
         aliases=values.get("aliases", ()),
     )
+
+
+def sources(entries: Iterable[dict[str, Any]]) -> tuple[Source, ...]:
+    """The sources of a claim's front matter, as its record holds them."""
+    return tuple(
+        Source(
+            title=s["title"],
+            outlet=s["outlet"],
+            outlet_slug=outlet_slug(s["outlet"]),
+            date=s.get("date"),
+            role=s.get("role", "evidence"),
+            url=s.get("url"),
+            archive_url=s.get("archive_url"),
+        )
+        for s in entries
+    )
+
+
+def corrections(entries: Iterable[dict[str, Any]], lines: Mapping[str, int]) -> tuple[Correction, ...]:
+    """The corrections of a claim's front matter, newest first, as its record holds them."""
+    found = [
+        Correction(e["date"], e["type"], e["note"], e.get("from"), lines[f"corrections.{index}"])
+        for index, e in enumerate(entries)
+    ]
+    return tuple(sorted(found, key=lambda c: c.date, reverse=True))
 
 
 def _person(reader: f.Reader, slug: str, values: dict[str, Any], made: Made) -> Person:

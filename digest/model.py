@@ -8,7 +8,7 @@ This module imports nothing of the theme.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from operator import attrgetter
 from typing import TypeVar, dataclass_transform
@@ -97,6 +97,17 @@ class Verdict:
     """What the verdict means, shown on the scale page."""
     tone: str
     """A colour class from the rating: ``r5`` (best) to ``r1`` (worst), ``none`` when unrated."""
+    translations: tuple[tuple[str, str, str], ...] = ()
+    """(language, label, description) for each language site.yaml words it in besides the site's
+    (``label: {en: False, uk: Неправда}``); ``in_language`` picks one."""
+
+    def in_language(self, language: str) -> Verdict:
+        """The verdict worded in a language: its label and description there, where site.yaml
+        gives them (each falls back to the site language's)."""
+        for tag, label, description in self.translations:
+            if tag == language:
+                return replace(self, label=label or self.label, description=description or self.description)
+        return self
 
 
 @record
@@ -138,6 +149,9 @@ class SiteConfig:
     """A hash of site.yaml and the options that change it: its version, for incremental rebuilds."""
     corrections_email: str | None = None
     """Where readers report an error in a check: each check links to it, its title and URL filled in."""
+    languages: tuple[str, ...] = ()
+    """``languages:`` in site.yaml: the first is served at the root, each other one under /<code>/;
+    () for a site in one language (``language``). In a translation's Site, ``language`` is its code."""
 
 
 @record
@@ -193,6 +207,9 @@ class Person:
     """The ids of the headings of its Markdown."""
     former_slugs: tuple[str, ...] = ()
     """Slugs the person had before (``former_slugs:``): each old address redirects to the page."""
+    translation: str = ""
+    """The language code of a translation (``<slug>.<code>.md`` merged into its original); "" for the
+    original, in the site's first language."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -225,6 +242,9 @@ class Staff:
     """Links and images of its Markdown within the site: (file line, target as written, image?)."""
     anchors: tuple[str, ...] = ()
     """The ids of the headings of its Markdown."""
+    translation: str = ""
+    """The language code of a translation (``<slug>.<code>.md`` merged into its original); "" for the
+    original, in the site's first language."""
 
 
 @record
@@ -316,6 +336,9 @@ class Claim:
     """``images`` checked and measured, likewise."""
     aliases: tuple[str, ...] = ()
     """Slugs the claim had before (``aliases:``): each old address redirects to the check."""
+    translation: str = ""
+    """The language code of a translation (``<slug>.<code>.md`` merged into its original); "" for the
+    original, in the site's first language."""
 
     @property
     def rating_changes(self) -> tuple[Correction, ...]:
@@ -357,6 +380,34 @@ class Page:
     """Links and images of its Markdown within the site: (file line, target as written, image?)."""
     anchors: tuple[str, ...] = ()
     """The ids of the headings of its Markdown."""
+    translation: str = ""
+    """The language code of a translation (``<slug>.<code>.md`` merged into its original); "" for the
+    original, in the site's first language."""
+
+
+@record
+class Translation:
+    """A translation file (``<slug>.<code>.md``) as read, before ``translations.py`` merges it into its original."""
+
+    kind: str
+    """claim, person, page or staff."""
+    slug: str
+    """The slug of its original."""
+    language: str
+    """The code in its file name."""
+    texts: tuple[tuple[str, str], ...]
+    """(field, translated text) of each text field it sets: ``title``, ``image.alt``..."""
+    facts: tuple[tuple[str, int, object], ...]
+    """(field, line, value) of each fact it repeats, read as its original's record holds it: the merge
+    checks each against the original."""
+    body_html: str
+    path: str
+    digest: str = ""
+    lines: Lines = field(default_factory=Lines, compare=False)
+    links: tuple[tuple[int, str, bool], ...] = ()
+    anchors: tuple[str, ...] = ()
+    images: tuple[ImageRef, ...] = ()
+    """The images of its analysis: some of its original's (by ``src``), with alt text of its own."""
 
 
 @record
@@ -509,6 +560,29 @@ class Site:
     """The claims each staff member edited, newest first."""
     redirects: Mapping[str, Redirect] = field(default_factory=dict)
     """Old addresses (``claims/old-slug/``) of published claims and of people, and where each leads."""
+    translation: str = ""
+    """The code of the language this Site is in when it is not the first of ``languages:`` (its pages
+    are under /<code>/); "" for the first. Its claims, people, pages and staff are the translations
+    where they exist, else the originals (see ``translations.py``)."""
+    translations: Mapping[str, Site] = field(default_factory=dict)
+    """The first language's Site only: the Site in each other language of ``languages:``, by code."""
+    translated: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    """The codes of the languages a claim, person, page or member of the staff exists in (the first
+    included), by its dependency id (``claim:<slug>``): only those with a translation."""
+
+    def language_of(self, record: Claim | Person | Page | Staff) -> str:
+        """The code of the language a record is in."""
+        return record.translation or self.first_language
+
+    @property
+    def first_language(self) -> str:
+        """The site's first language: the one served at the root."""
+        return self.config.languages[0] if self.config.languages else self.config.language
+
+    @property
+    def language(self) -> str:
+        """The code of the language of this Site's pages."""
+        return self.config.language
 
     @property
     def contact_page(self) -> Page | None:

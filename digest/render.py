@@ -18,7 +18,6 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 import os
-import traceback
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -29,9 +28,12 @@ import jinja2
 import jinja2.meta
 
 from . import __version__, cards, exports, feeds, images, jsonld, sitemap, urls
-from .errors import ThemeError, UsageError
+from .builders import alternates
+from .contexts import Alternate
+from .errors import ThemeError
 from .export_lines import ExportLines
 from .items import ItemStore, ListItems
+from .messages import FEED_PERSON, Messages
 from .model import Claim, Site
 from .pages import (
     ALL,
@@ -46,10 +48,12 @@ from .pages import (
     pages_showing,
     person_id,
     plan_pages,
+    site_in,
     staff_id,
 )
 from .static import StaticFile, check_collisions
-from .urls import Target, absolute, card_for, feed_for, file_for, rooted, url_for
+from .theme import Theme, describe, parsed
+from .urls import card_for, feed_for, file_for, url_for
 from .workers import Workers, render_in_workers
 from .write import KEPT, MARKER, Output
 
@@ -68,6 +72,8 @@ class Card:
     site), since writing ten thousand small files is a cost worth sharing between cores."""
 
     claim: Claim
+    language: str = ""
+    """The code of the claim's language when it is not the site's first: its card is in it."""
 
     @property
     def path(self) -> str:
@@ -76,36 +82,6 @@ class Card:
 
 Job = Planned | Card
 """Something to render: a page or a claim's social card."""
-
-
-@dataclass(frozen=True, slots=True)
-class Theme:
-    """A theme folder: ``templates/*.html`` and ``static/``."""
-
-    root: Path
-
-    @property
-    def templates(self) -> Path:
-        return self.root / "templates"
-
-    @property
-    def static(self) -> Path:
-        return self.root / "static"
-
-    def check(self) -> None:
-        """Raise UsageError unless the folder looks like a theme."""
-        if not (self.templates / "base.html").is_file():
-            raise UsageError(f"--theme {self.root}: not a theme (no templates/base.html)")
-
-    def static_files(self) -> dict[str, bytes]:
-        """Every static file, by its path in the built site (``static/style.css``)."""
-        if not self.static.is_dir():
-            return {}
-        return {
-            "static/" + path.relative_to(self.static).as_posix(): path.read_bytes()
-            for path in sorted(self.static.rglob("*"))
-            if path.is_file() and not path.name.startswith(".")
-        }
 
 
 @dataclass(slots=True)
@@ -129,79 +105,17 @@ class Rendered:
     """The last change of each page in the sitemap (its lastmod), by site path, in the plan's order."""
 
 
-@jinja2.pass_context
-def _url(context: jinja2.runtime.Context, target: Target, fragment: str = "") -> str:
-    """The link from the page being rendered to a page, a file or a site path (``"feed.xml"``)."""
-    meta = context["page"].meta
-    path, mark, written = url_for(target).partition("#")
-    suffix = f"#{fragment}" if fragment else mark + written
-    if meta.rooted:
-        return rooted(context["site"].config.base_url, path) + suffix
-    return str("../" * meta.path.count("/") + file_for(path) + suffix)
-
-
-@jinja2.pass_context
-def _absolute(context: jinja2.runtime.Context, target: Target) -> str:
-    return absolute(context["site"].config.base_url, url_for(target))
-
-
-def environment(theme: Theme, compiled: Path | None = None) -> jinja2.Environment:
-    """The Jinja environment of a theme, with our filters; templates compile once and are reused,
-    across builds too when ``compiled`` names a folder to keep their bytecode in (Jinja checks
-    each against its template's source before use)."""
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(theme.templates),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-        auto_reload=False,
-        bytecode_cache=jinja2.FileSystemBytecodeCache(str(compiled)) if compiled is not None else None,
-    )
-    env.filters |= {
-        "url": _url,
-        "absolute": _absolute,
-        "image_attributes": lambda picture, lazy=False: images.image_attributes(picture, lazy).items(),
-        **_date_filters(env),
-    }
-    env.globals["staff_index"] = urls.STAFF
-    return env
-
-
-def _date_filters(env: jinja2.Environment) -> dict[str, Callable[[date], str]]:
-    """``long_date`` (7 November 2024) and ``month_name`` (November 2024), with the month names of the
-    theme's ``_dates.html``, so that every word a reader sees comes from the theme."""
-    names: list[str] = []
-
-    def month(day: date) -> str:
-        if not names:
-            names.extend(env.get_template("_dates.html").module.months)  # type: ignore[attr-defined]
-        return names[day.month - 1]
-
-    return {
-        "long_date": lambda day: f"{day.day} {month(day)} {day.year}",
-        "month_name": lambda day: f"{month(day)} {day.year}",
-    }
-
-
 def _digest(*parts: str) -> str:
     return hashlib.blake2b("\0".join(parts).encode(), digest_size=12).hexdigest()
 
 
-def template_versions(env: jinja2.Environment, theme: Theme) -> dict[str, str]:
+def template_versions(theme: Theme) -> dict[str, str]:
     """Each template's version: a hash of its source and of every template it includes or extends."""
-    loader = env.loader
-    assert loader is not None
-    sources: dict[str, str] = {}
-    uses: dict[str, set[str]] = {}
-    for name in env.list_templates(extensions=["html"]):
-        source = loader.get_source(env, name)[0]
-        sources[name] = source
-        try:
-            uses[name] = {n for n in jinja2.meta.find_referenced_templates(env.parse(source)) if n}
-        except jinja2.TemplateSyntaxError as error:
-            raise ThemeError(_describe(error)) from None
+    templates = parsed(theme)
+    sources = {name: source for name, (source, _) in templates.items()}
+    uses = {
+        name: {n for n in jinja2.meta.find_referenced_templates(tree) if n} for name, (_, tree) in templates.items()
+    }
 
     def closure(name: str, seen: set[str]) -> set[str]:
         for used in uses.get(name, ()):
@@ -228,19 +142,38 @@ class Renderer:
         self.theme = theme
         self.search = search
         """Whether the site gets a Pagefind index: the search page and box say so."""
-        self.env = environment(theme, compiled)
-        self.env.globals["search"] = search
+        self.compiled = compiled
+        """Where the templates' bytecode is kept across builds, if anywhere."""
+        self._environments: dict[str, jinja2.Environment] = {}
+        self._messages: dict[str, Messages] = {}
         self.assets = theme.static_files()
         self.fonts = cards.CardFonts.of_theme(theme.root)
         """The social cards' fonts: the theme's, else the default theme's."""
         self.kept_images = kept_images
         """Where copies of the checks' images made by earlier builds are kept, if anywhere."""
-        self.templates = template_versions(self.env, theme)
-        self.items = ListItems(self.env, self.templates, store)
+        self.templates = template_versions(theme)
+        self.items = ListItems(self.templates, store)
         """The list items, rendered once per claim and link depth."""
-        self.env.globals["claim_partials"] = self.items.render
         self.export_lines = ExportLines()
         """The claims' lines of claims.json and claimreview.json, made once per claim version."""
+
+    def messages(self, language: str) -> Messages:
+        """The theme's catalog of a language, read and checked complete once (ThemeError if it
+        lacks a message): the words of the generator's own output (feeds) in that language."""
+        messages = self._messages.get(language)
+        if messages is None:
+            messages = self._messages[language] = self.theme.messages(language)
+        return messages
+
+    def environment(self, language: str) -> jinja2.Environment:
+        """The Jinja environment that renders the theme in a language (``site.config.language``, or
+        one of ``languages:``), made once; ThemeError if the language's catalog lacks a message."""
+        env = self._environments.get(language)
+        if env is None:
+            env = self.theme.environment(language, self.compiled)
+            env.globals |= {"search": self.search, "claim_partials": self.items.render}
+            self._environments[language] = env
+        return env
 
     def render(
         self,
@@ -272,8 +205,8 @@ class Renderer:
         """The pages, the claims' social cards, the theme's and the site's own static files;
         ``render_data`` adds the rest (the preview writes these first). An own file at a path the
         site makes is a ContentError, raised before anything is rendered."""
-        self.env.globals["site"] = site
-        versions = _versions(site, self.search)
+        self.environment(site.config.language).globals["site"] = site
+        versions = _versions(site, self.search, self.messages)
         plan = plan_pages(site)
         if static:
             check_collisions(static, self._generated(site, plan, versions))
@@ -284,10 +217,10 @@ class Renderer:
         for path, own in (static or {}).items():
             fingerprint = hashlib.blake2b(own.data, digest_size=12).hexdigest()
             _keep_or(result, previous, path, fingerprint, own.data, sink)
-        for path, fingerprint, make in images.outputs(site.claims.values(), self.kept_images):
+        for path, fingerprint, make in images.outputs(_translated_claims(site), self.kept_images):
             _keep_or(result, previous, path, fingerprint, make, sink)
         affected, touched = self._affected(site, versions, previous)
-        self.items.prepare(versions[SITE], touched)
+        self.items.prepare({code: versions[_in(code, SITE)] for code in ("", *site.translations)}, touched)
         lastmods: dict[str, date | None] = {}
         todo: list[Job] = []
         for planned in plan:
@@ -305,7 +238,9 @@ class Renderer:
                 continue
             if described.sitemap:
                 lastmods[planned.path] = page_lastmod(site, planned)
-            fingerprint = self._fingerprint(versions, described.template, page_dependencies(site, planned))
+            fingerprint = self._fingerprint(
+                versions, described.template, page_dependencies(site, planned), planned.language
+            )
             result.fingerprints[path] = fingerprint
             if previous is not None and previous.fingerprints.get(path) == fingerprint and path in previous.files:
                 _store(result, path, previous.files[path], sink)
@@ -332,15 +267,16 @@ class Renderer:
     def check_static(self, site: Site, static: Mapping[str, StaticFile]) -> None:
         """Raise ContentError if one of the site's own files takes a path the site makes (for ``check``)."""
         if static:
-            check_collisions(static, self._generated(site, plan_pages(site), _versions(site, self.search)))
+            versions = _versions(site, self.search, self.messages)
+            check_collisions(static, self._generated(site, plan_pages(site), versions))
 
     def _generated(self, site: Site, plan: Iterable[Planned], versions: Mapping[str, str]) -> dict[str, str]:
         """Every path the site makes itself, with what makes it (for collisions with its own files)."""
         generated = {MARKER: "digest's mark of a folder it made"}
         generated |= {path: f"the theme's {path}" for path in self.assets}
         generated |= {file_for(p.path): f"the {p.kind.value} page /{p.path}" for p in plan}
-        generated |= {card_for(claim): "a claim's social card" for claim in site.claims.values()}
-        generated |= {path: "an image of a check" for path, _, _ in images.outputs(site.claims.values(), None)}
+        generated |= {card_for(claim): "a claim's social card" for claim in _translated_claims(site)}
+        generated |= {path: "an image of a check" for path, _, _ in images.outputs(_translated_claims(site), None)}
         planned = Rendered(site=site, versions=dict(versions))
         generated |= {path: "a feed or data file" for path, _, _ in self._machine_files(planned, None)}
         return generated
@@ -358,7 +294,8 @@ class Renderer:
             return None, None
         before = previous.versions
         changed = {key for key in versions.keys() | before.keys() if versions.get(key) != before.get(key)}
-        changed.discard(ALL)
+        codes = {*site.translations, *previous.site.translations}
+        changed = {_bare(key, codes) for key in changed} - {ALL}  # a claim changed in any language: its slug
         if any(not key.startswith("claim:") for key in changed):
             return None, None
         affected: set[str] = set()
@@ -373,23 +310,27 @@ class Renderer:
                     touched.update(shown.repeats[slug], shown.repeated_by[slug])
         return affected, touched
 
-    def _fingerprint(self, versions: Mapping[str, str], template: str, dependencies: Iterable[str]) -> str:
+    def _fingerprint(
+        self, versions: Mapping[str, str], template: str, dependencies: Iterable[str], language: str = ""
+    ) -> str:
         parts = (f"{d}={versions[d]}" for d in dependencies)
-        return _digest(self.templates.get(template, ""), versions[SITE], *parts)
+        return _digest(self.templates.get(template, ""), versions[_in(language, SITE)], *parts)
 
     def render_page(self, site: Site, planned: Planned) -> bytes:
         """One page → HTML bytes; raises ThemeError naming the template and line if the theme fails."""
         page = page_context(site, planned)
-        self.env.globals["site"] = site
+        shown = site_in(site, planned.language)
+        env = self.environment(shown.config.language)
+        env.globals["site"] = shown
         try:
-            return self.env.get_template(page.meta.template).render(page=page).encode("utf-8")
+            return env.get_template(page.meta.template).render(page=page).encode("utf-8")
         except Exception as error:  # a theme bug of any kind: name the template and line, not a traceback
-            raise ThemeError(_describe(error)) from None
+            raise ThemeError(describe(error)) from None
 
     def make(self, site: Site, job: Job) -> tuple[str, bytes]:
         """One page or card → (output path, bytes)."""
         if isinstance(job, Card):
-            return job.path, cards.claim_card(site, job.claim, self.fonts)
+            return job.path, cards.claim_card(site_in(site, job.language), job.claim, self.fonts)
         return file_for(job.path), self.render_page(site, job)
 
     def _cards(
@@ -404,18 +345,18 @@ class Renderer:
         """The claims' social cards: each unchanged one kept from ``previous``, the others to make."""
         before = previous.fingerprints if previous is not None else {}
         files = previous.files if previous is not None else {}
-        for slug, claim in site.claims.items():
+        for language, shown, claim in _cards_of(site):
             path = card_for(claim)  # no Card for each kept one
             known = before.get(path)
-            if known is not None and touched is not None and slug not in touched:
+            if known is not None and touched is not None and claim.slug not in touched:
                 fingerprint = known
             else:  # what the card shows, not the claim's version: most edits keep the card
-                fingerprint = _digest(__version__, self.fonts.version, cards.claim_shows(site, claim))
+                fingerprint = _digest(__version__, self.fonts.version, cards.claim_shows(shown, claim))
             result.fingerprints[path] = fingerprint
             if known == fingerprint and path in files:
                 _store(result, path, files[path], sink)
             else:
-                yield Card(claim)
+                yield Card(claim, language)
 
     def _render_pages(
         self, site: Site, todo: list[Job], jobs: int | None, fingerprints: Mapping[str, str], sink: Sink | None
@@ -431,16 +372,46 @@ class Renderer:
         self, result: Rendered, previous: Rendered | None
     ) -> Iterable[tuple[str, str, Callable[[], bytes]]]:
         """(path, fingerprint, how to make it) for each file the generator owns."""
-        site, lastmods, versions = result.site, result.lastmods, result.versions
-        assert site is not None
-        lines = self.export_lines
-        touched, site_version = result.touched, versions[SITE]
-        yield from _machine_files(site, versions)
-        card = _digest(__version__, self.fonts.version, cards.site_shows(site))
-        yield urls.SITE_CARD, card, lambda: cards.site_card(site, self.fonts)
-        everything = _digest(__version__, versions[SITE], versions[ALL])
+        first, lastmods, versions = result.site, result.lastmods, result.versions
+        assert first is not None
+        everything = _digest(
+            __version__, *(versions[_in(code, key)] for code in ("", *first.translations) for key in (SITE, ALL))
+        )
         pages = lastmods.items()
-        yield "sitemap.xml", everything, lambda: sitemap.sitemap(site.config.base_url, pages)
+        if first.translations:
+            yield "sitemap.xml", everything, lambda: sitemap.sitemap(first.config.base_url, pages, _alternates(first))
+        else:
+            yield "sitemap.xml", everything, lambda: sitemap.sitemap(first.config.base_url, pages)
+        for site in (first, *first.translations.values()):
+            yield from self._language_files(site, result)
+
+    def _language_files(self, site: Site, result: Rendered) -> Iterable[tuple[str, str, Callable[[], bytes]]]:
+        """The feeds, the site's card and the JSON exports of the site in one language."""
+        language, versions = site.translation, result.versions
+        lines = self.export_lines
+        touched, site_version = (
+            (result.touched, versions[SITE]) if not language else (None, versions[_in(language, SITE)])
+        )
+        yield from _machine_files(site, versions, self.messages(site.config.language))
+        card = _digest(__version__, self.fonts.version, cards.site_shows(site))
+        yield url_for(urls.SITE_CARD, language=language), card, lambda: cards.site_card(site, self.fonts)
+        everything = _digest(__version__, versions[_in(language, SITE)], versions[_in(language, ALL)])
+        if language:  # the exports' lines are kept for the first language only
+            yield (
+                url_for("claims.json", language=language),
+                everything,
+                lambda: exports.claims_json(
+                    site, [exports.line(exports.claim_record(site, c)) for c in site.claims.values()]
+                ),
+            )
+            yield (
+                url_for("claimreview.json", language=language),
+                everything,
+                lambda: exports.claimreview_json(
+                    [exports.line(jsonld.claim_review(site, c)) for c in site.claims.values()]
+                ),
+            )
+            return
         yield (
             "claims.json",
             everything,
@@ -478,57 +449,106 @@ def _store(result: Rendered, path: str, data: Output, sink: Sink | None) -> None
         result.files[path] = KEPT
 
 
-def _versions(site: Site, search: bool) -> dict[str, str]:
-    """The version of every record a page can depend on, and of SITE and ALL."""
+def _in(language: str, key: str) -> str:
+    """A dependency id in a language: ``uk:claim:x``; as it is in the first ("")."""
+    return f"{language}:{key}" if language else key
+
+
+def _bare(key: str, codes: Iterable[str]) -> str:
+    """A dependency id without its language (``uk:claim:x`` → ``claim:x``)."""
+    language, _, rest = key.partition(":")
+    return rest if rest and language in codes else key
+
+
+def _translated_claims(site: Site) -> Iterable[Claim]:
+    """Every claim of the site in every language it is in: each once."""
+    yield from site.claims.values()
+    for variant in site.translations.values():
+        yield from (claim for claim in variant.claims.values() if claim.translation)
+
+
+def _cards_of(site: Site) -> Iterable[tuple[str, Site, Claim]]:
+    """(language, the site in it, claim) of every claim's social card: one in each language it is in."""
+    for claim in site.claims.values():
+        yield "", site, claim
+    for code, variant in site.translations.items():
+        yield from ((code, variant, claim) for claim in variant.claims.values() if claim.translation)
+
+
+def _alternates(site: Site) -> dict[str, tuple[Alternate, ...]]:
+    """The pages in each language, by site path, of every page in more than one."""
+    found: dict[str, tuple[Alternate, ...]] = {}
+    for planned in plan_pages(site):
+        others = alternates(site, planned)
+        if others:
+            found[planned.path] = others
+    return found
+
+
+def _versions(site: Site, search: bool, messages: Callable[[str], Messages]) -> dict[str, str]:
+    """The version of every record a page can depend on, and of SITE and ALL, in every language
+    (the words of each language, from ``messages``, are part of its SITE)."""
+    versions = _language_versions(site, search, messages(site.config.language))
+    for code, variant in site.translations.items():
+        language = _language_versions(variant, search, messages(variant.config.language))
+        versions |= {_in(code, key): value for key, value in language.items()}
+    return versions
+
+
+def _language_versions(site: Site, search: bool, messages: Messages) -> dict[str, str]:
+    """The versions of the site in one language; a record's names the languages it is in (its
+    hreflang links and language switcher show them)."""
     versions = {claim_id(s): c.digest for s, c in site.claims.items()}
     versions |= {person_id(s): p.digest for s, p in site.people.items()}
     versions |= {page_id(s): p.digest for s, p in site.pages.items()}
     versions |= {staff_id(s): m.digest for s, m in site.staff.items()}
+    for key, codes in site.translated.items():
+        if key in versions:
+            versions[key] += "+" + ",".join(codes)
     versions[SITE] = _digest(
         __version__,
         site.config.digest,
+        messages.digest,
         str(search),
         *(f"{s}={p.title}" for s, p in site.pages.items()),
         f"staff={bool(site.staff)}",
         *sorted(site.drafts),
+        *([site.translation] if site.translation else []),
     )
     versions[ALL] = _digest(*(f"{key}={value}" for key, value in versions.items()))
     return versions
 
 
-def _machine_files(site: Site, versions: Mapping[str, str]) -> Iterable[tuple[str, str, Callable[[], bytes]]]:
+def _machine_files(
+    site: Site, versions: Mapping[str, str], words: Messages
+) -> Iterable[tuple[str, str, Callable[[], bytes]]]:
     """(path, fingerprint, how to make it) for the feeds and robots.txt."""
-    config = site.config
-    everything = _digest(__version__, versions[SITE], versions[ALL])
-    home, corrections = feed_for(urls.HOME), feed_for(urls.CORRECTIONS)
-    yield home, everything, lambda: feeds.claims_feed(site, home, urls.HOME, config.title, site.claims.values())
+    config, language = site.config, site.translation
+    everything = _digest(__version__, versions[_in(language, SITE)], versions[_in(language, ALL)])
+    home, corrections = feed_for(urls.HOME, language=language), feed_for(urls.CORRECTIONS, language=language)
+    page, fixes = url_for(urls.HOME, language=language), url_for(urls.CORRECTIONS, language=language)
+    yield home, everything, lambda: feeds.claims_feed(site, words, home, page, config.title, site.claims.values())
     yield (
         corrections,
         everything,
-        lambda: feeds.corrections_feed(site, corrections, urls.CORRECTIONS, site.corrections),
+        lambda: feeds.corrections_feed(site, words, corrections, fixes, site.corrections),
     )
-    yield "robots.txt", _digest(__version__, versions[SITE]), lambda: sitemap.robots(config.base_url)
+    if not language:
+        yield "robots.txt", _digest(__version__, versions[SITE]), lambda: sitemap.robots(config.base_url)
     for person in site.people.values():
+        if person.translation != language:
+            continue  # its page, and so its feed, is in its own language only
         path = feed_for(person)
         slugs = site.claims_by_person[person.slug][: feeds.FEED_SIZE]
         fingerprint = _digest(
             __version__,
-            versions[SITE],
-            versions[person_id(person.slug)],
-            *(f"{s}={versions[claim_id(s)]}" for s in slugs),
+            versions[_in(language, SITE)],
+            versions[_in(language, person_id(person.slug))],
+            *(f"{s}={versions[_in(language, claim_id(s))]}" for s in slugs),
         )
 
         def make(person: Any = person, path: str = path, slugs: tuple[str, ...] = slugs) -> bytes:
-            title = f"{config.title}: claims by {person.name}"
-            return feeds.claims_feed(site, path, url_for(person), title, (site.claims[s] for s in slugs))
+            title = words.text(FEED_PERSON, site=config.title, name=person.name)
+            return feeds.claims_feed(site, words, path, url_for(person), title, (site.claims[s] for s in slugs))
 
         yield path, fingerprint, make
-
-
-def _describe(error: Exception) -> str:
-    """``path:line: message`` for a template error, from Jinja's rewritten traceback."""
-    if isinstance(error, jinja2.TemplateSyntaxError):
-        return f"{error.filename or error.name}:{error.lineno}: {error.message}"
-    frames = [f for f in traceback.extract_tb(error.__traceback__) if f.filename.endswith(".html")]
-    where = f"{frames[-1].filename}:{frames[-1].lineno}" if frames else "theme"
-    return f"{where}: {error}"

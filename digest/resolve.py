@@ -35,6 +35,7 @@ from .model import (
     latest_change,
 )
 from .sitelinks import check_links, targets
+from .translations import check_translations, with_translations
 from .urls import STAFF, url_for
 
 
@@ -64,16 +65,45 @@ class Resolved:
 
 
 def resolve_site(content: Content, today: date, drafts: bool = False, previous: Resolved | None = None) -> Resolved:
-    """Check every cross-reference and build the Site; raises ContentError with every problem.
+    """Check every cross-reference and build the Site, with its Site in each other language of
+    ``languages:``; raises ContentError with every problem.
 
     With the ``previous`` result of the same settings, an edit that changed no cross-reference
     (the usual save in the preview: a title, a summary, the analysis) reuses its indexes.
     """
     if previous is not None and not content.problems:
         reused = _reuse(content, today, drafts, previous)
-        if reused is not None:
-            return reused
+        if reused is not None and not _translation_problems(content):
+            return replace(reused, site=with_translations(reused.site, content.translations))
+    resolved = _resolve(content, today, drafts)
+    if not content.translations and not content.config.languages:
+        return resolved
+    return replace(resolved, site=with_translations(resolved.site, content.translations))
+
+
+def _translation_problems(content: Content) -> list[Diagnostic]:
+    """The problems of the translations, and of a free page that takes a language's folder."""
+    known = {kind: content.slugs.get(kind, frozenset()) for kind in ("claim", "person", "page", "staff")}
+    originals: dict[str, dict[str, Claim | Person | Page | Staff]] = {
+        "claim": {c.slug: c for c in content.claims},
+        "person": {p.slug: p for p in content.people},
+        "page": {p.slug: p for p in content.pages},
+        "staff": {m.slug: m for m in content.staff},
+    }
+    readable = [t for t in content.translations if t.slug in originals[t.kind] or t.slug not in known[t.kind]]
+    problems = check_translations(content.config.languages, readable, originals)
+    for page in content.pages:
+        if page.slug in content.config.languages[1:]:
+            message = f"'{page.slug}' is the folder of a language in languages (site.yaml); rename the page"
+            problems.append(Diagnostic(page.path, 1, message))
+    return problems
+
+
+def _resolve(content: Content, today: date, drafts: bool) -> Resolved:
+    """resolve_site without the other languages, and without reuse."""
     problems: list[Diagnostic] = list(content.problems)
+    if content.translations or content.config.languages:
+        problems += _translation_problems(content)
     claims = _unique_slugs(content.claims, "claim", problems)
     people = _unique_slugs(content.people, "person", problems)
     pages = _unique_slugs(content.pages, "page", problems)
@@ -132,6 +162,19 @@ def _check_site_links(
     for record in records:
         if record.links:
             check_links(record.path, url_for(record), record.links, record.anchors, found, problems)
+    originals: dict[str, tuple[Claim | Person | Page | Staff, ...]] = {
+        "claim": content.claims,
+        "person": content.people,
+        "page": content.pages,
+        "staff": content.staff,
+    }
+    for translation in content.translations:
+        if translation.links:
+            original = next((r for r in originals[translation.kind] if r.slug == translation.slug), None)
+            if original is not None:
+                check_links(
+                    translation.path, url_for(original), translation.links, translation.anchors, found, problems
+                )
     for kind, slug, failed in content.failed:
         if failed.refs is not None and failed.refs.links:
             refs = failed.refs

@@ -77,6 +77,7 @@ class Events:
         return client
 
     def unsubscribe(self, client: queue.SimpleQueue[bytes | None]) -> None:
+        """Stop sending to a client whose page went away."""
         with self._lock:
             self._clients.discard(client)
 
@@ -269,7 +270,7 @@ the terminal. This page reloads once they are fixed.</p></body></html>
 """
 
 
-def _base_path(base_url: str) -> str:
+def served_path(base_url: str) -> str:
     """The path the preview serves the site at: base_url's, percent-encoded as requests carry it."""
     return quote(unquote(urlsplit(base_url).path) or "/", safe="/")
 
@@ -370,7 +371,7 @@ class Preview:
             self._failed = True
             return result
         if self.server is not None and self.live.base_url:
-            self.server.base_path = _base_path(self.live.base_url)
+            self.server.base_path = served_path(self.live.base_url)
         if self._failed and not announced:  # the error is fixed: clear the overlay even if no page changed
             self.events.publish("built", {"changed": [], "stylesheets_only": False})
         self._failed = False
@@ -379,7 +380,7 @@ class Preview:
     def listen(self, host: str, port: int) -> PreviewServer:
         """Open the server socket; UsageError if the port is taken."""
         (self.folder / "site").mkdir(exist_ok=True)
-        base_path = _base_path(self.live.base_url) if self.live.base_url else "/"
+        base_path = served_path(self.live.base_url) if self.live.base_url else "/"
         try:
             self.server = PreviewServer((host, port), self.folder / "site", base_path, self.events)
         except OSError as error:

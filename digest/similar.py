@@ -129,7 +129,8 @@ def _candidates(texts: Sequence[str]) -> set[tuple[int, int]]:
     if len(texts) <= EVERY_PAIR_UP_TO:
         return {(a, b) for a in range(len(texts)) for b in range(a + 1, len(texts))}
     per_word: dict[str, tuple[int, ...]] = {}
-    buckets: dict[tuple[int, tuple[int, ...]], list[int]] = defaultdict(list)
+    first: dict[tuple[int, ...], int] = {}  # each bucket (band, its rows of the signature) → its first claim
+    others: dict[tuple[int, ...], list[int]] = defaultdict(list)  # the rest, if any: most buckets hold one claim
     for index, text in enumerate(texts):
         distinct = set(text.split())
         if not distinct:
@@ -142,12 +143,13 @@ def _candidates(texts: Sequence[str]) -> set[tuple[int, int]]:
                 hashed = per_word[word] = tuple((a * base + b) % _PRIME for a, b in _SALTS)
             columns.append(hashed)
         signature = tuple(map(min, zip(*columns, strict=True)))
-        for band in range(BANDS):
-            buckets[(band, signature[band * ROWS : (band + 1) * ROWS])].append(index)
+        for bucket in zip(range(BANDS), *(signature[row::ROWS] for row in range(ROWS)), strict=True):
+            if first.setdefault(bucket, index) != index:
+                others[bucket].append(index)
     pairs: set[tuple[int, int]] = set()
-    for members in buckets.values():
-        if len(members) > 1:
-            pairs.update((a, b) for position, a in enumerate(members) for b in members[position + 1 :])
+    for bucket, rest in others.items():
+        members = [first[bucket], *rest]
+        pairs.update((a, b) for position, a in enumerate(members) for b in members[position + 1 :])
     return pairs
 
 

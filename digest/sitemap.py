@@ -2,25 +2,41 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date
-from xml.sax.saxutils import escape
+from xml.sax.saxutils import escape, quoteattr
 
+from .contexts import Alternate
 from .urls import absolute
 
 SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
+XHTML = "http://www.w3.org/1999/xhtml"
 
 
-def sitemap(base_url: str, pages: Iterable[tuple[str, date | None]]) -> bytes:
-    """A sitemap of (site path, last modified) pairs, in the order given.
+def sitemap(
+    base_url: str,
+    pages: Iterable[tuple[str, date | None]],
+    alternates: Mapping[str, tuple[Alternate, ...]] | None = None,
+) -> bytes:
+    """A sitemap of (site path, last modified) pairs, in the order given; with ``alternates`` (a
+    site with ``languages:``), each page in more than one language lists every version of itself
+    (``xhtml:link``, as search engines read hreflang in sitemaps), and ``x-default``: the first's.
 
     Written as text rather than through ElementTree: it is one flat list, every value is escaped,
     and at tens of thousands of pages the tree costs more than the rest of a rebuild.
     """
-    lines = ["<?xml version='1.0' encoding='utf-8'?>", f'<urlset xmlns="{SITEMAP}">']
+    opening = (
+        f'<urlset xmlns="{SITEMAP}">' if alternates is None else f'<urlset xmlns="{SITEMAP}" xmlns:xhtml="{XHTML}">'
+    )
+    lines = ["<?xml version='1.0' encoding='utf-8'?>", opening]
     for path, lastmod in pages:
         modified = f"\n    <lastmod>{lastmod.isoformat()}</lastmod>" if lastmod is not None else ""
-        lines.append(f"  <url>\n    <loc>{escape(absolute(base_url, path))}</loc>{modified}\n  </url>")
+        links = ""
+        versions = alternates.get(path, ()) if alternates is not None else ()
+        for alternate in (*versions, *([Alternate("x-default", versions[0].path)] if versions else [])):
+            href = quoteattr(absolute(base_url, alternate.path))
+            links += f'\n    <xhtml:link rel="alternate" hreflang="{alternate.language}" href={href}/>'
+        lines.append(f"  <url>\n    <loc>{escape(absolute(base_url, path))}</loc>{modified}{links}\n  </url>")
     lines.append("</urlset>\n")
     return "\n".join(lines).encode("utf-8")
 

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import ContentError, Diagnostic, shown_path
+from .folders import walk
 from .frontmatter import NotRegularFile, read_regular
 
 FOLDER = "static"
@@ -50,56 +51,25 @@ def find_static(content: Path, display: str) -> tuple[dict[str, StaticFile], lis
     if not top.is_dir():
         return files, problems
     root = os.path.realpath(content)
-    for path, relative in _walk(str(top), "", root, problems, display, set()):
-        shown = shown_path(display, f"{FOLDER}/{relative}")
+    for entry, inner in walk(str(top), FOLDER, root, is_junk, display, problems, report_unreadable=True):
+        relative, shown = inner.removeprefix(f"{FOLDER}/"), shown_path(display, inner)
+        try:
+            if not entry.is_file():  # a named pipe, a socket, a device: never read, and said so
+                problems.append(Diagnostic(shown, 1, str(NotRegularFile(entry.stat().st_mode))))
+                continue
+        except OSError:
+            continue
         reserved = _RESERVED.get(relative.split("/", 1)[0])
         if reserved is not None:
             problems.append(Diagnostic(shown, 1, f"collides with {reserved}; rename or remove it"))
             continue
         try:
-            files[relative] = StaticFile(shown, read_regular(path))  # never blocks on a named pipe
+            files[relative] = StaticFile(shown, read_regular(entry.path))  # never blocks on a named pipe
         except NotRegularFile as error:
             problems.append(Diagnostic(shown, 1, str(error)))
         except OSError as error:
             problems.append(Diagnostic(shown, 1, f"cannot be read: {error.strerror or error}"))
     return files, problems
-
-
-def _walk(
-    folder: str, relative: str, root: str, problems: list[Diagnostic], display: str, seen: set[str]
-) -> Iterable[tuple[str, str]]:
-    """(path, path inside static/) of every file under ``folder``, following symlinks that stay
-    inside ``root`` (each real folder once)."""
-    real = os.path.realpath(folder)
-    if real in seen:
-        return
-    seen.add(real)
-    try:
-        entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
-    except OSError as error:
-        shown = shown_path(display, f"{FOLDER}/{relative}".rstrip("/"))
-        problems.append(Diagnostic(shown, 1, f"folder cannot be read: {error.strerror or error}"))
-        return
-    for entry in entries:
-        if is_junk(entry.name):
-            continue
-        inner = f"{relative}{entry.name}"
-        if entry.is_symlink():
-            target = os.path.realpath(entry.path)
-            if target != root and not target.startswith(root + os.sep):
-                message = "symlink leads outside the content folder; copy the file in instead"
-                problems.append(Diagnostic(shown_path(display, f"{FOLDER}/{inner}"), 1, message))
-                continue
-        try:
-            if entry.is_dir():
-                yield from _walk(entry.path, inner + "/", root, problems, display, seen)
-            elif entry.is_file():
-                yield entry.path, inner
-            else:  # a named pipe, a socket, a device: never read, and said so
-                shown = shown_path(display, f"{FOLDER}/{inner}")
-                problems.append(Diagnostic(shown, 1, str(NotRegularFile(entry.stat().st_mode))))
-        except OSError:
-            continue
 
 
 def check_collisions(own: Mapping[str, StaticFile], generated: Mapping[str, str]) -> None:

@@ -4,6 +4,10 @@ Internal links are relative and name the file (``../../people/putin/index.html``
 theme's ``url`` filter from the page's depth), so one built site works at a domain root, under any
 sub-path and opened from disk. Absolute URLs (canonical,
 feeds, sitemap, JSON-LD) use the pretty form under base_url.
+
+With ``languages:`` in site.yaml, the pages of each language but the first are under its code
+(``uk/claims/x/``): ``url_for`` puts a claim, person, page or member of the staff in its own
+language, and anything else in the language being rendered, except what all languages share.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from .model import Claim, Outlet, Page, Person, Staff, Tag, Verdict
 
 Target = Claim | Person | Staff | Verdict | Tag | Outlet | Page | str
 
+# The site paths of the pages that are one of a kind, and the folders of the others.
 HOME = ""
 CLAIMS = "claims/"
 PEOPLE = "people/"
@@ -25,31 +30,60 @@ TIMELINE = "timeline/"
 CORRECTIONS = "corrections/"
 SEARCH = "search/"
 NOT_FOUND = "404.html"
-"""The site paths of the pages that are one of a kind."""
 SITE_CARD = "card.png"
 """The site's social card: the share image of every page but a claim's."""
 
 
-def url_for(target: Target) -> str:
-    """The site path of a page (``claims/x/``), of a file (``feed.xml``), or a site path as given."""
+class SitePath(str):
+    """A site path already in its language (a claim's, a person's...): never put under another
+    language's folder by ``url_for``."""
+
+    __slots__ = ()
+
+
+SHARED = ("static/", "pagefind/")
+"""Site paths every language shares: the theme's files and the search index."""
+
+
+def root(language: str) -> str:
+    """Where the pages of a language are: ``uk/`` for a translation's language, ``""`` for the first."""
+    return f"{language}/" if language else ""
+
+
+def url_for(target: Target, *, language: str = "") -> str:
+    """The site path of a page (``claims/x/``), of a file (``feed.xml``), or a site path as given.
+
+    ``language`` is the code of the language being rendered when it is not the site's first ("" for
+    the first): a page of it, and a path given as a string, are under ``<code>/`` (``uk/claims/x/``),
+    except the paths every language shares (``SHARED``) and a path already under ``<code>/``. A
+    claim, person, page or member of the staff is in its own language (its ``translation``): a list
+    in Ukrainian links to the English page of a check not translated.
+    """
     match target:
         case Claim():
-            return f"{CLAIMS}{target.slug}/"
+            return SitePath(f"{root(target.translation)}{CLAIMS}{target.slug}/")
         case Person():
-            return f"{PEOPLE}{target.slug}/"
+            return SitePath(f"{root(target.translation)}{PEOPLE}{target.slug}/")
         case Staff():
-            return f"{STAFF}{target.slug}/"
-        case Verdict():
-            return f"{SCALE}{target.key}/"
-        case Tag():
-            return f"{TAGS}{target.slug}/"
-        case Outlet():
-            return f"{OUTLETS}{target.slug}/"
+            return SitePath(f"{root(target.translation)}{STAFF}{target.slug}/")
         case Page():
-            return f"{target.slug}/"
+            return SitePath(f"{root(target.translation)}{target.slug}/")
+        case Verdict():
+            return f"{root(language)}{SCALE}{target.key}/"
+        case Tag():
+            return f"{root(language)}{TAGS}{target.slug}/"
+        case Outlet():
+            return f"{root(language)}{OUTLETS}{target.slug}/"
         case str():
-            return target
+            if not language or isinstance(target, SitePath) or target.startswith((*SHARED, root(language))):
+                return target
+            return SitePath(root(language) + target)
     raise TypeError(f"no URL for {target!r}")
+
+
+def in_language(path: str, language: str, first: str) -> SitePath:
+    """The site path of a page of the first language (``claims/x/``) in another ("" or ``first``: the first)."""
+    return SitePath(root("" if language == first else language) + path)
 
 
 def former_url(target: Claim | Person, slug: str) -> str:
@@ -57,9 +91,9 @@ def former_url(target: Claim | Person, slug: str) -> str:
     return f"{CLAIMS if isinstance(target, Claim) else PEOPLE}{slug}/"
 
 
-def feed_for(target: Target) -> str:
+def feed_for(target: Target, *, language: str = "") -> str:
     """The site path of a page's Atom feed: the home page's, the corrections' or a person's."""
-    return url_for(target) + "feed.xml"
+    return url_for(target, language=language) + "feed.xml"
 
 
 def card_for(claim: Claim) -> str:

@@ -18,7 +18,7 @@ from pathlib import Path
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
-from .load import is_ignored
+from .files import is_ignored
 from .static import FOLDER, is_junk
 
 QUIET = 0.03
@@ -107,8 +107,10 @@ class Watcher:
         self._stopped.set()
         self._wake.set()
         self._observer.stop()
-        self._observer.join(timeout=5)
-        self._thread.join(timeout=5)
+        if self._observer.is_alive():  # Ctrl-C may come before start() has run
+            self._observer.join(timeout=5)
+        if self._thread.is_alive():
+            self._thread.join(timeout=5)
 
     def note(self, path: Path, is_directory: bool = False) -> None:
         """Record one changed path (called by watchdog's thread, or by tests)."""

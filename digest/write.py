@@ -87,7 +87,7 @@ def _renameat2() -> Any:
     return getattr(ctypes.CDLL(None, use_errno=True), "renameat2", None)
 
 
-def _exchange(a: Path, b: Path) -> bool:
+def exchange(a: Path, b: Path) -> bool:
     """Swap two paths atomically (Linux renameat2); False where the system cannot."""
     renameat2 = _renameat2()
     if renameat2 is None:
@@ -276,7 +276,7 @@ class SiteWriter:
                 os.rename(self.folder, self.out)
                 return
             self._carried = _carry(self.out, self.folder, VCS)
-            if _exchange(self.folder, self.out):
+            if exchange(self.folder, self.out):
                 self.retired = self.folder  # the folder now holds the old site
             else:
                 aside = self.folder.with_name(self.folder.name + "-old")

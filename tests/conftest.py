@@ -1,7 +1,9 @@
-"""Shared fixtures: one build of content/ for the whole run, scratch sites in tmp_path."""
+"""Shared fixtures and helpers: one build of content/ for the whole run, scratch sites in tmp_path, the
+test claims, building in-process or as a user does."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -37,8 +39,63 @@ OUR_SCALE = {
     "Not rated": None,
 }
 """The verdicts of content/site.yaml, best first: label → schema.org rating (None: unrated)."""
+PAGES_OF_EACH_KIND = {
+    "home": "",
+    "claim": "claims/peskov-knew-of-no-plans-to-congratulate/",
+    "person": "people/putin/",
+    "people": "people/",
+    "staff member": "staff/editorial-team/",
+    "staff": "staff/",
+    "scale": "verdicts/",
+    "verdict": "verdicts/false/",
+    "tag": "tags/kremlin/",
+    "tags": "tags/",
+    "outlet": "outlets/the-kyiv-independent/",
+    "outlets": "outlets/",
+    "free page": "methodology/",
+    "timeline": "timeline/",
+    "corrections": "corrections/",
+    "search": "search/?q=Peskov",
+}
+"""A page of content/'s site of each kind a reader opens (the 404 page aside), by kind: its site path."""
 TODAY = date(2026, 1, 1)
 """A fixed 'today' for builds that must not depend on the clock."""
+CLAIM_FIELDS = """title: "T"
+claim: "C"
+person: alice
+claim_date: 2024-01-02
+published: 2024-01-05
+verdict: "false"
+summary: "S"
+"""
+"""The required front-matter lines of a claim of the minimal site, but its sources."""
+HOSTILE = "</script><script>alert(1)</script><img src=x onerror=alert(2)>\"'&amp;"
+"""Text that would run or break out of its element if any page showed it unescaped."""
+HOSTILE_CLAIM = f"""---
+title: {json.dumps("Title " + HOSTILE)}
+claim: {json.dumps("Claim " + HOSTILE)}
+person: alice
+claimant: {json.dumps("Claimant " + HOSTILE)}
+claim_date: 2024-01-02
+published: 2024-01-05
+verdict: mixed
+summary: {json.dumps("Summary " + HOSTILE)}
+sources:
+  - title: {json.dumps("Source " + HOSTILE)}
+    outlet: {json.dumps("Outlet " + HOSTILE)}
+    url: "https://news.test/?q=\\"><script>alert(3)</script>"
+tags: [sky]
+corrections:
+  - {{date: 2024-01-06, type: correction, note: {json.dumps("Note " + HOSTILE)}}}
+---
+Body {HOSTILE}
+
+<script>alert(4)</script>
+
+{{unsafe}}
+<a href="javascript:alert(13)">raw</a> <div onclick="alert(14)">div</div>
+"""
+"""A claim of the minimal site with HOSTILE in every field; ``{unsafe}`` marks a line for more."""
 
 
 @dataclass
@@ -76,6 +133,11 @@ def write(path: Path, text: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file under ``folder`` (hidden ones and ``.git`` included), by its path there, with its bytes."""
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def build_into(content: Path, out: Path, *extra: str) -> int:

@@ -6,13 +6,14 @@ from __future__ import annotations
 import filecmp
 import shutil
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from PIL import Image
 
 from digest.build import Options, build
 
-from .conftest import TODAY, write
+from .conftest import MINIMAL, ROOT, TODAY, write
 
 
 def same_tree(left: Path, right: Path) -> list[str]:
@@ -29,10 +30,44 @@ def same_tree(left: Path, right: Path) -> list[str]:
     return sorted(differences)
 
 
+def copy_site(tmp: Path) -> tuple[Path, Path]:
+    """Copies of the minimal site and of the default theme in tmp, to edit: (content, theme)."""
+    content, theme = tmp / "content", tmp / "theme"
+    shutil.copytree(MINIMAL, content)
+    shutil.copytree(ROOT / "themes/default", theme)
+    return content, theme
+
+
+def build_options(content: Path, theme: Path, out: Path, cache: bool = False) -> Options:
+    """How the incremental-build tests build: drafts included, a fixed today, one process."""
+    return Options(
+        content=content, content_shown="content", out=out, theme=theme, today=TODAY, jobs=1, cache=cache, drafts=True
+    )
+
+
 def clean_build(content: Path, theme: Path, out: Path) -> None:
     if out.exists():
         shutil.rmtree(out)
-    build(Options(content=content, content_shown=str(content), out=out, theme=theme, drafts=True, today=TODAY, jobs=1))
+    build(build_options(content, theme, out))
+
+
+@dataclass(frozen=True)
+class Warm:
+    """A warm build beside a cold one of the same content."""
+
+    differences: list[str]
+    """How the warm site differs from the cold one, and any temporary folder left behind: empty when right."""
+    files: int
+    written: int
+
+
+def warm_and_cold(content: Path, theme: Path, tmp: Path) -> Warm:
+    """Build warm (with the build cache) into tmp/warm and cold into tmp/cold, and compare them."""
+    warm = build(build_options(content, theme, tmp / "warm", cache=True))
+    shutil.rmtree(tmp / "cold", ignore_errors=True)
+    build(build_options(content, theme, tmp / "cold"))
+    left = [p.name for p in tmp.iterdir() if p.name.startswith(".digest")]
+    return Warm(same_tree(tmp / "warm", tmp / "cold") + sorted(left), warm.files, warm.written)
 
 
 Edit = Callable[[Path, Path], None]
@@ -241,6 +276,45 @@ def remove_image(content: Path, theme: Path) -> None:
     (content / "claims/shot.png").unlink(missing_ok=True)
 
 
+def _two_languages(content: Path) -> None:
+    """site.yaml lists English and Ukrainian (and keeps listing them: a translation needs its language)."""
+    path = content / "site.yaml"
+    path.write_text(path.read_text().replace("language: en\n", "languages: [en, uk]\n"))
+
+
+BOB_UK = """---
+title: "Боб сказав, що небо блакитне"
+claim: "Небо блакитне."
+summary: "Так і є."
+---
+Боб має рацію.
+"""
+
+
+def translate_claim(content: Path, theme: Path) -> None:
+    """Bob's check gets a Ukrainian translation, or its title changes: both pages' hreflang, the lists in uk."""
+    _two_languages(content)
+    path = content / "claims/bob-said-sky-is-blue.uk.md"
+    if path.exists():
+        toggle(path, 'title: "Боб сказав', 'title: "Боб колись сказав')
+    else:
+        write(path, BOB_UK)
+
+
+def untranslate_claim(content: Path, theme: Path) -> None:
+    (content / "claims/bob-said-sky-is-blue.uk.md").unlink(missing_ok=True)
+
+
+def translate_person(content: Path, theme: Path) -> None:
+    """Alice's Ukrainian page comes, or goes: her name in the uk lists, her feed in uk."""
+    _two_languages(content)
+    path = content / "people/alice.uk.md"
+    if path.exists():
+        path.unlink()
+    else:
+        write(path, "---\nname: Аліса Приклад\nrole: Мерка\n---\nАліса — мерка.\n")
+
+
 EDITS: list[Edit] = [
     change_title,
     change_verdict,
@@ -258,6 +332,9 @@ EDITS: list[Edit] = [
     edit_staff,
     change_template,
     change_site,
+    translate_claim,
+    untranslate_claim,
+    translate_person,
     change_css,
     break_claim,
     fix_claim,

@@ -44,13 +44,14 @@ def local_links(document: lxml.html.HtmlElement) -> list[str]:
     return links
 
 
-def resolve_link(site: Path, page: Path, link: str, root_path: str | None = None) -> tuple[Path, str]:
-    """The file a local link leads to, and its fragment. ``root_path`` maps rooted links (404.html)."""
+def resolve_link(site: Path, page: Path, link: str, root_path: str | None = None) -> tuple[Path, str] | None:
+    """The file a local link leads to, and its fragment. ``root_path`` maps rooted links (``/sub/x/``,
+    made for 404.html only); None for a rooted link it does not map."""
     parts = urlsplit(link)
     path = unquote(parts.path)
     if path.startswith("/"):
-        assert root_path is not None, f"{page}: rooted link {link!r} outside 404.html"
-        assert path.startswith(root_path), f"{page}: {link!r} is not under {root_path}"
+        if root_path is None or not path.startswith(root_path):
+            return None
         target = site / path[len(root_path) :]
     elif path == "":
         target = page

@@ -4,10 +4,19 @@ from __future__ import annotations
 
 import functools
 import http.server
+import socket
+import socketserver
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+
+def free_port() -> int:
+    """A loopback port no one listens on now, for a server the test starts in a process of its own."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
 
 
 class _Handler(http.server.SimpleHTTPRequestHandler):
@@ -40,10 +49,17 @@ def serving(root: Path, port: int = 0, not_found: Path | None = None) -> Iterato
     URL; stops the server on exit."""
     handler = type("Handler", (_Handler,), {"not_found": not_found})
     server = http.server.ThreadingHTTPServer(("127.0.0.1", port), functools.partial(handler, directory=str(root)))
+    with on_a_thread(server):
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+
+
+@contextmanager
+def on_a_thread(server: socketserver.BaseServer) -> Iterator[None]:
+    """Run a server on a thread of its own until the block ends, then stop it and close its socket."""
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
+        yield
     finally:
         server.shutdown()
         server.server_close()

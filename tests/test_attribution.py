@@ -18,8 +18,8 @@ import pytest
 import yaml
 
 from .conftest import ROOT, build_into, write
+from .edits import same_tree
 from .html import pages, parse, resolve_link
-from .test_live import same_tree
 
 
 @dataclass(frozen=True)
@@ -61,38 +61,40 @@ def expected_claims(content: Path, site: Path) -> dict[str, Expected]:
     return claims
 
 
+def _slug_in(folder: str, site: Path, page: Path, href: str) -> str | None:
+    """The slug of the page under ``folder`` (``claims``, ``people``) a link leads to, if it leads to one."""
+    resolved = resolve_link(site, page, href)
+    parts = resolved[0].relative_to(site).parts if resolved and resolved[0].is_relative_to(site) else ()
+    return parts[1] if len(parts) == 3 and parts[0] == folder and parts[2] == "index.html" else None
+
+
 def _claim_slug(site: Path, page: Path, href: str) -> str | None:
-    """The slug of the claim page a link leads to, if it leads to one."""
-    target, _ = resolve_link(site, page, href)
-    parts = target.relative_to(site).parts if target.is_relative_to(site) else ()
-    return parts[1] if len(parts) == 3 and parts[0] == "claims" and parts[2] == "index.html" else None
+    return _slug_in("claims", site, page, href)
 
 
 def _person_slug(site: Path, page: Path, href: str) -> str | None:
-    target, _ = resolve_link(site, page, href)
-    parts = target.relative_to(site).parts if target.is_relative_to(site) else ()
-    return parts[1] if len(parts) == 3 and parts[0] == "people" and parts[2] == "index.html" else None
+    return _slug_in("people", site, page, href)
 
 
 def _listed(site: Path, page: Path, element: lxml.html.HtmlElement) -> list[str]:
-    """The slugs of the claims listed (linked from a list item) inside an element, in order."""
+    """The slugs of the claims listed (linked from a list item) inside an element, in order; an item
+    that links to more than one claim is there as ``<one item: slug, slug>``, which no list expects."""
     slugs = []
     for item in element.xpath(".//li"):
-        linked = {_claim_slug(site, page, href) for href in item.xpath("./a/@href | ./*/a/@href")} - {None}
-        assert len(linked) <= 1, (page, lxml.html.tostring(item))
-        slugs += linked
+        linked = sorted({_claim_slug(site, page, href) for href in item.xpath("./a/@href | ./*/a/@href")} - {None})
+        slugs += linked if len(linked) <= 1 else [f"<one item: {', '.join(linked)}>"]  # type: ignore[arg-type]
     return slugs  # type: ignore[return-value]
 
 
-def _scorecard(figure: lxml.html.HtmlElement) -> tuple[int, Counter[str]]:
-    """The total a scorecard states in its caption, and its count for each verdict label."""
+def _scorecard(figure: lxml.html.HtmlElement) -> tuple[int | str, Counter[str]]:
+    """The total a scorecard states in its caption (the caption itself if it states none), and its
+    count for each verdict label."""
     caption = " ".join(figure.xpath("figcaption")[0].text_content().split())
     total = re.search(r": (\d+) checks?$", caption)
-    assert total, caption
     counts: Counter[str] = Counter()
     for row in figure.xpath('.//table[@class="scorecard-table"]/tbody/tr'):
         counts[row.xpath("th")[0].text_content().strip()] = int(row.xpath("td")[0].text_content())
-    return int(total.group(1)), counts
+    return int(total.group(1)) if total else caption, counts
 
 
 def _labels(content: Path) -> dict[str, str]:
@@ -111,12 +113,18 @@ def _labels(content: Path) -> dict[str, str]:
     return {str({True: "true", False: "false"}.get(v["key"], v["key"])): v["label"] for v in scale}
 
 
-def check_scorecards(content: Path, site: Path) -> None:
-    """Each scorecard (person pages and home page) counts exactly the claims whose person is them, by
-    verdict; each person page lists those as their claims and the others that name them apart."""
+def scorecard_errors(content: Path, site: Path) -> list[str]:
+    """How the scorecards (person pages and home page) differ from the claims whose person is them,
+    by verdict, and the person pages' lists from those claims and the others that name them apart:
+    empty when each counts and lists exactly those."""
     claims = expected_claims(content, site)
     labels = _labels(content)
     people = sorted(p.stem for p in (content / "people").glob("*.md") if "." not in p.stem)
+    errors = []
+
+    def differ(what: str, found: object, expected: object) -> None:
+        if found != expected:
+            errors.append(f"{what}: {found!r}, expected {expected!r}")
 
     def own_counts(slug: str) -> Counter[str]:
         counts = Counter(labels[c.verdict] for c in claims.values() if c.person == slug)
@@ -127,37 +135,46 @@ def check_scorecards(content: Path, site: Path) -> None:
     for card in parse(home).xpath('//li[@class="person-card"]'):
         slug = _person_slug(site, home, card.xpath(".//h3/a/@href")[0])
         cards[slug] = _scorecard(card.xpath('.//figure[@class="scorecard"]')[0])
-    assert set(cards) == set(people)
+    differ("the home page's cards", sorted(cards, key=str), people)
+    index = parse(site / "people/index.html")
     for slug in people:
         own = [c.slug for c in claims.values() if c.person == slug]
         mentioning = [c.slug for c in claims.values() if slug in c.people and c.person != slug]
         expected = (len(own), own_counts(slug))
         page = site / "people" / slug / "index.html"
         document = parse(page)
-        assert _scorecard(document.xpath('//section[@id="scorecard"]//figure')[0]) == expected, slug
-        assert cards[slug] == expected, f"home page card of {slug}"
-        assert sorted(_listed(site, page, document.xpath('//section[@id="claims"]')[0])) == sorted(own), slug
+        differ(f"{slug}: scorecard", _scorecard(document.xpath('//section[@id="scorecard"]//figure')[0]), expected)
+        differ(f"{slug}: home page card", cards.get(slug), expected)
+        differ(
+            f"{slug}: own claims",
+            sorted(_listed(site, page, document.xpath('//section[@id="claims"]')[0])),
+            sorted(own),
+        )
         section = document.xpath('//section[@id="mentions"]')
-        assert sorted(_listed(site, page, section[0]) if section else []) == sorted(mentioning), slug
+        differ(f"{slug}: mentions", sorted(_listed(site, page, section[0]) if section else []), sorted(mentioning))
         if section:
             count = " ".join(section[0].xpath('p[@class="count"]')[0].text_content().split())
-            assert count.startswith(f"{len(mentioning)} check{'s' if len(mentioning) != 1 else ''} "), count
-        index = parse(site / "people/index.html")
-        entry = next(
-            li
+            wanted = f"{len(mentioning)} check{'s' if len(mentioning) != 1 else ''} "
+            if not count.startswith(wanted):
+                errors.append(f"{slug}: mentions counted as {count!r}, expected {wanted!r}...")
+        entries = [
+            " ".join(li.text_content().split())
             for li in index.xpath("//main//li")
             if _person_slug(site, site / "people/index.html", li[0].get("href")) == slug
-        )
+        ]
         plural = "s" if len(own) != 1 else ""
-        assert f"({len(own)} own claim{plural} checked · mentioned in {len(mentioning)} other" in " ".join(
-            entry.text_content().split()
-        ), slug
+        wanted = f"({len(own)} own claim{plural} checked · mentioned in {len(mentioning)} other"
+        if len(entries) != 1 or wanted not in entries[0]:
+            errors.append(f"{slug}: people index entries {entries!r}, expected one with {wanted!r}")
+    return errors
 
 
-def check_every_list_names_the_speaker(content: Path, site: Path) -> int:
-    """Every list item in every page that links to a claim shows that claim's speaker, linked to the
-    speaker's (the claim's person's) page; returns how many items were checked."""
+def speaker_errors(content: Path, site: Path) -> tuple[list[str], int]:
+    """How the list items that link to a claim, in every page, fail to show that claim's speaker
+    linked to the speaker's (the claim's person's) page: empty when none fails; and how many items
+    were checked."""
     claims = expected_claims(content, site)
+    errors = []
     checked = 0
     for page in pages(site):
         if page.is_relative_to(site / "pagefind") or page.name != "index.html":
@@ -169,34 +186,47 @@ def check_every_list_names_the_speaker(content: Path, site: Path) -> int:
             linked = {_claim_slug(site, page, href) for href in item.xpath(".//a/@href")} - {None}
             if not linked:
                 continue
-            assert len(linked) == 1, (page, lxml.html.tostring(item))
-            claim = claims[linked.pop()]
-            speakers = item.xpath('.//*[contains(concat(" ", @class, " "), " claim-item-speaker ")]')
-            assert len(speakers) == 1, (page, claim.slug, lxml.html.tostring(item))
-            links = speakers[0].xpath("descendant-or-self::a")
-            assert [a.text_content() for a in links] == [claim.speaker], (page, claim.slug)
-            assert _person_slug(site, page, links[0].get("href")) == claim.person, (page, claim.slug)
             checked += 1
-    return checked
+            where = f"{page.relative_to(site)}: {lxml.html.tostring(item)!r}"
+            if len(linked) != 1:
+                errors.append(f"{where}: links to {len(linked)} claims")
+                continue
+            claim = claims[linked.pop()]  # type: ignore[index]
+            speakers = item.xpath('.//*[contains(concat(" ", @class, " "), " claim-item-speaker ")]')
+            if len(speakers) != 1:
+                errors.append(f"{where}: {len(speakers)} speakers")
+                continue
+            links = speakers[0].xpath("descendant-or-self::a")
+            if [a.text_content() for a in links] != [claim.speaker]:
+                errors.append(f"{where}: speaker links {[a.text_content() for a in links]}, expected {claim.speaker!r}")
+            elif _person_slug(site, page, links[0].get("href")) != claim.person:
+                errors.append(f"{where}: the speaker links to {links[0].get('href')}, not to {claim.person}")
+    return errors, checked
 
 
-def check_feeds_name_the_speaker(content: Path, site: Path) -> None:
-    """Every Atom entry names the speaker of its claim; a person's feed holds only their own claims."""
+def feed_errors(content: Path, site: Path) -> list[str]:
+    """The Atom entries that do not name the speaker of their claim, and the persons' feeds that hold
+    more than their own claims: empty when none."""
     claims = expected_claims(content, site)
+    errors = []
     for feed in sorted(site.rglob("feed.xml")):
+        where = feed.relative_to(site)
         parsed = feedparser.parse(feed.read_bytes())
-        assert not parsed.bozo and parsed.entries, feed
+        if parsed.bozo or not parsed.entries:
+            errors.append(f"{where}: does not parse, or has no entry")
         slugs = []
         for entry in parsed.entries:
             slug = entry.link.split("#")[0].rstrip("/").rsplit("/", 1)[-1]
             speaker = claims[slug].speaker
             wanted = f"On the claim by {speaker}: " if feed.parent.name == "corrections" else f" (claim by {speaker}): "
-            assert wanted in entry.summary, (feed, entry.summary)
+            if wanted not in entry.summary:
+                errors.append(f"{where}: {entry.summary!r} does not say {wanted!r}")
             slugs.append(slug)
         if feed.parent.parent.name == "people":
-            person = feed.parent.name
-            own = [c.slug for c in claims.values() if c.person == person]
-            assert sorted(slugs) == sorted(own)[: len(slugs)] and len(slugs) == min(len(own), 50), feed
+            own = sorted(c.slug for c in claims.values() if c.person == feed.parent.name)
+            if sorted(slugs) != own[: len(slugs)] or len(slugs) != min(len(own), 50):
+                errors.append(f"{where}: entries {sorted(slugs)}, expected the person's own {own}")
+    return errors
 
 
 SCRATCH = {
@@ -253,7 +283,7 @@ def scratch_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
 
 def test_a_scorecard_counts_only_the_persons_own_claims(scratch_site: tuple[Path, Path]) -> None:
     content, site = scratch_site
-    check_scorecards(content, site)
+    assert scorecard_errors(content, site) == []
     ann = parse(site / "people/ann/index.html")
     total, counts = _scorecard(ann.xpath('//section[@id="scorecard"]//figure')[0])
     assert total == 2 and counts["True"] == 1 and counts["False"] == 1 and counts["Unverified"] == 0
@@ -271,7 +301,8 @@ def test_a_scorecard_counts_only_the_persons_own_claims(scratch_site: tuple[Path
 
 def test_a_report_about_a_person_is_never_presented_as_theirs(scratch_site: tuple[Path, Path]) -> None:
     content, site = scratch_site
-    assert check_every_list_names_the_speaker(content, site) > 20
+    errors, checked = speaker_errors(content, site)
+    assert errors == [] and checked > 20
     for page in ("index.html", "people/ann/index.html", "verdicts/unverified/index.html", "tags/town/index.html"):
         document = parse(site / page)
         item = next(
@@ -294,7 +325,7 @@ def test_a_report_about_a_person_is_never_presented_as_theirs(scratch_site: tupl
 
 def test_atom_entries_name_the_speaker(scratch_site: tuple[Path, Path]) -> None:
     content, site = scratch_site
-    check_feeds_name_the_speaker(content, site)
+    assert feed_errors(content, site) == []
     ann = feedparser.parse((site / "people/ann/feed.xml").read_bytes())
     assert ann.feed.title == "T: claims by Ann Able"
     assert [e.title for e in ann.entries] == ["Check ann-own-false", "Check ann-own-true"]
@@ -325,8 +356,8 @@ def test_a_mention_moving_to_the_speaker_rebuilds_both_pages(tmp_path: Path) -> 
         assert build_into(content, warm, "--no-search") == 0
         assert build_into(content, clean, "--no-search", "--no-cache") == 0
         assert same_tree(warm, clean) == []
-        check_scorecards(content, warm)
-        check_every_list_names_the_speaker(content, warm)
+        assert scorecard_errors(content, warm) == []
+        assert speaker_errors(content, warm)[0] == []
     assert "daily-about-ann" not in (warm / "people/bob/index.html").read_text()
     ann = parse(warm / "people/ann/index.html")
     assert "Check daily-about-ann" in ann.xpath('//section[@id="claims"]//h3/a/text()')
@@ -334,15 +365,16 @@ def test_a_mention_moving_to_the_speaker_rebuilds_both_pages(tmp_path: Path) -> 
 
 
 def test_our_scorecards_count_only_own_claims(built_site: Path) -> None:
-    check_scorecards(ROOT / "content", built_site)
+    assert scorecard_errors(ROOT / "content", built_site) == []
 
 
 def test_every_list_of_our_site_names_the_speaker(built_site: Path) -> None:
-    assert check_every_list_names_the_speaker(ROOT / "content", built_site) > 100
+    errors, checked = speaker_errors(ROOT / "content", built_site)
+    assert errors == [] and checked > 100
 
 
 def test_our_feeds_name_the_speaker(built_site: Path) -> None:
-    check_feeds_name_the_speaker(ROOT / "content", built_site)
+    assert feed_errors(ROOT / "content", built_site) == []
 
 
 def test_our_claim_pages_give_search_the_speaker(built_site: Path) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import filecmp
 import json
 import os
 from datetime import date
@@ -14,7 +13,8 @@ import pytest
 
 from digest.build import Options, build
 
-from .conftest import MINIMAL, OUR_SCALE, ROOT, build_into, write
+from .conftest import MINIMAL, OUR_SCALE, ROOT, build_into, snapshot, write
+from .edits import same_tree
 from .html import ids, json_ld, local_links, pages, parse, resolve_link
 
 CLAIMS = sorted(p.stem for p in (ROOT / "content" / "claims").rglob("*.md"))
@@ -68,8 +68,12 @@ def test_every_internal_link_resolves(fixture: str, request: pytest.FixtureReque
         document = parse(page)
         root = base_path if page.name == "404.html" and page.parent == site else None
         for link in local_links(document):
-            target, fragment = resolve_link(site, page, link, root)
+            resolved = resolve_link(site, page, link, root)
             checked += 1
+            if resolved is None:
+                broken.append(f"{page.relative_to(site)}: {link} (from the root, not under {root})")
+                continue
+            target, fragment = resolved
             if not target.is_file():
                 broken.append(f"{page.relative_to(site)}: {link}")
             elif fragment and target.suffix == ".html":
@@ -269,9 +273,9 @@ def test_verdict_badge_is_text_and_links_to_scale(built_site: Path) -> None:
     for page in pages(built_site):
         for badge in parse(page).xpath('//a[contains(concat(" ", @class, " "), " badge ")]'):
             assert badge.text_content().strip(), page
-            target, fragment = resolve_link(built_site, page, badge.get("href"))
-            assert target == built_site / "verdicts/index.html", page
-            assert fragment, page
+            resolved = resolve_link(built_site, page, badge.get("href"))
+            assert resolved is not None and resolved[0] == built_site / "verdicts/index.html", page
+            assert resolved[1], page  # the verdict's own entry on the scale
 
 
 def test_scale_page_explains_every_verdict(built_site: Path) -> None:
@@ -329,16 +333,9 @@ def test_two_builds_give_the_same_bytes(tmp_path: Path) -> None:
     # (a known limitation of Pagefind, its issue #638); everything the generator writes is.
     assert build_into(ROOT / "content", tmp_path / "one") == 0
     assert build_into(ROOT / "content", tmp_path / "two", "--no-cache") == 0  # every card made again
-    comparison = filecmp.dircmp(tmp_path / "one", tmp_path / "two", ignore=["pagefind"])
-    assert _all_same(comparison)
+    differences = same_tree(tmp_path / "one", tmp_path / "two")
+    assert [path for path in differences if not path.startswith("pagefind/")] == []
     assert (tmp_path / "one/pagefind").is_dir() and (tmp_path / "two/pagefind").is_dir()
-
-
-def _all_same(comparison: filecmp.dircmp[str]) -> bool:
-    if comparison.left_only or comparison.right_only or comparison.diff_files or comparison.funny_files:
-        return False
-    _, mismatch, errors = filecmp.cmpfiles(comparison.left, comparison.right, comparison.common_files, shallow=False)
-    return not mismatch and not errors and all(_all_same(sub) for sub in comparison.subdirs.values())
 
 
 def test_rebuild_removes_stale_pages_and_writes_nothing_else(scratch: Path, tmp_path: Path) -> None:
@@ -355,12 +352,12 @@ def test_rebuild_removes_stale_pages_and_writes_nothing_else(scratch: Path, tmp_
 
 def test_failed_build_leaves_previous_output(scratch: Path, tmp_path: Path, run) -> None:
     assert build_into(scratch, tmp_path / "site") == 0
-    before = {p: p.read_bytes() for p in (tmp_path / "site").rglob("*") if p.is_file()}
+    before = snapshot(tmp_path / "site")
     write(scratch / "claims/bad.md", "---\ntitle: x\n---\n")
     result = run("build", "--content", "content", "--out", "site")
     assert result.code == 1
     assert result.err.startswith("content/claims/bad.md:1: the front matter of a claim is missing the required field")
-    after = {p: p.read_bytes() for p in (tmp_path / "site").rglob("*") if p.is_file()}
+    after = snapshot(tmp_path / "site")
     assert after == before
 
 

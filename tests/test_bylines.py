@@ -9,8 +9,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from .conftest import build_into, write
+from .edits import copy_site, warm_and_cold
 from .html import json_ld, parse
-from .test_cache import setup, warm_and_cold
 
 JANET = (
     "---\nname: Janet Example\nrole: Fact-checker\nsame_as: [https://example.com/janet]\n---\nJanet checks claims.\n"
@@ -174,7 +174,7 @@ def test_a_bad_corrections_email_is_an_error(scratch: Path, run) -> None:
 
 
 def test_warm_builds_follow_staff_edits(tmp_path: Path) -> None:
-    content, theme = setup(tmp_path)
+    content, theme = copy_site(tmp_path)
     assert warm_and_cold(content, theme, tmp_path).differences == []
     write(content / "staff/janet.md", JANET)
     sign(content, BOB_CLAIM, "authors: [janet]")

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import os
 import pickle
-import shutil
-from dataclasses import dataclass, fields
+from dataclasses import fields
 from pathlib import Path
 
 import pytest
@@ -17,44 +16,25 @@ from digest.cache import cache_folder
 from digest.load import load_file
 from digest.model import Claim, Limits
 
-from .conftest import MINIMAL, ROOT, TODAY
-from .edits import EDITS, Edit, change_css, change_template, same_tree
-
-
-def options(content: Path, theme: Path, out: Path, cache: bool) -> Options:
-    return Options(
-        content=content, content_shown="content", out=out, theme=theme, today=TODAY, jobs=1, cache=cache, drafts=True
-    )
-
-
-def setup(tmp: Path) -> tuple[Path, Path]:
-    content, theme = tmp / "content", tmp / "theme"
-    shutil.copytree(MINIMAL, content)
-    shutil.copytree(ROOT / "themes/default", theme)
-    return content, theme
-
-
-@dataclass(frozen=True)
-class Warm:
-    """A warm build beside a cold one of the same content."""
-
-    differences: list[str]
-    """How the warm site differs from the cold one, and any temporary folder left behind: empty when right."""
-    files: int
-    written: int
-
-
-def warm_and_cold(content: Path, theme: Path, tmp: Path) -> Warm:
-    """Build warm into tmp/warm and cold into tmp/cold, and compare them."""
-    warm = build(options(content, theme, tmp / "warm", cache=True))
-    shutil.rmtree(tmp / "cold", ignore_errors=True)
-    build(options(content, theme, tmp / "cold", cache=False))
-    left = [p.name for p in tmp.iterdir() if p.name.startswith(".digest")]
-    return Warm(same_tree(tmp / "warm", tmp / "cold") + sorted(left), warm.files, warm.written)
+from .conftest import MINIMAL, TODAY
+from .edits import (
+    EDITS,
+    Edit,
+    Warm,
+    build_options,
+    change_css,
+    change_template,
+    change_title,
+    copy_site,
+    translate_claim,
+    translate_person,
+    untranslate_claim,
+    warm_and_cold,
+)
 
 
 def test_warm_builds_write_only_what_changed(tmp_path: Path) -> None:
-    content, theme = setup(tmp_path)
+    content, theme = copy_site(tmp_path)
     cold = warm_and_cold(content, theme, tmp_path)
     assert cold.differences == [] and cold.written == cold.files
     for _ in range(2):  # nothing changed: nothing written; and again, now from the spare
@@ -64,14 +44,27 @@ def test_warm_builds_write_only_what_changed(tmp_path: Path) -> None:
     assert edited.differences == [] and 0 < edited.written < cold.files
 
 
+def test_warm_builds_follow_translations_added_changed_and_removed(tmp_path: Path) -> None:
+    content, theme = copy_site(tmp_path)
+    assert warm_and_cold(content, theme, tmp_path).differences == []
+    steps = [translate_claim, translate_person, translate_claim, change_title, untranslate_claim, translate_person]
+    for step in steps:  # added, added, changed, its original changed, removed, removed
+        step(content, theme)
+        warm = warm_and_cold(content, theme, tmp_path)
+        assert warm.differences == [], step.__name__
+        if step is change_title:  # a claim's edit writes its pages in each language, not the whole site
+            assert 0 < warm.written < warm.files / 2, warm
+    assert (tmp_path / "warm/uk/index.html").is_file() and not (tmp_path / "warm/uk/people/alice").exists()
+
+
 def test_each_warm_build_leaves_an_intact_site_and_spare_for_the_next(tmp_path: Path) -> None:
-    content, theme = setup(tmp_path)
+    content, theme = copy_site(tmp_path)
     first = warm_and_cold(content, theme, tmp_path)
     assert first.differences == []
     files = first.files
     for _ in range(3):
         assert warm_and_cold(content, theme, tmp_path).differences == []
-        cache = warm_start(options(content, theme, tmp_path / "warm", cache=True)).cache
+        cache = warm_start(build_options(content, theme, tmp_path / "warm", cache=True)).cache
         assert cache is not None
         try:
             recorded, intact = cache.outputs(tmp_path / "warm")
@@ -83,7 +76,7 @@ def test_each_warm_build_leaves_an_intact_site_and_spare_for_the_next(tmp_path: 
 
 
 def test_outputs_touched_by_hand_are_made_again(tmp_path: Path) -> None:
-    content, theme = setup(tmp_path)
+    content, theme = copy_site(tmp_path)
     assert warm_and_cold(content, theme, tmp_path).differences == []
     assert warm_and_cold(content, theme, tmp_path).differences == []
     page = tmp_path / "warm/people/alice/index.html"
@@ -96,7 +89,7 @@ def test_outputs_touched_by_hand_are_made_again(tmp_path: Path) -> None:
 
 
 def test_a_damaged_spare_is_not_used(tmp_path: Path) -> None:
-    content, theme = setup(tmp_path)
+    content, theme = copy_site(tmp_path)
     for _ in range(3):
         assert warm_and_cold(content, theme, tmp_path).differences == []
     spares = list((cache_folder() / "builds").glob("*/spare"))
@@ -110,7 +103,7 @@ def test_a_damaged_spare_is_not_used(tmp_path: Path) -> None:
 
 
 def test_settings_have_their_own_cache(tmp_path: Path) -> None:
-    content, theme = setup(tmp_path)
+    content, theme = copy_site(tmp_path)
     assert warm_and_cold(content, theme, tmp_path).differences == []
     other = build(
         Options(
@@ -133,7 +126,7 @@ def test_settings_have_their_own_cache(tmp_path: Path) -> None:
 @given(st.lists(st.sampled_from(EDITS), min_size=1, max_size=7))
 def test_random_edits_between_warm_builds(tmp_path_factory: pytest.TempPathFactory, edits: list[Edit]) -> None:
     tmp = tmp_path_factory.mktemp("cache")
-    content, theme = setup(tmp)
+    content, theme = copy_site(tmp)
     assert warm_and_cold(content, theme, tmp).differences == []
     for edit in edits:
         edit(content, theme)
@@ -145,7 +138,7 @@ def test_random_edits_between_warm_builds(tmp_path_factory: pytest.TempPathFacto
 
 
 def test_a_damaged_cache_is_dropped_not_an_error(tmp_path: Path) -> None:
-    content, theme = setup(tmp_path)
+    content, theme = copy_site(tmp_path)
     assert warm_and_cold(content, theme, tmp_path).differences == []
     for database in (cache_folder() / "builds").glob("*/state.sqlite"):
         database.write_bytes(b"this is not a database" * 100)
@@ -154,7 +147,7 @@ def test_a_damaged_cache_is_dropped_not_an_error(tmp_path: Path) -> None:
 
 
 def test_a_damaged_cache_is_told_in_one_line(tmp_path: Path, run) -> None:
-    content, theme = setup(tmp_path)
+    content, theme = copy_site(tmp_path)
     argv = (
         "build",
         "--no-search",
@@ -181,7 +174,7 @@ def test_a_damaged_cache_is_told_in_one_line(tmp_path: Path, run) -> None:
 def test_a_bug_on_the_warm_path_is_not_taken_for_a_damaged_cache(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    content, theme = setup(tmp_path)
+    content, theme = copy_site(tmp_path)
     assert warm_and_cold(content, theme, tmp_path).differences == []
 
     def broken(*args: object) -> None:
@@ -189,11 +182,11 @@ def test_a_bug_on_the_warm_path_is_not_taken_for_a_damaged_cache(
 
     monkeypatch.setattr("digest.export_lines.ExportLines.seed", broken)
     with pytest.raises(TypeError, match="a bug of ours"):
-        build(options(content, theme, tmp_path / "warm", cache=True))
+        build(build_options(content, theme, tmp_path / "warm", cache=True))
 
 
 def test_site_wide_dates_follow_in_warm_builds(tmp_path: Path) -> None:
-    content, theme = setup(tmp_path)
+    content, theme = copy_site(tmp_path)
     assert warm_and_cold(content, theme, tmp_path).differences == []
     claim = content / "claims/bob-said-sky-is-blue.md"
     claim.write_text(

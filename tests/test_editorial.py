@@ -14,6 +14,7 @@ import pytest
 
 from .conftest import MINIMAL, ROOT, build_into, write
 from .html import parse
+from .static_server import on_a_thread
 
 CLAIM = MINIMAL / "claims/2024/alice-said-sky-is-green.md"
 
@@ -256,15 +257,9 @@ class _Sources(http.server.BaseHTTPRequestHandler):
 @pytest.fixture
 def sources_server() -> Iterator[str]:
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Sources)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    _Sources.asked.clear()
-    try:
+    with on_a_thread(server):
+        _Sources.asked.clear()
         yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(5)
 
 
 def test_links(advice_site: Path, run, sources_server: str) -> None:

@@ -16,13 +16,9 @@ import pytest
 from bench.corpus import generate
 from digest.write import MARKER
 
-from .conftest import MINIMAL, build_into
+from .conftest import MINIMAL, build_into, snapshot
 
 needs_root = pytest.mark.skipif(os.geteuid() != 0, reason="mounting a small or read-only filesystem needs root")
-
-
-def snapshot(folder: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 @pytest.mark.slow

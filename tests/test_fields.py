@@ -10,15 +10,9 @@ from digest.errors import Diagnostic
 from digest.load import Failed, load_file
 from digest.model import Claim, Limits, Person
 
-BASE = """title: "T"
-claim: "C"
-person: alice
-claim_date: 2024-01-02
-published: 2024-01-05
-verdict: "false"
-summary: "S"
-sources: [{title: "A", outlet: "B"}]
-"""
+from .conftest import CLAIM_FIELDS
+
+BASE = CLAIM_FIELDS + 'sources: [{title: "A", outlet: "B"}]\n'
 
 
 def claim(extra: str = "", base: str = BASE, body: str = "Body.\n") -> Claim | Failed:

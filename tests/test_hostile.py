@@ -12,35 +12,9 @@ import pytest
 
 from digest.markdown import render
 
-from .conftest import MINIMAL, build_into, write
+from .conftest import HOSTILE, HOSTILE_CLAIM, MINIMAL, build_into, write
 from .html import json_ld, pages, parse
 
-HOSTILE = "</script><script>alert(1)</script><img src=x onerror=alert(2)>\"'&amp;"
-
-CLAIM = f"""---
-title: {json.dumps("Title " + HOSTILE)}
-claim: {json.dumps("Claim " + HOSTILE)}
-person: alice
-claimant: {json.dumps("Claimant " + HOSTILE)}
-claim_date: 2024-01-02
-published: 2024-01-05
-verdict: mixed
-summary: {json.dumps("Summary " + HOSTILE)}
-sources:
-  - title: {json.dumps("Source " + HOSTILE)}
-    outlet: {json.dumps("Outlet " + HOSTILE)}
-    url: "https://news.test/?q=\\"><script>alert(3)</script>"
-tags: [sky]
-corrections:
-  - {{date: 2024-01-06, type: correction, note: {json.dumps("Note " + HOSTILE)}}}
----
-Body {HOSTILE}
-
-<script>alert(4)</script>
-
-{{unsafe}}
-<a href="javascript:alert(13)">raw</a> <div onclick="alert(14)">div</div>
-"""
 UNSAFE_LINKS = """[click](javascript:alert(5)) [upper](JaVaScRiPt:alert(6)) [entity](&#106;avascript:alert(7))
 [encoded](javascript%3Aalert(8)) [data](data:text/html;base64,PHNjcmlwdD5hbGVydCg5KTwvc2NyaXB0Pg==)
 [vb](vbscript:msgbox(10)) [spaced]( javascript:alert(11)) ![img](data:image/svg+xml,<svg onload=alert(12)>)
@@ -57,7 +31,7 @@ BAD_SCHEMES = ("javascript:", "vbscript:", "data:")
 def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("hostile")
     shutil.copytree(MINIMAL, root / "content")
-    write(root / "content/claims/hostile.md", CLAIM.replace("{unsafe}", ""))
+    write(root / "content/claims/hostile.md", HOSTILE_CLAIM.replace("{unsafe}", ""))
     write(
         root / "content/people/alice.md",
         f"---\nname: {json.dumps('Alice ' + HOSTILE)}\nrole: {json.dumps(HOSTILE)}\n---\n{HOSTILE}\n",
@@ -118,11 +92,11 @@ def test_feeds_and_data_parse(hostile_site: Path) -> None:
 
 def test_refused_links_are_errors_at_their_lines(tmp_path: Path, run) -> None:
     shutil.copytree(MINIMAL, tmp_path / "content")
-    write(tmp_path / "content/claims/hostile.md", CLAIM.replace("{unsafe}", UNSAFE_LINKS))
+    write(tmp_path / "content/claims/hostile.md", HOSTILE_CLAIM.replace("{unsafe}", UNSAFE_LINKS))
     result = run("build", "--content", str(tmp_path / "content"), "--out", str(tmp_path / "site"))
     assert result.code == 1
     found = [line.split(": ", 1) for line in result.err.splitlines()[:-1]]
-    first = CLAIM.splitlines().index("{unsafe}") + 1
+    first = HOSTILE_CLAIM.splitlines().index("{unsafe}") + 1
     expected = {
         (first, "javascript:"): 3,
         (first + 1, "javascript:"): 1,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -11,29 +10,28 @@ from hypothesis import strategies as st
 
 from digest.build import LiveBuild, Options
 
-from .conftest import MINIMAL, ROOT, TODAY, write
+from .conftest import TODAY, snapshot, write
 from .edits import (
     EDITS,
     Edit,
     break_claim,
+    build_options,
     change_css,
     change_template,
     change_title,
     change_verdict,
     clean_build,
+    copy_site,
     same_tree,
+    translate_claim,
+    translate_person,
+    untranslate_claim,
 )
 
 
 def setup(tmp: Path) -> tuple[Path, Path, LiveBuild]:
-    content, theme = tmp / "content", tmp / "theme"
-    shutil.copytree(MINIMAL, content)
-    shutil.copytree(ROOT / "themes/default", theme)
-    live = LiveBuild(
-        Options(
-            content=content, content_shown="content", out=tmp / "live", theme=theme, drafts=True, today=TODAY, jobs=1
-        )
-    )
+    content, theme = copy_site(tmp)
+    live = LiveBuild(build_options(content, theme, tmp / "live"))
     assert live.run().error is None
     return content, theme, live
 
@@ -59,13 +57,20 @@ def test_every_kind_of_edit_in_turn(tmp_path: Path) -> None:
         assert apply(edit, content, theme, live, tmp_path) == [], edit.__name__
 
 
+def test_translations_added_changed_and_removed_match_a_clean_build(tmp_path: Path) -> None:
+    content, theme, live = setup(tmp_path)
+    steps = [translate_claim, translate_person, translate_claim, change_title, untranslate_claim, translate_person]
+    for step in steps:
+        assert apply(step, content, theme, live, tmp_path) == [], step.__name__
+
+
 def test_failed_rebuild_keeps_the_last_good_site(tmp_path: Path) -> None:
     content, theme, live = setup(tmp_path)
-    before = {p: p.read_bytes() for p in (tmp_path / "live").rglob("*") if p.is_file()}
+    before = snapshot(tmp_path / "live")
     break_claim(content, theme)
     result = live.run(changed=[content / "claims/broken.md"])
     assert result.error is not None and result.written == ()
-    assert {p: p.read_bytes() for p in (tmp_path / "live").rglob("*") if p.is_file()} == before
+    assert snapshot(tmp_path / "live") == before
 
 
 def test_a_title_edit_writes_only_the_pages_that_show_it(tmp_path: Path) -> None:

@@ -14,17 +14,12 @@ import pytest
 
 from digest.write import MARKER, MARKER_TEXT
 
-from .conftest import MINIMAL, build_process, write
+from .conftest import MINIMAL, build_process, snapshot, write
 
 
 def git(folder: Path, *args: str) -> str:
     command = ["git", "-c", "user.name=T", "-c", "user.email=t@example.org", "-C", str(folder), *args]
     return subprocess.run(command, capture_output=True, text=True, check=True).stdout.strip()
-
-
-def snapshot(folder: Path) -> dict[str, bytes]:
-    """Every file under ``folder`` (``.git`` included) with its bytes."""
-    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 @pytest.fixture
@@ -103,12 +98,12 @@ def _build_killed(where: str, content: Path, out: Path) -> subprocess.CompletedP
         f"""
         import os, signal, sys
         import digest.write as write
-        real = write._exchange
+        real = write.exchange
         def exchange(a, b):
             if {where!r} == "after":
                 real(a, b)
             os.kill(os.getpid(), signal.SIGKILL)
-        write._exchange = exchange
+        write.exchange = exchange
         from digest.cli import main
         sys.exit(main(["build", "--content", {str(content)!r}, "--out", {str(out)!r}, "--no-search", "--force"]))
         """
@@ -138,7 +133,7 @@ def test_a_failed_swap_puts_git_back(pages_checkout: Path, monkeypatch: pytest.M
     def broken(a: Path, b: Path) -> bool:
         raise OSError(5, os.strerror(5), str(b))
 
-    monkeypatch.setattr(digest.write, "_exchange", broken)
+    monkeypatch.setattr(digest.write, "exchange", broken)
     before = snapshot(pages_checkout)
     result = run("build", "--content", str(MINIMAL), "--out", str(pages_checkout), "--no-search", "--force")
     assert result.code == 1

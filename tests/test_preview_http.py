@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import os
 import socket
-import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
-from digest.serve import Events, PreviewServer, host_allowed, safe_relative
+from digest.serve import Events, PreviewServer, host_allowed, safe_relative, served_path
+
+from .static_server import on_a_thread
 
 SECRET = "TOP-SECRET-OUTSIDE-THE-SITE"
 
@@ -28,16 +30,19 @@ def server(tmp_path: Path) -> Iterator[PreviewServer]:
     (tmp_path / "secrets/index.html").write_text(SECRET)
     os.symlink(tmp_path / "secret.txt", site / "link-file.txt")
     os.symlink(tmp_path / "secrets", site / "link-dir")
-    preview = PreviewServer(("127.0.0.1", 0), site, "/sub/", Events())
-    thread = threading.Thread(target=preview.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    try:
+    with running(site, "/sub/") as preview:
         yield preview
-    finally:
-        preview.events.close()
-        preview.shutdown()
-        preview.server_close()
-        thread.join(timeout=5)
+
+
+@contextmanager
+def running(site: Path, base: str) -> Iterator[PreviewServer]:
+    """A preview server of ``site`` at ``base`` on a loopback port, on a thread, until the block ends."""
+    preview = PreviewServer(("127.0.0.1", 0), site, base, Events())
+    with on_a_thread(preview):
+        try:
+            yield preview
+        finally:
+            preview.events.close()  # the event streams end first: closing the server waits for them
 
 
 def request(server: PreviewServer, raw: bytes) -> tuple[int, dict[str, str], bytes]:
@@ -168,34 +173,19 @@ def test_no_redirect_leaves_the_preview(tmp_path: Path) -> None:
     site = tmp_path / "site"
     (site / "people").mkdir(parents=True)
     (site / "people/index.html").write_text("<html><body>people</body></html>")
-    preview = PreviewServer(("127.0.0.1", 0), site, "/", Events())
-    thread = threading.Thread(target=preview.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    try:
+    with running(site, "/") as preview:
         status, headers, _ = get(preview, "//people")
-        assert status == 302 and headers["Location"] == "/people/"
-    finally:
-        preview.shutdown()
-        preview.server_close()
-        thread.join(5)
+    assert status == 302 and headers["Location"] == "/people/"
 
 
 def test_a_base_path_that_is_not_ascii(tmp_path: Path) -> None:
-    from digest.serve import _base_path
-
     site = tmp_path / "site"
     site.mkdir()
     (site / "index.html").write_text("<html><body>home</body></html>")
-    base = _base_path("https://example.org/дайджест/")
+    base = served_path("https://example.org/дайджест/")
     assert base == "/%D0%B4%D0%B0%D0%B9%D0%B4%D0%B6%D0%B5%D1%81%D1%82/"
-    preview = PreviewServer(("127.0.0.1", 0), site, base, Events())
-    thread = threading.Thread(target=preview.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    try:
-        assert get(preview, "/")[1]["Location"] == base
+    with running(site, base) as preview:
+        home = get(preview, "/")
         status, _, body = get(preview, base)
-        assert status == 200 and b'data-base="/\xd0\xb4' in body
-    finally:
-        preview.shutdown()
-        preview.server_close()
-        thread.join(5)
+    assert home[1]["Location"] == base
+    assert status == 200 and b'data-base="/\xd0\xb4' in body

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import re
-import socket
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -21,9 +20,9 @@ from axe_playwright_python.sync_playwright import Axe
 from PIL import Image
 
 from .browser import chromium
-from .conftest import OUR_SCALE, ROOT, build_process
+from .conftest import OUR_SCALE, PAGES_OF_EACH_KIND, ROOT, build_process
 from .html import is_redirect, pages, parse
-from .static_server import serving
+from .static_server import free_port, serving
 
 SUB_PATH = "some/sub/path/"
 
@@ -38,12 +37,6 @@ class Published:
     """The site's URL under the sub-path."""
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def published(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> Iterator[Published]:
     """content/ built, its base_url under a sub-path, served by a plain static server.
@@ -51,7 +44,7 @@ def published(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureR
     Without the search index, except for the tests of search: ``parametrize("published", ["search"], indirect=True)``.
     """
     root = tmp_path_factory.mktemp("www")
-    port = _free_port()
+    port = free_port()
     base = f"http://127.0.0.1:{port}/{SUB_PATH}"
     site = root / SUB_PATH
     search = () if getattr(request, "param", None) == "search" else ("--no-search",)
@@ -90,23 +83,7 @@ def test_html_is_valid_for_the_w3c_validator(published: Published) -> None:
     assert checked > 40
 
 
-PAGE_TYPES = {
-    "home": "",
-    "claim": "claims/peskov-knew-of-no-plans-to-congratulate/",
-    "person": "people/putin/",
-    "people": "people/",
-    "staff member": "staff/editorial-team/",
-    "staff": "staff/",
-    "scale": "verdicts/",
-    "verdict": "verdicts/false/",
-    "tag": "tags/kremlin/",
-    "outlet": "outlets/the-kyiv-independent/",
-    "free page": "methodology/",
-    "timeline": "timeline/",
-    "corrections": "corrections/",
-    "404": "404.html",
-    "search": "search/?q=Peskov",
-}
+PAGE_TYPES = {**PAGES_OF_EACH_KIND, "404": "404.html"}
 WCAG_AA = {
     "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]},
     "resultTypes": ["violations"],
@@ -336,6 +313,8 @@ def test_search_finds_claims_by_person_and_word(published: Published) -> None:
         box.fill("Peskov unreliable")
         box.press("Enter")
         page.wait_for_selector(".pagefind-ui__result-link", timeout=15_000)
+        # the search box's visible label: the theme's words (data-label), set by search.js
+        assert page.locator("label.search-label[for=search-query]").inner_text() == "Words to look for"
         titles = page.locator(".pagefind-ui__result-link").all_inner_texts()
         assert titles[0] == "Kremlin dismisses reports of secret congratulations as “unreliable”"
         hrefs = page.locator(".pagefind-ui__result-link").evaluate_all("links => links.map(a => a.href)")

@@ -10,7 +10,7 @@ from bench.corpus import generate
 from digest.build import Options, build, load_site
 from digest.pages import page_ids, pages_showing, plan_pages
 
-from .conftest import MINIMAL, ROOT, TODAY
+from .conftest import MINIMAL, ROOT, TODAY, snapshot
 from .html import ids, parse
 
 
@@ -50,7 +50,7 @@ def test_pages_and_cards_made_in_worker_processes_are_the_ones_made_in_one(tmp_p
         options = Options(content=corpus, content_shown="c", out=out, today=TODAY, jobs=jobs, cache=cache)
         result = build(options)
         assert result.written == result.files
-        trees[name] = {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+        trees[name] = snapshot(out)
     assert len(trees["serial"]) > 1000
     assert sum(1 for path in trees["serial"] if path.endswith("/card.png")) == 500
     assert trees["parallel"] == trees["serial"]

@@ -4,7 +4,6 @@ and under a sub-path, served as a static host serves it (404.html on a miss)."""
 from __future__ import annotations
 
 import shutil
-import socket
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,32 +12,10 @@ import pytest
 from playwright.sync_api import Page, Response
 
 from .browser import chromium
-from .conftest import ROOT, build_process, write
-from .static_server import serving
+from .conftest import PAGES_OF_EACH_KIND, ROOT, build_process, write
+from .static_server import free_port, serving
 
-PAGE_TYPES = {
-    "home": "",
-    "claim": "claims/peskov-knew-of-no-plans-to-congratulate/",
-    "person": "people/putin/",
-    "people": "people/",
-    "scale": "verdicts/",
-    "verdict": "verdicts/false/",
-    "tag": "tags/kremlin/",
-    "tags": "tags/",
-    "outlet": "outlets/the-kyiv-independent/",
-    "outlets": "outlets/",
-    "timeline": "timeline/",
-    "corrections": "corrections/",
-    "free page": "methodology/",
-    "search": "search/?q=Peskov",
-    "404": "claims/no-such-check/deeper/",
-}
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+PAGE_TYPES = {**PAGES_OF_EACH_KIND, "404": "claims/no-such-check/deeper/"}
 
 
 @pytest.fixture(scope="module", params=["", "some/sub/path/"], ids=["root", "sub-path"])
@@ -52,7 +29,7 @@ def hosted(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
     write(content / "static/documents/note.txt", "a document we checked\n")
     root = work / "www"
     site = root / request.param
-    port = _free_port()
+    port = free_port()
     base = f"http://127.0.0.1:{port}/{request.param}"
     result = build_process(content, site, "--base-url", base)
     assert result.returncode == 0, result.stderr

@@ -45,7 +45,7 @@ def test_similar_finds_a_paraphrase_of_our_claim_among_a_thousand(corpus_with_ou
 
 @pytest.mark.slow
 def test_the_pair_search_finds_an_unlinked_repeat_among_a_thousand(corpus_with_ours: Path) -> None:
-    known = known_claims(corpus_with_ours, "c")
+    known = known_claims(corpus_with_ours, "c").known
     assert len(known) == 1001  # more than are compared pair by pair: the MinHash bands are used
     repeat = Known("a-repeat", PARAPHRASE, "Someone", known[-1].claim_date, "False", "c/claims/x.md", 3)
     pairs = similar_pairs([*known, repeat], {})

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from digest.watch import Watcher
+from digest.watch import Changes, Watcher
 
 from .conftest import write
 
@@ -96,11 +96,10 @@ def test_symlinks_leading_outside_are_refused(scratch: Path, tmp_path: Path, run
 def test_the_watcher_sees_own_files_hidden_ones_included(tmp_path: Path) -> None:
     content, theme = tmp_path / "content", tmp_path / "theme"
     watcher = Watcher(content, theme, lambda changes: None)
-    for name in (".nojekyll", "CNAME", "documents/report.pdf", "documents"):
+    own = (".nojekyll", "CNAME", "documents/report.pdf", "documents")
+    for name in own:
         watcher.note(content / "static" / name, is_directory=name == "documents")
     for name in ("CNAME~", ".CNAME.swp", ".#CNAME", "4913"):
         watcher.note(content / "static" / name)
     watcher.note(content / ".hidden.md")  # outside static/, hidden files are still not content
-    assert watcher._pending["content"] == {
-        content / "static" / name for name in (".nojekyll", "CNAME", "documents/report.pdf", "documents")
-    }
+    assert watcher.take() == Changes(content=frozenset(content / "static" / name for name in own))

@@ -73,3 +73,10 @@ def test_stylesheets_only() -> None:
     assert not Changes(
         static=frozenset({Path("/t/static/a.css")}), content=frozenset({Path("/c/x.md")})
     ).stylesheets_only
+
+
+def test_stop_before_start_is_quiet(tmp_path: Path) -> None:
+    """Ctrl-C can reach the preview before its watcher has started: stopping must not raise."""
+    watcher, reports, _ = collect(tmp_path)
+    watcher.stop()
+    assert reports == []

@@ -20,7 +20,7 @@
     const label = document.createElement("label");
     label.htmlFor = input.id;
     label.className = "search-label";
-    label.textContent = "Words to look for";
+    label.textContent = element.dataset.label; // the theme's words, in the page's language
     element.prepend(label);
   }
   const query = new URLSearchParams(location.search).get("q");

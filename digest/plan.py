@@ -1,0 +1,104 @@
+"""The words of the page plan: the kinds of page, a planned page, what describes a kind, and the
+ids of the records a page can depend on.
+
+``pages`` holds the table of kinds (``KINDS``) and plans the site with these; ``shows`` says which
+records each page shows and ``builders`` makes each page's context.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from enum import Enum
+
+from .contexts import PageContext
+from .model import Site
+from .urls import Target
+
+
+class Kind(Enum):
+    """The kinds of page, in the order the plan lists them; ``KINDS`` describes each."""
+
+    HOME = "home"
+    CLAIM = "claim"
+    PERSON = "person"
+    PEOPLE = "people"
+    MEMBER = "member"
+    STAFF = "staff"
+    SCALE = "scale"
+    VERDICT = "verdict"
+    TAGS = "tags"
+    TAG = "tag"
+    OUTLETS = "outlets"
+    OUTLET = "outlet"
+    TIMELINE = "timeline"
+    CORRECTIONS = "corrections"
+    PAGE = "page"
+    SEARCH = "search"
+    REDIRECT = "redirect"
+    NOT_FOUND = "404"
+
+
+@dataclass(frozen=True, slots=True)
+class Planned:
+    """One page of the plan, before its context is built."""
+
+    path: str
+    """Site path: ``claims/x/``, ``""`` for the home page, ``404.html``."""
+    kind: Kind
+    key: str = ""
+    """The slug or verdict key of the page's subject, if it has one."""
+    language: str = ""
+    """The code of its language when it is not the site's first (its ``path`` is under /<code>/)."""
+
+
+@dataclass(frozen=True, slots=True)
+class PageKind:
+    """Everything about one kind of page."""
+
+    template: str
+    context: Callable[[Site, Planned, PageKind], PageContext]
+    """The context its template is rendered with (given the page and this description of its kind)."""
+    dependencies: Callable[[Site, str], list[str]]
+    """The ids of the records a page of the kind shows (by its key), besides SITE."""
+    lastmod: Callable[[Site, str], date | None]
+    """The last change to anything the page shows, for the sitemap."""
+    subjects: Callable[[Site], Mapping[str, Target]] | None = None
+    """One page per subject (claim, person...), at ``url_for(subject)``; None: one page, at ``path``."""
+    path: str = ""
+    lists: bool = False
+    """It lists claims with the theme's list items: the parent process renders it, keeping them."""
+    dated_by_claims: bool = False
+    """Its last change is the last change of the claims it shows (not of the whole site)."""
+    sitemap: bool = True
+    """Listed in sitemap.xml."""
+    ids: Callable[[Site, str], Iterable[str]] | None = None
+    """The element ids of its template (besides ``BASE_IDS``) that a link may point to, when the
+    plan knows them all; None for pages whose ids come from Markdown or are not all known here."""
+
+
+SITE = "site"
+"""Dependency on the settings, the scale, the footer's free pages and which claims are drafts."""
+ALL = "all"
+"""Dependency on every published claim and person (tallies, counts, the timeline)."""
+
+
+def claim_id(slug: str) -> str:
+    """The dependency id of a claim."""
+    return f"claim:{slug}"
+
+
+def person_id(slug: str) -> str:
+    """The dependency id of a person."""
+    return f"person:{slug}"
+
+
+def staff_id(slug: str) -> str:
+    """The dependency id of a member of the staff."""
+    return f"staff:{slug}"
+
+
+def page_id(slug: str) -> str:
+    """The dependency id of a free page."""
+    return f"page:{slug}"
