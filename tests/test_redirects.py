@@ -50,7 +50,7 @@ def test_withdrawn_addresses_lead_to_the_checks_they_were_folded_into(built_site
         assert robots == "noindex"
         title = parse(built_site / "claims" / new / "index.html").xpath("//h1")[0].text_content().strip()
         assert title in parse(built_site / path / "index.html").xpath("//main")[0].text_content()
-    assert len(redirect_pages(built_site)) == len(WITHDRAWN)
+    assert len(redirect_pages(built_site)) == 3 * len(WITHDRAWN)  # in each of our three languages
 
 
 def test_redirects_are_left_out_of_the_sitemap_and_the_data(built_site: Path) -> None:
@@ -69,9 +69,11 @@ def test_redirects_are_left_out_of_the_search_index(searchable_site: Path) -> No
         text = gzip.decompress(fragment.read_bytes()).decode()
         indexed.add(json.loads(text[text.index("{") :])["url"])
     claims = {c["slug"] for c in json.loads((searchable_site / "claims.json").read_text())["claims"]}
-    assert indexed == {f"/claims/{slug}/index.html" for slug in claims}
+    assert indexed == {f"/{f}claims/{slug}/index.html" for f in ("", "uk/", "ru/") for slug in claims}
     entry = json.loads((searchable_site / "pagefind" / "pagefind-entry.json").read_text())
-    assert entry["languages"]["en"]["page_count"] == len(claims)
+    assert {code: entry["languages"][code]["page_count"] for code in ("en", "uk", "ru")} == dict.fromkeys(
+        ("en", "uk", "ru"), len(claims)
+    )  # every check is translated into both
 
 
 def test_a_person_keeps_old_addresses_under_a_sub_path(scratch: Path, tmp_path: Path, run) -> None:

@@ -1,4 +1,3 @@
-# ruff: noqa: RUF001, RUF003  (Cyrillic is the point of this file, not a look-alike of Latin letters)
 """Our Ukrainian and Russian translations against their English originals.
 
 A translation, ``<slug>.<lang>.md`` beside ``<slug>.md``, sets only text; its facts come from the
@@ -44,7 +43,7 @@ IMAGE_TEXT = ("alt", "caption")
 NAMES_IN_QUOTES = re.compile(r"[«„](?:Вьорстк\w*|Вёрстк\w*|Кремль — Білий дім|Кремль — Белый дом)[»“]")
 """Names that Ukrainian and Russian put in quotes where English does not: an outlet, our digest."""
 
-# A month in any case form: Ukrainian (січень, січня, у січні), then Russian (январь, января, в январе).
+# A month in any case form (nominative, genitive, locative): the Ukrainian stem, then the Russian one.
 _MONTH_STEMS = [
     ("січ", "январ"), ("лют", "феврал"), ("берез", "март"), ("квіт", "апрел"), ("трав", "ма"), ("черв", "июн"),
     ("лип", "июл"), ("серп", "август"), ("верес", "сентябр"), ("жовт", "октябр"), ("листопад", "ноябр"),
