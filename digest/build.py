@@ -16,15 +16,16 @@ from pathlib import Path
 
 from . import urls
 from .archive import keep_index
-from .cache import BuildCache, WarmStart
+from .cache import BuildCache, BuildState, WarmStart
 from .config import load_config
 from .errors import Diagnostic, DigestError, UsageError
 from .images import Known, attach_images, image_problems
 from .load import Content, FileCache, load_content
 from .pages import Kind, Planned
+from .progress import Progress
 from .render import Rendered, Renderer
 from .resolve import Resolved, Skipped, resolve_site
-from .search import index_site
+from .search import SearchIndex, update_index
 from .static import StaticFile, find_static
 from .theme import Theme
 from .write import KEPT, SiteWriter, guard_out, update_tree, write_site
@@ -70,6 +71,8 @@ class BuildResult:
     """Why the build cache could not be used, if it could not: the build went on without it."""
     warnings: tuple[Diagnostic, ...] = ()
     """Problems that did not stop the build (a draft left out, a link to a missing heading)."""
+    indexed: int = 0
+    """Claim pages indexed for search anew (the other shards of the index were kept)."""
 
 
 def warm_start(options: Options) -> WarmStart:
@@ -117,14 +120,16 @@ def with_static(options: Options, content: Content) -> tuple[Content, dict[str, 
     return content, static
 
 
-def load_site(options: Options) -> Resolved:
+def load_site(options: Options, progress: Progress | None = None) -> Resolved:
     """Load, check and resolve the content; raises ContentError with every problem."""
-    return _load_site(options)[0]
+    return _load_site(options, progress=progress)[0]
 
 
-def _load_site(options: Options, files: FileCache | None = None) -> tuple[Resolved, dict[str, StaticFile]]:
+def _load_site(
+    options: Options, files: FileCache | None = None, progress: Progress | None = None
+) -> tuple[Resolved, dict[str, StaticFile]]:
     config = load_config(options.content, options.content_shown, options.base_url)
-    loaded = load_content(options.content, options.content_shown, config, options.jobs, files)
+    loaded = load_content(options.content, options.content_shown, config, options.jobs, files, progress=progress)
     content, static = with_static(options, loaded)
     return resolve_site(with_images(content, options), today=options.today, drafts=options.drafts), static
 
@@ -153,7 +158,9 @@ class CheckResult:
     """Why a cache could not be used or kept, if one could not (the check went on without it)."""
 
 
-def check(options: Options, links: bool = False, similar: bool = False) -> CheckResult:
+def check(
+    options: Options, links: bool = False, similar: bool = False, progress: Progress | None = None
+) -> CheckResult:
     """Validate content and cross-references, and advise; write nothing but caches in the user's
     cache folder: the records of the files read (with ``options.cache``: the next check reads only
     the files changed since), the similar-claims index, and the link cache.
@@ -167,7 +174,7 @@ def check(options: Options, links: bool = False, similar: bool = False) -> Check
     files = warm.restore_files(_build_cache(replace(options, search=search)) for search in (True, False))
     index_problem = None
     try:
-        resolved, static = _load_site(options, files)
+        resolved, static = _load_site(options, files, progress)
     finally:  # the records are kept even when the content has errors: the next check reads only what changed
         warm.save_files(files)
         warm.close()
@@ -196,7 +203,38 @@ def check(options: Options, links: bool = False, similar: bool = False) -> Check
     return CheckResult(resolved, (*sorted(warnings), *alike), tuple(problems))
 
 
-def build(options: Options) -> BuildResult:
+def _index(
+    writer: SiteWriter,
+    rendered: Rendered,
+    previous: Rendered | None,
+    state: BuildState | None,
+    progress: Progress | None,
+) -> SearchIndex:
+    """Index the claim pages for search, keeping the shards of the last build whose pages are unchanged."""
+    assert rendered.site is not None
+    fingerprints = rendered.fingerprints
+    pages = {slug: fingerprints[f"claims/{slug}/index.html"] for slug in rendered.site.claims}
+
+    def keep(path: str, fingerprint: str) -> bool:
+        if previous is None or previous.fingerprints.get(path) != fingerprint or path not in previous.files:
+            return False
+        writer.write(path, previous.files[path], fingerprint)
+        return True
+
+    def old_page(slug: str) -> Path | None:
+        path = f"claims/{slug}/index.html"
+        kept = previous.files.get(path) if previous is not None else None
+        return Path(kept) if isinstance(kept, str) else None
+
+    before = state.search if state is not None and previous is not None else {}
+    index = update_index(writer.folder, pages, before, keep, old_page, progress)
+    for path, fingerprint in index.fingerprints.items():
+        rendered.fingerprints[path] = fingerprint
+        rendered.files[path] = KEPT
+    return index
+
+
+def build(options: Options, progress: Progress | None = None) -> BuildResult:
     """Build the site into --out, replacing it whole, or raise and leave it as it was.
 
     With ``options.cache``, the build cache of the same content, output, theme and settings is
@@ -211,7 +249,7 @@ def build(options: Options) -> BuildResult:
         files, state = warm.restore()
         gc.freeze()  # the records just loaded live all build long and make no cycles: collections skip them
         config = load_config(options.content, options.content_shown, options.base_url)
-        content = load_content(options.content, options.content_shown, config, options.jobs, files)
+        content = load_content(options.content, options.content_shown, config, options.jobs, files, progress=progress)
         if options.cache:  # the similar claims' index from the records just read: `digest similar` reads no file
             keep_index(options.content, files)
         content, static = with_static(options, content)
@@ -221,11 +259,14 @@ def build(options: Options) -> BuildResult:
         renderer = Renderer(Theme(options.theme), options.search, warm.cache, warm.compiled, warm.images)
         previous, spare = warm.previous(renderer, options.out, state)
         with SiteWriter(options.out, spare) as writer:
-            rendered = renderer.render(resolved.site, previous, jobs=options.jobs, sink=writer.write, static=static)
+            rendered = renderer.render(
+                resolved.site, previous, jobs=options.jobs, sink=writer.write, static=static, progress=progress
+            )
+            search = _index(writer, rendered, previous, state, progress) if options.search else None
             writer.prune(rendered.files)
-            if options.search:
-                index_site(writer.folder)
-        warm.save(files, renderer, rendered, writer, resolved)
+            if search is None and warm.same_site(previous, rendered):
+                writer.keep_out()  # --out already is this site: no swap, the spare stays as it was
+        warm.save(files, renderer, rendered, writer, resolved, search)
     finally:
         gc.unfreeze()
         warm.close()
@@ -237,6 +278,7 @@ def build(options: Options) -> BuildResult:
         seconds=time.perf_counter() - started,
         cache_problem=warm.problem,
         warnings=resolved.warnings,
+        indexed=search.indexed if search is not None else 0,
     )
 
 

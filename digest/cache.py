@@ -9,7 +9,8 @@ One folder per (content, output, theme, settings) under ``$XDG_CACHE_HOME/digest
   order and versions of the claims in the JSON exports;
 - ``templates/``: the theme's templates compiled by Jinja (each checked against its source);
 - ``spare/``: the site before the current one. The next build starts from it and replaces only
-  the files whose fingerprints changed, then the swapped-out site becomes the new spare.
+  the files whose fingerprints changed, then the swapped-out site becomes the new spare; a build
+  that finds ``--out`` already the site it makes swaps nothing, and the spare stays as it is.
 
 Nothing in it is trusted blindly: a record is reused only while its file's stamp is unchanged, an
 output only while its own stamp is; the generator's version is part of every fingerprint. Delete
@@ -19,15 +20,17 @@ the folder at any time: the next build is a cold one.
 from __future__ import annotations
 
 import contextlib
+import functools
 import gc
 import hashlib
 import io
+import json
 import os
 import pickle
 import shutil
 import sqlite3
-from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Collection, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -37,19 +40,24 @@ from .exports import read_lines
 from .images import Known, measured
 from .load import Failed, FileCache
 from .model import Claim, Page, Person, Staff
+from .pages import Showing
 from .render import Rendered, Renderer
 from .resolve import Resolved
+from .search import SearchIndex, Shard
 from .stamps import Stamp, stamp
 from .usercache import cache_folder
 from .write import SiteWriter, Spare
 
-SCHEMA = 9
+SCHEMA = 10
 """The version of what the cache holds: records and states of an older one are not read (4: staff
 records, and claims with authors and editors; 5: claims with their images; 6: claims with repeats;
-7: claims' aliases and people's former slugs; 8: verdicts worded per language; 9: translations and
-the Site in each language)."""
+7: claims' aliases and people's former slugs; 8: verdicts worded per language, and the search
+index's shards; 9: records in the state by reference, and the pages showing each record; 10:
+translations and the Site in each language)."""
 _BATCH = 5000
 """List items written to the database at a time."""
+_FEW = 2000
+"""List items read one by one (by slug) rather than with their whole group."""
 
 
 class CacheUnusable(Exception):
@@ -83,9 +91,15 @@ class BuildCache:
         self._db: sqlite3.Connection | None = None
         self._stamps: dict[str, Stamp | None] = {}
         self._groups: dict[str, dict[str, tuple[str, str]]] = {}
+        self._whole: set[str] = set()
+        """Groups of list items read whole."""
+        self._asked: dict[str, set[str]] = {}
+        """The items of each group read so far (those found and those not)."""
         self._pending: list[tuple[str, str, str, str]] = []
         self._outputs: dict[str, Any] | None = None
         """The output manifest as ``outputs`` read it."""
+        self._spare_manifest: dict[str, Any] | None = None
+        """The spare's manifest as ``spare`` read it."""
         self.problem: str | None = None
         """Why a part of the cache could not be used, if one could not."""
 
@@ -157,18 +171,19 @@ class BuildCache:
         except ERRORS:
             return None
 
-    def save_files(self, cache: FileCache) -> None:
-        """Write the records that changed since ``files``."""
+    def save_files(self, cache: FileCache) -> bool:
+        """Write the records that changed since ``files``; whether any had."""
         current = cache.results
         gone = self._stamps.keys() - current.keys()
+        paths = [path for path, entry in current.items() if self._stamps.get(path) != entry[0]]
         changed = (  # a generator: one row's pickle in memory at a time
-            (path, pickle.dumps(entry[0], protocol=5), pickle.dumps(entry[1], protocol=5))
-            for path, entry in current.items()
-            if self._stamps.get(path) != entry[0]
+            (path, pickle.dumps(current[path][0], protocol=5), pickle.dumps(current[path][1], protocol=5))
+            for path in paths
         )
         self.db.executemany("DELETE FROM files WHERE path = ?", ((path,) for path in gone))
         self.db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?)", changed)
         self.put("limits", cache.limits)
+        return bool(gone or paths)
 
     # the resolved site and the render, referring to the records above
 
@@ -193,16 +208,33 @@ class BuildCache:
 
     # rendered list items
 
-    def partials(self, group: str) -> dict[str, tuple[str, str]]:
-        """The list items of one kind and link depth rendered before: {slug: (version, html)}."""
-        if group not in self._groups:
-            try:
+    def partials(self, group: str, slugs: Collection[str]) -> dict[str, tuple[str, str]]:
+        """The list items of one kind and link depth rendered before, {slug: (version, html)}: those of
+        ``slugs`` at least. A short list reads its own items only (a page of a list, after an edit),
+        a long one the whole group at once."""
+        known = self._groups.setdefault(group, {})
+        if group in self._whole:
+            return known
+        asked = self._asked.setdefault(group, set())
+        missing = [slug for slug in slugs if slug not in asked]
+        if not missing:
+            return known
+        try:
+            if len(missing) > _FEW:
                 rows = self.db.execute("SELECT slug, version, html FROM partials WHERE grp = ?", (group,))
-                self._groups[group] = {slug: (version, html) for slug, version, html in rows}
-            except ERRORS as error:  # a damaged cache: render the items again
-                self.problem = self.problem or str(error)
-                self._groups[group] = {}
-        return self._groups[group]
+                self._whole.add(group)
+            else:
+                rows = self.db.execute(
+                    "SELECT slug, version, html FROM partials"
+                    " WHERE grp = ? AND slug IN (SELECT value FROM json_each(?))",
+                    (group, json.dumps(missing)),
+                )
+            known.update((slug, (version, html)) for slug, version, html in rows)
+        except ERRORS as error:  # a damaged cache: render the items again
+            self.problem = self.problem or str(error)
+            self._whole.add(group)
+        asked.update(missing)
+        return known
 
     def keep_partial(self, group: str, slug: str, version: str, html: str) -> None:
         """Keep a rendered list item for later runs (written in batches, to hold little in memory)."""
@@ -239,19 +271,26 @@ class BuildCache:
         intact = len(files) == len(recorded["files"]) and _folders_unchanged(out, recorded["folders"])
         return files, intact
 
-    def spare(self) -> Spare | None:
-        """The site before the current one, to start the next build from, if it is there untouched."""
+    def spare(self, out: Mapping[str, tuple[str, Stamp]]) -> Spare | None:
+        """The site before the current one, to start the next build from, if it is there untouched.
+        ``out``: the files of --out just found unchanged (see ``outputs``), with their stamps."""
         try:
-            manifest = self.get("spare")
+            manifest, top = self.get("spare"), self.get("spare-top")
         except ERRORS as error:
             self.problem = self.problem or str(error)
             return None
         if manifest is None or not self.spare_folder.is_dir():
             return None
+        manifest["folders"][""] = top
         if not _folders_unchanged(self.spare_folder, manifest["folders"]):
             shutil.rmtree(self.spare_folder, ignore_errors=True)
             return None
-        return Spare(self.spare_folder, manifest["files"])
+        self._spare_manifest = manifest
+        files = manifest["files"]
+        # Unchanged files are hard links shared by both sites: one look at --out's tells of the spare's
+        # too (the same inode is the same file, and no name in the spare changed: its folders are as they were)
+        checked = frozenset(path for path, entry in out.items() if (files.get(path) or (None, None))[1] == entry[1])
+        return Spare(self.spare_folder, files, checked)
 
     def save_outputs(
         self,
@@ -260,10 +299,11 @@ class BuildCache:
         retired: Path | None,
         intact: bool,
         known: Mapping[str, Stamp] | None = None,
+        removed: Iterable[str] = (),
     ) -> None:
-        """Record the new site's files (``known`` gives the stamps already known), and keep the
+        """Record the new site's files (``known`` gives the stamps of those kept from the spare, as the
+        spare's manifest had them; ``removed`` the paths the writer removed from it), and keep the
         swapped-out site (if it was intact) as the next spare."""
-        previous = self._outputs if self._outputs is not None else self.get("outputs")
         known = known or {}
         root = str(out)
         files = {}
@@ -271,20 +311,34 @@ class BuildCache:
             found = known.get(path) or stamp(f"{root}/{path}")
             if found is not None:
                 files[path] = (fingerprint, found)
-        folders = {folder: stamp(f"{root}/{folder}") for folder in _folders(files)}
+        folders = _folders(files)
+        before = self._spare_manifest["folders"] if known and self._spare_manifest is not None else {}
+        # a folder of the spare in which nothing was written, made or removed is as the spare's manifest
+        # says (checked at the start): only the others are looked at again (the top one always is)
+        fresh = _folders([*(path for path in files if path not in known), *removed])
+        stamps = {f: before[f] if f in before and f not in fresh else stamp(f"{root}/{f}") for f in folders}
         shutil.rmtree(self.spare_folder, ignore_errors=True)
         self.put("spare", None)
         if retired is not None:
             try:
-                if not intact or previous is None:
+                if not intact or self._outputs is None:
                     raise OSError("the old site was changed by hand: not a spare")
                 os.rename(retired, self.spare_folder)
-                # intact: its folders are as recorded (a rename changes none of them but the top one)
-                kept = {**previous["folders"], "": stamp(self.spare_folder)}
-                self.put("spare", {"files": previous["files"], "folders": kept})
+                # intact: its files and folders are as recorded (a rename changes none but the top one),
+                # so the manifest of --out read at the start is the spare's, copied as it is stored
+                self.db.execute("INSERT OR REPLACE INTO meta SELECT 'spare', value FROM meta WHERE key = 'outputs'")
+                self.put("spare-top", stamp(self.spare_folder))
             except OSError:  # not usable, or on another file system: the next build writes everything
                 shutil.rmtree(retired, ignore_errors=True)
-        self.put("outputs", {"files": files, "folders": folders})
+        self.put("outputs", {"files": files, "folders": stamps})
+
+    def spare_given_back(self) -> None:
+        """The spare went back to its place untouched (the build left --out as it was): its manifest
+        holds, its top folder's stamp taken again (the renames there and back)."""
+        manifest = self._spare_manifest
+        top = stamp(self.spare_folder)
+        if manifest is not None and manifest["folders"].get("") != top:
+            self.put("spare-top", top)
 
     def begin(self) -> None:
         """Start one transaction for all the writes of a save: a crash leaves the last complete state."""
@@ -318,6 +372,10 @@ class BuildState:
     templates: dict[str, str]
     data: set[str]
     lastmods: dict[str, date | None]
+    showing: Showing | None = None
+    """Which pages show each record, if the build needed it: an edit that keeps the plan reuses it."""
+    search: dict[str, Shard] = field(default_factory=dict)
+    """The search index's shards as this build wrote them."""
 
 
 class WarmStart:
@@ -333,6 +391,8 @@ class WarmStart:
         self.problem: str | None = None
         """Why the cache could not be used, if it could not."""
         self._intact = False
+        self._state: BuildState | None = None
+        """The state ``restore`` found."""
 
     @property
     def compiled(self) -> Path | None:
@@ -363,7 +423,8 @@ class WarmStart:
             files = self.cache.files()
             records = {result.path: result for _, result in files.results.values() if not isinstance(result, Failed)}
             state = self.cache.state(records)
-            return files, state if isinstance(state, BuildState) else None
+            self._state = state if isinstance(state, BuildState) else None
+            return files, self._state
         except ERRORS as error:
             self._drop(error)
             return FileCache(), None
@@ -403,10 +464,8 @@ class WarmStart:
             exports = self.cache.get("exports") or {}
             for kind, name in (("claim", "claims.json"), ("review", "claimreview.json")):
                 if name in kept and kind in exports:
-                    lines = read_lines((out / name).read_bytes(), kind)
                     order, versions = exports[kind]
-                    if lines is not None:
-                        renderer.export_lines.seed(kind, order, versions, lines)
+                    renderer.export_lines.seed(kind, order, versions, functools.partial(_read_lines, out / name, kind))
             root = str(out)
             previous = Rendered(
                 files={path: f"{root}/{path}" for path in kept},
@@ -418,15 +477,26 @@ class WarmStart:
                     state.versions,
                     state.templates,
                 )
-                previous.data, previous.lastmods = state.data, state.lastmods
-            return previous, self.cache.spare() if self._intact else None
+                previous.data, previous.lastmods, previous.showing = state.data, state.lastmods, state.showing
+            return previous, self.cache.spare(kept) if self._intact else None
         except ERRORS as error:
             self._drop(error)
             self._intact = False
             return None, None
 
+    def same_site(self, previous: Rendered | None, rendered: Rendered) -> bool:
+        """Whether --out, as this build found it, already is the site it made: every file there as the
+        last build left it, none missing or extra, each with the new one's fingerprint."""
+        return self._intact and previous is not None and previous.fingerprints == rendered.fingerprints
+
     def save(
-        self, files: FileCache, renderer: Renderer, rendered: Rendered, writer: SiteWriter, resolved: Resolved
+        self,
+        files: FileCache,
+        renderer: Renderer,
+        rendered: Rendered,
+        writer: SiteWriter,
+        resolved: Resolved,
+        search: SearchIndex | None = None,
     ) -> None:
         """Keep what the next build needs; a cache that cannot be written is dropped, never an error."""
         if self.cache is None:
@@ -436,13 +506,27 @@ class WarmStart:
         cache = self.cache
         try:
             cache.begin()
-            cache.save_files(files)
+            records_changed = cache.save_files(files)
             cache.save_partials()
             cache.put("exports", {kind: renderer.export_lines.versions(kind) for kind in ("claim", "review")})
             cache.put("images", dict(measured(resolved.site.claims.values())))
-            cache.save_outputs(writer.out, rendered.fingerprints, writer.retired, self._intact, writer.stamps)
-            state = BuildState(resolved, rendered.versions, rendered.templates, rendered.data, rendered.lastmods)
-            cache.save_state(state)
+            if writer.kept_out:  # nothing moved: --out and the spare are as their manifests say
+                cache.spare_given_back()
+            else:
+                cache.save_outputs(
+                    writer.out, rendered.fingerprints, writer.retired, self._intact, writer.stamps, writer.removed
+                )
+            state = BuildState(
+                resolved,
+                rendered.versions,
+                rendered.templates,
+                rendered.data,
+                rendered.lastmods,
+                rendered.showing,
+                search.shards if search is not None else {},
+            )
+            if records_changed or not _same_state(self._state, state):
+                cache.save_state(state)
             cache.commit()
         except ERRORS as error:
             if writer.retired is not None:
@@ -461,11 +545,45 @@ class WarmStart:
         self.cache.reset()
 
 
+def _read_lines(path: Path, kind: str) -> list[bytes] | None:
+    """The claims' lines of an export in the output folder; None if it cannot be read (made anew then)."""
+    try:
+        return read_lines(path.read_bytes(), kind)
+    except OSError:
+        return None
+
+
+def _same_state(kept: BuildState | None, state: BuildState) -> bool:
+    """Whether the state kept is the new one: the same content records (none changed), the same day
+    and the same render of the same plan."""
+    return (
+        kept is not None
+        and kept.resolved.today == state.resolved.today
+        and kept.resolved.drafts == state.resolved.drafts
+        and kept.showing is state.showing
+        and kept.search == state.search
+        and (kept.versions, kept.templates, kept.data, kept.lastmods)
+        == (state.versions, state.templates, state.data, state.lastmods)
+    )
+
+
+def _stored(path: str) -> object:
+    """Stands, in a saved state, for the record of the content file at ``path`` (see _RecordPickler)."""
+    raise CacheUnusable(f"a reference to the record of {path} read outside a state")
+
+
+def _reference(record: Claim | Person | Page | Staff) -> Any:
+    if record.translation:  # a translation merged into its original is no row's record: kept whole
+        return record.__reduce_ex__(5)
+    return _stored, (record.path,)
+
+
 class _RecordPickler(pickle.Pickler):
-    def persistent_id(self, obj: object) -> str | None:
-        if isinstance(obj, (Claim, Person, Page, Staff)) and not obj.translation:
-            return obj.path
-        return None  # a translation merged into its original is no row's record: kept whole
+    """Pickles records as references to their rows, by path. Through the dispatch table, which the
+    pickler looks up by type in C, rather than ``persistent_id``, which it would call in Python for
+    each of the state's hundreds of thousands of objects (four times the whole dump's time)."""
+
+    dispatch_table = {Claim: _reference, Person: _reference, Page: _reference, Staff: _reference}  # noqa: RUF012
 
 
 class _RecordUnpickler(pickle.Unpickler):
@@ -473,8 +591,10 @@ class _RecordUnpickler(pickle.Unpickler):
         super().__init__(stream)
         self.records = records
 
-    def persistent_load(self, pid: object) -> object:
-        return self.records[str(pid)]
+    def find_class(self, module: str, name: str) -> Any:
+        if (module, name) == (__name__, _stored.__name__):
+            return self.records.__getitem__
+        return super().find_class(module, name)
 
 
 @contextlib.contextmanager

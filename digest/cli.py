@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import argparse
+import atexit
+import gc
+import shutil
 import sys
+import time
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn, TextIO
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 from urllib.parse import urlsplit
 
 from . import __version__
@@ -40,6 +44,7 @@ def _parser() -> argparse.ArgumentParser:
                 "--base-url", default=None, metavar="URL", type=_base_url, help="override base_url of site.yaml"
             )
         command.add_argument("--drafts", action="store_true", help="include drafts and scheduled checks")
+        command.add_argument("--quiet", "-q", action="store_true", help="print only problems")
 
     build_command = commands.add_parser("build", help="build the site")
     site_options(build_command)
@@ -167,25 +172,70 @@ def _similar(content: Path, shown: str, text: str, limit: int, stream: TextIO | 
         )
 
 
-def _check(options: Options, strict: bool, links: bool, similar: bool = False) -> int:
+class _ProgressBars:
+    """On a terminal, a bar for the stage under way (stage, files done of total), shown once the
+    work has run for about a second and gone when it ends, leaving the summary line alone."""
+
+    AFTER = 1.0
+
+    def __init__(self) -> None:
+        self.started = time.monotonic()
+        self.stage = ""
+        self.bar: Any = None
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if stage != self.stage:
+            self.close()
+            from tqdm import tqdm  # imported only when a terminal shows it
+
+            delay = max(0.0, self.AFTER - (time.monotonic() - self.started))
+            width = shutil.get_terminal_size().columns  # 80 where the terminal does not tell (tqdm would use 0)
+            self.bar = tqdm(
+                total=total, desc=stage, unit=" files", delay=delay, leave=False, file=sys.stderr, ncols=width
+            )
+            self.stage = stage
+        self.bar.update(done - self.bar.n)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+            self.bar = None
+
+
+def _progress(quiet: bool) -> _ProgressBars | None:
+    """Bars when a person watches (a terminal) and did not ask for quiet; none in CI or a pipe."""
+    return _ProgressBars() if sys.stderr.isatty() and not quiet else None
+
+
+def _check(options: Options, strict: bool, links: bool, quiet: bool, similar: bool = False) -> int:
     from .build import check
 
-    found = check(options, links=links, similar=similar)
+    bars = _progress(quiet)
+    try:
+        found = check(options, links=links, similar=similar, progress=bars)
+    finally:
+        if bars is not None:
+            bars.close()
     for problem in found.cache_problems:
         print(f"digest: {problem}", file=sys.stderr)
-    for skipped in found.resolved.skipped:
+    for skipped in () if quiet else found.resolved.skipped:
         print(skipped, file=sys.stderr)
     for warning in found.warnings:
         print(Diagnostic(warning.path, warning.line, warning.message) if strict else warning, file=sys.stderr)
     site = found.resolved.site
     count = len(found.warnings)
     advice = f"{count} warning{'s' if count != 1 else ''}" + (" (--strict: failing)" if strict and count else "")
-    print(f"{len(site.claims)} claims, {len(site.people)} people, {len(site.pages)} pages: no errors, {advice}")
+    if not quiet:
+        print(f"{len(site.claims)} claims, {len(site.people)} people, {len(site.pages)} pages: no errors, {advice}")
     return 1 if strict and count else 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; return its exit status (0 done, 1 content errors, 2 wrong usage)."""
+    # The process ends with the command: the last cycle collection at exit would only walk every object
+    # of the site (0.15 s at 10,000 claims, more than a warm build saves). Frozen, they are left alone.
+    atexit.unregister(gc.freeze)
+    atexit.register(gc.freeze)
     command = None
     try:
         args = _parser().parse_args(argv)
@@ -229,12 +279,21 @@ def _run(args: argparse.Namespace) -> int:
 
         return serve(replace(options, drafts=True), host=args.host, port=args.port, open_browser=args.open, say=_say)
     if args.command == "check":
-        return _check(options, args.strict, args.links, args.similar)
+        return _check(options, args.strict, args.links, args.quiet, args.similar)
     from .build import build
 
-    result = build(options)
+    bars = _progress(args.quiet)
+    try:
+        result = build(options, progress=bars)
+    finally:
+        if bars is not None:
+            bars.close()
     if result.cache_problem is not None:
         print(f"digest: build cache unusable ({result.cache_problem}); building from scratch", file=sys.stderr)
+    if args.quiet:
+        for warning in result.warnings:
+            print(warning, file=sys.stderr)
+        return 0
     for skipped in result.skipped:
         print(skipped, file=sys.stderr)
     for warning in result.warnings:

@@ -29,14 +29,15 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
-
-from markdown_it import MarkdownIt
-from markdown_it.rules_core import StateCore
 
 from .errors import Diagnostic
 from .model import Claim, ImageRef, Picture
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+    from markdown_it.rules_core import StateCore
 
 MAX_PIXELS = 40_000_000
 """The largest image accepted, in pixels (a 8000 by 5000 photograph); a larger one is refused

@@ -9,7 +9,7 @@ build cache of an earlier run. Templates call it as ``claim_partials(template, c
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from typing import Any, Protocol
 
 import jinja2
@@ -21,8 +21,8 @@ from .model import Claim, Site
 class ItemStore(Protocol):
     """Where list items rendered by earlier runs are kept (the build cache)."""
 
-    def partials(self, group: str) -> dict[str, tuple[str, str]]:
-        """The items of one template and link depth: {slug: (version, html)}."""
+    def partials(self, group: str, slugs: Collection[str]) -> Mapping[str, tuple[str, str]]:
+        """The items of one template and link depth, {slug: (version, html)}: those of ``slugs`` at least."""
         ...
 
     def keep_partial(self, group: str, slug: str, version: str, html: str) -> None:
@@ -72,7 +72,10 @@ class ListItems:
         ):
             return group[2]  # the same tuple of the same claims (a month of the timeline), none of them touched
         compiled = context.environment.get_template(template)
-        stored = self.store.partials(repr(where)) if self.store is not None else {}
+        if not isinstance(claims, (tuple, list)):
+            claims = list(claims)  # read twice below
+        slugs = [c if isinstance(c, str) else c.slug for c in claims]
+        stored = self.store.partials(repr(where), slugs) if self.store is not None else {}
         parts = []
         for item in claims:
             claim = site.claims[item] if isinstance(item, str) else item

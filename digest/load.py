@@ -11,10 +11,9 @@ import hashlib
 import os
 import re
 from collections.abc import Collection, Iterable, Mapping
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
@@ -23,7 +22,6 @@ from .errors import Diagnostic, shown_path
 from .files import KINDS, ContentFile, find_files, is_ignored
 from .frontmatter import NotRegularFile, SyntaxProblem, decode, read_regular, split
 from .images import missing_alt
-from .markdown import SiteLink, render, site_links
 from .model import (
     CORRECTION_TYPES,
     SOURCE_ROLES,
@@ -41,8 +39,12 @@ from .model import (
     Translation,
 )
 from .processes import die_with_parent
+from .progress import Progress, counted
 from .rules import check_claim, outlet_slug
 from .stamps import Stamp, stamp
+
+if TYPE_CHECKING:
+    from .markdown import SiteLink
 
 RESERVED_SLUGS = frozenset(
     {"claims", "people", "staff", "verdicts", "tags", "outlets", "corrections", "timeline", "static", "pagefind"}
@@ -199,6 +201,7 @@ def load_content(
     jobs: int | None = None,
     cache: FileCache | None = None,
     changed: Collection[Path] | None = None,
+    progress: Progress | None = None,
 ) -> Content:
     """Read and check every content file; the problems of single files travel in the result.
 
@@ -221,7 +224,7 @@ def load_content(
         fresh = [file for file in files if file.path not in cache.results]
         stamps = {file.path: stamp(file.path) for file in fresh}
     cache.files = files
-    for file, result in zip(fresh, _read_all(fresh, config.limits, jobs), strict=True):
+    for file, result in zip(fresh, _read_all(fresh, config.limits, jobs, progress), strict=True):
         cache.results[file.path] = (stamps[file.path], result)
     problems = list(cache.problems)
     records: list[Record] = []
@@ -281,13 +284,20 @@ def _apply_changes(
     return sorted(by_path.values(), key=lambda file: file.shown)
 
 
-def _read_all(files: list[ContentFile], limits: Limits, jobs: int | None) -> list[Result]:
+def _read_all(
+    files: list[ContentFile], limits: Limits, jobs: int | None, progress: Progress | None = None
+) -> list[Result]:
     workers = jobs if jobs is not None else (os.cpu_count() or 1)
     if workers < 2 or len(files) < _PARALLEL_FROM:
-        return [read_file(file, limits) for file in files]
+        return list(counted((read_file(file, limits) for file in files), "reading content", len(files), progress))
     chunk = max(16, len(files) // (workers * 8))
+    from concurrent.futures import ProcessPoolExecutor  # a warm build reads a few files, in this process
+
+    from . import markdown  # noqa: F401  (imported once here, before the workers fork, not once in each)
+
     with ProcessPoolExecutor(max_workers=workers, initializer=die_with_parent, initargs=(os.getpid(),)) as pool:
-        return list(pool.map(read_file, files, [limits] * len(files), chunksize=chunk))
+        results = pool.map(read_file, files, [limits] * len(files), chunksize=chunk)
+        return list(counted(results, "reading content", len(files), progress))
 
 
 def read_file(file: ContentFile, limits: Limits) -> Record | Failed:
@@ -338,6 +348,8 @@ def load_file(kind: str, shown: str, stem: str, data: bytes, limits: Limits) -> 
     depth, shift = _DEPTH[kind]
     images: list[ImageRef] = []
     env = {"images": images, "line": document.body_line} if kind == "claim" else None
+    from .markdown import render, site_links  # markdown-it only when a file is read: a warm build reads few
+
     body = render(document.body, depth=depth, shift=shift, env=env)
     links, problems = site_links(body.links, body.refused, document.body_line)
     for line, message in [*problems, *missing_alt(images)]:

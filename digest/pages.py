@@ -11,6 +11,7 @@ turns contexts into bytes.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import fields
 from datetime import date
 
 from . import builders, shows, urls
@@ -28,6 +29,7 @@ __all__ = [
     "Kind",
     "PageKind",
     "Planned",
+    "Showing",
     "claim_id",
     "page_context",
     "page_dependencies",
@@ -37,6 +39,8 @@ __all__ = [
     "pages_showing",
     "person_id",
     "plan_pages",
+    "same_plan",
+    "showing",
     "site_in",
     "staff_id",
 ]
@@ -98,21 +102,25 @@ def page_context(site: Site, planned: Planned) -> PageContext:
     return described.context(site_in(site, planned.language), planned, described)
 
 
-def pages_showing(site: Site, slug: str) -> set[str]:
-    """The site paths of every page whose dependencies include the claim (or ALL), in every language:
-    the inverse of ``page_dependencies``, made once per site."""
-    shown = _shown_by(site)
+Showing = dict[str, list[str]]
+"""Every dependency id → the site paths of the pages that have it: ``page_dependencies`` inverted."""
+
+
+def pages_showing(site: Site, slug: str, shown: Showing | None = None) -> set[str]:
+    """The site paths of every page whose dependencies include the claim (or ALL), in every language: the inverse of
+    ``page_dependencies``, made once per site (or given: ``showing(site)`` kept from an earlier run)."""
+    shown = showing(site) if shown is None else shown
     found = {*shown.get(claim_id(slug), ()), *shown.get(ALL, ())}
     for code in site.translations:  # and the pages of the other languages that show it
         found.update((*shown.get(f"{code}:{claim_id(slug)}", ()), *shown.get(f"{code}:{ALL}", ())))
     return found
 
 
-_INVERSES: list[tuple[Site, dict[str, list[str]]]] = []
+_INVERSES: list[tuple[Site, Showing]] = []
 """The inverses of the last sites asked about (a rebuild asks about the new site and the one before)."""
 
 
-def _shown_by(site: Site) -> dict[str, list[str]]:
+def showing(site: Site) -> Showing:
     """Every dependency id → the site paths of the pages that have it: ``plan_pages`` inverted."""
     for known, shown in _INVERSES:
         if known is site:
@@ -127,6 +135,17 @@ def _shown_by(site: Site) -> dict[str, list[str]]:
                 paths.append(planned.path)
     _INVERSES[:] = [*_INVERSES[-1:], (site, shown)]
     return shown
+
+
+_INDEXES = tuple(item.name for item in fields(Site) if item.name not in ("claims", "modified"))
+"""What the plan and every page's dependencies are made of, besides the claims' links."""
+
+
+def same_plan(site: Site, before: Site) -> bool:
+    """Whether both sites plan the same pages with the same dependencies, so that ``showing`` is the
+    same for both: true when ``resolve`` reused the earlier site's indexes (claims whose links did not
+    change swapped in), the only way two sites share them."""
+    return all(getattr(site, name) is getattr(before, name) for name in _INDEXES)
 
 
 BASE_IDS = frozenset({"main", "site-search"})

@@ -40,6 +40,7 @@ from .pages import (
     KINDS,
     SITE,
     Planned,
+    Showing,
     claim_id,
     page_context,
     page_dependencies,
@@ -48,9 +49,12 @@ from .pages import (
     pages_showing,
     person_id,
     plan_pages,
+    same_plan,
+    showing,
     site_in,
     staff_id,
 )
+from .progress import Progress, counted
 from .static import StaticFile, check_collisions
 from .theme import Theme, describe, parsed
 from .urls import card_for, feed_for, file_for, url_for
@@ -64,6 +68,8 @@ hard-linked)."""
 _UNKNOWN: Any = object()
 _PARALLEL_FROM = 400
 """Render in worker processes when at least this many pages must be rendered."""
+STAGE = "rendering pages"
+"""The stage ``render`` reports to its progress callback."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +109,8 @@ class Rendered:
     None when any may have."""
     lastmods: dict[str, date | None] = field(default_factory=dict)
     """The last change of each page in the sitemap (its lastmod), by site path, in the plan's order."""
+    showing: Showing | None = None
+    """Which pages show each record (``pages.showing(site)``), if it was needed: kept for the next render."""
 
 
 def _digest(*parts: str) -> str:
@@ -182,6 +190,7 @@ class Renderer:
         jobs: int | None = None,
         sink: Sink | None = None,
         static: Mapping[str, StaticFile] | None = None,
+        progress: Progress | None = None,
     ) -> Rendered:
         """The whole site, with the site's own ``static`` files (content/static/) as they are;
         outputs unchanged since ``previous`` are taken from it.
@@ -190,7 +199,7 @@ class Renderer:
         from the worker processes too, and the result keeps KEPT in its place: the site is never
         held in memory whole.
         """
-        result = self.render_pages(site, previous, jobs, sink, static)
+        result = self.render_pages(site, previous, jobs, sink, static, progress)
         self.render_data(result, previous, sink)
         return result
 
@@ -201,6 +210,7 @@ class Renderer:
         jobs: int | None = None,
         sink: Sink | None = None,
         static: Mapping[str, StaticFile] | None = None,
+        progress: Progress | None = None,
     ) -> Rendered:
         """The pages, the claims' social cards, the theme's and the site's own static files;
         ``render_data`` adds the rest (the preview writes these first). An own file at a path the
@@ -219,7 +229,7 @@ class Renderer:
             _keep_or(result, previous, path, fingerprint, own.data, sink)
         for path, fingerprint, make in images.outputs(_translated_claims(site), self.kept_images):
             _keep_or(result, previous, path, fingerprint, make, sink)
-        affected, touched = self._affected(site, versions, previous)
+        affected, touched, result.showing = self._affected(site, versions, previous)
         self.items.prepare({code: versions[_in(code, SITE)] for code in ("", *site.translations)}, touched)
         lastmods: dict[str, date | None] = {}
         todo: list[Job] = []
@@ -247,7 +257,7 @@ class Renderer:
             else:
                 todo.append(planned)
         todo.extend(self._cards(site, versions, previous, result, touched, sink))
-        for path, output in self._render_pages(site, todo, jobs, result.fingerprints, sink):
+        for path, output in self._render_pages(site, todo, jobs, result.fingerprints, sink, progress):
             if isinstance(output, bool):  # written by a worker, straight to the sink
                 result.files[path] = KEPT
                 result.written += output
@@ -283,32 +293,40 @@ class Renderer:
 
     def _affected(
         self, site: Site, versions: Mapping[str, str], previous: Rendered | None
-    ) -> tuple[set[str] | None, set[str] | None]:
+    ) -> tuple[set[str] | None, set[str] | None, Showing | None]:
         """The pages that can have changed since ``previous``, when only claims changed, and the claims
-        whose list items and export lines may have changed; else (None, None): any may have.
+        whose list items and export lines may have changed; else (None, None): any may have. Third,
+        which pages show each record of ``site``, when it is known (made, or the previous one's).
 
         A page shows a claim only where ``pages_showing`` (the inverse of ``page_dependencies``)
-        says, so after an edit of claims only, every other page is as it was.
+        says, so after an edit of claims only, every other page is as it was. The inverse costs a
+        walk over every page's dependencies: it is taken from ``previous`` where it can be (an edit
+        that changed no link keeps the plan, see ``same_plan``).
         """
         if previous is None or previous.site is None or previous.templates != self.templates:
-            return None, None
+            return None, None, None
         before = previous.versions
         changed = {key for key in versions.keys() | before.keys() if versions.get(key) != before.get(key)}
         codes = {*site.translations, *previous.site.translations}
         changed = {_bare(key, codes) for key in changed} - {ALL}  # a claim changed in any language: its slug
+        kept = previous.showing if same_plan(site, previous.site) else None
         if any(not key.startswith("claim:") for key in changed):
-            return None, None
+            return None, None, kept
         affected: set[str] = set()
         touched: set[str] = set()
+        if not changed:
+            return affected, touched, kept
+        old = previous.showing if previous.showing is not None else showing(previous.site)
+        new = old if same_plan(site, previous.site) else showing(site)
         for key in changed:
             slug = key.removeprefix("claim:")
             touched.add(slug)
-            for shown in (site, previous.site):
-                affected.update(file_for(path) for path in pages_showing(shown, slug))
+            for shown, inverse in ((site, new), (previous.site, old)):
+                affected.update(file_for(path) for path in pages_showing(shown, slug, inverse))
                 if slug in shown.claims:
                     touched.update(shown.related[slug], shown.contradicts[slug], shown.contradicted_by[slug])
                     touched.update(shown.repeats[slug], shown.repeated_by[slug])
-        return affected, touched
+        return affected, touched, new
 
     def _fingerprint(
         self, versions: Mapping[str, str], template: str, dependencies: Iterable[str], language: str = ""
@@ -359,14 +377,21 @@ class Renderer:
                 yield Card(claim, language)
 
     def _render_pages(
-        self, site: Site, todo: list[Job], jobs: int | None, fingerprints: Mapping[str, str], sink: Sink | None
+        self,
+        site: Site,
+        todo: list[Job],
+        jobs: int | None,
+        fingerprints: Mapping[str, str],
+        sink: Sink | None,
+        progress: Progress | None = None,
     ) -> Iterable[tuple[str, bytes | bool]]:
         workers = min(jobs if jobs is not None else (os.cpu_count() or 1), 8)
         if workers < 2 or len(todo) < _PARALLEL_FROM or multiprocessing.get_start_method() != "fork":
-            return (self.make(site, job) for job in todo)
+            return counted((self.make(site, job) for job in todo), STAGE, len(todo), progress)
         lists = [job for job in todo if isinstance(job, Planned) and KINDS[job.kind].lists]
         rest = [job for job in todo if not (isinstance(job, Planned) and KINDS[job.kind].lists)]
-        return render_in_workers(Workers(self.make, self.items.detach, sink), site, lists, rest, workers, fingerprints)
+        made = Workers(self.make, self.items.detach, sink)
+        return render_in_workers(made, site, lists, rest, workers, fingerprints, progress, STAGE)
 
     def _machine_files(
         self, result: Rendered, previous: Rendered | None

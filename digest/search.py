@@ -1,31 +1,238 @@
-"""Full-text search: Pagefind indexes the built site before it is swapped in.
+"""Full-text search: a Pagefind index of the claim pages, split into shards that a build keeps
+while their claims are unchanged.
 
-Only claim pages are indexed (the theme marks their article with ``data-pagefind-body``), with
-filters by person and verdict. Pagefind is a separate program (the ``pagefind_bin`` package
-carries it); it runs on the temporary folder, so a failed index leaves ``--out`` as it was.
+Only claim pages are indexed (the theme marks the indexed part of each with ``data-pagefind-body``,
+and the filters and metadata with ``data-pagefind-filter`` / ``data-pagefind-meta``). Each claim
+goes to one shard by a hash of its slug; each shard is a Pagefind bundle in ``pagefind/<n>/``, and
+the search page merges them when it searches (``mergeIndex``), listed in ``pagefind/bundles.json``.
+A shard is indexed again only when the fingerprint of one of its pages changed; the others are
+kept from the previous output, so an edit re-indexes one shard (at most ``SHARD_MAX`` claims),
+never the site. The pages are fed to Pagefind's indexing service (``indexer``) from the temporary
+folder, one shard at a time per service, so its memory is that of one shard; a failed index leaves
+``--out`` as it was.
 """
 
 from __future__ import annotations
 
-import importlib.util
-import subprocess
-import sys
+import hashlib
+import json
+import threading
+from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from pathlib import Path
 
-from .errors import OutputError, UsageError
+from .errors import UsageError
+from .indexer import SERVICES, Service, executable, pagefind_version
+from .progress import Progress
+
+SHARD_MAX = 256
+"""Claims per shard at most: the shard count is the power of two that keeps shards at 128 to 256
+claims (one shard below 257), so it changes only when the site doubles or halves."""
+FORMAT = "1"
+"""Part of every shard's fingerprint: change it when the way shards are made changes."""
+FOLDER = "pagefind"
+BUNDLES = f"{FOLDER}/bundles.json"
+
+Keep = Callable[[str, str], bool]
+"""Keeps one file of the previous output under its fingerprint; False if it cannot be kept."""
 
 
-def available() -> bool:
-    """True if the Pagefind program is installed (the pagefind[bin] package)."""
-    return importlib.util.find_spec("pagefind_bin") is not None
+def shard_count(claims: int) -> int:
+    """How many shards ``claims`` claim pages go into."""
+    count = 1
+    while claims > count * SHARD_MAX:
+        count *= 2
+    return count
 
 
-def index_site(folder: Path) -> None:
-    """Write the search index into folder/pagefind/; raises if Pagefind is missing or fails."""
-    if not available():
-        raise UsageError("search needs Pagefind: pip install 'pagefind[bin]' (or build with --no-search)")
-    command = [sys.executable, "-m", "pagefind_bin", "--site", str(folder), "--keep-index-url", "--silent"]
-    result = subprocess.run(command, capture_output=True, text=True, check=False)
-    if result.returncode != 0:
-        detail = (result.stderr or result.stdout).strip().splitlines()
-        raise OutputError(f"the search index failed: {detail[-1] if detail else result.returncode}")
+def shard_of(slug: str, count: int) -> int:
+    """The shard of a claim: a hash of its slug, stable across runs and machines."""
+    return int.from_bytes(hashlib.blake2b(slug.encode(), digest_size=4).digest(), "big") % count
+
+
+@dataclass(frozen=True, slots=True)
+class Shard:
+    """One bundle of the index as a build left it."""
+
+    fingerprint: str
+    """Of its files: made from its pages' fingerprints when it was indexed."""
+    files: tuple[str, ...]
+    """Every file of the bundle, by site path."""
+    primary: bool = False
+    """The first bundle, which carries Pagefind's program."""
+    pages: tuple[tuple[str, str], ...] = ()
+    """(slug, fingerprint) of the claim pages whose text it holds, sorted: a page whose fingerprint
+    changed since, but whose indexed text did not (a related claim's title in a list Pagefind
+    ignores), leaves the shard as it is."""
+
+
+OldPage = Callable[[str], Path | None]
+"""Where the previous output holds a claim's page (by slug), if it is there untouched."""
+
+
+@dataclass(slots=True)
+class SearchIndex:
+    """The index a build made: its shards by name, and the fingerprint of every file in it."""
+
+    shards: dict[str, Shard] = field(default_factory=dict)
+    fingerprints: dict[str, str] = field(default_factory=dict)
+    indexed: int = 0
+    """Claim pages given to Pagefind by this build (the others' shards were kept)."""
+
+
+def update_index(
+    folder: Path,
+    pages: Mapping[str, str],
+    before: Mapping[str, Shard],
+    keep: Keep,
+    old_page: OldPage,
+    progress: Progress | None = None,
+) -> SearchIndex:
+    """Write the index of the claim pages ``pages`` ({slug: page fingerprint}; the pages are in
+    ``folder``) into ``folder/pagefind/``: shards of ``before`` whose pages are unchanged, or changed
+    outside what Pagefind indexes, are kept (through ``keep``), the others indexed again. Raises if
+    Pagefind is missing or fails."""
+    count = shard_count(len(pages))
+    members: dict[str, list[str]] = {}
+    for slug in sorted(pages):
+        members.setdefault(str(shard_of(slug, count)), []).append(slug)
+    names = sorted(members, key=int)
+    result = SearchIndex()
+    todo: list[tuple[str, str, bool]] = []
+    version = pagefind_version()
+    for name in names:
+        primary = name == names[0]
+        current = tuple((slug, pages[slug]) for slug in members[name])
+        old = before.get(name)
+        if (
+            old is not None
+            and old.primary == primary
+            and _same_text(old, current, folder, old_page)
+            and all(keep(path, old.fingerprint) for path in old.files)
+        ):
+            result.shards[name] = Shard(old.fingerprint, old.files, primary, current)
+            result.fingerprints.update(dict.fromkeys(old.files, old.fingerprint))
+        else:
+            fingerprint = _digest(FORMAT, version, str(primary), *(f"{s}={f}" for s, f in current))
+            todo.append((name, fingerprint, primary))
+    root = folder / FOLDER
+    if todo:
+        if executable() is None:
+            raise UsageError("search needs Pagefind: pip install 'pagefind[bin]' (or build with --no-search)")
+        total = sum(len(members[name]) for name, _, _ in todo)
+        if progress is not None:
+            progress("indexing search", 0, total)
+        lock = threading.Lock()
+        waiting = list(todo)
+
+        def work() -> None:
+            """One Pagefind service indexing shards off the shared list until it is empty."""
+            with Service() as service:
+                while True:
+                    with lock:
+                        if not waiting:
+                            return
+                        name, fingerprint, primary = waiting.pop(0)
+                    try:
+                        pages_of = [f"claims/{slug}/index.html" for slug in members[name]]
+                        files = service.index_shard(folder, f"{FOLDER}/{name}", pages_of, primary)
+                    except BaseException:
+                        with lock:
+                            waiting.clear()  # the others stop after their current shard
+                        raise
+                    shard = Shard(fingerprint, files, primary, tuple((s, pages[s]) for s in members[name]))
+                    with lock:
+                        result.shards[name] = shard
+                        result.fingerprints.update(dict.fromkeys(files, fingerprint))
+                        result.indexed += len(members[name])
+                        if progress is not None:
+                            progress("indexing search", result.indexed, total)
+
+        services = min(len(todo), SERVICES)  # each indexes one shard at a time: one core, little memory
+        with ThreadPoolExecutor(services) as pool:
+            for running in [pool.submit(work) for _ in range(services)]:
+                running.result()
+    listing = json.dumps({"bundles": [f"{name}/" for name in names]}, separators=(",", ":")).encode()
+    fingerprint = result.fingerprints[BUNDLES] = _digest(listing.decode())
+    if not keep(BUNDLES, fingerprint):
+        (root / "bundles.json").unlink(missing_ok=True)  # never write into a file the previous site shares
+        root.mkdir(exist_ok=True)
+        (root / "bundles.json").write_bytes(listing + b"\n")
+    return result
+
+
+def _same_text(old: Shard, current: tuple[tuple[str, str], ...], folder: Path, old_page: OldPage) -> bool:
+    """Whether a shard's pages are those it was made of, each unchanged or changed only in parts
+    Pagefind leaves out (``data-pagefind-ignore``)."""
+    if [slug for slug, _ in old.pages] != [slug for slug, _ in current] or old.fingerprint == "":
+        return False
+    for (slug, before), (_, now) in zip(old.pages, current, strict=True):
+        if before == now:
+            continue
+        previous = old_page(slug)
+        if previous is None:
+            return False
+        try:
+            then, new = previous.read_bytes(), (folder / f"claims/{slug}/index.html").read_bytes()
+        except OSError:
+            return False
+        text = _indexed(new)
+        if text is None or text != _indexed(then):
+            return False
+    return True
+
+
+_VOID = frozenset(("area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source"))
+_VOID |= {"track", "wbr"}
+
+
+class _IndexedText(HTMLParser):
+    """A page's markup with the elements marked ``data-pagefind-ignore`` left out, as a digest;
+    ``unsure`` if an ignored element holds filters or metadata, which Pagefind still reads."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.digest = hashlib.blake2b(digest_size=16)
+        self.ignoring = 0
+        """Open elements since the outermost ignored one began (0: not ignoring)."""
+        self.unsure = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        names = {name for name, _ in attrs}
+        if self.ignoring:
+            if any(name.startswith("data-pagefind-") for name in names):
+                self.unsure = True
+            if tag not in _VOID:
+                self.ignoring += 1
+            return
+        if "data-pagefind-ignore" in names:
+            if any(n.startswith("data-pagefind-") and n != "data-pagefind-ignore" for n in names):
+                self.unsure = True
+            self.ignoring = 0 if tag in _VOID else 1
+            return
+        self.digest.update(repr(("<", tag, attrs)).encode())
+
+    def handle_endtag(self, tag: str) -> None:
+        if self.ignoring:
+            if tag not in _VOID:
+                self.ignoring -= 1
+            return
+        self.digest.update(repr(("/", tag)).encode())
+
+    def handle_data(self, data: str) -> None:
+        if not self.ignoring:
+            self.digest.update(repr(("d", data)).encode())
+
+
+def _indexed(html: bytes) -> bytes | None:
+    """The digest of what Pagefind can read of a page; None when unsure."""
+    parser = _IndexedText()
+    parser.feed(html.decode("utf-8", "replace"))
+    parser.close()
+    return None if parser.unsure else parser.digest.digest()
+
+
+def _digest(*parts: str) -> str:
+    return hashlib.blake2b("\0".join(parts).encode(), digest_size=12).hexdigest()

@@ -16,16 +16,20 @@ import difflib
 import posixpath
 from collections.abc import Iterable, Mapping, Set
 from dataclasses import dataclass
+from functools import cache
+from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
 from .aliases import moved
 from .errors import Diagnostic
 from .fields import quoted
 from .images import image_paths
-from .markdown import THEME_ID_PREFIXES, THEME_IDS, SiteLink
 from .model import Claim, Page, Person, Site, Staff
 from .pages import page_ids, plan_pages
 from .urls import SITE_CARD, card_for, feed_for, url_for
+
+if TYPE_CHECKING:
+    from .markdown import SiteLink
 
 _UNCHECKED = ("static/", "pagefind/")
 """Folders whose files come from the theme or the search index, not from the content: not checked."""
@@ -154,7 +158,14 @@ def _close(word: str, options: Iterable[str]) -> str | None:
     return match[0] if match else None
 
 
-_THEME_HEADINGS = frozenset(f"{name}-heading" for name in (*THEME_IDS, "latest", "scale"))
+@cache
+def _theme_ids() -> tuple[frozenset[str], tuple[str, ...]]:
+    """The ids a theme may give pages (headings included), and their prefixes; markdown-it is imported
+    with them only when a link is checked (a warm build checks none)."""
+    from .markdown import THEME_ID_PREFIXES, THEME_IDS
+
+    headings = (f"{name}-heading" for name in (*THEME_IDS, "latest", "scale"))
+    return frozenset((*THEME_IDS, *headings)), THEME_ID_PREFIXES
 
 
 def _known_id(fragment: str, anchors: Set[str], exact: bool) -> bool:
@@ -162,9 +173,9 @@ def _known_id(fragment: str, anchors: Set[str], exact: bool) -> bool:
     page or an id the theme gives pages of its kind."""
     if fragment in anchors or exact:
         return fragment in anchors
+    ids, prefixes = _theme_ids()
     return (
-        fragment in THEME_IDS
-        or fragment in _THEME_HEADINGS
-        or fragment.startswith(THEME_ID_PREFIXES)
+        fragment in ids
+        or fragment.startswith(prefixes)
         or fragment.endswith("-caption")
     )

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import date
-from xml.sax.saxutils import escape, quoteattr
 
 from .contexts import Alternate
 from .urls import absolute
 
 SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
 XHTML = "http://www.w3.org/1999/xhtml"
+
+
+def _escape(text: str) -> str:
+    """``xml.sax.saxutils.escape``, without importing urllib.request and http.client with it."""
+    return text.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;")
 
 
 def sitemap(
@@ -34,9 +38,9 @@ def sitemap(
         links = ""
         versions = alternates.get(path, ()) if alternates is not None else ()
         for alternate in (*versions, *([Alternate("x-default", versions[0].path)] if versions else [])):
-            href = quoteattr(absolute(base_url, alternate.path))
-            links += f'\n    <xhtml:link rel="alternate" hreflang="{alternate.language}" href={href}/>'
-        lines.append(f"  <url>\n    <loc>{escape(absolute(base_url, path))}</loc>{modified}{links}\n  </url>")
+            href = _escape(absolute(base_url, alternate.path)).replace('"', "&quot;")
+            links += f'\n    <xhtml:link rel="alternate" hreflang="{alternate.language}" href="{href}"/>'
+        lines.append(f"  <url>\n    <loc>{_escape(absolute(base_url, path))}</loc>{modified}{links}\n  </url>")
     lines.append("</urlset>\n")
     return "\n".join(lines).encode("utf-8")
 

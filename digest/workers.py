@@ -16,6 +16,7 @@ from typing import Any
 from .errors import DigestError
 from .model import Site
 from .processes import die_with_parent
+from .progress import Progress, counted
 from .write import Output
 
 Made = tuple[str, bytes | bool]
@@ -53,9 +54,17 @@ def _render_chunk(bounds: tuple[int, int]) -> list[Made] | DigestError:
 
 
 def render_in_workers(
-    workers: Workers, site: Site, lists: list[Any], rest: list[Any], count: int, fingerprints: Mapping[str, str]
+    workers: Workers,
+    site: Site,
+    lists: list[Any],
+    rest: list[Any],
+    count: int,
+    fingerprints: Mapping[str, str],
+    progress: Progress | None = None,
+    stage: str = "",
 ) -> list[Made]:
-    """Render ``rest`` in ``count`` forked processes while the parent renders ``lists``."""
+    """Render ``rest`` in ``count`` forked processes while the parent renders ``lists``; tell
+    ``progress`` how many are done as they come."""
     global _WORKER
     _WORKER = (workers, site, rest, fingerprints)
     size = max(50, len(rest) // (count * 6))  # the parent's share (the lists) is short: it would idle, not the cores
@@ -64,11 +73,14 @@ def render_in_workers(
     try:
         with multiprocessing.get_context("fork").Pool(count, die_with_parent, (os.getpid(),)) as pool:
             pending = pool.imap(_render_chunk, chunks)
-            results.extend(workers.make(site, job) for job in lists)
+            total = len(lists) + len(rest)
+            results.extend(counted((workers.make(site, job) for job in lists), stage, total, progress))
             for chunk in pending:
                 if isinstance(chunk, DigestError):
                     raise chunk
                 results.extend(chunk)
+                if progress is not None:
+                    progress(stage, len(results), total)
     finally:
         _WORKER = None
     return results

@@ -139,6 +139,9 @@ class Spare:
 
     folder: Path
     files: Mapping[str, tuple[str, Stamp]]
+    checked: frozenset[str] = frozenset()
+    """Files known to be as recorded without looking again: each is the very file (the same inode,
+    size and time) of --out just found unchanged, and no name in the spare's folders changed since."""
 
 
 class SiteWriter:
@@ -156,12 +159,20 @@ class SiteWriter:
         self.out = out.resolve() if out.is_symlink() else out.absolute()  # a symlink: replace what it points to
         self.previous = self.out if self.out.is_dir() else None
         self.kept: Mapping[str, tuple[str, Stamp]] = {}
+        self._checked: frozenset[str] = frozenset()
         self.stamps: dict[str, Stamp] = {}
         """Stamps of the files kept from the spare, as they are (the parent process's writes only)."""
         self.retired: Path | None = None
         """After commit: the old site, moved aside (the caller keeps it as the next spare or removes it)."""
         self._carried: list[str] = []
         """Version-control files moved from ``out`` into the new site, put back if the swap fails."""
+        self._spare: Path | None = None
+        self.untouched = False
+        """Whether the folder is still the spare as it came: every file written so far was kept from it."""
+        self.kept_out = False
+        self.removed: list[str] = []
+        """Paths ``prune`` removed from the spare."""
+        """Whether ``keep_out`` left ``out`` as it was and gave the spare back, instead of a swap."""
         try:
             self.out.parent.mkdir(parents=True, exist_ok=True)
             clean_stale(self.out)
@@ -175,7 +186,8 @@ class SiteWriter:
         if spare is not None:
             try:
                 os.rename(spare.folder, self.folder)  # over the empty folder: same file system only
-                self.kept = spare.files
+                self.kept, self._checked = spare.files, spare.checked
+                self._spare, self.untouched = spare.folder, True
             except OSError:
                 shutil.rmtree(spare.folder, ignore_errors=True)
 
@@ -186,9 +198,10 @@ class SiteWriter:
             where = f"{self._folder}/{relative}"
             if self.kept:  # starting from a spare: keep its file, or replace it without writing into it
                 old = self.kept.get(relative)
-                if old is not None and old[0] == fingerprint and stamp(where) == old[1]:
+                if old is not None and old[0] == fingerprint and (relative in self._checked or stamp(where) == old[1]):
                     self.stamps[relative] = old[1]
                     return False
+            self.untouched = False
             if isinstance(data, str):
                 data = Path(data)
             if self.kept and os.path.lexists(where):
@@ -254,14 +267,32 @@ class SiteWriter:
         tops = {relative.split("/", 1)[0] for relative in wanted}
         for entry in self.folder.iterdir():
             if entry.name not in tops and entry.name != MARKER:
+                self.untouched = False
+                self.removed.append(entry.name)
                 shutil.rmtree(entry) if entry.is_dir() and not entry.is_symlink() else entry.unlink()
         for relative in sorted(self.kept.keys() - wanted, reverse=True):
+            self.untouched = False
+            self.removed.append(relative)
             path = self.folder / relative
             path.unlink(missing_ok=True)
             parent = path.parent
             while parent != self.folder and parent.is_dir() and not any(parent.iterdir()):
                 parent.rmdir()
                 parent = parent.parent
+
+    def keep_out(self) -> bool:
+        """Leave ``out`` as it is and give the spare back untouched, instead of the swap: for a build
+        that found ``out`` already holding the very site it made (the caller knows: every file there
+        unchanged, with the new one's fingerprint, none missing or extra). False, and nothing done,
+        if the spare was changed here (or there was none) or ``out`` lacks its mark: commit swaps then."""
+        if not self.untouched or self._spare is None or not _same(self.out / MARKER, MARKER_TEXT):
+            return False
+        try:
+            os.rename(self.folder, self._spare)
+        except OSError:
+            return False
+        self.kept_out = True
+        return True
 
     def commit(self) -> None:
         """Swap the new site in for ``out``, atomically where the system allows; ``out``'s
@@ -307,8 +338,9 @@ class SiteWriter:
 
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, trace: object) -> None:
         if kind is None:
-            self.commit()
-        else:
+            if not self.kept_out:
+                self.commit()
+        elif not self.kept_out:
             self.abort()
 
 

@@ -43,12 +43,16 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         return
 
 
+class _Server(http.server.ThreadingHTTPServer):
+    request_queue_size = 64  # a search page fetches every shard of the index at once: 5 is too short a queue
+
+
 @contextmanager
 def serving(root: Path, port: int = 0, not_found: Path | None = None) -> Iterator[str]:
     """Serve a folder on loopback (every miss answered with ``not_found``, if given); yields the base
     URL; stops the server on exit."""
     handler = type("Handler", (_Handler,), {"not_found": not_found})
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), functools.partial(handler, directory=str(root)))
+    server = _Server(("127.0.0.1", port), functools.partial(handler, directory=str(root)))
     with on_a_thread(server):
         yield f"http://127.0.0.1:{server.server_address[1]}/"
 

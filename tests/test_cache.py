@@ -69,10 +69,30 @@ def test_each_warm_build_leaves_an_intact_site_and_spare_for_the_next(tmp_path: 
         try:
             recorded, intact = cache.outputs(tmp_path / "warm")
             assert intact and len(recorded) == files
-            spare = cache.spare()
-            assert spare is not None and len(spare.files) == files
+            spare = cache.spare(recorded)
+            assert spare is not None and len(spare.files) == files and spare.checked
         finally:
             cache.close()
+
+
+def test_a_build_that_changes_nothing_leaves_the_output_and_the_spare_in_place(tmp_path: Path) -> None:
+    """Once --out and the spare both hold the site, a build with nothing to change swaps nothing:
+    --out stays the same folder; what is touched by hand after that is still found and made again."""
+    content, theme = copy_site(tmp_path)
+    for _ in range(3):
+        assert warm_and_cold(content, theme, tmp_path).differences == []
+    out = tmp_path / "warm"
+    spares = list((cache_folder() / "builds").glob("*/spare"))
+    folders = (out.stat().st_ino, [spare.stat().st_ino for spare in spares])
+    again = warm_and_cold(content, theme, tmp_path)
+    assert (again.differences, again.written) == ([], 0)
+    assert (out.stat().st_ino, [spare.stat().st_ino for spare in spares]) == folders
+    (out / "people/alice/index.html").write_text("vandalised")
+    assert warm_and_cold(content, theme, tmp_path).differences == []
+    assert out.stat().st_ino != folders[0]  # this one swapped
+    EDITS[0](content, theme)
+    assert warm_and_cold(content, theme, tmp_path).differences == []
+    assert warm_and_cold(content, theme, tmp_path).differences == []
 
 
 def test_outputs_touched_by_hand_are_made_again(tmp_path: Path) -> None:

@@ -348,9 +348,10 @@ def test_search_finds_claims_by_person_and_word(published: Published) -> None:
 
 @pytest.mark.browser
 @pytest.mark.parametrize("published", ["search"], indirect=True)
-def test_search_results_name_the_speaker(published: Published) -> None:
-    """Each result says who made the claim (claimant, else person): a report about Putin is not Putin's."""
-    speakers = {c["slug"]: c["claimant"] for c in json.loads((published.site / "claims.json").read_text())["claims"]}
+def test_search_results_name_the_speaker_and_show_the_verdict(published: Published) -> None:
+    """Each result says who made the claim (claimant, else person: a report about Putin is not Putin's)
+    and leads with its verdict badge, in the colour the scale gives it everywhere else."""
+    claims = {c["slug"]: c for c in json.loads((published.site / "claims.json").read_text())["claims"]}
     with chromium() as browser:
         page = browser.new_page()
         page.goto(published.url + "search/?q=Putin")
@@ -360,8 +361,72 @@ def test_search_results_name_the_speaker(published: Published) -> None:
         for result in results:
             href = result.locator(".pagefind-ui__result-link").evaluate("a => a.href")
             slug = href.removesuffix("index.html").rstrip("/").rsplit("/", 1)[-1]
-            tag = result.locator('.pagefind-ui__result-tag[data-pagefind-ui-meta="speaker"]')
-            assert " ".join(tag.inner_text().split()) == f"Speaker: {speakers[slug]}", slug
+            speaker = result.locator(".result-speaker")
+            assert " ".join(speaker.inner_text().split()) == claims[slug]["claimant"], slug
+            badge = result.locator(".result-lead .badge")
+            assert badge.inner_text() == claims[slug]["verdict"]["label"], slug
+            claim_page = parse(published.site / "claims" / slug / "index.html")
+            verdict = claim_page.xpath("//*[contains(@class, 'verdict-current')]/*[contains(@class, 'verdict-big')]")
+            tone = [name for name in verdict[0].get("class").split() if name.startswith("tone-")]
+            assert (badge.get_attribute("class") or "").split() == ["badge", *tone], slug  # the claim page's colour
+            assert result.locator(".pagefind-ui__result-tag").count() == 0  # not repeated as Pagefind's tags
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("published", ["search"], indirect=True)
+def test_search_excerpts_carry_no_screen_reader_only_text(published: Published) -> None:
+    for page in (published.site / "claims").glob("*/index.html"):
+        for hidden in parse(page).xpath("//*[@data-pagefind-body]//*[contains(@class, 'visually-hidden')]"):
+            marked = hidden.xpath("ancestor-or-self::*[@data-pagefind-ignore]")
+            assert marked, (page, hidden.text_content())  # left out of the index
+    with chromium() as browser:
+        page = browser.new_page()
+        page.goto(published.url + "search/?q=check")  # the scale's "This check:" would lead every excerpt
+        page.wait_for_selector(".pagefind-ui__result-excerpt", timeout=15_000)
+        excerpts = page.locator(".pagefind-ui__result-excerpt").all_inner_texts()
+        assert len(excerpts) >= 3
+        assert [e for e in excerpts if "This check:" in e or "best first" in e or "Mostly true. Mixed." in e] == []
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("published", ["search"], indirect=True)
+def test_search_lists_verdicts_in_the_scales_order_and_titles_as_links(published: Published) -> None:
+    scale = list(OUR_SCALE)  # content/site.yaml's scale, best first
+    with chromium() as browser:
+        page = browser.new_page()
+        page.goto(published.url + "search/?q=Trump")
+        page.wait_for_selector(".pagefind-ui__result-link", timeout=15_000)
+        page.locator(".pagefind-ui__filter-name", has_text="verdict").click()
+        shown = page.evaluate("""() => [...document.querySelectorAll('input[name="verdict"]')]
+            .map((box) => [box.getBoundingClientRect().top, box.value]).sort((a, b) => a[0] - b[0]).map((v) => v[1])""")
+        assert len(shown) >= 3 and shown == [label for label in scale if label in shown]
+        link = page.locator(".pagefind-ui__result-link").first
+        style = link.evaluate("a => [getComputedStyle(a).textDecorationLine, getComputedStyle(a).color]")
+        assert style[0] == "underline"  # the colour of every other link on the page
+        assert style[1] == page.evaluate("() => getComputedStyle(document.querySelector('main .lead a, main a')).color")
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("published", ["search"], indirect=True)
+def test_search_says_plainly_when_it_cannot_work(published: Published) -> None:
+    """From the disk, or without JavaScript, the page says why there are no results instead of
+    searching forever."""
+    search_page = published.site / "search/index.html"
+    with chromium() as browser:
+        page = browser.new_page()
+        page.goto(search_page.as_uri() + "?q=Putin")
+        notice = page.locator("#search-unavailable")
+        notice.wait_for(state="visible", timeout=10_000)
+        assert "web server" in notice.inner_text()
+        assert "Searching" not in page.locator("main").inner_text()
+        context = browser.new_context(java_script_enabled=False)
+        try:
+            quiet = context.new_page()
+            quiet.goto(published.url + "search/?q=Putin")
+            text = quiet.locator("main").inner_text()
+            assert "Search needs JavaScript" in text and "web server" not in text
+        finally:
+            context.close()
 
 
 def test_open_graph_and_twitter_cards_on_every_page(published: Published) -> None:

@@ -1,0 +1,184 @@
+"""Pagefind's indexing service (``pagefind --service``, the program the ``pagefind[bin]`` package
+carries), spoken to directly: ``Service`` indexes a list of pages into one bundle of the search
+index, ``write_bundle`` writes the bundle's files. ``search`` decides what goes into which bundle.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import importlib.util
+import json
+import os
+import queue
+import shutil
+import subprocess
+import threading
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from .errors import OutputError
+
+SERVICES = min(os.cpu_count() or 1, 4)
+"""Pagefind services to run side by side on a cold build (Pagefind's service indexes on one core)."""
+_RUNTIME = ("pagefind.js", "pagefind-worker.js", "pagefind-ui.js", "pagefind-ui.css")
+"""What the search page loads from the first bundle besides its index (and the ``wasm.*`` files)."""
+_UNUSED = (
+    "pagefind-component-ui.css",
+    "pagefind-component-ui.js",
+    "pagefind-highlight.js",
+    "pagefind-modular-ui.css",
+    "pagefind-modular-ui.js",
+)
+_UI = ("pagefind-ui.js", "pagefind-ui.css")
+"""Copied to the folder above the first bundle (``pagefind/``), where the theme links them."""
+
+
+def executable() -> Path | None:
+    """The Pagefind program (the pagefind[bin] package carries it; PAGEFIND_BINARY_PATH overrides)."""
+    if importlib.util.find_spec("pagefind") is None:
+        return None
+    from pagefind.service import get_executable
+
+    return get_executable()
+
+
+def pagefind_version() -> str:
+    """The version of the installed Pagefind package: part of every bundle's fingerprint."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("pagefind")
+    except PackageNotFoundError:
+        return "none"
+
+
+class Service:
+    """Pagefind's indexing service (``pagefind --service``): base64 JSON messages, each ended by a
+    comma, over its standard input and output, as Pagefind's own Python and Node packages speak it.
+
+    Requests are sent as fast as they are made and the answers read by a thread meanwhile (the
+    ``pagefind`` Python package waits 0.1 s before reading each answer: 17 minutes for 10,000 pages).
+    """
+
+    def __init__(self) -> None:
+        environment = {**os.environ, "MALLOC_ARENA_MAX": "2"}  # fewer malloc arenas: a small address space
+        try:
+            self._process = subprocess.Popen(
+                [str(executable()), "--service"],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+                env=environment,
+            )
+        except OSError as error:
+            raise OutputError(f"the search index failed: cannot start Pagefind: {error.strerror or error}") from None
+        self._answers: queue.Queue[dict[str, Any] | None] = queue.Queue()
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+        self._sent = 0
+
+    def _read(self) -> None:
+        stream = self._process.stdout
+        assert stream is not None
+        buffer = bytearray()
+        while chunk := os.read(stream.fileno(), 1 << 16):
+            buffer += chunk
+            while (end := buffer.find(b",")) >= 0:
+                self._answers.put(json.loads(base64.b64decode(bytes(buffer[:end]))))
+                del buffer[: end + 1]
+        self._answers.put(None)
+
+    def _send(self, payload: dict[str, Any]) -> None:
+        self._sent += 1
+        message = json.dumps({"message_id": self._sent, "payload": payload}).encode()
+        stream = self._process.stdin
+        assert stream is not None
+        try:
+            stream.write(base64.b64encode(message) + b",")
+        except OSError:
+            raise OutputError("the search index failed: Pagefind stopped") from None
+
+    def _collect(self, count: int) -> list[dict[str, Any]]:
+        """The next ``count`` answers; raises OutputError on the first error."""
+        stream = self._process.stdin
+        assert stream is not None
+        try:
+            stream.flush()
+        except OSError:
+            raise OutputError("the search index failed: Pagefind stopped") from None
+        answers = []
+        for _ in range(count):
+            answer = self._answers.get()
+            if answer is None:
+                code = self._process.wait()
+                raise OutputError(f"the search index failed: Pagefind stopped (exit status {code})")
+            payload: dict[str, Any] = answer["payload"]
+            if payload.get("type") == "Error":
+                raise OutputError(f"the search index failed: {payload.get('message')}")
+            answers.append(payload)
+        return answers
+
+    def index_shard(self, folder: Path, bundle: str, pages: list[str], primary: bool) -> tuple[str, ...]:
+        """Index the pages ``pages`` (site paths in ``folder``) into the bundle folder/``bundle``/; the
+        files written, by site path."""
+        self._send({"type": "NewIndex", "config": {"keep_index_url": True}})
+        index = self._collect(1)[0]["index_id"]
+        for path in pages:
+            try:
+                html = (folder / path).read_text(encoding="utf-8")
+            except OSError as error:
+                raise OutputError(f"the search index failed: {path}: {error.strerror or error}") from None
+            self._send({"type": "AddFile", "index_id": index, "url": f"/{path}", "file_contents": html})
+        self._collect(len(pages))
+        # The files come back in the answer and are written here: Pagefind's WriteFiles answers
+        # before its writes are done (an empty pagefind-entry.json was seen when the service ended).
+        self._send({"type": "GetFiles", "index_id": index})
+        self._send({"type": "DeleteIndex", "index_id": index})
+        files = self._collect(2)[0]["files"]
+        return write_bundle(folder, bundle, files, primary)
+
+    def __enter__(self) -> Service:
+        return self
+
+    def __exit__(self, *exception: object) -> None:
+        if self._process.stdin is not None:
+            with contextlib.suppress(OSError):
+                self._process.stdin.close()
+        try:
+            self._process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self._process.kill()
+            self._process.wait()
+        self._reader.join()
+        if self._process.stdout is not None:
+            self._process.stdout.close()
+
+
+def write_bundle(folder: Path, bundle: str, files: list[dict[str, str]], primary: bool) -> tuple[str, ...]:
+    """Write one bundle's ``files`` (as the service gives them) into folder/``bundle``/, leaving out
+    what the search page never loads, and the program but in the ``primary`` bundle, whose UI also
+    goes to the folder above it, where the theme links it. The files written, by site path."""
+    target = folder / bundle
+    above = PurePosixPath(bundle).parent
+    shutil.rmtree(target, ignore_errors=True)  # its files may be hard links into --out: never write into them
+    written = []
+    try:
+        for entry in files:
+            path = PurePosixPath(entry["path"])
+            if path.is_absolute() or ".." in path.parts or path.name in _UNUSED:
+                continue
+            runtime = len(path.parts) == 1 and (path.name in _RUNTIME or path.name.startswith("wasm."))
+            if runtime and not primary:
+                continue
+            data = base64.b64decode(entry["content"])
+            (target / path).parent.mkdir(parents=True, exist_ok=True)
+            (target / path).write_bytes(data)
+            written.append(f"{bundle}/{path}")
+            if primary and path.name in _UI and len(path.parts) == 1:
+                (folder / above / path.name).unlink(missing_ok=True)
+                (folder / above / path.name).write_bytes(data)
+                written.append(f"{above}/{path.name}")
+    except OSError as error:
+        raise OutputError(f"the search index failed: cannot write {target}: {error.strerror or error}") from None
+    return tuple(sorted(written))
