@@ -47,6 +47,8 @@ def content_pairs(content: Path = ROOT / "content") -> list[Labelled]:
     """Every pair of our content's claims, none the same claim."""
     texts = []
     for path in sorted((content / "claims").rglob("*.md")):
+        if "." in path.stem:
+            continue  # a translation (<slug>.uk.md) is the same claim as its original
         found = re.search(r'^claim: "(.*)"$', path.read_text(encoding="utf-8"), re.MULTILINE)
         if found:
             texts.append(found.group(1))

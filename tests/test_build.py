@@ -17,9 +17,17 @@ from .conftest import MINIMAL, OUR_SCALE, ROOT, build_into, snapshot, write
 from .edits import same_tree
 from .html import broken_links, ids, json_ld, local_links, pages, parse, resolve_link
 
-CLAIMS = sorted(p.stem for p in (ROOT / "content" / "claims").rglob("*.md"))
+CLAIMS = sorted(p.stem for p in (ROOT / "content" / "claims").rglob("*.md") if "." not in p.stem)  # not translations
 VERDICT_KEYS = {"true", "mostly-true", "mixed", "mostly-false", "false", "unverified", "not-rated"}
-PEOPLE = sorted(p.stem for p in (ROOT / "content" / "people").glob("*.md"))
+PEOPLE = sorted(p.stem for p in (ROOT / "content" / "people").glob("*.md") if "." not in p.stem)
+FOLDERS = ("", "uk/", "ru/")
+"""Where each language of our content is served: English at the root, the others under /<code>/."""
+
+
+def folder_of(site: Path, page: Path) -> str:
+    """The language folder a built page is in: "" for the first language's, "uk/" for a Ukrainian page."""
+    first = page.relative_to(site).parts[0] + "/"
+    return first if first in FOLDERS else ""
 
 
 def test_every_page_of_the_table_exists(built_site: Path) -> None:
@@ -126,7 +134,9 @@ def test_claim_review_on_every_claim_page(built_site: Path) -> None:
             "author",
             "reviewRating",
             "itemReviewed",
+            "inLanguage",  # our content is in three languages: each review says which it is in
         }
+        assert review["inLanguage"] == "en", slug
 
 
 def test_claim_review_details(built_site: Path) -> None:
@@ -197,7 +207,7 @@ def test_sitemap_lists_every_page(built_site: Path) -> None:
     # Only the page of a verdict no claim has yet goes without a date: nothing on it ever changed.
     undated = set(tree.xpath("//s:url[not(s:lastmod)]/s:loc/text()", namespaces=namespace))
     used = {c["verdict"]["key"] for c in json.loads((built_site / "claims.json").read_text())["claims"]}
-    assert undated == {f"https://example.org/digest/verdicts/{key}/" for key in VERDICT_KEYS - used}
+    assert undated == {f"https://example.org/digest/{f}verdicts/{key}/" for f in FOLDERS for key in VERDICT_KEYS - used}
 
 
 def test_claim_page_links_everything(built_site: Path) -> None:
@@ -254,7 +264,8 @@ def test_verdict_badge_is_text_and_links_to_scale(built_site: Path) -> None:
         for badge in parse(page).xpath('//a[contains(concat(" ", @class, " "), " badge ")]'):
             assert badge.text_content().strip(), page
             resolved = resolve_link(built_site, page, badge.get("href"))
-            assert resolved is not None and resolved[0] == built_site / "verdicts/index.html", page
+            scale = built_site / folder_of(built_site, page) / "verdicts/index.html"  # in the page's language
+            assert resolved is not None and resolved[0] == scale, page
             assert resolved[1], page  # the verdict's own entry on the scale
 
 
@@ -278,8 +289,10 @@ def test_no_javascript_needed(searchable_site: Path) -> None:
         if page.is_relative_to(built_site / "pagefind"):
             continue
         scripts = parse(page).xpath("//script")
-        if page == built_site / "search/index.html":  # search itself needs JavaScript; the page says so without
-            assert [s.get("src") for s in scripts] == ["../pagefind/pagefind-ui.js", "../static/search.js"]
+        folder = folder_of(built_site, page)
+        if page == built_site / folder / "search/index.html":  # search needs JavaScript; the page says so without
+            up = "../" * (1 + folder.count("/"))
+            assert [s.get("src") for s in scripts] == [f"{up}pagefind/pagefind-ui.js", f"{up}static/search.js"]
             assert parse(page).xpath("//noscript")
             continue
         assert all(s.get("type") == "application/ld+json" for s in scripts), page

@@ -158,9 +158,15 @@ class Check:
         yield from (c["note"] for c in self.meta.get("corrections") or ())
 
 
-CHECKS = [Check(p, *split(p)) for p in sorted((CONTENT / "claims").rglob("*.md"))]
-PEOPLE = {p.stem: split(p) for p in sorted((CONTENT / "people").glob("*.md"))}
-PAGES = {p.stem: split(p) for p in sorted((CONTENT / "pages").glob("*.md"))}
+def originals(files: Iterator[Path]) -> list[Path]:
+    """The files that are not translations: a translation, <slug>.<lang>.md, has a dot in its stem
+    (tests/test_translations_content.py checks those against their originals)."""
+    return sorted(p for p in files if "." not in p.stem)
+
+
+CHECKS = [Check(p, *split(p)) for p in originals((CONTENT / "claims").rglob("*.md"))]
+PEOPLE = {p.stem: split(p) for p in originals((CONTENT / "people").glob("*.md"))}
+PAGES = {p.stem: split(p) for p in originals((CONTENT / "pages").glob("*.md"))}
 IDS = [c.path.stem for c in CHECKS]
 
 

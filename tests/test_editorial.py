@@ -120,7 +120,7 @@ def test_timeline_by_month_with_person_and_verdict(built_site: Path) -> None:
     months = [h.text_content() for h in document.xpath("//main//h2")]
     assert months == ["November 2024"]
     entries = document.xpath('//ol[@class="timeline"]/li')
-    assert len(entries) == len(list((ROOT / "content" / "claims").rglob("*.md")))
+    assert len(entries) == len([p for p in (ROOT / "content" / "claims").rglob("*.md") if "." not in p.stem])
     dates = [li.xpath("time/@datetime")[0] for li in entries]
     assert dates == sorted(dates, reverse=True)
     first = " ".join(entries[0].text_content().split())

@@ -50,7 +50,7 @@ def test_withdrawn_addresses_lead_to_the_checks_they_were_folded_into(built_site
         assert robots == "noindex"
         title = parse(built_site / "claims" / new / "index.html").xpath("//h1")[0].text_content().strip()
         assert title in parse(built_site / path / "index.html").xpath("//main")[0].text_content()
-    assert len(redirect_pages(built_site)) == len(WITHDRAWN)
+    assert len(redirect_pages(built_site)) == 3 * len(WITHDRAWN)  # in each of our three languages
 
 
 def test_redirects_are_left_out_of_the_sitemap_and_the_data(built_site: Path) -> None:
@@ -65,16 +65,18 @@ def test_redirects_are_left_out_of_the_sitemap_and_the_data(built_site: Path) ->
 
 def test_redirects_are_left_out_of_the_search_index(searchable_site: Path) -> None:
     indexed = set()
-    counted = 0
+    counted: dict[str, int] = {}
     for bundle in json.loads((searchable_site / "pagefind" / "bundles.json").read_text())["bundles"]:
         shard = searchable_site / "pagefind" / bundle  # the index comes in shards (digest/search.py)
         for fragment in (shard / "fragment").glob("*.pf_fragment"):
             text = gzip.decompress(fragment.read_bytes()).decode()
             indexed.add(json.loads(text[text.index("{") :])["url"])
-        counted += json.loads((shard / "pagefind-entry.json").read_text())["languages"]["en"]["page_count"]
+        for code, language in json.loads((shard / "pagefind-entry.json").read_text())["languages"].items():
+            counted[code] = counted.get(code, 0) + language["page_count"]
     claims = {c["slug"] for c in json.loads((searchable_site / "claims.json").read_text())["claims"]}
-    assert indexed == {f"/claims/{slug}/index.html" for slug in claims}
-    assert counted == len(claims)
+    # every check is translated into both of our other languages, and each has its own index
+    assert indexed == {f"/{f}claims/{slug}/index.html" for f in ("", "uk/", "ru/") for slug in claims}
+    assert counted == dict.fromkeys(("en", "uk", "ru"), len(claims))
 
 
 def test_a_person_keeps_old_addresses_under_a_sub_path(scratch: Path, tmp_path: Path, run) -> None:
