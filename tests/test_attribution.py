@@ -110,7 +110,12 @@ def _labels(content: Path) -> dict[str, str]:
             ("unverified", "Unverified"),
         )
     ]
-    return {str({True: "true", False: "false"}.get(v["key"], v["key"])): v["label"] for v in scale}
+    return {str({True: "true", False: "false"}.get(v["key"], v["key"])): _first(v["label"]) for v in scale}
+
+
+def _first(label: str | dict[str, str]) -> str:
+    """A label as the site's first language words it (site.yaml may word it per language)."""
+    return label if isinstance(label, str) else next(iter(label.values()))
 
 
 def scorecard_errors(content: Path, site: Path) -> list[str]:
