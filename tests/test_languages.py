@@ -220,3 +220,12 @@ def test_the_first_language_may_be_any(tmp_path: Path) -> None:
     assert parse(tmp_path / "out/index.html").get("lang") == "uk"
     assert parse(tmp_path / "out/en/people/bob/index.html").get("lang") == "en"
     assert _switcher(tmp_path / "out/people/bob/index.html") == ["Українська", "English"]
+
+
+def test_translated_people_and_pages_say_their_quotations_are_translated(site: Path) -> None:
+    """Not only checks: a person's or a free page's translated text quotes the English reports too."""
+    note = "//*[@class='translated-note']"
+    for translated in ("uk/people/alice/", "uk/about/"):
+        assert parse(site / translated / "index.html").xpath(note), translated
+    for original in ("people/alice/", "about/", "people/bob/"):
+        assert not parse(site / original / "index.html").xpath(note), original
