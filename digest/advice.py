@@ -16,6 +16,7 @@ from .errors import Diagnostic
 from .fields import quoted
 from .load import Content
 from .model import Site
+from .urls import file_for, url_for
 
 CLAIM_LENGTH = 75
 """Google shows at most this many characters of claimReviewed."""
@@ -102,7 +103,7 @@ def _transparency(site: Site, content: Content, home_html: bytes | None) -> Iter
                 f"no {what} page: add one under pages/ (the IFCN Code of Principles asks for it)",
                 warning=True,
             )
-        elif links is not None and not any(f"{p.slug}/index.html" in links for p in pages):
+        elif links is not None and not any(file_for(url_for(p)) in links for p in pages):
             yield Diagnostic(pages[0].path, 1, f"the {what} page is not linked from the page footer", warning=True)
 
 

@@ -34,6 +34,7 @@ from urllib.parse import unquote
 
 from .errors import Diagnostic
 from .model import Claim, ImageRef, Picture
+from .urls import record_url
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
@@ -216,8 +217,9 @@ def _picture(
     name = _file_name(ref.src)
     stem, extension = posixpath.splitext(name)
     extension = extension.lower() or ".png"
+    page = record_url("claim", slug)
     variants = tuple(
-        (f"claims/{slug}/{stem}-{w}w{extension}", w, max(1, round(height * w / width)))
+        (f"{page}{stem}-{w}w{extension}", w, max(1, round(height * w / width)))
         for w in WIDTHS
         if w < width and kind != "GIF"  # an animation keeps its one size
     )
@@ -227,7 +229,7 @@ def _picture(
         line, first = names.setdefault(taken, (ref.line, digest))
         if first != digest:
             return f"image name '{taken}' is also used by another image at line {line}: rename one of the files"
-    return Picture(ref, f"claims/{slug}/{name}", width, height, FORMATS[kind], variants, str(path), digest)
+    return Picture(ref, page + name, width, height, FORMATS[kind], variants, str(path), digest)
 
 
 def _measure(data: bytes, src: str) -> tuple[int, int, str] | str:

@@ -36,7 +36,7 @@ from .model import (
 )
 from .sitelinks import check_links, targets
 from .translations import check_translations, with_translations
-from .urls import STAFF, url_for
+from .urls import record_url, url_for
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,8 +155,7 @@ def _check_site_links(
     content: Content, site: Site, claims: Iterable[Claim], unpublished: Mapping[str, str], problems: list[Diagnostic]
 ) -> None:
     """Every link within the site, of every file, against the pages this build makes."""
-    pages = {"claim": "claims/{}/", "person": "people/{}/", "page": "{}/", "staff": STAFF + "{}/"}
-    broken = {pages[kind].format(slug) for kind, slug, _ in content.failed}
+    broken = {record_url(kind, slug) for kind, slug, _ in content.failed}
     found = targets(site, content.static, unpublished, broken)
     records: list[Claim | Person | Page | Staff] = [*claims, *content.people, *content.pages, *content.staff]
     for record in records:
@@ -178,7 +177,7 @@ def _check_site_links(
     for kind, slug, failed in content.failed:
         if failed.refs is not None and failed.refs.links:
             refs = failed.refs
-            check_links(failed.path, pages[kind].format(slug), refs.links, refs.anchors, found, problems)
+            check_links(failed.path, record_url(kind, slug), refs.links, refs.anchors, found, problems)
 
 
 def _drafts_apart(

@@ -26,7 +26,7 @@ from .fields import quoted
 from .images import image_paths
 from .model import Claim, Page, Person, Site, Staff
 from .pages import page_ids, plan_pages
-from .urls import SITE_CARD, card_for, feed_for, url_for
+from .urls import CORRECTIONS, HOME, NOT_FOUND, SITE_CARD, card_for, feed_for, url_for
 
 if TYPE_CHECKING:
     from .markdown import SiteLink
@@ -59,7 +59,7 @@ def targets(site: Site, static: Set[str], unpublished: Mapping[str, str], broken
     files (``static``, from content/static/)."""
     plan = plan_pages(site)
     paths = {planned.path for planned in plan} | static
-    paths.update(("feed.xml", "corrections/feed.xml", "sitemap.xml", "robots.txt", "404.html", SITE_CARD))
+    paths.update((feed_for(HOME), feed_for(CORRECTIONS), "sitemap.xml", "robots.txt", NOT_FOUND, SITE_CARD))
     paths.update(("claims.json", "claimreview.json"))
     paths.update(feed_for(person) for person in site.people.values())
     paths.update(card_for(claim) for claim in site.claims.values())

@@ -50,6 +50,17 @@ def root(language: str) -> str:
     return f"{language}/" if language else ""
 
 
+FOLDERS = {"claim": CLAIMS, "person": PEOPLE, "page": HOME, "staff": STAFF}
+"""The folder of each kind of record's pages, by the kind its content file is (``load``)."""
+
+
+def record_url(kind: str, slug: str) -> str:
+    """The site path of a record's page in the site's first language by its kind (``FOLDERS``) and
+    slug (``claims/x/``): ``url_for`` without the record, for a file that failed to load or a claim's
+    images before its record is made."""
+    return f"{FOLDERS[kind]}{slug}/"
+
+
 PAGED = "page/"
 """Where the pages of a long list after the first go: ``verdicts/false/page/2/``."""
 
@@ -68,13 +79,13 @@ def url_for(target: Target, number: int = 1, *, language: str = "") -> str:
         return f"{url_for(target, language=language)}{PAGED}{number}/"
     match target:
         case Claim():
-            return SitePath(f"{root(target.translation)}{CLAIMS}{target.slug}/")
+            return SitePath(root(target.translation) + record_url("claim", target.slug))
         case Person():
-            return SitePath(f"{root(target.translation)}{PEOPLE}{target.slug}/")
+            return SitePath(root(target.translation) + record_url("person", target.slug))
         case Staff():
-            return SitePath(f"{root(target.translation)}{STAFF}{target.slug}/")
+            return SitePath(root(target.translation) + record_url("staff", target.slug))
         case Page():
-            return SitePath(f"{root(target.translation)}{target.slug}/")
+            return SitePath(root(target.translation) + record_url("page", target.slug))
         case Verdict():
             return f"{root(language)}{SCALE}{target.key}/"
         case Tag():
@@ -102,7 +113,7 @@ def claim_file(key: str) -> str:
 
 def former_url(target: Claim | Person, slug: str) -> str:
     """The site path a claim or a person had under a former slug: its redirect page."""
-    return f"{CLAIMS if isinstance(target, Claim) else PEOPLE}{slug}/"
+    return record_url("claim" if isinstance(target, Claim) else "person", slug)
 
 
 def feed_for(target: Target, *, language: str = "") -> str:
