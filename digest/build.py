@@ -23,7 +23,8 @@ from .images import Known, attach_images, image_problems
 from .load import Content, KnownFiles, load_content
 from .pages import Kind, Planned
 from .progress import Progress
-from .render import Rendered, Renderer
+from .render import Renderer
+from .rendered import Rendered
 from .resolve import Resolved, Skipped, resolve_site
 from .search import SearchIndex, update_index
 from .static import StaticFile, find_static

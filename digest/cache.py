@@ -41,7 +41,8 @@ from .images import Known, measured
 from .load import Failed, KnownFiles
 from .model import Claim, Page, Person, Staff
 from .pages import Showing
-from .render import Rendered, Renderer
+from .render import Renderer
+from .rendered import Rendered
 from .resolve import Resolved
 from .search import SearchIndex, Shard
 from .stamps import Stamp, stamp

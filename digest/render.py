@@ -7,21 +7,22 @@ rendered again, so a rebuild costs what changed. Jinja runs with autoescape and 
 content is escaped everywhere and a template typo fails the build. Every link goes through the
 ``url`` filter, relative to the page being rendered.
 
-The jobs around it have modules of their own: ``items`` (the list items, rendered once per claim),
-``export_lines`` (the claims' lines of the JSON exports), ``workers`` (forked worker processes).
+The jobs around it have modules of their own: ``versions`` (the versions of the templates and
+records that fingerprints are made of), ``rendered`` (``Rendered``, what a render made, and the
+``Sink``), ``datafiles`` (the feeds, sitemap, site card and JSON exports), ``items`` (the list
+items, rendered once per claim), ``export_lines`` (the claims' lines of the JSON exports),
+``workers`` (forked worker processes).
 The renderer gets the sink it writes to and returns what it made (``Rendered``); the build cache
 reaches it only through the ``ItemStore`` protocol.
 """
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
-import json
 import multiprocessing
 import os
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -29,13 +30,12 @@ from typing import Any
 import jinja2
 import jinja2.meta
 
-from . import __version__, cards, exports, feeds, images, jsonld, sitemap, urls
-from .builders import alternates
-from .contexts import Alternate
+from . import __version__, cards, images
+from .datafiles import data_files
 from .errors import ThemeError
 from .export_lines import ExportLines
 from .items import ItemStore, ListItems
-from .messages import FEED_PERSON, Key, Messages, used_messages
+from .messages import Messages
 from .model import Claim, Site
 from .pages import (
     ALL,
@@ -44,29 +44,23 @@ from .pages import (
     Kind,
     Planned,
     Showing,
-    claim_id,
     page_context,
     page_dependencies,
-    page_id,
     page_lastmod,
     pages_showing,
-    person_id,
     plan_pages,
     same_plan,
     showing,
     site_in,
-    staff_id,
 )
 from .progress import Progress, counted
+from .rendered import Rendered, Sink, keep_or, store
 from .static import StaticFile, check_collisions
-from .theme import Theme, describe, parsed, template_sources
-from .urls import card_for, feed_for, file_for, url_for
+from .theme import Theme, describe
+from .urls import card_for, file_for
+from .versions import bare_key, digest_of, language_key, site_versions, template_versions
 from .workers import Workers, render_in_workers
-from .write import KEPT, MARKER, Output
-
-Sink = Callable[[str, Output, str], bool]
-"""Takes one output as soon as it is made, with its fingerprint; True if it wrote it (False: kept or
-hard-linked)."""
+from .write import KEPT, MARKER
 
 _UNKNOWN: Any = object()
 _PARALLEL_FROM = 400
@@ -91,78 +85,6 @@ class Card:
 
 Job = Planned | Card
 """Something to render: a page or a claim's social card."""
-
-
-@dataclass(slots=True)
-class Rendered:
-    """A rendered site: every output file and its fingerprint."""
-
-    files: dict[str, Output] = field(default_factory=dict)
-    fingerprints: dict[str, str] = field(default_factory=dict)
-    site: Site | None = None
-    """The site rendered, and the versions of its records and templates: what the next render compares."""
-    versions: dict[str, str] = field(default_factory=dict)
-    templates: dict[str, str] = field(default_factory=dict)
-    data: set[str] = field(default_factory=set)
-    """Paths of the files ``render_data`` made (feeds, sitemap, exports)."""
-    written: int = 0
-    """With a sink: how many outputs it wrote rather than hard-linked."""
-    touched: set[str] | None = None
-    """The claims whose list items and export lines may have changed since the previous render;
-    None when any may have."""
-    lastmods: dict[str, date | None] = field(default_factory=dict)
-    """The last change of each page in the sitemap (its lastmod), by site path, in the plan's order."""
-    showing: Showing | None = None
-    """Which pages show each record (``pages.showing(site)``), if it was needed: kept for the next render."""
-
-
-def _digest(*parts: str) -> str:
-    return hashlib.blake2b("\0".join(parts).encode(), digest_size=12).hexdigest()
-
-
-def template_versions(theme: Theme, compiled: Path | None = None) -> tuple[dict[str, str], dict[Key, str]]:
-    """Each template's version (a hash of its source and of every template it includes or extends),
-    and the messages the templates use (for ``Theme.messages``).
-
-    Finding them means parsing every template: with ``compiled`` (the folder of the compiled
-    templates), both are kept there with a hash of every source, and parsed again only when one
-    changes."""
-    sources = template_sources(theme)
-    if compiled is None:
-        return _template_versions(theme, sources)
-    key = _digest(__version__, *(f"{name}\0{source}" for name, source in sources.items()))
-    kept = compiled / "versions.json"
-    with contextlib.suppress(OSError, ValueError, TypeError):
-        known = json.loads(kept.read_bytes())
-        if isinstance(known, dict) and known.get("key") == key and isinstance(known.get("versions"), dict):
-            versions = {str(name): str(version) for name, version in known["versions"].items()}
-            used = {(context, str(message)): str(where) for context, message, where in known["messages"]}
-            return versions, used
-    versions, used = _template_versions(theme, sources)
-    with contextlib.suppress(OSError):
-        temporary = kept.with_name(f".versions-{os.getpid()}.json")
-        messages = [[context, message, where] for (context, message), where in used.items()]
-        temporary.write_text(json.dumps({"key": key, "versions": versions, "messages": messages}), encoding="utf-8")
-        os.replace(temporary, kept)
-    return versions, used
-
-
-def _template_versions(theme: Theme, sources: Mapping[str, str]) -> tuple[dict[str, str], dict[Key, str]]:
-    trees = {name: tree for name, (_, tree) in parsed(theme).items()}
-    uses = {name: {n for n in jinja2.meta.find_referenced_templates(tree) if n} for name, tree in trees.items()}
-
-    def closure(name: str, seen: set[str]) -> set[str]:
-        for used in uses.get(name, ()):
-            if used not in seen:
-                seen.add(used)
-                closure(used, seen)
-        return seen
-
-    shared = {name for name in sources if name.startswith("_")}  # partials and macros, used by name at run time
-    versions = {
-        name: _digest(*(sources.get(n, "") for n in sorted(closure(name, {name}) | shared))) for name in sources
-    }
-    return versions, used_messages(trees)
 
 
 class Renderer:
@@ -246,21 +168,21 @@ class Renderer:
         ``render_data`` adds the rest (the preview writes these first). An own file at a path the
         site makes is a ContentError, raised before anything is rendered."""
         self.environment(site.config.language).globals["site"] = site
-        versions = _versions(site, self.search, self.messages)
+        versions = site_versions(site, self.search, self.messages)
         plan = plan_pages(site)
         if static:
             check_collisions(static, self._generated(site, plan, versions))
         result = Rendered()
         for path, data in self.assets.items():
             fingerprint = hashlib.blake2b(data, digest_size=12).hexdigest()
-            _keep_or(result, previous, path, fingerprint, data, sink)
+            keep_or(result, previous, path, fingerprint, data, sink)
         for path, own in (static or {}).items():
             fingerprint = hashlib.blake2b(own.data, digest_size=12).hexdigest()
-            _keep_or(result, previous, path, fingerprint, own.data, sink)
+            keep_or(result, previous, path, fingerprint, own.data, sink)
         for path, fingerprint, make in images.outputs(_translated_claims(site), self.kept_images):
-            _keep_or(result, previous, path, fingerprint, make, sink)
+            keep_or(result, previous, path, fingerprint, make, sink)
         affected, touched, result.showing = self._affected(site, versions, previous)
-        self.items.prepare({code: versions[_in(code, SITE)] for code in ("", *site.translations)}, touched)
+        self.items.prepare({code: versions[language_key(code, SITE)] for code in ("", *site.translations)}, touched)
         lastmods: dict[str, date | None] = {}
         todo: list[Job] = []
         lists: dict[tuple[Kind, str, str], str] = {}
@@ -271,7 +193,7 @@ class Renderer:
             unaffected = affected is not None and path not in affected and previous is not None
             if unaffected and path in previous.fingerprints:  # type: ignore[union-attr]
                 result.fingerprints[path] = previous.fingerprints[path]  # type: ignore[union-attr]
-                _store(result, path, previous.files[path], sink)  # type: ignore[union-attr]
+                store(result, path, previous.files[path], sink)  # type: ignore[union-attr]
                 # a page that lists claims changes its date only when one of them changes; the others
                 # (free pages, search) follow the whole site's date: ask again
                 if described.sitemap:
@@ -288,7 +210,7 @@ class Renderer:
                 lists[planned.kind, planned.key, planned.language] = fingerprint
             result.fingerprints[path] = fingerprint
             if previous is not None and previous.fingerprints.get(path) == fingerprint and path in previous.files:
-                _store(result, path, previous.files[path], sink)
+                store(result, path, previous.files[path], sink)
             else:
                 todo.append(planned)
         todo.extend(self._cards(site, versions, previous, result, touched, sink))
@@ -297,7 +219,7 @@ class Renderer:
                 result.files[path] = KEPT
                 result.written += output
             else:
-                _store(result, path, output, sink)
+                store(result, path, output, sink)
         result.lastmods, result.touched = lastmods, touched
         result.site, result.versions, result.templates = site, versions, self.templates
         return result
@@ -305,14 +227,14 @@ class Renderer:
     def render_data(self, result: Rendered, previous: Rendered | None = None, sink: Sink | None = None) -> None:
         """Add the feeds, the sitemap, robots.txt and the JSON exports to a result of ``render_pages``."""
         assert result.site is not None
-        for path, fingerprint, make in self._machine_files(result, previous):
-            _keep_or(result, previous, path, fingerprint, make, sink)
+        for path, fingerprint, make in data_files(result, self.export_lines, self.messages, self.fonts):
+            keep_or(result, previous, path, fingerprint, make, sink)
             result.data.add(path)
 
     def check_static(self, site: Site, static: Mapping[str, StaticFile]) -> None:
         """Raise ContentError if one of the site's own files takes a path the site makes (for ``check``)."""
         if static:
-            versions = _versions(site, self.search, self.messages)
+            versions = site_versions(site, self.search, self.messages)
             check_collisions(static, self._generated(site, plan_pages(site), versions))
 
     def _generated(self, site: Site, plan: Iterable[Planned], versions: Mapping[str, str]) -> dict[str, str]:
@@ -323,7 +245,10 @@ class Renderer:
         generated |= {card_for(claim): "a claim's social card" for claim in _translated_claims(site)}
         generated |= {path: "an image of a check" for path, _, _ in images.outputs(_translated_claims(site), None)}
         planned = Rendered(site=site, versions=dict(versions))
-        generated |= {path: "a feed or data file" for path, _, _ in self._machine_files(planned, None)}
+        generated |= {
+            path: "a feed or data file"
+            for path, _, _ in data_files(planned, self.export_lines, self.messages, self.fonts)
+        }
         return generated
 
     def _affected(
@@ -343,7 +268,7 @@ class Renderer:
         before = previous.versions
         changed = {key for key in versions.keys() | before.keys() if versions.get(key) != before.get(key)}
         codes = {*site.translations, *previous.site.translations}
-        changed = {_bare(key, codes) for key in changed} - {ALL}  # a claim changed in any language: its slug
+        changed = {bare_key(key, codes) for key in changed} - {ALL}  # a claim changed in any language: its slug
         kept = previous.showing if same_plan(site, previous.site) else None
         if any(not key.startswith("claim:") for key in changed):
             return None, None, kept
@@ -367,7 +292,7 @@ class Renderer:
         self, versions: Mapping[str, str], template: str, dependencies: Iterable[str], language: str = ""
     ) -> str:
         parts = (f"{d}={versions[d]}" for d in dependencies)
-        return _digest(self.templates.get(template, ""), versions[_in(language, SITE)], *parts)
+        return digest_of(self.templates.get(template, ""), versions[language_key(language, SITE)], *parts)
 
     def render_page(self, site: Site, planned: Planned) -> bytes:
         """One page → HTML bytes; raises ThemeError naming the template and line if the theme fails."""
@@ -404,10 +329,10 @@ class Renderer:
             if known is not None and touched is not None and claim.slug not in touched:
                 fingerprint = known
             else:  # what the card shows, not the claim's version: most edits keep the card
-                fingerprint = _digest(__version__, self.fonts.version, cards.claim_shows(shown, claim))
+                fingerprint = digest_of(__version__, self.fonts.version, cards.claim_shows(shown, claim))
             result.fingerprints[path] = fingerprint
             if known == fingerprint and path in files:
-                _store(result, path, files[path], sink)
+                store(result, path, files[path], sink)
             else:
                 yield Card(claim, language)
 
@@ -428,97 +353,6 @@ class Renderer:
         made = Workers(self.make, self.items.detach, sink)
         return render_in_workers(made, site, lists, rest, workers, fingerprints, progress, STAGE)
 
-    def _machine_files(
-        self, result: Rendered, previous: Rendered | None
-    ) -> Iterable[tuple[str, str, Callable[[], bytes]]]:
-        """(path, fingerprint, how to make it) for each file the generator owns."""
-        first, lastmods, versions = result.site, result.lastmods, result.versions
-        assert first is not None
-        everything = _digest(
-            __version__, *(versions[_in(code, key)] for code in ("", *first.translations) for key in (SITE, ALL))
-        )
-        pages = lastmods.items()
-        if first.translations:
-            yield "sitemap.xml", everything, lambda: sitemap.sitemap(first.config.base_url, pages, _alternates(first))
-        else:
-            yield "sitemap.xml", everything, lambda: sitemap.sitemap(first.config.base_url, pages)
-        for site in (first, *first.translations.values()):
-            yield from self._language_files(site, result)
-
-    def _language_files(self, site: Site, result: Rendered) -> Iterable[tuple[str, str, Callable[[], bytes]]]:
-        """The feeds, the site's card and the JSON exports of the site in one language."""
-        language, versions = site.translation, result.versions
-        lines = self.export_lines
-        touched, site_version = (
-            (result.touched, versions[SITE]) if not language else (None, versions[_in(language, SITE)])
-        )
-        yield from _machine_files(site, versions, self.messages(site.config.language))
-        card = _digest(__version__, self.fonts.version, cards.site_shows(site))
-        yield url_for(urls.SITE_CARD, language=language), card, lambda: cards.site_card(site, self.fonts)
-        everything = _digest(__version__, versions[_in(language, SITE)], versions[_in(language, ALL)])
-        if language:  # the exports' lines are kept for the first language only
-            yield (
-                url_for("claims.json", language=language),
-                everything,
-                lambda: exports.claims_json(
-                    site, [exports.line(exports.claim_record(site, c)) for c in site.claims.values()]
-                ),
-            )
-            yield (
-                url_for("claimreview.json", language=language),
-                everything,
-                lambda: exports.claimreview_json(
-                    [exports.line(jsonld.claim_review(site, c)) for c in site.claims.values()]
-                ),
-            )
-            return
-        yield (
-            "claims.json",
-            everything,
-            lambda: exports.claims_json(site, lines.lines("claim", site, site_version, touched, exports.claim_record)),
-        )
-        yield (
-            "claimreview.json",
-            everything,
-            lambda: exports.claimreview_json(lines.lines("review", site, site_version, touched, jsonld.claim_review)),
-        )
-
-
-def _keep_or(
-    result: Rendered,
-    previous: Rendered | None,
-    path: str,
-    fingerprint: str,
-    make: Callable[[], bytes] | bytes,
-    sink: Sink | None,
-) -> None:
-    """Take the output from ``previous`` if its fingerprint is unchanged; otherwise make it."""
-    result.fingerprints[path] = fingerprint
-    if previous is not None and previous.fingerprints.get(path) == fingerprint and path in previous.files:
-        _store(result, path, previous.files[path], sink)
-    else:
-        _store(result, path, make if isinstance(make, bytes) else make(), sink)
-
-
-def _store(result: Rendered, path: str, data: Output, sink: Sink | None) -> None:
-    """Keep an output in the result, or hand it to the sink and keep KEPT."""
-    if sink is None:
-        result.files[path] = data
-    else:
-        result.written += sink(path, data, result.fingerprints.get(path, ""))
-        result.files[path] = KEPT
-
-
-def _in(language: str, key: str) -> str:
-    """A dependency id in a language: ``uk:claim:x``; as it is in the first ("")."""
-    return f"{language}:{key}" if language else key
-
-
-def _bare(key: str, codes: Iterable[str]) -> str:
-    """A dependency id without its language (``uk:claim:x`` → ``claim:x``)."""
-    language, _, rest = key.partition(":")
-    return rest if rest and language in codes else key
-
 
 def _translated_claims(site: Site) -> Iterable[Claim]:
     """Every claim of the site in every language it is in: each once."""
@@ -533,82 +367,3 @@ def _cards_of(site: Site) -> Iterable[tuple[str, Site, Claim]]:
         yield "", site, claim
     for code, variant in site.translations.items():
         yield from ((code, variant, claim) for claim in variant.claims.values() if claim.translation)
-
-
-def _alternates(site: Site) -> dict[str, tuple[Alternate, ...]]:
-    """The pages in each language, by site path, of every page in more than one."""
-    found: dict[str, tuple[Alternate, ...]] = {}
-    for planned in plan_pages(site):
-        others = alternates(site, planned)
-        if others:
-            found[planned.path] = others
-    return found
-
-
-def _versions(site: Site, search: bool, messages: Callable[[str], Messages]) -> dict[str, str]:
-    """The version of every record a page can depend on, and of SITE and ALL, in every language
-    (the words of each language, from ``messages``, are part of its SITE)."""
-    versions = _language_versions(site, search, messages(site.config.language))
-    for code, variant in site.translations.items():
-        language = _language_versions(variant, search, messages(variant.config.language))
-        versions |= {_in(code, key): value for key, value in language.items()}
-    return versions
-
-
-def _language_versions(site: Site, search: bool, messages: Messages) -> dict[str, str]:
-    """The versions of the site in one language; a record's names the languages it is in (its
-    hreflang links and language switcher show them)."""
-    versions = {claim_id(s): c.digest for s, c in site.claims.items()}
-    versions |= {person_id(s): p.digest for s, p in site.people.items()}
-    versions |= {page_id(s): p.digest for s, p in site.pages.items()}
-    versions |= {staff_id(s): m.digest for s, m in site.staff.items()}
-    for key, codes in site.translated.items():
-        if key in versions:
-            versions[key] += "+" + ",".join(codes)
-    versions[SITE] = _digest(
-        __version__,
-        site.config.digest,
-        messages.digest,
-        str(search),
-        *(f"{s}={p.title}" for s, p in site.pages.items()),
-        f"staff={bool(site.staff)}",
-        *sorted(site.drafts),
-        *([site.translation] if site.translation else []),
-    )
-    versions[ALL] = _digest(*(f"{key}={value}" for key, value in versions.items()))
-    return versions
-
-
-def _machine_files(
-    site: Site, versions: Mapping[str, str], words: Messages
-) -> Iterable[tuple[str, str, Callable[[], bytes]]]:
-    """(path, fingerprint, how to make it) for the feeds and robots.txt."""
-    config, language = site.config, site.translation
-    everything = _digest(__version__, versions[_in(language, SITE)], versions[_in(language, ALL)])
-    home, corrections = feed_for(urls.HOME, language=language), feed_for(urls.CORRECTIONS, language=language)
-    page, fixes = url_for(urls.HOME, language=language), url_for(urls.CORRECTIONS, language=language)
-    yield home, everything, lambda: feeds.claims_feed(site, words, home, page, config.title, site.claims.values())
-    yield (
-        corrections,
-        everything,
-        lambda: feeds.corrections_feed(site, words, corrections, fixes, site.corrections),
-    )
-    if not language:
-        yield "robots.txt", _digest(__version__, versions[SITE]), lambda: sitemap.robots(config.base_url)
-    for person in site.people.values():
-        if person.translation != language:
-            continue  # its page, and so its feed, is in its own language only
-        path = feed_for(person)
-        slugs = site.claims_by_person[person.slug][: feeds.FEED_SIZE]
-        fingerprint = _digest(
-            __version__,
-            versions[_in(language, SITE)],
-            versions[_in(language, person_id(person.slug))],
-            *(f"{s}={versions[_in(language, claim_id(s))]}" for s in slugs),
-        )
-
-        def make(person: Any = person, path: str = path, slugs: tuple[str, ...] = slugs) -> bytes:
-            title = words.text(FEED_PERSON, site=config.title, name=person.name)
-            return feeds.claims_feed(site, words, path, url_for(person), title, (site.claims[s] for s in slugs))
-
-        yield path, fingerprint, make
