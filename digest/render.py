@@ -167,7 +167,7 @@ class Renderer:
         """The pages, the claims' social cards, the theme's and the site's own static files;
         ``render_data`` adds the rest (the preview writes these first). An own file at a path the
         site makes is a ContentError, raised before anything is rendered."""
-        self.environment(site.config.language).globals["site"] = site
+        self.environment(site.config.language)  # made once here, not in each worker process
         versions = site_versions(site, self.search, self.messages)
         plan = plan_pages(site)
         if static:
