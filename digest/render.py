@@ -172,7 +172,11 @@ class Renderer:
         plan = plan_pages(site)
         if static:
             check_collisions(static, self._generated(site, plan, versions))
-        result = Rendered()
+        affected, touched, known_showing = self._affected(site, versions, previous)
+        self.items.prepare({code: versions[language_key(code, SITE)] for code in ("", *site.translations)}, touched)
+        result = Rendered(
+            site=site, versions=versions, templates=self.templates, touched=touched, showing=known_showing
+        )
         for path, data in self.assets.items():
             fingerprint = hashlib.blake2b(data, digest_size=12).hexdigest()
             keep_or(result, previous, path, fingerprint, data, sink)
@@ -181,8 +185,6 @@ class Renderer:
             keep_or(result, previous, path, fingerprint, own.data, sink)
         for path, fingerprint, make in images.outputs(_translated_claims(site), self.kept_images):
             keep_or(result, previous, path, fingerprint, make, sink)
-        affected, touched, result.showing = self._affected(site, versions, previous)
-        self.items.prepare({code: versions[language_key(code, SITE)] for code in ("", *site.translations)}, touched)
         lastmods: dict[str, date | None] = {}
         todo: list[Job] = []
         lists: dict[tuple[Kind, str, str], str] = {}
@@ -220,8 +222,7 @@ class Renderer:
                 result.written += output
             else:
                 store(result, path, output, sink)
-        result.lastmods, result.touched = lastmods, touched
-        result.site, result.versions, result.templates = site, versions, self.templates
+        result.lastmods = lastmods
         return result
 
     def render_data(self, result: Rendered, previous: Rendered | None = None, sink: Sink | None = None) -> None:
