@@ -15,6 +15,8 @@ there is one and the original where there is not.
 from __future__ import annotations
 
 import hashlib
+import posixpath
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from datetime import date
@@ -27,7 +29,8 @@ from .images import mark_pictures, missing_alt
 from .load import CLAIM_FIELDS, IMAGE_FIELDS, PAGE_FIELDS, PERSON_FIELDS, STAFF_FIELDS, Failed, corrections, sources
 from .markdown import render, site_links
 from .model import Claim, ImageRef, Limits, Lines, Page, Person, Picture, Site, Staff, Tally, Translation
-from .urls import root
+from .pages import plan_pages
+from .urls import root, url_for
 
 TEXTS = {
     "claim": ("title", "claim", "claimant", "summary", "image.alt", "image.caption"),
@@ -206,7 +209,7 @@ def with_translations(site: Site, translations: Iterable[Translation]) -> Site:
         for key in sorted(by_language[code]):
             translated.setdefault(key, [languages[0]]).append(code)
     shared = {key: tuple(codes) for key, codes in sorted(translated.items())}
-    variants = {code: _in_language(site, code, by_language[code], shared) for code in languages[1:]}
+    variants = {code: _linked(_in_language(site, code, by_language[code], shared)) for code in languages[1:]}
     return replace(site, translations=variants, translated=shared)
 
 
@@ -282,3 +285,56 @@ def _moved(picture: Picture, code: str) -> Picture:
     prefix = root(code)
     variants = tuple((prefix + path, width, height) for path, width, height in picture.variants)
     return replace(picture, path=prefix + picture.path, variants=variants)
+
+
+_HREF = re.compile(r'href="([^"#?:]*)([^"]*)"')
+"""A link's target in rendered Markdown: (path, then its ?query or #fragment); none with a scheme."""
+
+
+def _linked(site: Site) -> Site:
+    """The site in a language, each translated body's links within the site leading to their page in
+    that language where it exists there (every page but the checks, people, pages and staff not
+    translated into it), else to the first language's: as written, a link from the site root leads
+    to the first language, a relative one to the folder of the language."""
+    pages = frozenset(planned.path for planned in plan_pages(site))
+
+    def fixed(records: Mapping[str, Record]) -> dict[str, Any]:
+        return {slug: _relinked(record, site.translation, pages) for slug, record in records.items()}
+
+    return replace(
+        site,
+        claims=fixed(site.claims),
+        people=fixed(site.people),
+        pages=fixed(site.pages),
+        staff=fixed(site.staff),
+    )
+
+
+def _relinked(record: Record, code: str, pages: frozenset[str]) -> Record:
+    """A translated record with its body's links within the site in ``code`` where they can be."""
+    if record.translation != code or not record.links:
+        return record
+    page, prefix = url_for(record), root(code)
+
+    def swap(match: re.Match[str]) -> str:
+        written, rest = match.groups()
+        if not written or written.startswith("/") or rest.startswith(":"):
+            return match.group(0)  # this very page, another host, or a scheme (https:, mailto:)
+        joined = posixpath.normpath(posixpath.join(page, written))
+        if joined.startswith(".."):
+            return match.group(0)
+        joined = "" if joined == "." else joined + ("/" if written.endswith("/") else "")
+        path = joined.removesuffix("index.html")
+        first = path.removeprefix(prefix)
+        target = prefix + first if prefix + first in pages else first
+        if target == path:
+            return match.group(0)
+        moved = target + joined.removeprefix(path)
+        relative = posixpath.relpath(moved or ".", page) + ("/" if moved.endswith("/") or not moved else "")
+        return f'href="{relative}{rest}"'
+
+    html = _HREF.sub(swap, record.body_html)
+    if html == record.body_html:
+        return record
+    digest = hashlib.blake2b(f"{record.digest}\0{html}".encode(), digest_size=12).hexdigest()
+    return replace(record, body_html=html, digest=digest)

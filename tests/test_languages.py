@@ -220,3 +220,21 @@ def test_the_first_language_may_be_any(tmp_path: Path) -> None:
     assert parse(tmp_path / "out/index.html").get("lang") == "uk"
     assert parse(tmp_path / "out/en/people/bob/index.html").get("lang") == "en"
     assert _switcher(tmp_path / "out/people/bob/index.html") == ["Українська", "English"]
+
+
+def test_a_translations_links_lead_to_their_pages_in_its_language(site: Path) -> None:
+    # from the site root or relative, as the original writes them: to the page in Ukrainian where
+    # there is one (a translated person, a list), else to the first language's (an untranslated check)
+    body = parse(site / "uk" / GREEN / "index.html")
+    links = {a.text_content(): a.get("href") for a in body.xpath("//a[@href]")}
+    assert links["Алісу"] == "../../people/alice/index.html"
+    assert links["шкалу"] == "../../verdicts/false/index.html"
+    assert links["Боба"] == "../../../people/bob/index.html"
+    assert links["його слова"] == "../../../claims/bob-said-sky-is-blue/"
+    assert links["стрічку"] == "../../../feed.xml"  # a file, not a page: as written
+    assert links["Фотографії"] == "https://example.com/photos"
+    about = {a.text_content(): a.get("href") for a in parse(site / "uk/about/index.html").xpath("//a[@href]")}
+    assert about["шкалу"] == "../verdicts/index.html"
+    # the English page links as before
+    english = {a.text_content(): a.get("href") for a in parse(site / "about/index.html").xpath("//a[@href]")}
+    assert english["the scale"] == "../verdicts/index.html"
