@@ -28,7 +28,20 @@ from .frontmatter import SyntaxProblem, decode, split
 from .images import mark_pictures, missing_alt
 from .load import CLAIM_FIELDS, IMAGE_FIELDS, PAGE_FIELDS, PERSON_FIELDS, STAFF_FIELDS, Failed, corrections, sources
 from .markdown import render, site_links
-from .model import Claim, ImageRef, Limits, Lines, Page, Person, Picture, Site, Staff, Tally, Translation
+from .model import (
+    Claim,
+    CorrectionEntry,
+    ImageRef,
+    Limits,
+    Lines,
+    Page,
+    Person,
+    Picture,
+    Site,
+    Staff,
+    Tally,
+    Translation,
+)
 from .pages import plan_pages
 from .urls import root, url_for
 
@@ -38,7 +51,8 @@ TEXTS = {
     "page": ("title", "description"),
     "staff": ("name", "role"),
 }
-"""The fields a translation may set to its own value, by kind; it also sets the body (required for a claim)."""
+"""The fields a translation may set to its own value, by kind; it also sets the body (required for a claim),
+and a claim's the ``note`` of each of its original's corrections (``_correction_problems``)."""
 _SPECS = {"claim": CLAIM_FIELDS, "person": PERSON_FIELDS, "page": PAGE_FIELDS, "staff": STAFF_FIELDS}
 _DEPTH = {"claim": (3, 1), "person": (3, 0), "page": (2, 0), "staff": (3, 0)}
 """As ``load._DEPTH``, one folder deeper: a translation's page is under /<code>/."""
@@ -157,7 +171,9 @@ def check_translations(
         else:
             seen.add((language, kind, slug))
             for name, line, value in translation.facts:
-                if value != (fact := _fact_of(original, name)):
+                if name == "corrections" and isinstance(original, Claim):
+                    problems += _correction_problems(translation.path, line, value, original)
+                elif value != (fact := _fact_of(original, name)):
                     message = (
                         f"'{name}' contradicts its original {original.path}{_shown(fact)}: a translation takes "
                         f"the facts from its original; remove '{name}' or give the original's value"
@@ -167,6 +183,31 @@ def check_translations(
             continue
         problems.append(Diagnostic(translation.path, 1, message))
     return problems
+
+
+def _correction_problems(path: str, line: int, translated: object, original: Claim) -> list[Diagnostic]:
+    """A translation's corrections: the original's, one for one, with the ``note`` translated."""
+    assert isinstance(translated, tuple)
+    theirs = original.corrections
+    if len(translated) != len(theirs):
+        message = (
+            f"'corrections' contradicts its original {original.path}: it lists {len(theirs)}, this "
+            f"translation {len(translated)}; a translation gives each of its original's corrections "
+            "(same date, type and from) with the note translated"
+        )
+        return [Diagnostic(path, line, message)]
+    return [
+        Diagnostic(
+            path,
+            mine.line,
+            f"this correction contradicts its original {original.path} (date {f.quoted(fact.date)}, type "
+            f"{f.quoted(fact.kind)}" + (f", from {f.quoted(fact.previous_verdict)}" if fact.previous_verdict else "")
+            + "): a translation gives each correction's date, type and from as its original does, "
+            "and translates only its note",
+        )
+        for mine, fact in zip(translated, theirs, strict=True)
+        if replace(mine, note=fact.note) != fact
+    ]
 
 
 def _shown(fact: object) -> str:
@@ -224,6 +265,7 @@ def _in_language(
             for slug, record in records.items()
         }
 
+    claims = pick("claim", site.claims)
     people = pick("person", site.people)
     pages = pick("page", site.pages)
     staff = pick("staff", site.staff)
@@ -237,13 +279,21 @@ def _in_language(
         verdicts={key: verdict.in_language(code) for key, verdict in site.verdicts.items()},
         tally=worded(site.tally),
         tallies={slug: worded(tally) for slug, tally in site.tallies.items()},
-        claims=pick("claim", site.claims),
+        claims=claims,
+        corrections=tuple(_worded(entry, claims[entry.claim]) for entry in site.corrections),
         people=dict(sorted(people.items(), key=lambda item: (item[1].name.casefold(), item[0]))),
         pages=dict(sorted(pages.items(), key=lambda item: (item[1].title.casefold(), item[0]))),
         staff=dict(sorted(staff.items(), key=lambda item: (item[1].name.casefold(), item[0]))),
         translation=code,
         translated=shared,
     )
+
+
+def _worded(entry: CorrectionEntry, claim: Claim) -> CorrectionEntry:
+    """A correction of the site's list, as its claim in the language gives it (its note translated)."""
+    if not claim.translation:
+        return entry
+    return replace(entry, correction=dict(zip(claim.correction_ids, claim.corrections, strict=True))[entry.anchor])
 
 
 def _merged(original: Record, translation: Translation, code: str) -> Any:
@@ -261,6 +311,9 @@ def _merged(original: Record, translation: Translation, code: str) -> Any:
         "lines": translation.lines,
     }
     if isinstance(original, Claim):
+        changes["corrections"] = next(
+            (value for name, _, value in translation.facts if name == "corrections"), original.corrections
+        )
         if original.image is not None:
             image = replace(
                 original.image,

@@ -238,3 +238,17 @@ def test_a_translations_links_lead_to_their_pages_in_its_language(site: Path) ->
     # the English page links as before
     english = {a.text_content(): a.get("href") for a in parse(site / "about/index.html").xpath("//a[@href]")}
     assert english["the scale"] == "../verdicts/index.html"
+
+
+def test_a_translation_words_its_corrections_notes(site: Path) -> None:
+    # the Ukrainian translation gives the notes of its original's corrections in Ukrainian; the
+    # Russian one gives none, so its page shows the original's notes
+    ukrainian = (site / "uk" / GREEN / "index.html").read_text(encoding="utf-8")
+    assert "Нові фото." in ukrainian and "Додано думку Боба." in ukrainian and "New photos." not in ukrainian
+    listed = (site / "uk/corrections/index.html").read_text(encoding="utf-8")  # one a page
+    assert "Додано думку Боба." in listed and "Added Bob" not in listed
+    assert "Нові фото." in (site / "uk/corrections/page/2/index.html").read_text(encoding="utf-8")
+    assert "Нові фото." in (site / "uk/corrections/feed.xml").read_text(encoding="utf-8")
+    assert "New photos." in (site / "ru" / GREEN / "index.html").read_text(encoding="utf-8")
+    english = (site / GREEN / "index.html").read_text(encoding="utf-8")
+    assert "New photos." in english and "Нові фото." not in english
