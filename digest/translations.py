@@ -275,7 +275,7 @@ def _in_language(
 
     return replace(
         site,
-        config=replace(site.config, language=code),
+        config=site.config.in_language(code),
         verdicts={key: verdict.in_language(code) for key, verdict in site.verdicts.items()},
         tally=worded(site.tally),
         tallies={slug: worded(tally) for slug, tally in site.tallies.items()},

@@ -252,3 +252,39 @@ def test_a_translation_words_its_corrections_notes(site: Path) -> None:
     assert "New photos." in (site / "ru" / GREEN / "index.html").read_text(encoding="utf-8")
     english = (site / GREEN / "index.html").read_text(encoding="utf-8")
     assert "New photos." in english and "Нові фото." not in english
+
+
+def test_the_sites_title_and_description_in_each_language(site: Path) -> None:
+    # title: {en: ..., uk: ..., ru: ...}; the description has no ru: the Russian pages say the English
+    words = {
+        "": ("Minimal Digest", "A tiny content folder in three languages, for tests."),
+        "uk": ("Мінімальний дайджест", "Крихітна тека вмісту трьома мовами, для тестів."),
+        "ru": ("Минимальный дайджест", "A tiny content folder in three languages, for tests."),
+    }
+    cards = set()
+    for code, (title, description) in words.items():
+        folder = site / code if code else site
+        home = parse(folder / "index.html")
+        assert home.xpath("string(//head/title)") == title
+        assert home.xpath("string(//meta[@property='og:site_name']/@content)") == title
+        assert home.xpath("string(//h1)").strip() == title
+        assert description in home.xpath("string(//p[@class='lead'])")
+        page = parse(folder / "people/index.html")
+        assert page.xpath("string(//head/title)").endswith(" · " + title)
+        assert page.xpath("string(//meta[@property='og:image:alt']/@content)") == f"{title}: {description}"
+        feed = ET.parse(folder / "feed.xml").getroot()
+        atom = "{http://www.w3.org/2005/Atom}"
+        assert feed.findtext(f"{atom}title") == title and feed.findtext(f"{atom}subtitle") == description
+        assert json.loads((folder / "claims.json").read_text(encoding="utf-8"))["site"]["title"] == title
+        cards.add((folder / "card.png").read_bytes())
+    assert len(cards) == 3  # the site's card in each language's words
+
+
+def test_a_worded_title_needs_the_sites_language(tmp_path: Path, run) -> None:
+    shutil.copytree(LANGUAGES, tmp_path / "content")
+    site_yaml = tmp_path / "content/site.yaml"
+    text = site_yaml.read_text(encoding="utf-8")
+    site_yaml.write_text(text.replace("{en: Minimal Digest, uk:", "{uk:"), encoding="utf-8")
+    result = run("check", "--content", str(tmp_path / "content"))
+    assert result.code == 1
+    assert "site.yaml:1: title has no 'en' (the site's language); it has uk, ru" in result.err
