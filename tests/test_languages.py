@@ -288,3 +288,12 @@ def test_a_worded_title_needs_the_sites_language(tmp_path: Path, run) -> None:
     result = run("check", "--content", str(tmp_path / "content"))
     assert result.code == 1
     assert "site.yaml:1: title has no 'en' (the site's language); it has uk, ru" in result.err
+
+
+def test_translated_people_and_pages_say_their_quotations_are_translated(site: Path) -> None:
+    """Not only checks: a person's or a free page's translated text quotes the English reports too."""
+    note = "//*[@class='translated-note']"
+    for translated in ("uk/people/alice/", "uk/about/"):
+        assert parse(site / translated / "index.html").xpath(note), translated
+    for original in ("people/alice/", "about/", "people/bob/"):
+        assert not parse(site / original / "index.html").xpath(note), original
