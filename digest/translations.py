@@ -20,7 +20,9 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from datetime import date
+from html import unescape
 from typing import Any
+from urllib.parse import unquote
 
 from . import fields as f
 from .errors import Diagnostic
@@ -250,7 +252,7 @@ def with_translations(site: Site, translations: Iterable[Translation]) -> Site:
         for key in sorted(by_language[code]):
             translated.setdefault(key, [languages[0]]).append(code)
     shared = {key: tuple(codes) for key, codes in sorted(translated.items())}
-    variants = {code: _linked(_in_language(site, code, by_language[code], shared)) for code in languages[1:]}
+    variants = {code: _linked(site, _in_language(site, code, by_language[code], shared)) for code in languages[1:]}
     return replace(site, translations=variants, translated=shared)
 
 
@@ -344,15 +346,23 @@ _HREF = re.compile(r'href="([^"#?:]*)([^"]*)"')
 """A link's target in rendered Markdown: (path, then its ?query or #fragment); none with a scheme."""
 
 
-def _linked(site: Site) -> Site:
+def _linked(first: Site, site: Site) -> Site:
     """The site in a language, each translated body's links within the site leading to their page in
     that language where it exists there (every page but the checks, people, pages and staff not
     translated into it), else to the first language's: as written, a link from the site root leads
-    to the first language, a relative one to the folder of the language."""
+    to the first language, a relative one to the folder of the language. A link to a heading the
+    translated page does not have (``#evidence``, where its heading is ``#докази``) stays with the
+    first language's page, which has it."""
     pages = frozenset(planned.path for planned in plan_pages(site))
+    lost: dict[str, frozenset[str]] = {}
+    for name in ("claims", "people", "pages", "staff"):
+        originals: Mapping[str, Record] = getattr(first, name)
+        for slug, record in getattr(site, name).items():
+            if record.translation and (ids := frozenset(originals[slug].anchors) - frozenset(record.anchors)):
+                lost[url_for(record)] = ids
 
     def fixed(records: Mapping[str, Record]) -> dict[str, Any]:
-        return {slug: _relinked(record, site.translation, pages) for slug, record in records.items()}
+        return {slug: _relinked(record, site.translation, pages, lost) for slug, record in records.items()}
 
     return replace(
         site,
@@ -363,8 +373,9 @@ def _linked(site: Site) -> Site:
     )
 
 
-def _relinked(record: Record, code: str, pages: frozenset[str]) -> Record:
-    """A translated record with its body's links within the site in ``code`` where they can be."""
+def _relinked(record: Record, code: str, pages: frozenset[str], lost: Mapping[str, frozenset[str]]) -> Record:
+    """A translated record with its body's links within the site in ``code`` where they can be
+    (``lost``: the heading ids of the originals that each translated page has not)."""
     if record.translation != code or not record.links:
         return record
     page, prefix = url_for(record), root(code)
@@ -379,7 +390,9 @@ def _relinked(record: Record, code: str, pages: frozenset[str]) -> Record:
         joined = "" if joined == "." else joined + ("/" if written.endswith("/") else "")
         path = joined.removesuffix("index.html")
         first = path.removeprefix(prefix)
-        target = prefix + first if prefix + first in pages else first
+        fragment = unquote(unescape(rest.partition("#")[2]))
+        there = prefix + first
+        target = there if there in pages and fragment not in lost.get(there, ()) else first
         if target == path:
             return match.group(0)
         moved = target + joined.removeprefix(path)

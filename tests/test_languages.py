@@ -235,6 +235,10 @@ def test_a_translations_links_lead_to_their_pages_in_its_language(site: Path) ->
     assert links["Фотографії"] == "https://example.com/photos"
     about = {a.text_content(): a.get("href") for a in parse(site / "uk/about/index.html").xpath("//a[@href]")}
     assert about["шкалу"] == "../verdicts/index.html"
+    # a heading the Ukrainian check has under another id (#докази) is on the English page; the
+    # theme's ids are on both
+    assert about["докази"] == "../../claims/alice-said-sky-is-green/index.html#evidence"
+    assert about["джерела"] == "../claims/alice-said-sky-is-green/index.html#sources"
     # the English page links as before
     english = {a.text_content(): a.get("href") for a in parse(site / "about/index.html").xpath("//a[@href]")}
     assert english["the scale"] == "../verdicts/index.html"
