@@ -57,8 +57,8 @@ _MAX_DEPTH = 500
 """The deepest limits.max_depth: libyaml refuses 1,000 levels with its own message, whatever ours says."""
 _LIMITS = {"max_file_bytes": f.Field(f.integer), "max_files": f.Field(f.integer), "max_depth": f.Field(f.integer)}
 _SITE = {
-    "title": f.Field(f.text, required=True),
-    "description": f.Field(f.text),
+    "title": f.Field(_worded, required=True),
+    "description": f.Field(_worded),
     "base_url": f.Field(f.url),
     "language": f.Field(f.text),
     "languages": f.Field(f.list_of(f.text)),
@@ -98,6 +98,11 @@ def load_config(content: Path, content_shown: str, base_url: str | None = None) 
     languages = _languages(reader, values.get("languages"), values.get("language"))
     language = languages[0] if languages else language
     scale = _scale(reader, values.get("verdicts"), language)
+    for name in ("title", "description"):
+        worded = values.get(name)
+        if worded is not None and _own(worded, language) is None:
+            given = ", ".join(worded)
+            reader.error(reader.lines[name], f"{name} has no '{language}' (the site's language); it has {given}")
     email = values.get("corrections_email")
     if email is not None and not _EMAIL.fullmatch(email):
         message = f"corrections_email {f.quoted(email)} is not an e-mail address such as corrections@example.org"
@@ -122,9 +127,12 @@ def load_config(content: Path, content_shown: str, base_url: str | None = None) 
         raise ContentError(reader.diagnostics)
     assert base is not None
     publisher = values["publisher"]
+    title, titles = _words(values["title"], language)
+    description, descriptions = _words(values.get("description", {"": ""}), language)
+    others = sorted(titles.keys() | descriptions.keys())
     return SiteConfig(
-        title=values["title"],
-        description=values.get("description", ""),
+        title=title,
+        description=description,
         base_url=base if base.endswith("/") else base + "/",
         language=languages[0] if languages else language,
         publisher=Publisher(name=publisher["name"], url=publisher.get("url")),
@@ -135,6 +143,7 @@ def load_config(content: Path, content_shown: str, base_url: str | None = None) 
         corrections_email=email,
         languages=languages,
         page_size=PAGE_SIZE if page_size is None else page_size,
+        translations=tuple((tag, titles.get(tag, ""), descriptions.get(tag, "")) for tag in others),
     )
 
 
@@ -198,22 +207,22 @@ def _scale(reader: f.Reader, entries: tuple[dict[str, Any], ...] | None, languag
             return "r3"
         return f"r{1 + round(4 * (rating - worst) / (best - worst))}"
 
-    def words(entry: dict[str, Any], name: str) -> tuple[str, dict[str, str]]:
-        """The text in the site's language (the default scale's English if it has none), and by
-        language the others."""
-        worded = entry.get(name, {"": ""})
-        own = _own(worded, language)
-        own = "en" if own is None else own
-        return worded.get(own, ""), {tag: text for tag, text in worded.items() if tag not in ("", own)}
-
     scale = []
     for e in chosen:
-        label, labels = words(e, "label")
-        description, descriptions = words(e, "description")
+        label, labels = _words(e.get("label", {"": ""}), language)
+        description, descriptions = _words(e.get("description", {"": ""}), language)
         others = sorted(labels.keys() | descriptions.keys())
         translations = tuple((tag, labels.get(tag, ""), descriptions.get(tag, "")) for tag in others)
         scale.append(Verdict(e["key"], label, e.get("rating"), description, tone(e.get("rating")), translations))
     return tuple(scale)
+
+
+def _words(worded: dict[str, str], language: str) -> tuple[str, dict[str, str]]:
+    """A text of site.yaml worded per language (``_worded``): the text in the site's language (the
+    English if it has none, as the default scale has), and by language the others."""
+    own = _own(worded, language)
+    own = "en" if own is None else own
+    return worded.get(own, ""), {tag: text for tag, text in worded.items() if tag not in ("", own)}
 
 
 def _own(worded: dict[str, str], language: str) -> str | None:

@@ -162,6 +162,19 @@ class SiteConfig:
     () for a site in one language (``language``). In a translation's Site, ``language`` is its code."""
     page_size: int = PAGE_SIZE
     """How many entries a page of a list shows (``page_size:``); longer lists go on to ``page/2/``..."""
+    translations: tuple[tuple[str, str, str], ...] = ()
+    """(language, title, description) for each language site.yaml words them in besides the site's
+    (``title: {en: Digest, uk: Дайджест}``); ``in_language`` picks one."""
+
+    def in_language(self, language: str) -> SiteConfig:
+        """site.yaml as a language's Site reads it: that language, and the title and description
+        worded in it where site.yaml gives them (each falls back to the site language's)."""
+        for tag, title, description in self.translations:
+            if tag == language:
+                return replace(
+                    self, language=language, title=title or self.title, description=description or self.description
+                )
+        return replace(self, language=language)
 
 
 @record

@@ -15,10 +15,14 @@ there is one and the original where there is not.
 from __future__ import annotations
 
 import hashlib
+import posixpath
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from datetime import date
+from html import unescape
 from typing import Any
+from urllib.parse import unquote
 
 from . import fields as f
 from .errors import Diagnostic
@@ -26,8 +30,22 @@ from .frontmatter import SyntaxProblem, decode, split
 from .images import mark_pictures, missing_alt
 from .load import CLAIM_FIELDS, IMAGE_FIELDS, PAGE_FIELDS, PERSON_FIELDS, STAFF_FIELDS, Failed, corrections, sources
 from .markdown import render, site_links
-from .model import Claim, ImageRef, Limits, Lines, Page, Person, Picture, Site, Staff, Tally, Translation
-from .urls import root
+from .model import (
+    Claim,
+    CorrectionEntry,
+    ImageRef,
+    Limits,
+    Lines,
+    Page,
+    Person,
+    Picture,
+    Site,
+    Staff,
+    Tally,
+    Translation,
+)
+from .pages import plan_pages
+from .urls import root, url_for
 
 TEXTS = {
     "claim": ("title", "claim", "claimant", "summary", "image.alt", "image.caption"),
@@ -35,7 +53,8 @@ TEXTS = {
     "page": ("title", "description"),
     "staff": ("name", "role"),
 }
-"""The fields a translation may set to its own value, by kind; it also sets the body (required for a claim)."""
+"""The fields a translation may set to its own value, by kind; it also sets the body (required for a claim),
+and a claim's the ``note`` of each of its original's corrections (``_correction_problems``)."""
 _SPECS = {"claim": CLAIM_FIELDS, "person": PERSON_FIELDS, "page": PAGE_FIELDS, "staff": STAFF_FIELDS}
 _DEPTH = {"claim": (3, 1), "person": (3, 0), "page": (2, 0), "staff": (3, 0)}
 """As ``load._DEPTH``, one folder deeper: a translation's page is under /<code>/."""
@@ -154,7 +173,9 @@ def check_translations(
         else:
             seen.add((language, kind, slug))
             for name, line, value in translation.facts:
-                if value != (fact := _fact_of(original, name)):
+                if name == "corrections" and isinstance(original, Claim):
+                    problems += _correction_problems(translation.path, line, value, original)
+                elif value != (fact := _fact_of(original, name)):
                     message = (
                         f"'{name}' contradicts its original {original.path}{_shown(fact)}: a translation takes "
                         f"the facts from its original; remove '{name}' or give the original's value"
@@ -164,6 +185,31 @@ def check_translations(
             continue
         problems.append(Diagnostic(translation.path, 1, message))
     return problems
+
+
+def _correction_problems(path: str, line: int, translated: object, original: Claim) -> list[Diagnostic]:
+    """A translation's corrections: the original's, one for one, with the ``note`` translated."""
+    assert isinstance(translated, tuple)
+    theirs = original.corrections
+    if len(translated) != len(theirs):
+        message = (
+            f"'corrections' contradicts its original {original.path}: it lists {len(theirs)}, this "
+            f"translation {len(translated)}; a translation gives each of its original's corrections "
+            "(same date, type and from) with the note translated"
+        )
+        return [Diagnostic(path, line, message)]
+    return [
+        Diagnostic(
+            path,
+            mine.line,
+            f"this correction contradicts its original {original.path} (date {f.quoted(fact.date)}, type "
+            f"{f.quoted(fact.kind)}" + (f", from {f.quoted(fact.previous_verdict)}" if fact.previous_verdict else "")
+            + "): a translation gives each correction's date, type and from as its original does, "
+            "and translates only its note",
+        )
+        for mine, fact in zip(translated, theirs, strict=True)
+        if replace(mine, note=fact.note) != fact
+    ]
 
 
 def _shown(fact: object) -> str:
@@ -206,7 +252,7 @@ def with_translations(site: Site, translations: Iterable[Translation]) -> Site:
         for key in sorted(by_language[code]):
             translated.setdefault(key, [languages[0]]).append(code)
     shared = {key: tuple(codes) for key, codes in sorted(translated.items())}
-    variants = {code: _in_language(site, code, by_language[code], shared) for code in languages[1:]}
+    variants = {code: _linked(site, _in_language(site, code, by_language[code], shared)) for code in languages[1:]}
     return replace(site, translations=variants, translated=shared)
 
 
@@ -221,6 +267,7 @@ def _in_language(
             for slug, record in records.items()
         }
 
+    claims = pick("claim", site.claims)
     people = pick("person", site.people)
     pages = pick("page", site.pages)
     staff = pick("staff", site.staff)
@@ -230,17 +277,25 @@ def _in_language(
 
     return replace(
         site,
-        config=replace(site.config, language=code),
+        config=site.config.in_language(code),
         verdicts={key: verdict.in_language(code) for key, verdict in site.verdicts.items()},
         tally=worded(site.tally),
         tallies={slug: worded(tally) for slug, tally in site.tallies.items()},
-        claims=pick("claim", site.claims),
+        claims=claims,
+        corrections=tuple(_worded(entry, claims[entry.claim]) for entry in site.corrections),
         people=dict(sorted(people.items(), key=lambda item: (item[1].name.casefold(), item[0]))),
         pages=dict(sorted(pages.items(), key=lambda item: (item[1].title.casefold(), item[0]))),
         staff=dict(sorted(staff.items(), key=lambda item: (item[1].name.casefold(), item[0]))),
         translation=code,
         translated=shared,
     )
+
+
+def _worded(entry: CorrectionEntry, claim: Claim) -> CorrectionEntry:
+    """A correction of the site's list, as its claim in the language gives it (its note translated)."""
+    if not claim.translation:
+        return entry
+    return replace(entry, correction=dict(zip(claim.correction_ids, claim.corrections, strict=True))[entry.anchor])
 
 
 def _merged(original: Record, translation: Translation, code: str) -> Any:
@@ -258,6 +313,9 @@ def _merged(original: Record, translation: Translation, code: str) -> Any:
         "lines": translation.lines,
     }
     if isinstance(original, Claim):
+        changes["corrections"] = next(
+            (value for name, _, value in translation.facts if name == "corrections"), original.corrections
+        )
         if original.image is not None:
             image = replace(
                 original.image,
@@ -282,3 +340,67 @@ def _moved(picture: Picture, code: str) -> Picture:
     prefix = root(code)
     variants = tuple((prefix + path, width, height) for path, width, height in picture.variants)
     return replace(picture, path=prefix + picture.path, variants=variants)
+
+
+_HREF = re.compile(r'href="([^"#?:]*)([^"]*)"')
+"""A link's target in rendered Markdown: (path, then its ?query or #fragment); none with a scheme."""
+
+
+def _linked(first: Site, site: Site) -> Site:
+    """The site in a language, each translated body's links within the site leading to their page in
+    that language where it exists there (every page but the checks, people, pages and staff not
+    translated into it), else to the first language's: as written, a link from the site root leads
+    to the first language, a relative one to the folder of the language. A link to a heading the
+    translated page does not have (``#evidence``, where its heading is ``#докази``) stays with the
+    first language's page, which has it."""
+    pages = frozenset(planned.path for planned in plan_pages(site))
+    lost: dict[str, frozenset[str]] = {}
+    for name in ("claims", "people", "pages", "staff"):
+        originals: Mapping[str, Record] = getattr(first, name)
+        for slug, record in getattr(site, name).items():
+            if record.translation and (ids := frozenset(originals[slug].anchors) - frozenset(record.anchors)):
+                lost[url_for(record)] = ids
+
+    def fixed(records: Mapping[str, Record]) -> dict[str, Any]:
+        return {slug: _relinked(record, site.translation, pages, lost) for slug, record in records.items()}
+
+    return replace(
+        site,
+        claims=fixed(site.claims),
+        people=fixed(site.people),
+        pages=fixed(site.pages),
+        staff=fixed(site.staff),
+    )
+
+
+def _relinked(record: Record, code: str, pages: frozenset[str], lost: Mapping[str, frozenset[str]]) -> Record:
+    """A translated record with its body's links within the site in ``code`` where they can be
+    (``lost``: the heading ids of the originals that each translated page has not)."""
+    if record.translation != code or not record.links:
+        return record
+    page, prefix = url_for(record), root(code)
+
+    def swap(match: re.Match[str]) -> str:
+        written, rest = match.groups()
+        if not written or written.startswith("/") or rest.startswith(":"):
+            return match.group(0)  # this very page, another host, or a scheme (https:, mailto:)
+        joined = posixpath.normpath(posixpath.join(page, written))
+        if joined.startswith(".."):
+            return match.group(0)
+        joined = "" if joined == "." else joined + ("/" if written.endswith("/") else "")
+        path = joined.removesuffix("index.html")
+        first = path.removeprefix(prefix)
+        fragment = unquote(unescape(rest.partition("#")[2]))
+        there = prefix + first
+        target = there if there in pages and fragment not in lost.get(there, ()) else first
+        if target == path:
+            return match.group(0)
+        moved = target + joined.removeprefix(path)
+        relative = posixpath.relpath(moved or ".", page) + ("/" if moved.endswith("/") or not moved else "")
+        return f'href="{relative}{rest}"'
+
+    html = _HREF.sub(swap, record.body_html)
+    if html == record.body_html:
+        return record
+    digest = hashlib.blake2b(f"{record.digest}\0{html}".encode(), digest_size=12).hexdigest()
+    return replace(record, body_html=html, digest=digest)

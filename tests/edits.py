@@ -308,8 +308,9 @@ title: "Боб сказав, що небо блакитне"
 claim: "Небо блакитне."
 summary: "Так і є."
 ---
-Боб має рацію.
+Боб має рацію, не те що [Аліса](/people/alice/).
 """
+"""Its link to Alice's page leads to her page in Ukrainian while she has one (``translate_person``)."""
 
 
 def translate_claim(content: Path, theme: Path) -> None:

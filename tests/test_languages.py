@@ -222,6 +222,78 @@ def test_the_first_language_may_be_any(tmp_path: Path) -> None:
     assert _switcher(tmp_path / "out/people/bob/index.html") == ["Українська", "English"]
 
 
+def test_a_translations_links_lead_to_their_pages_in_its_language(site: Path) -> None:
+    # from the site root or relative, as the original writes them: to the page in Ukrainian where
+    # there is one (a translated person, a list), else to the first language's (an untranslated check)
+    body = parse(site / "uk" / GREEN / "index.html")
+    links = {a.text_content(): a.get("href") for a in body.xpath("//a[@href]")}
+    assert links["Алісу"] == "../../people/alice/index.html"
+    assert links["шкалу"] == "../../verdicts/false/index.html"
+    assert links["Боба"] == "../../../people/bob/index.html"
+    assert links["його слова"] == "../../../claims/bob-said-sky-is-blue/"
+    assert links["стрічку"] == "../../../feed.xml"  # a file, not a page: as written
+    assert links["Фотографії"] == "https://example.com/photos"
+    about = {a.text_content(): a.get("href") for a in parse(site / "uk/about/index.html").xpath("//a[@href]")}
+    assert about["шкалу"] == "../verdicts/index.html"
+    # a heading the Ukrainian check has under another id (#докази) is on the English page; the
+    # theme's ids are on both
+    assert about["докази"] == "../../claims/alice-said-sky-is-green/index.html#evidence"
+    assert about["джерела"] == "../claims/alice-said-sky-is-green/index.html#sources"
+    # the English page links as before
+    english = {a.text_content(): a.get("href") for a in parse(site / "about/index.html").xpath("//a[@href]")}
+    assert english["the scale"] == "../verdicts/index.html"
+
+
+def test_a_translation_words_its_corrections_notes(site: Path) -> None:
+    # the Ukrainian translation gives the notes of its original's corrections in Ukrainian; the
+    # Russian one gives none, so its page shows the original's notes
+    ukrainian = (site / "uk" / GREEN / "index.html").read_text(encoding="utf-8")
+    assert "Нові фото." in ukrainian and "Додано думку Боба." in ukrainian and "New photos." not in ukrainian
+    listed = (site / "uk/corrections/index.html").read_text(encoding="utf-8")  # one a page
+    assert "Додано думку Боба." in listed and "Added Bob" not in listed
+    assert "Нові фото." in (site / "uk/corrections/page/2/index.html").read_text(encoding="utf-8")
+    assert "Нові фото." in (site / "uk/corrections/feed.xml").read_text(encoding="utf-8")
+    assert "New photos." in (site / "ru" / GREEN / "index.html").read_text(encoding="utf-8")
+    english = (site / GREEN / "index.html").read_text(encoding="utf-8")
+    assert "New photos." in english and "Нові фото." not in english
+
+
+def test_the_sites_title_and_description_in_each_language(site: Path) -> None:
+    # title: {en: ..., uk: ..., ru: ...}; the description has no ru: the Russian pages say the English
+    words = {
+        "": ("Minimal Digest", "A tiny content folder in three languages, for tests."),
+        "uk": ("Мінімальний дайджест", "Крихітна тека вмісту трьома мовами, для тестів."),
+        "ru": ("Минимальный дайджест", "A tiny content folder in three languages, for tests."),
+    }
+    cards = set()
+    for code, (title, description) in words.items():
+        folder = site / code if code else site
+        home = parse(folder / "index.html")
+        assert home.xpath("string(//head/title)") == title
+        assert home.xpath("string(//meta[@property='og:site_name']/@content)") == title
+        assert home.xpath("string(//h1)").strip() == title
+        assert description in home.xpath("string(//p[@class='lead'])")
+        page = parse(folder / "people/index.html")
+        assert page.xpath("string(//head/title)").endswith(" · " + title)
+        assert page.xpath("string(//meta[@property='og:image:alt']/@content)") == f"{title}: {description}"
+        feed = ET.parse(folder / "feed.xml").getroot()
+        atom = "{http://www.w3.org/2005/Atom}"
+        assert feed.findtext(f"{atom}title") == title and feed.findtext(f"{atom}subtitle") == description
+        assert json.loads((folder / "claims.json").read_text(encoding="utf-8"))["site"]["title"] == title
+        cards.add((folder / "card.png").read_bytes())
+    assert len(cards) == 3  # the site's card in each language's words
+
+
+def test_a_worded_title_needs_the_sites_language(tmp_path: Path, run) -> None:
+    shutil.copytree(LANGUAGES, tmp_path / "content")
+    site_yaml = tmp_path / "content/site.yaml"
+    text = site_yaml.read_text(encoding="utf-8")
+    site_yaml.write_text(text.replace("{en: Minimal Digest, uk:", "{uk:"), encoding="utf-8")
+    result = run("check", "--content", str(tmp_path / "content"))
+    assert result.code == 1
+    assert "site.yaml:1: title has no 'en' (the site's language); it has uk, ru" in result.err
+
+
 def test_translated_people_and_pages_say_their_quotations_are_translated(site: Path) -> None:
     """Not only checks: a person's or a free page's translated text quotes the English reports too."""
     note = "//*[@class='translated-note']"
