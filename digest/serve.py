@@ -34,6 +34,7 @@ from urllib.parse import quote, unquote, urlsplit
 
 from .build import LiveBuild, Options, Rebuild, check_options
 from .errors import ContentError, UsageError
+from .urls import NOT_FOUND
 from .watch import Changes, Watcher
 
 SCRIPT_PATH = "/__digest__/reload.js"
@@ -212,7 +213,7 @@ class PreviewHandler(BaseHTTPRequestHandler):
         return real.is_relative_to(self.server.root.resolve())
 
     def _not_found(self) -> None:
-        page = self.server.root / "404.html"
+        page = self.server.root / NOT_FOUND
         data = page.read_bytes() if page.is_file() else _ERROR_PAGE
         self._send(HTTPStatus.NOT_FOUND, data, "text/html; charset=utf-8")
 
