@@ -29,6 +29,10 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
 
 ROOT = Path(__file__).resolve().parent.parent
 MINIMAL = Path(__file__).resolve().parent / "sites" / "minimal"
+LANGUAGES = Path(__file__).resolve().parent / "sites" / "languages"
+"""The minimal site in English, Ukrainian and Russian (see tests/test_languages.py)."""
+GREEN = "claims/alice-said-sky-is-green/"
+"""LANGUAGES' check translated into both other languages."""
 OUR_SCALE = {
     "True": 5,
     "Mostly true": 4,

@@ -9,6 +9,7 @@ import socketserver
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 
@@ -68,3 +69,15 @@ def on_a_thread(server: socketserver.BaseServer) -> Iterator[None]:
         server.shutdown()
         server.server_close()
         thread.join(5)
+
+
+@dataclass
+class Published:
+    """A built site served under a sub-path by the static server."""
+
+    root: Path
+    """The folder the static server serves."""
+    site: Path
+    """The built site, at root/some/sub/path/."""
+    url: str
+    """The site's URL under the sub-path."""

@@ -9,8 +9,6 @@ publish): set DIGEST_SEEDS to their folder, or keep them at ../shared/seeds besi
 from __future__ import annotations
 
 import os
-import re
-import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -18,11 +16,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
 from .conftest import ROOT
+from .contenttext import CONTENT, dates_written, normalized, quotations, split
 
-CONTENT = ROOT / "content"
 KI = "000_4ec64edaf07fae84.txt"  # The Kyiv Independent, 7 Nov 2024
 SOCHI = "003_1ba0435f5934cda3.txt"  # the report of Putin's Sochi remarks, outlet not named in the text
 
@@ -99,17 +96,6 @@ SEED_MONTHS: dict[str, set[tuple[int, int | None]]] = {
     KI: set(),
     SOCHI: {(1, 2021), (9, None)},  # "in January 2021", "In September"
 }
-MONTHS = [
-    "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November",
-    "December",
-]  # fmt: skip
-
-
-def normalized(text: str) -> str:
-    """Curly quotes and apostrophes made straight, every run of white space one space."""
-    text = unicodedata.normalize("NFC", text)
-    text = text.translate(str.maketrans({"\u201c": '"', "\u201d": '"', "\u201e": '"', "\u2018": "'", "\u2019": "'"}))
-    return " ".join(text.split())
 
 
 def seed_text(name: str) -> str:
@@ -117,21 +103,9 @@ def seed_text(name: str) -> str:
     return normalized((SEEDS / name).read_text(encoding="utf-8"))
 
 
-def quotations(text: str) -> list[str]:
-    """Every passage between double quotes, straight or curly, in text."""
-    text = text.translate(str.maketrans({"“": '"', "”": '"'}))
-    return [normalized(q) for q in re.findall(r'"([^"]+)"', text)]
-
-
 def unquoted(text: str, seeds: list[str]) -> list[str]:
     """The quotations in text that none of the seeds holds word for word."""
     return [q.strip(" ,.") for q in quotations(text) if not any(q.strip(" ,.") in seed_text(s) for s in seeds)]
-
-
-def split(path: Path) -> tuple[dict[str, Any], str]:
-    text = path.read_text(encoding="utf-8")
-    _, front, body = text.split("---\n", 2)
-    return yaml.safe_load(front), body
 
 
 @dataclass(frozen=True)
@@ -253,13 +227,6 @@ def test_our_own_dates_come_after_what_they_record(check: Check) -> None:
     assert all(d >= max(facts) for d in ours if d), check.path.name
 
 
-def _dates_written(text: str) -> Iterator[tuple[int | None, int, int | None]]:
-    """(day, month, year) for every '7 November 2024', '7 November', 'January 2021' or 'September'."""
-    months = "|".join(MONTHS)
-    for day, month, year in re.findall(rf"\b(?:(\d{{1,2}}) )?({months})(?: (\d{{4}}))?\b", text):
-        yield (int(day) if day else None, MONTHS.index(month) + 1, int(year) if year else None)
-
-
 def _written_date_is_reported(written: tuple[int | None, int, int | None], seeds: list[str]) -> bool:
     day, month, year = written
     if day is None:
@@ -276,13 +243,13 @@ def test_every_date_in_the_text_is_a_reported_date() -> None:
     wrong = [
         (name, w)
         for name, text, seeds in written
-        for w in _dates_written(text)
+        for w in dates_written(text)
         if not _written_date_is_reported(w, seeds)
     ]
     assert wrong == []
 
 
 def test_a_date_the_reports_do_not_give_is_caught() -> None:
-    assert _written_date_is_reported(next(_dates_written("on 6 November 2024")), [KI])
-    assert not _written_date_is_reported(next(_dates_written("on 8 November 2024")), [KI, SOCHI])
-    assert not _written_date_is_reported(next(_dates_written("in February 2022")), [KI, SOCHI])
+    assert _written_date_is_reported(next(dates_written("on 6 November 2024")), [KI])
+    assert not _written_date_is_reported(next(dates_written("on 8 November 2024")), [KI, SOCHI])
+    assert not _written_date_is_reported(next(dates_written("in February 2022")), [KI, SOCHI])

@@ -13,12 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import MINIMAL, build_into, write
+from .conftest import GREEN, LANGUAGES, MINIMAL, build_into, write
 from .html import local_links, pages, parse, resolve_link
 
-LANGUAGES = Path(__file__).resolve().parent / "sites" / "languages"
 BASE = "https://example.com/sub/path/"
-GREEN = "claims/alice-said-sky-is-green/"
 BLUE = "claims/bob-said-sky-is-blue/"
 
 

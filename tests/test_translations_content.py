@@ -28,7 +28,7 @@ from typing import Any
 import pytest
 import yaml
 
-from .test_content import CONTENT, MONTHS, _dates_written, normalized, quotations, split
+from .contenttext import CONTENT, MONTHS, dates_written, normalized, quotations, split
 
 LANGUAGES = ("uk", "ru")
 TEXT_FIELDS = {
@@ -115,7 +115,7 @@ def translated_dates(text: str) -> set[tuple[int | None, int]]:
 
 
 def english_dates(text: str) -> set[tuple[int | None, int]]:
-    return {(day, month) for day, month, _ in _dates_written(text)}
+    return {(day, month) for day, month, _ in dates_written(text)}
 
 
 def link_targets(text: str) -> list[str]:
