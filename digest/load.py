@@ -20,7 +20,7 @@ import yaml
 from . import fields as f
 from .errors import Diagnostic, shown_path
 from .files import KINDS, ContentFile, find_files, is_ignored
-from .frontmatter import NotRegularFile, SyntaxProblem, decode, read_regular, split
+from .frontmatter import Document, NotRegularFile, SyntaxProblem, decode, read_regular, split
 from .images import missing_alt
 from .model import (
     CORRECTION_TYPES,
@@ -44,7 +44,7 @@ from .rules import check_claim, outlet_slug
 from .stamps import Stamp, stamp
 
 if TYPE_CHECKING:
-    from .markdown import SiteLink
+    from .markdown import Markdown, SiteLink
 
 RESERVED_SLUGS = frozenset(
     {"claims", "people", "staff", "verdicts", "tags", "outlets", "corrections", "timeline", "static", "pagefind"}
@@ -345,24 +345,16 @@ def load_file(kind: str, shown: str, stem: str, data: bytes, limits: Limits) -> 
     reader = f.Reader(shown, document.front_line)
     what = "a staff member" if kind == "staff" else f"a {kind}"
     values = reader.mapping(document.front, spec, f"the front matter of {what}", whole_file=True)
-    depth, shift = _DEPTH[kind]
-    images: list[ImageRef] = []
-    env = {"images": images, "line": document.body_line} if kind == "claim" else None
-    from .markdown import render, site_links  # markdown-it only when a file is read: a warm build reads few
-
-    body = render(document.body, depth=depth, shift=shift, env=env)
-    links, problems = site_links(body.links, body.refused, document.body_line)
-    for line, message in [*problems, *missing_alt(images)]:
-        reader.error(line, message)
+    body, links, images = read_body(reader, document, kind)
     if kind == "claim":
         check_claim(reader, stem, values, document.body, document.body_line)
     elif kind == "page" and stem in RESERVED_SLUGS:
         reserved = ", ".join(sorted(RESERVED_SLUGS))
         reader.error(1, f"'{stem}' is a name the site itself uses; rename the page (reserved: {reserved})")
     if reader.diagnostics:
-        refs = _refs(kind, values, reader.lines, links, body.anchors, tuple(images))
+        refs = _refs(kind, values, reader.lines, links, body.anchors, images)
         return Failed(tuple(reader.diagnostics), values.get("draft") is True, refs)
-    made = Made(file_digest, body.html, links, body.anchors, tuple(images))
+    made = Made(file_digest, body.html, links, body.anchors, images)
     if kind == "claim":
         return _claim(reader, stem, values, made)
     if kind == "person":
@@ -370,6 +362,24 @@ def load_file(kind: str, shown: str, stem: str, data: bytes, limits: Limits) -> 
     if kind == "staff":
         return _staff(reader, stem, values, made)
     return _page(reader, stem, values, made)
+
+
+def read_body(
+    reader: f.Reader, document: Document, kind: str, deeper: int = 0
+) -> tuple[Markdown, tuple[SiteLink, ...], tuple[ImageRef, ...]]:
+    """A file's Markdown body rendered for its page (``deeper`` folders below its kind's, as a
+    translation's page under /<code>/ is), with its links within the site and its images; their
+    problems (a link the site cannot resolve, an image without alt text) go to ``reader``."""
+    depth, shift = _DEPTH[kind]
+    images: list[ImageRef] = []
+    env = {"images": images, "line": document.body_line} if kind == "claim" else None
+    from .markdown import render, site_links  # markdown-it only when a file is read: a warm build reads few
+
+    body = render(document.body, depth=depth + deeper, shift=shift, env=env)
+    links, problems = site_links(body.links, body.refused, document.body_line)
+    for line, message in [*problems, *missing_alt(images)]:
+        reader.error(line, message)
+    return body, links, tuple(images)
 
 
 @dataclass(frozen=True, slots=True)

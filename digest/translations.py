@@ -27,13 +27,21 @@ from urllib.parse import unquote
 from . import fields as f
 from .errors import Diagnostic
 from .frontmatter import SyntaxProblem, decode, split
-from .images import mark_pictures, missing_alt
-from .load import CLAIM_FIELDS, IMAGE_FIELDS, PAGE_FIELDS, PERSON_FIELDS, STAFF_FIELDS, Failed, corrections, sources
-from .markdown import render, site_links
+from .images import mark_pictures
+from .load import (
+    CLAIM_FIELDS,
+    IMAGE_FIELDS,
+    PAGE_FIELDS,
+    PERSON_FIELDS,
+    STAFF_FIELDS,
+    Failed,
+    corrections,
+    read_body,
+    sources,
+)
 from .model import (
     Claim,
     CorrectionEntry,
-    ImageRef,
     Limits,
     Lines,
     Page,
@@ -56,8 +64,6 @@ TEXTS = {
 """The fields a translation may set to its own value, by kind; it also sets the body (required for a claim),
 and a claim's the ``note`` of each of its original's corrections (``_correction_problems``)."""
 _SPECS = {"claim": CLAIM_FIELDS, "person": PERSON_FIELDS, "page": PAGE_FIELDS, "staff": STAFF_FIELDS}
-_DEPTH = {"claim": (3, 1), "person": (3, 0), "page": (2, 0), "staff": (3, 0)}
-"""As ``load._DEPTH``, one folder deeper: a translation's page is under /<code>/."""
 _FOLDERS = {"claim": "claims", "person": "people", "page": "pages", "staff": "staff"}
 
 Record = Claim | Person | Page | Staff
@@ -90,13 +96,7 @@ def load_translation(kind: str, shown: str, stem: str, data: bytes, limits: Limi
         return Failed((Diagnostic(shown, problem.line, problem.message),))
     reader = f.Reader(shown, document.front_line)
     values = reader.mapping(document.front, spec, "the front matter of a translation", whole_file=True)
-    depth, shift = _DEPTH[kind]
-    images: list[ImageRef] = []
-    env = {"images": images, "line": document.body_line} if kind == "claim" else None
-    body = render(document.body, depth=depth, shift=shift, env=env)
-    links, problems = site_links(body.links, body.refused, document.body_line)
-    for line, message in [*problems, *missing_alt(images)]:
-        reader.error(line, message)
+    body, links, images = read_body(reader, document, kind, deeper=1)  # its page is under /<code>/
     if kind == "claim" and not document.body.strip():
         reader.error(1, "the analysis is empty: a translation of a check translates its analysis too")
     if reader.diagnostics:
@@ -116,7 +116,7 @@ def load_translation(kind: str, shown: str, stem: str, data: bytes, limits: Limi
         lines=Lines(reader.lines),
         links=links,
         anchors=body.anchors,
-        images=tuple(images),
+        images=images,
     )
 
 
@@ -203,7 +203,8 @@ def _correction_problems(path: str, line: int, translated: object, original: Cla
             path,
             mine.line,
             f"this correction contradicts its original {original.path} (date {f.quoted(fact.date)}, type "
-            f"{f.quoted(fact.kind)}" + (f", from {f.quoted(fact.previous_verdict)}" if fact.previous_verdict else "")
+            f"{f.quoted(fact.kind)}"
+            + (f", from {f.quoted(fact.previous_verdict)}" if fact.previous_verdict else "")
             + "): a translation gives each correction's date, type and from as its original does, "
             "and translates only its note",
         )
