@@ -218,7 +218,9 @@ def test_without_social_cards_every_page_shares_the_site_card(tmp_path: Path, ba
         assert (meta["og:image:width"], meta["og:image:height"], meta["og:image:type"]) == ("1200", "630", "image/png")
         assert meta["og:image:alt"] == meta["twitter:image:alt"] == "Minimal Digest: A tiny content folder for tests."
     # the default: each claim its own card, named by its page
-    write(content / "site.yaml", (content / "site.yaml").read_text().replace("social_cards: false", "social_cards: true"))
+    write(
+        content / "site.yaml", (content / "site.yaml").read_text().replace("social_cards: false", "social_cards: true")
+    )
     assert build_into(content, out, "--no-search", "--base-url", base_url) == 0
     for page in claims:
         card = page.parent / "card.png"
