@@ -56,6 +56,8 @@ _MOST_CHARACTERS = 1000
 """More than the largest card can show: a longer text is cut before it is measured."""
 _SLACK = 6
 """Pixels: a line whose width estimated from its words' advances is this close to the limit is measured."""
+_WORDS_KEPT = 20_000
+"""Words whose advance is kept, a size: enough for most of a site's vocabulary, a megabyte or two."""
 _BADGE_TOP, _BADGE_HEIGHT, _BADGE_PADDING = 492, 80, 28
 _SITE_TOP, _SITE_BOTTOM = 150, BOTTOM
 
@@ -98,6 +100,8 @@ class CardFonts:
         """Bands drawn and compressed, kept once seen twice (the site's name, a badge and a name)."""
         self.bands_seen: set[int] = set()
         """Hashes of the bands drawn once."""
+        self.lengths: dict[int, dict[str, float]] = {}
+        """The advance of each word measured, by size of the bold font (words recur from card to card)."""
         self.shared_lines: dict[tuple[object, ...], Line] = {}
         """Lines every card of a site shares, laid out once (the site's name, a verdict, a person)."""
 
@@ -159,7 +163,7 @@ def claim_layout(site: Site, claim: Claim, fonts: CardFonts) -> Layout:
         _single(text, font, True, LEFT, _CLAIM_TOP + number * pitch, RIGHT, WHITE) for number, text in enumerate(texts)
     )
     who = f"— {_clean(site.speaker(claim))}"
-    lines.append(_single(who, fonts.font(32, False), False, LEFT, _CLAIM_TOP + len(texts) * pitch + 14, RIGHT, WHITE))
+    lines.append(_shared(fonts, who, 32, False, LEFT, _CLAIM_TOP + len(texts) * pitch + 14, RIGHT, WHITE))
     label = _shared(fonts, verdict.label, 40, True, LEFT + _BADGE_PADDING, 0, RIGHT - 320, _ON_BADGE + WHITE, True)
     badge = (LEFT, _BADGE_TOP, label.box[2] + _BADGE_PADDING, _BADGE_TOP + _BADGE_HEIGHT)
     lines += [label, _shared(fonts, person.name, 32, False, badge[2] + _BADGE_PADDING, 0, RIGHT, WHITE, True)]
@@ -169,8 +173,8 @@ def claim_layout(site: Site, claim: Claim, fonts: CardFonts) -> Layout:
 def _shared(
     fonts: CardFonts, text: str, size: int, bold: bool, x: int, y: int, right: int, shade: int, badged: bool = False
 ) -> Line:
-    """``_single`` for the lines many cards share (the site's name, a verdict's label, a person's
-    name), laid out once; ``badged``: centred in the badge's band."""
+    """``_single`` for the lines many cards share (the site's name, who made the claim, a verdict's
+    label, a person's name), laid out once; ``badged``: centred in the badge's band."""
     key = (text, size, bold, x, y, right, shade, badged)
     line = fonts.shared_lines.get(key)
     if line is None:
@@ -348,7 +352,9 @@ def _longest(text: str, font: FreeTypeFont, width: int, suffix: str = "") -> str
     return text[:low]
 
 
-def _wrap(text: str, font: FreeTypeFont, width: int, most: int, ellipsis: str) -> tuple[list[str], bool]:
+def _wrap(
+    text: str, font: FreeTypeFont, width: int, most: int, ellipsis: str, lengths: dict[str, float]
+) -> tuple[list[str], bool]:
     """Greedy wrap by measured width into at most ``most`` lines; True when the whole text fits, else
     the last line ends with ``ellipsis``. A word wider than a line is cut where it fills one.
 
@@ -356,6 +362,7 @@ def _wrap(text: str, font: FreeTypeFont, width: int, most: int, ellipsis: str) -
     _SLACK of the limit is the line itself measured, so every line kept is measured to fit."""
     most = max(1, most)
     space = font.getlength(" ")
+    measured = lengths.get
     lines: list[str] = []
     current, length = "", 0.0
     words = text.split(" ")
@@ -363,7 +370,12 @@ def _wrap(text: str, font: FreeTypeFont, width: int, most: int, ellipsis: str) -
     while index < len(words) and len(lines) <= most:
         word = words[index]
         candidate = f"{current} {word}" if current else word
-        estimate = length + space + font.getlength(word) if current else font.getlength(word)
+        advance = measured(word)
+        if advance is None:
+            advance = font.getlength(word)
+            if len(lengths) < _WORDS_KEPT:
+                lengths[word] = advance
+        estimate = length + space + advance if current else advance
         if estimate <= width - _SLACK or (estimate <= width + _SLACK and _fits(font, candidate, width)):
             current, length, index = candidate, estimate, index + 1
         elif current:
@@ -395,7 +407,7 @@ def _sized(
         most = (bottom - top) // pitch
         if size != sizes[-1] and length * size > most * (RIGHT - LEFT) * 0.98:
             continue  # too long to fit at this size even with no space lost at the line ends
-        lines, whole = _wrap(text, font, RIGHT - LEFT, most, ellipsis)
+        lines, whole = _wrap(text, font, RIGHT - LEFT, most, ellipsis, fonts.lengths.setdefault(size, {}))
         if whole:
             break
     return lines, font, pitch
