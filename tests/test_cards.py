@@ -9,6 +9,7 @@ import shutil
 import subprocess
 import sys
 import unicodedata
+import zlib
 from pathlib import Path
 
 import pytest
@@ -227,3 +228,24 @@ def test_without_social_cards_every_page_shares_the_site_card(tmp_path: Path, ba
         assert drawn_outside(card.read_bytes()) == [], card
         image = parse(page).xpath('string(//meta[@property="og:image"]/@content)')
         assert image == base_url + card.relative_to(out).as_posix()
+
+
+def test_a_card_is_a_well_formed_png(corpus: Site) -> None:
+    """Each chunk's CRC and the image data's Adler-32 check out (the cards are assembled from bands
+    compressed apart), and the rows decompress to the pixels Pillow reads."""
+    for claim in [*corpus.claims.values()][:50]:
+        png = cards.claim_card(corpus, claim, FONTS)
+        chunks, offset = {}, 8
+        while offset < len(png):
+            length = int.from_bytes(png[offset : offset + 4], "big")
+            kind, data = png[offset + 4 : offset + 8], png[offset + 8 : offset + 8 + length]
+            assert int.from_bytes(png[offset + 8 + length : offset + 12 + length], "big") == zlib.crc32(kind + data)
+            chunks[kind] = data
+            offset += 12 + length
+        rows = zlib.decompress(chunks[b"IDAT"])  # raises on a wrong Adler-32
+        assert len(rows) == cards.HEIGHT * (cards.WIDTH + 1)
+        assert rows[:: cards.WIDTH + 1] == bytes(cards.HEIGHT)  # every row unfiltered
+        pixels = b"".join(
+            rows[row * (cards.WIDTH + 1) + 1 : (row + 1) * (cards.WIDTH + 1)] for row in range(cards.HEIGHT)
+        )
+        assert Image.open(io.BytesIO(png)).tobytes() == pixels
