@@ -19,7 +19,7 @@ from . import builders, shows, urls
 from .aliases import redirect_target
 from .contexts import Entry, PageContext
 from .model import Claim, Page, Person, Site, Staff
-from .plan import ALL, SITE, Kind, PageKind, Planned, claim_id, page_count, page_id, person_id, staff_id
+from .plan import ALL, SITE, Kind, PageKind, Planned, claim_id, list_id, page_count, page_id, person_id, staff_id
 from .urls import Target, url_for
 
 __all__ = [
@@ -32,6 +32,7 @@ __all__ = [
     "Planned",
     "Showing",
     "claim_id",
+    "list_id",
     "page_context",
     "page_dependencies",
     "page_id",
@@ -95,10 +96,17 @@ def site_in(site: Site, language: str) -> Site:
 
 def page_dependencies(site: Site, planned: Planned) -> list[str]:
     """The ids of every record the page shows (besides SITE, which every page shows); in a language
-    other than the first, each under the language's code (``uk:claim:x``). Every page of a list split
-    into pages depends on the whole list: an edit that moves a claim moves others too."""
-    if KINDS[planned.kind].paged is None:
-        found = KINDS[planned.kind].dependencies(site_in(site, planned.language), planned.key)
+    other than the first, each under the language's code (``uk:claim:x``). A page of a list split
+    into pages depends on its list's order there (``list_id``: an edit that moves a claim between
+    pages changes it on each page it moves others on or off) and on the claims it lists, or, for a
+    kind without ``on_page``, on the whole list."""
+    described = KINDS[planned.kind]
+    shown = site_in(site, planned.language)
+    if described.on_page is not None:
+        page = described.on_page(shown, planned)
+        found = [list_id(planned.path), *page.records, *shows.listed(shown, page.claims)]
+    elif described.paged is None:
+        found = described.dependencies(shown, planned.key)
     else:
         found = _of_list(site, planned)[0]
     return [f"{planned.language}:{key}" for key in found] if planned.language else found
@@ -106,8 +114,9 @@ def page_dependencies(site: Site, planned: Planned) -> list[str]:
 
 def page_lastmod(site: Site, planned: Planned) -> date | None:
     """The last change to anything the page shows, for the sitemap."""
-    if KINDS[planned.kind].paged is None:
-        return KINDS[planned.kind].lastmod(site_in(site, planned.language), planned.key)
+    described = KINDS[planned.kind]
+    if described.paged is None or described.on_page is not None:
+        return shows.page_lastmod(site_in(site, planned.language), planned, described)
     return _of_list(site, planned)[1]
 
 
@@ -162,7 +171,7 @@ def showing(site: Site) -> Showing:
         if known is site:
             return shown
     shown = {}
-    for _, group in groupby(plan_pages(site), key=lambda planned: (planned.kind, planned.key, planned.language)):
+    for _, group in groupby(plan_pages(site), key=_list_of):
         together = tuple(group)  # the pages of one list, which all have the dependencies of the first
         paths = tuple(planned.path for planned in together)
         for dependency in page_dependencies(site, together[0]):
@@ -173,6 +182,13 @@ def showing(site: Site) -> Showing:
                 listed.append(paths)
     _INVERSES[:] = [*_INVERSES[-1:], (site, shown)]
     return shown
+
+
+def _list_of(planned: Planned) -> tuple[Kind, str, str, int]:
+    """What the pages of one list that share their dependencies have in common: the list, and the page's
+    number for a kind whose pages depend on what they show (``on_page``)."""
+    number = planned.number if KINDS[planned.kind].on_page is not None else 0
+    return planned.kind, planned.key, planned.language, number
 
 
 _INDEXES = tuple(item.name for item in fields(Site) if item.name not in ("claims", "modified"))
@@ -205,9 +221,10 @@ def _list_kind(
     context: Callable[[Site, Planned, PageKind], PageContext],
     subjects: Callable[[Site], Mapping[str, Target]],
     claims: Callable[[Site, str], tuple[str, ...]],
+    named: Callable[[Site, str], str] | None = None,
 ) -> PageKind:
     """A page per verdict, tag or outlet listing its claims: it shows each claim and its person and
-    changes when one of them does."""
+    changes when one of them does (a page of it, when one of those it lists does)."""
     dependencies, lastmod = shows.listing(claims), shows.dated_by(claims)
     paged = _counting(claims)
     return PageKind(
@@ -220,6 +237,7 @@ def _list_kind(
         dated_by_claims=True,
         paged=paged,
         ids=shows.no_ids,
+        on_page=shows.list_on_page(claims, named),
     )
 
 
@@ -264,6 +282,7 @@ KINDS: dict[Kind, PageKind] = {
         lists=True,
         dated_by_claims=True,
         paged=_counting(shows.claims_by_person),
+        on_page=shows.person_on_page,
     ),
     Kind.PEOPLE: _index_kind(
         "people",
@@ -282,6 +301,7 @@ KINDS: dict[Kind, PageKind] = {
         lists=True,
         dated_by_claims=True,
         paged=lambda site, slug: len(site.claims_by_author[slug]) + len(site.claims_by_editor[slug]),
+        on_page=shows.member_on_page,
     ),
     Kind.STAFF: PageKind(
         "index.html",
@@ -320,7 +340,12 @@ KINDS: dict[Kind, PageKind] = {
         ),
         urls.OUTLETS,
     ),
-    Kind.OUTLET: _list_kind(builders.outlet_context, lambda site: site.outlets, shows.claims_by_outlet),
+    Kind.OUTLET: _list_kind(
+        builders.outlet_context,
+        lambda site: site.outlets,
+        shows.claims_by_outlet,
+        lambda site, key: site.outlets[key].name,
+    ),
     Kind.TIMELINE: PageKind(
         "timeline.html",
         builders.timeline_context,
@@ -328,8 +353,10 @@ KINDS: dict[Kind, PageKind] = {
         shows.site_modified,
         path=urls.TIMELINE,
         lists=True,
+        dated_by_claims=True,
         paged=shows.timeline_entries,
         ids=shows.timeline_ids,
+        on_page=shows.timeline_on_page,
     ),
     Kind.CORRECTIONS: PageKind(
         "corrections.html",

@@ -81,6 +81,24 @@ class PageKind:
     ids: Callable[[Site, Planned], Iterable[str]] | None = None
     """The element ids of its template (besides ``BASE_IDS``) that a link may point to, when the
     plan knows them all; None for pages whose ids come from Markdown or are not all known here."""
+    on_page: Callable[[Site, Planned], OnPage] | None = None
+    """For a kind whose lists are split into pages: what one page of a list shows, so that it depends
+    on its own claims and its list's order there (``list_id``), not on the whole list; None: every page
+    of a list depends on what ``dependencies`` names for the whole list (indexes of counts)."""
+
+
+@dataclass(frozen=True, slots=True)
+class OnPage:
+    """What one page of a list split into pages shows."""
+
+    claims: tuple[str, ...]
+    """The claims it lists, in order."""
+    figures: tuple[str, ...]
+    """What it shows of the whole list besides them (its length, the lengths of its parts, its name):
+    with ``claims``, the list's order as this page sees it, the version of its ``list_id``."""
+    records: tuple[str, ...] = ()
+    """The ids of the other records it shows: the list's subject; on a first page, the records of the
+    figures made of the whole list (a person's scorecard counts every claim of theirs)."""
 
 
 def page_count(entries: int, size: int) -> int:
@@ -107,6 +125,12 @@ def person_id(slug: str) -> str:
 def staff_id(slug: str) -> str:
     """The dependency id of a member of the staff."""
     return f"staff:{slug}"
+
+
+def list_id(path: str) -> str:
+    """The dependency id of the order of a list on one of its pages (by the page's site path): which
+    claims it lists there, in which order, and the whole list's figures it shows."""
+    return f"list:{path}"
 
 
 def page_id(slug: str) -> str:

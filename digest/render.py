@@ -58,7 +58,7 @@ from .rendered import Rendered, Sink, keep_or, store
 from .static import StaticFile, check_collisions
 from .theme import Theme, describe
 from .urls import card_for, file_for
-from .versions import bare_key, digest_of, language_key, site_versions, template_versions
+from .versions import bare_key, digest_of, language_key, list_versions, site_versions, template_versions
 from .workers import Workers, render_in_workers
 from .write import KEPT, MARKER
 
@@ -170,6 +170,7 @@ class Renderer:
         self.environment(site.config.language)  # made once here, not in each worker process
         versions = site_versions(site, self.search, self.messages)
         plan = plan_pages(site)
+        versions |= list_versions(site, plan)
         if static:
             check_collisions(static, self._generated(site, plan, versions))
         affected, touched, known_showing = self._affected(site, versions, previous)
@@ -188,7 +189,7 @@ class Renderer:
         lastmods: dict[str, date | None] = {}
         todo: list[Job] = []
         lists: dict[tuple[Kind, str, str], str] = {}
-        """The fingerprint of each list split into pages: its pages all show the same records."""
+        """The fingerprint of each list split into pages whose pages all show the same records (no ``on_page``)."""
         for planned in plan:
             described = KINDS[planned.kind]
             path = file_for(planned.path)
@@ -204,11 +205,12 @@ class Renderer:
                 continue
             if described.sitemap:
                 lastmods[planned.path] = page_lastmod(site, planned)
-            listed = lists.get((planned.kind, planned.key, planned.language)) if described.paged else None
+            whole = described.paged is not None and described.on_page is None
+            listed = lists.get((planned.kind, planned.key, planned.language)) if whole else None
             fingerprint = listed or self._fingerprint(
                 versions, described.template, page_dependencies(site, planned), planned.language
             )
-            if described.paged:
+            if whole:
                 lists[planned.kind, planned.key, planned.language] = fingerprint
             result.fingerprints[path] = fingerprint
             if previous is not None and previous.fingerprints.get(path) == fingerprint and path in previous.files:
@@ -271,10 +273,13 @@ class Renderer:
         codes = {*site.translations, *previous.site.translations}
         changed = {bare_key(key, codes) for key in changed} - {ALL}  # a claim changed in any language: its slug
         kept = previous.showing if same_plan(site, previous.site) else None
-        if any(not key.startswith("claim:") for key in changed):
+        if any(not key.startswith(("claim:", "list:")) for key in changed):
             return None, None, kept
         affected: set[str] = set()
         touched: set[str] = set()
+        for key in [key for key in changed if key.startswith("list:")]:  # a list's order on one of its pages
+            affected.add(file_for(key.removeprefix("list:")))
+            changed.remove(key)
         if not changed:
             return affected, touched, kept
         old = previous.showing if previous.showing is not None else showing(previous.site)

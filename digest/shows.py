@@ -8,7 +8,7 @@ from datetime import date
 from typing import TypeVar
 
 from .model import Month, Site
-from .plan import ALL, Planned, claim_id, person_id, staff_id
+from .plan import ALL, OnPage, PageKind, Planned, claim_id, person_id, staff_id
 
 _T = TypeVar("_T")
 
@@ -40,8 +40,61 @@ def claim_dependencies(site: Site, slug: str) -> list[str]:
 
 def person_dependencies(site: Site, slug: str) -> list[str]:
     """A person's page shows the person, the claims it lists, and the repeats of their claims (the count)."""
-    chained = [claim_id(other) for own in site.claims_by_person[slug] for other in chain(site, own)]  # the count
-    return [person_id(slug), *listed(site, claims_by_person(site, slug)), *chained]
+    return [person_id(slug), *listed(site, claims_by_person(site, slug)), *_chained(site, slug)]
+
+
+def _chained(site: Site, slug: str) -> list[str]:
+    """The claims of the chains of repeats of a person's claims: the count every page of theirs shows."""
+    return [claim_id(other) for own in site.claims_by_person[slug] for other in chain(site, own)]
+
+
+def person_on_page(site: Site, planned: Planned) -> OnPage:
+    """A page of a person's list shows the person, the count of repeats of their claims and the
+    lengths of both parts of the list (their claims, then the checks that mention them); the first
+    also the scorecard, made of every claim of theirs."""
+    slug = planned.key
+    own, others = site.claims_by_person[slug], site.claims_mentioning[slug]
+    scorecard = listed(site, own) if planned.number == 1 else []
+    records = (person_id(slug), *scorecard, *_chained(site, slug))
+    return OnPage(on_page(site, planned.number, (*own, *others)), (str(len(own)), str(len(others))), records)
+
+
+def member_on_page(site: Site, planned: Planned) -> OnPage:
+    """A page of a staff member's list shows the member and the counts of the checks they wrote and edited."""
+    written, edited = site.claims_by_author[planned.key], site.claims_by_editor[planned.key]
+    shown = on_page(site, planned.number, (*written, *edited))
+    return OnPage(shown, (str(len(written)), str(len(edited))), (staff_id(planned.key),))
+
+
+def list_on_page(
+    claims: Callable[[Site, str], tuple[str, ...]], named: Callable[[Site, str], str] | None = None
+) -> Callable[[Site, Planned], OnPage]:
+    """A page of a verdict's, a tag's or an outlet's list shows its claims there, the list's length
+    and the list's name (``named``; a verdict's is the scale's, in SITE)."""
+
+    def shown(site: Site, planned: Planned) -> OnPage:
+        slugs = claims(site, planned.key)
+        figures = (str(len(slugs)),) if named is None else (str(len(slugs)), named(site, planned.key))
+        return OnPage(on_page(site, planned.number, slugs), figures)
+
+    return shown
+
+
+def timeline_on_page(site: Site, planned: Planned) -> OnPage:
+    """A page of the timeline shows its claims under their months' headings (made of their dates) and
+    the number of claims (the pager)."""
+    shown = tuple(slug for month in timeline_page(site, planned.number) for slug in month.claims)
+    return OnPage(shown, (str(timeline_entries(site, "")),))
+
+
+def page_lastmod(site: Site, planned: Planned, described: PageKind) -> date | None:
+    """The last change to anything the page shows: for a page of a list split into pages, to the
+    claims it lists or counts."""
+    if described.on_page is None:
+        return described.lastmod(site, planned.key)
+    page = described.on_page(site, planned)
+    counted = (key.removeprefix("claim:") for key in page.records if key.startswith("claim:"))
+    return _latest(site, (*page.claims, *counted))
 
 
 def chain(site: Site, slug: str) -> tuple[str, ...]:
