@@ -13,7 +13,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sized
 from dataclasses import fields
 from datetime import date
-from itertools import groupby
 
 from . import builders, shows, urls
 from .aliases import redirect_target
@@ -98,45 +97,21 @@ def page_dependencies(site: Site, planned: Planned) -> list[str]:
     """The ids of every record the page shows (besides SITE, which every page shows); in a language
     other than the first, each under the language's code (``uk:claim:x``). A page of a list split
     into pages depends on its list's order there (``list_id``: an edit that moves a claim between
-    pages changes it on each page it moves others on or off) and on the claims it lists, or, for a
-    kind without ``on_page``, on the whole list."""
+    pages changes it on each page it moves others on or off) and on the claims it lists, not on the
+    whole list."""
     described = KINDS[planned.kind]
     shown = site_in(site, planned.language)
     if described.on_page is not None:
         page = described.on_page(shown, planned)
         found = [list_id(planned.path), *page.records, *shows.listed(shown, page.claims)]
-    elif described.paged is None:
-        found = described.dependencies(shown, planned.key)
     else:
-        found = _of_list(site, planned)[0]
+        found = described.dependencies(shown, planned.key)
     return [f"{planned.language}:{key}" for key in found] if planned.language else found
 
 
 def page_lastmod(site: Site, planned: Planned) -> date | None:
     """The last change to anything the page shows, for the sitemap."""
-    described = KINDS[planned.kind]
-    if described.paged is None or described.on_page is not None:
-        return shows.page_lastmod(site_in(site, planned.language), planned, described)
-    return _of_list(site, planned)[1]
-
-
-_LISTS: list[tuple[Site, dict[tuple[Kind, str, str], tuple[list[str], date | None]]]] = []
-"""The dependencies and last change of each list split into pages, for the last sites asked about:
-made once per list, not once per page."""
-
-
-def _of_list(site: Site, planned: Planned) -> tuple[list[str], date | None]:
-    """The dependencies and last change of the list the page is part of (in its language)."""
-    lists = next((lists for known, lists in _LISTS if known is site), None)
-    if lists is None:
-        lists = {}
-        _LISTS[:] = [*_LISTS[-1:], (site, lists)]
-    found = lists.get((planned.kind, planned.key, planned.language))
-    if found is None:
-        described, shown = KINDS[planned.kind], site_in(site, planned.language)
-        found = described.dependencies(shown, planned.key), described.lastmod(shown, planned.key)
-        lists[planned.kind, planned.key, planned.language] = found
-    return found
+    return shows.page_lastmod(site_in(site, planned.language), planned, KINDS[planned.kind])
 
 
 def page_context(site: Site, planned: Planned) -> PageContext:
@@ -146,8 +121,8 @@ def page_context(site: Site, planned: Planned) -> PageContext:
 
 
 Showing = dict[str, list[tuple[str, ...]]]
-"""Every dependency id → the site paths of the pages that have it, the pages of one list together:
-``page_dependencies`` inverted."""
+"""Every dependency id → the site paths of the pages that have it (each in a tuple of its own; the
+pages of a list were together when they all depended on the whole list): ``page_dependencies`` inverted."""
 
 
 def pages_showing(site: Site, slug: str, shown: Showing | None = None) -> set[str]:
@@ -165,16 +140,14 @@ _INVERSES: list[tuple[Site, Showing]] = []
 
 
 def showing(site: Site) -> Showing:
-    """Every dependency id → the site paths of the pages that have it, a list's pages together:
-    ``plan_pages`` inverted."""
+    """Every dependency id → the site paths of the pages that have it: ``plan_pages`` inverted."""
     for known, shown in _INVERSES:
         if known is site:
             return shown
     shown = {}
-    for _, group in groupby(plan_pages(site), key=_list_of):
-        together = tuple(group)  # the pages of one list, which all have the dependencies of the first
-        paths = tuple(planned.path for planned in together)
-        for dependency in page_dependencies(site, together[0]):
+    for planned in plan_pages(site):
+        paths = (planned.path,)
+        for dependency in page_dependencies(site, planned):
             listed = shown.get(dependency)
             if listed is None:
                 shown[dependency] = [paths]
@@ -182,13 +155,6 @@ def showing(site: Site) -> Showing:
                 listed.append(paths)
     _INVERSES[:] = [*_INVERSES[-1:], (site, shown)]
     return shown
-
-
-def _list_of(planned: Planned) -> tuple[Kind, str, str, int]:
-    """What the pages of one list that share their dependencies have in common: the list, and the page's
-    number for a kind whose pages depend on what they show (``on_page``)."""
-    number = planned.number if KINDS[planned.kind].on_page is not None else 0
-    return planned.kind, planned.key, planned.language, number
 
 
 _INDEXES = tuple(item.name for item in fields(Site) if item.name not in ("claims", "modified"))
@@ -241,6 +207,11 @@ def _list_kind(
     )
 
 
+def _staff_entries(site: Site) -> Iterable[Entry]:
+    """The staff index: each member, their role and how many checks they signed."""
+    return (Entry(m.name, url_for(m), len(shows.signed(site, m.slug)), note=m.role) for m in site.staff.values())
+
+
 def _counting(entries: Callable[[Site, str], Sized]) -> Callable[[Site, str], int]:
     """How many entries a list has, for a kind split into pages."""
     return lambda site, key: len(entries(site, key))
@@ -258,6 +229,7 @@ def _index_kind(subject: str, entries: Callable[[Site], Iterable[Entry]], path: 
         lists=True,
         paged=_counting(lambda site, key: tuple(entries(site))),
         ids=shows.no_ids,
+        on_page=shows.index_on_page(entries),
     )
 
 
@@ -305,18 +277,14 @@ KINDS: dict[Kind, PageKind] = {
     ),
     Kind.STAFF: PageKind(
         "index.html",
-        builders.index_context(
-            "staff",
-            lambda site: (
-                Entry(m.name, url_for(m), len(shows.signed(site, m.slug)), note=m.role) for m in site.staff.values()
-            ),
-        ),
+        builders.index_context("staff", _staff_entries),
         lambda site, key: [ALL, *map(staff_id, site.staff)],
         shows.site_modified,
         subjects=_staff_index,
         lists=True,
         paged=lambda site, key: len(site.staff),
         ids=shows.no_ids,
+        on_page=shows.index_on_page(_staff_entries),
     ),
     Kind.SCALE: PageKind(
         "scale.html",
@@ -325,6 +293,7 @@ KINDS: dict[Kind, PageKind] = {
         shows.site_modified,
         path=urls.SCALE,
         ids=lambda site, planned: (verdict.key for verdict, _ in site.tally.counts),
+        on_page=shows.scale_on_page,
     ),
     Kind.VERDICT: _list_kind(builders.verdict_context, lambda site: site.verdicts, shows.claims_by_verdict),
     Kind.TAGS: _index_kind(
@@ -366,6 +335,7 @@ KINDS: dict[Kind, PageKind] = {
         path=urls.CORRECTIONS,
         paged=lambda site, key: len(site.corrections),
         ids=shows.no_ids,
+        on_page=shows.corrections_on_page,
     ),
     Kind.PAGE: PageKind(
         "page.html",

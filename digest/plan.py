@@ -63,7 +63,8 @@ class PageKind:
     context: Callable[[Site, Planned, PageKind], PageContext]
     """The context its template is rendered with (given the page and this description of its kind)."""
     dependencies: Callable[[Site, str], list[str]]
-    """The ids of the records a page of the kind shows (by its key), besides SITE."""
+    """The ids of the records a page of the kind shows (by its key), besides SITE; for a kind with
+    ``on_page``, what the whole list shows (the pages themselves depend on what ``on_page`` says)."""
     lastmod: Callable[[Site, str], date | None]
     """The last change to anything the page shows, for the sitemap."""
     subjects: Callable[[Site], Mapping[str, Target]] | None = None
@@ -82,9 +83,9 @@ class PageKind:
     """The element ids of its template (besides ``BASE_IDS``) that a link may point to, when the
     plan knows them all; None for pages whose ids come from Markdown or are not all known here."""
     on_page: Callable[[Site, Planned], OnPage] | None = None
-    """For a kind whose lists are split into pages: what one page of a list shows, so that it depends
-    on its own claims and its list's order there (``list_id``), not on the whole list; None: every page
-    of a list depends on what ``dependencies`` names for the whole list (indexes of counts)."""
+    """What one page of the kind shows, so that it depends on its own claims and its list's order there
+    (``list_id``), not on the whole list: every kind whose lists are split into pages has it (and the
+    scale, whose counts are all it shows); None: the page depends on what ``dependencies`` names."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,11 +95,12 @@ class OnPage:
     claims: tuple[str, ...]
     """The claims it lists, in order."""
     figures: tuple[str, ...]
-    """What it shows of the whole list besides them (its length, the lengths of its parts, its name):
-    with ``claims``, the list's order as this page sees it, the version of its ``list_id``."""
+    """What it shows of the whole list besides them (its length, the lengths of its parts, its name, a
+    person's scorecard on the first page): with ``claims``, the list's order as this page sees it, the
+    version of its ``list_id``. All of it comes from the site's indexes, which only an edit of a link
+    (a verdict, a date, a person...) changes."""
     records: tuple[str, ...] = ()
-    """The ids of the other records it shows: the list's subject; on a first page, the records of the
-    figures made of the whole list (a person's scorecard counts every claim of theirs)."""
+    """The ids of the other records it shows: the list's subject (a person, a member of the staff)."""
 
 
 def page_count(entries: int, size: int) -> int:

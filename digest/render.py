@@ -41,7 +41,6 @@ from .pages import (
     ALL,
     KINDS,
     SITE,
-    Kind,
     Planned,
     Showing,
     page_context,
@@ -188,8 +187,6 @@ class Renderer:
             keep_or(result, previous, path, fingerprint, make, sink)
         lastmods: dict[str, date | None] = {}
         todo: list[Job] = []
-        lists: dict[tuple[Kind, str, str], str] = {}
-        """The fingerprint of each list split into pages whose pages all show the same records (no ``on_page``)."""
         for planned in plan:
             described = KINDS[planned.kind]
             path = file_for(planned.path)
@@ -205,13 +202,9 @@ class Renderer:
                 continue
             if described.sitemap:
                 lastmods[planned.path] = page_lastmod(site, planned)
-            whole = described.paged is not None and described.on_page is None
-            listed = lists.get((planned.kind, planned.key, planned.language)) if whole else None
-            fingerprint = listed or self._fingerprint(
+            fingerprint = self._fingerprint(
                 versions, described.template, page_dependencies(site, planned), planned.language
             )
-            if whole:
-                lists[planned.kind, planned.key, planned.language] = fingerprint
             result.fingerprints[path] = fingerprint
             if previous is not None and previous.fingerprints.get(path) == fingerprint and path in previous.files:
                 store(result, path, previous.files[path], sink)

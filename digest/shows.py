@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable
 from datetime import date
 from typing import TypeVar
 
+from .contexts import Entry
 from .model import Month, Site
 from .plan import ALL, OnPage, PageKind, Planned, claim_id, person_id, staff_id
 
@@ -40,23 +41,21 @@ def claim_dependencies(site: Site, slug: str) -> list[str]:
 
 def person_dependencies(site: Site, slug: str) -> list[str]:
     """A person's page shows the person, the claims it lists, and the repeats of their claims (the count)."""
-    return [person_id(slug), *listed(site, claims_by_person(site, slug)), *_chained(site, slug)]
-
-
-def _chained(site: Site, slug: str) -> list[str]:
-    """The claims of the chains of repeats of a person's claims: the count every page of theirs shows."""
-    return [claim_id(other) for own in site.claims_by_person[slug] for other in chain(site, own)]
+    chained = [claim_id(other) for own in site.claims_by_person[slug] for other in chain(site, own)]  # the count
+    return [person_id(slug), *listed(site, claims_by_person(site, slug)), *chained]
 
 
 def person_on_page(site: Site, planned: Planned) -> OnPage:
-    """A page of a person's list shows the person, the count of repeats of their claims and the
-    lengths of both parts of the list (their claims, then the checks that mention them); the first
-    also the scorecard, made of every claim of theirs."""
+    """A page of a person's list shows the person, the lengths of both parts of the list (their claims,
+    then the checks that mention them) and how often their claims were repeated; the first also their
+    scorecard (their claims' verdicts, counted)."""
     slug = planned.key
     own, others = site.claims_by_person[slug], site.claims_mentioning[slug]
-    scorecard = listed(site, own) if planned.number == 1 else []
-    records = (person_id(slug), *scorecard, *_chained(site, slug))
-    return OnPage(on_page(site, planned.number, (*own, *others)), (str(len(own)), str(len(others))), records)
+    figures = [str(len(own)), str(len(others)), str(site.repeat_counts[slug])]
+    if planned.number == 1:
+        tally = site.tallies[slug]
+        figures += [str(tally.total), *(f"{verdict.key}={count}" for verdict, count in tally.counts)]
+    return OnPage(on_page(site, planned.number, (*own, *others)), tuple(figures), (person_id(slug),))
 
 
 def member_on_page(site: Site, planned: Planned) -> OnPage:
@@ -80,6 +79,29 @@ def list_on_page(
     return shown
 
 
+def index_on_page(entries: Callable[[Site], Iterable[Entry]]) -> Callable[[Site, Planned], OnPage]:
+    """A page of an index (people, staff, tags, outlets) shows its entries there (names, links,
+    counts, roles) and how many the index has: no record besides."""
+
+    def shown(site: Site, planned: Planned) -> OnPage:
+        every = tuple(entries(site))
+        return OnPage((), (str(len(every)), *map(repr, on_page(site, planned.number, every))))
+
+    return shown
+
+
+def corrections_on_page(site: Site, planned: Planned) -> OnPage:
+    """A page of the corrections shows its corrections there, each with its claim, and how many there are."""
+    shown = on_page(site, planned.number, site.corrections)
+    corrections = (f"{e.correction.date}|{e.correction.kind}|{e.correction.note}" for e in shown)
+    return OnPage(tuple(entry.claim for entry in shown), (str(len(site.corrections)), *corrections))
+
+
+def scale_on_page(site: Site, planned: Planned) -> OnPage:
+    """The scale shows each verdict's number of claims: no record besides."""
+    return OnPage((), tuple(f"{verdict.key}={count}" for verdict, count in site.tally.counts))
+
+
 def timeline_on_page(site: Site, planned: Planned) -> OnPage:
     """A page of the timeline shows its claims under their months' headings (made of their dates) and
     the number of claims (the pager)."""
@@ -90,7 +112,7 @@ def timeline_on_page(site: Site, planned: Planned) -> OnPage:
 def page_lastmod(site: Site, planned: Planned, described: PageKind) -> date | None:
     """The last change to anything the page shows: for a page of a list split into pages, to the
     claims it lists or counts."""
-    if described.on_page is None:
+    if described.on_page is None or not described.dated_by_claims:
         return described.lastmod(site, planned.key)
     page = described.on_page(site, planned)
     counted = (key.removeprefix("claim:") for key in page.records if key.startswith("claim:"))
