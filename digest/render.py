@@ -57,7 +57,15 @@ from .rendered import Rendered, Sink, keep_or, store
 from .static import StaticFile, check_collisions
 from .theme import Theme, describe
 from .urls import card_for, file_for
-from .versions import bare_key, digest_of, language_key, list_versions, site_versions, template_versions
+from .versions import (
+    bare_key,
+    digest_of,
+    is_list_key,
+    language_key,
+    list_versions,
+    site_versions,
+    template_versions,
+)
 from .workers import Workers, render_in_workers
 from .write import KEPT, MARKER
 
@@ -169,7 +177,7 @@ class Renderer:
         self.environment(site.config.language)  # made once here, not in each worker process
         versions = site_versions(site, self.search, self.messages)
         plan = plan_pages(site)
-        versions |= list_versions(site, plan)
+        versions |= self._list_versions(site, plan, previous)
         if static:
             check_collisions(static, self._generated(site, plan, versions))
         affected, touched, known_showing = self._affected(site, versions, previous)
@@ -286,6 +294,13 @@ class Renderer:
                     touched.update(shown.related[slug], shown.contradicts[slug], shown.contradicted_by[slug])
                     touched.update(shown.repeats[slug], shown.repeated_by[slug])
         return affected, touched, new
+
+    def _list_versions(self, site: Site, plan: Iterable[Planned], previous: Rendered | None) -> dict[str, str]:
+        """The versions of the lists' orders on their pages: the previous render's when both sites
+        have the same plan (their orders are made of the site's indexes only, which are the same)."""
+        if previous is None or previous.site is None or not same_plan(site, previous.site):
+            return list_versions(site, plan)
+        return {key: value for key, value in previous.versions.items() if is_list_key(key)}
 
     def _fingerprint(
         self, versions: Mapping[str, str], template: str, dependencies: Iterable[str], language: str = ""
