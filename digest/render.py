@@ -19,7 +19,6 @@ reaches it only through the ``ItemStore`` protocol.
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
 import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -66,7 +65,6 @@ from .versions import (
     site_versions,
     template_versions,
 )
-from .workers import Workers, render_in_workers
 from .write import KEPT, MARKER
 
 _UNKNOWN: Any = object()
@@ -360,7 +358,13 @@ class Renderer:
         progress: Progress | None = None,
     ) -> Iterable[tuple[str, bytes | bool]]:
         workers = min(jobs if jobs is not None else (os.cpu_count() or 1), 8)
-        if workers < 2 or len(todo) < _PARALLEL_FROM or multiprocessing.get_start_method() != "fork":
+        if workers < 2 or len(todo) < _PARALLEL_FROM:
+            return counted((self.make(site, job) for job in todo), STAGE, len(todo), progress)
+        import multiprocessing  # a warm build renders a few pages in this process: it imports neither
+
+        from .workers import Workers, render_in_workers
+
+        if multiprocessing.get_start_method() != "fork":
             return counted((self.make(site, job) for job in todo), STAGE, len(todo), progress)
         lists = [job for job in todo if isinstance(job, Planned) and KINDS[job.kind].lists]
         rest = [job for job in todo if not (isinstance(job, Planned) and KINDS[job.kind].lists)]
