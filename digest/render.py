@@ -42,6 +42,7 @@ from .pages import (
     SITE,
     Planned,
     Showing,
+    list_id,
     page_context,
     page_dependencies,
     page_lastmod,
@@ -59,7 +60,6 @@ from .urls import card_for, file_for
 from .versions import (
     bare_key,
     digest_of,
-    is_list_key,
     language_key,
     list_versions,
     site_versions,
@@ -298,7 +298,9 @@ class Renderer:
         have the same plan (their orders are made of the site's indexes only, which are the same)."""
         if previous is None or previous.site is None or not same_plan(site, previous.site):
             return list_versions(site, plan)
-        return {key: value for key, value in previous.versions.items() if is_list_key(key)}
+        before = previous.versions
+        keys = (language_key(p.language, list_id(p.path)) for p in plan if KINDS[p.kind].on_page is not None)
+        return {key: before[key] for key in keys}
 
     def _fingerprint(
         self, versions: Mapping[str, str], template: str, dependencies: Iterable[str], language: str = ""

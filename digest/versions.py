@@ -117,11 +117,6 @@ def _language_versions(site: Site, search: bool, messages: Messages) -> dict[str
     return versions
 
 
-def is_list_key(key: str) -> bool:
-    """Whether a dependency id is a ``list_id``, in any language."""
-    return key.startswith("list:") or key.partition(":")[2].startswith("list:")
-
-
 def list_versions(site: Site, plan: Iterable[Planned]) -> dict[str, str]:
     """The version of the order of each list split into pages, on each of its pages (``list_id``):
     which claims the page lists, in which order, and what it shows of the whole list."""
