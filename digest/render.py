@@ -300,7 +300,13 @@ class Renderer:
             return list_versions(site, plan)
         before = previous.versions
         keys = (language_key(p.language, list_id(p.path)) for p in plan if KINDS[p.kind].on_page is not None)
-        return {key: before[key] for key in keys}
+        kept: dict[str, str] = {}
+        for key in keys:
+            version = before.get(key)
+            if version is None:  # kept by a digest that made none for this page: make them all
+                return list_versions(site, plan)
+            kept[key] = version
+        return kept
 
     def _fingerprint(
         self, versions: Mapping[str, str], template: str, dependencies: Iterable[str], language: str = ""
