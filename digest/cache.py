@@ -47,7 +47,7 @@ from .resolve import Resolved
 from .search import SearchIndex, Shard
 from .stamps import Stamp, stamp
 from .usercache import cache_folder
-from .write import SiteWriter, Spare
+from .write import Output, SiteWriter, Spare
 
 SCHEMA = 11
 """The version of what the cache holds: records and states of an older one are not read (4: staff
@@ -371,12 +371,29 @@ class BuildState:
     resolved: Resolved
     versions: dict[str, str]
     templates: dict[str, str]
-    data: set[str]
+    data: frozenset[str]
     lastmods: dict[str, date | None]
     showing: Showing | None = None
     """Which pages show each record, if the build needed it: an edit that keeps the plan reuses it."""
     search: dict[str, Shard] = field(default_factory=dict)
     """The search index's shards as this build wrote them."""
+
+
+@dataclass(frozen=True, slots=True)
+class LastSite:
+    """What the last build left in ``--out``, as this build found it (``WarmStart.previous``)."""
+
+    rendered: Rendered | None = None
+    """The last render as a render's previous: only the files untouched since are in it."""
+    spare: Spare | None = None
+    """The site before it, to start writing from, if ``--out`` is as that build left it."""
+    intact: bool = False
+    """Whether every file in ``--out`` is as the last build left it, none missing or extra."""
+
+    def same_site(self, rendered: Rendered) -> bool:
+        """Whether --out, as this build found it, already is the site it made: every file there as the
+        last build left it, none missing or extra, each with the new one's fingerprint."""
+        return self.intact and self.rendered is not None and self.rendered.fingerprints == rendered.fingerprints
 
 
 class WarmStart:
@@ -391,9 +408,6 @@ class WarmStart:
         self.cache = cache
         self.problem: str | None = None
         """Why the cache could not be used, if it could not."""
-        self._intact = False
-        self._state: BuildState | None = None
-        """The state ``restore`` found."""
 
     @property
     def compiled(self) -> Path | None:
@@ -424,8 +438,7 @@ class WarmStart:
             files = self.cache.files()
             records = {result.path: result for _, result in files.results.values() if not isinstance(result, Failed)}
             state = self.cache.state(records)
-            self._state = state if isinstance(state, BuildState) else None
-            return files, self._state
+            return files, state if isinstance(state, BuildState) else None
         except ERRORS as error:
             self._drop(error)
             return KnownFiles(), None
@@ -453,53 +466,53 @@ class WarmStart:
         except ERRORS as error:
             self._drop(error)
 
-    def previous(self, renderer: Renderer, out: Path, state: BuildState | None) -> tuple[Rendered | None, Spare | None]:
-        """What the last build left in ``out`` (only the files untouched since), as a render's
-        previous; and the site before it to start writing from, if ``out`` is as that build left it."""
+    def previous(self, renderer: Renderer, out: Path, state: BuildState | None) -> LastSite:
+        """What the last build, which left ``state``, left in ``out``."""
         if self.cache is None or not out.is_dir():
-            return None, None
+            return LastSite()
         try:
-            kept, self._intact = self.cache.outputs(out)
+            kept, intact = self.cache.outputs(out)
             if not kept:
-                return None, None
+                return LastSite()
             exports = self.cache.get("exports") or {}
             for kind, name in (("claim", "claims.json"), ("review", "claimreview.json")):
                 if name in kept and kind in exports:
                     order, versions = exports[kind]
                     renderer.export_lines.seed(kind, order, versions, functools.partial(_read_lines, out / name, kind))
             root = str(out)
-            previous = Rendered(
-                files={path: f"{root}/{path}" for path in kept},
-                fingerprints={path: entry[0] for path, entry in kept.items()},
-            )
-            if state is not None:
-                previous.site, previous.versions, previous.templates = (
-                    state.resolved.site,
-                    state.versions,
-                    state.templates,
+            files: dict[str, Output] = {path: f"{root}/{path}" for path in kept}
+            fingerprints = {path: entry[0] for path, entry in kept.items()}
+            if state is None:
+                previous = Rendered(files, fingerprints)
+            else:
+                previous = Rendered(
+                    files,
+                    fingerprints,
+                    site=state.resolved.site,
+                    versions=state.versions,
+                    templates=state.templates,
+                    data=state.data,
+                    lastmods=state.lastmods,
+                    showing=state.showing,
                 )
-                previous.data, previous.lastmods, previous.showing = state.data, state.lastmods, state.showing
-            return previous, self.cache.spare(kept) if self._intact else None
+            return LastSite(previous, self.cache.spare(kept) if intact else None, intact)
         except ERRORS as error:
             self._drop(error)
-            self._intact = False
-            return None, None
-
-    def same_site(self, previous: Rendered | None, rendered: Rendered) -> bool:
-        """Whether --out, as this build found it, already is the site it made: every file there as the
-        last build left it, none missing or extra, each with the new one's fingerprint."""
-        return self._intact and previous is not None and previous.fingerprints == rendered.fingerprints
+            return LastSite()
 
     def save(
         self,
         files: KnownFiles,
+        restored: BuildState | None,
+        last: LastSite,
         renderer: Renderer,
         rendered: Rendered,
         writer: SiteWriter,
         resolved: Resolved,
         search: SearchIndex | None = None,
     ) -> None:
-        """Keep what the next build needs; a cache that cannot be written is dropped, never an error."""
+        """Keep what the next build needs (``restored`` and ``last``: what ``restore`` and ``previous``
+        found); a cache that cannot be written is dropped, never an error."""
         if self.cache is None:
             if writer.retired is not None:
                 shutil.rmtree(writer.retired, ignore_errors=True)
@@ -515,7 +528,7 @@ class WarmStart:
                 cache.spare_given_back()
             else:
                 cache.save_outputs(
-                    writer.out, rendered.fingerprints, writer.retired, self._intact, writer.stamps, writer.removed
+                    writer.out, rendered.fingerprints, writer.retired, last.intact, writer.stamps, writer.removed
                 )
             state = BuildState(
                 resolved,
@@ -526,7 +539,7 @@ class WarmStart:
                 rendered.showing,
                 search.shards if search is not None else {},
             )
-            if records_changed or not _same_state(self._state, state):
+            if records_changed or not _same_state(restored, state):
                 cache.save_state(state)
             cache.commit()
         except ERRORS as error:
