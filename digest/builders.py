@@ -36,9 +36,10 @@ from .contexts import (
 )
 from .images import share_copy
 from .jsonld import claim_review, person_page, script_json, staff_page
-from .model import Claim, Site
+from .model import Claim
 from .plan import Kind, PageKind, Planned, page_count
 from .shows import chain, on_page, timeline_page
+from .site import Site
 from .urls import absolute, card_for, feed_for, in_language, url_for
 
 LATEST = 20

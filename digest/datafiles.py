@@ -12,8 +12,8 @@ from .builders import alternates
 from .contexts import Alternate
 from .export_lines import ExportLines
 from .messages import FEED_PERSON, Messages
-from .model import Site
 from .pages import ALL, SITE, claim_id, person_id, plan_pages
+from .site import Site
 from .urls import feed_for, url_for
 from .versions import digest_of, language_key
 

@@ -16,7 +16,8 @@ from typing import Any, Protocol
 import jinja2
 from markupsafe import Markup
 
-from .model import Claim, Site
+from .model import Claim
+from .site import Site
 
 
 class ItemStore(Protocol):

@@ -28,19 +28,18 @@ from .model import (
     Claim,
     Correction,
     ImageRef,
-    Limits,
-    Lines,
     Page,
     Person,
     Refs,
-    SiteConfig,
     Source,
     Staff,
     Translation,
 )
 from .processes import die_with_parent
 from .progress import Progress, counted
+from .records import Lines
 from .rules import check_claim, outlet_slug
+from .settings import Limits, SiteConfig
 from .stamps import Stamp, stamp
 
 if TYPE_CHECKING:

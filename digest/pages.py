@@ -18,8 +18,9 @@ from itertools import groupby
 from . import builders, shows, urls
 from .aliases import redirect_target
 from .contexts import Entry, PageContext
-from .model import Claim, Page, Person, Site, Staff
+from .model import Claim, Page, Person, Staff
 from .plan import ALL, SITE, Kind, PageKind, Planned, claim_id, page_count, page_id, person_id, staff_id
+from .site import Site
 from .urls import Target, url_for
 
 __all__ = [

@@ -37,7 +37,7 @@ from .errors import ThemeError
 from .export_lines import ExportLines
 from .items import Items, ItemStore, ListItems
 from .messages import Messages
-from .model import Claim, Site
+from .model import Claim
 from .pages import (
     ALL,
     KINDS,
@@ -56,6 +56,7 @@ from .pages import (
 )
 from .progress import Progress, counted
 from .rendered import Outputs, Rendered, Sink
+from .site import Site
 from .static import StaticFile, check_collisions
 from .theme import Theme, describe
 from .urls import card_for, file_for

@@ -7,8 +7,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
-from .model import Site
 from .pages import Showing
+from .site import Site
 from .write import KEPT, Output
 
 Sink = Callable[[str, Output, str], bool]

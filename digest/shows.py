@@ -7,8 +7,8 @@ from collections.abc import Callable, Iterable
 from datetime import date
 from typing import TypeVar
 
-from .model import Month, Site
 from .plan import ALL, Planned, claim_id, person_id, staff_id
+from .site import Month, Site
 
 _T = TypeVar("_T")
 

@@ -39,20 +39,11 @@ from .load import (
     read_body,
     sources,
 )
-from .model import (
-    Claim,
-    CorrectionEntry,
-    Limits,
-    Lines,
-    Page,
-    Person,
-    Picture,
-    Site,
-    Staff,
-    Tally,
-    Translation,
-)
+from .model import Claim, Page, Person, Picture, Staff, Translation
 from .pages import plan_pages
+from .records import Lines
+from .settings import Limits
+from .site import CorrectionEntry, Site, Tally
 from .urls import root, url_for
 
 TEXTS = {

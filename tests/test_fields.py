@@ -8,7 +8,8 @@ import pytest
 
 from digest.errors import Diagnostic
 from digest.load import Failed, load_file
-from digest.model import Claim, Limits, Person
+from digest.model import Claim, Person
+from digest.settings import Limits
 
 from .conftest import CLAIM_FIELDS
 
