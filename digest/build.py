@@ -16,7 +16,7 @@ from pathlib import Path
 
 from . import urls
 from .archive import keep_index
-from .cache import BuildCache, BuildState, WarmStart
+from .cache import BuildCache
 from .config import load_config
 from .errors import Diagnostic, DigestError, UsageError
 from .images import Known, attach_images, image_problems
@@ -29,6 +29,7 @@ from .resolve import Resolved, Skipped, resolve_site
 from .search import SearchIndex, update_index
 from .static import StaticFile, find_static
 from .theme import Theme
+from .warmstart import BuildState, WarmStart
 from .write import KEPT, SiteWriter, guard_out, update_tree, write_site
 
 DEFAULT_THEME = Path(__file__).resolve().parent.parent / "themes" / "default"
