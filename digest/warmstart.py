@@ -15,7 +15,8 @@ from pathlib import Path
 from .cache import ERRORS, BuildCache
 from .exports import read_lines
 from .images import Known, measured
-from .load import Failed, KnownFiles
+from .load import KnownFiles
+from .loadfile import Failed
 from .pages import Showing
 from .render import Renderer
 from .rendered import Rendered

@@ -24,7 +24,7 @@ from PIL import Image
 from digest.build import DEFAULT_THEME, Options
 from digest.cli import main
 from digest.errors import Diagnostic
-from digest.load import Failed, load_file
+from digest.loadfile import Failed, load_file
 from digest.model import Claim
 from digest.serve import Preview
 from digest.settings import Limits

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from digest.build import Options, build, warm_start
 from digest.cache import cache_folder
-from digest.load import load_file
+from digest.loadfile import load_file
 from digest.model import Claim
 from digest.settings import Limits
 

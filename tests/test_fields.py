@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from digest.errors import Diagnostic
-from digest.load import Failed, load_file
+from digest.loadfile import Failed, load_file
 from digest.model import Claim, Person
 from digest.settings import Limits
 
