@@ -10,7 +10,7 @@ import hashlib
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from . import fields as f
 from .errors import Diagnostic
@@ -126,6 +126,30 @@ class Made:
     """A claim's images of its analysis (``images.images_plugin``)."""
 
 
+class _ReadFrom(TypedDict):
+    """The fields of ``model.ContentRecord``: what every record gets from its file besides its front matter."""
+
+    slug: str
+    body_html: str
+    path: str
+    digest: str
+    lines: Lines
+    links: tuple[SiteLink, ...]
+    anchors: tuple[str, ...]
+
+
+def _read_from(reader: f.Reader, slug: str, made: Made) -> _ReadFrom:
+    return _ReadFrom(
+        slug=slug,
+        body_html=made.html,
+        path=reader.path,
+        digest=made.digest,
+        lines=Lines(reader.lines),
+        links=made.links,
+        anchors=made.anchors,
+    )
+
+
 def _refs(
     kind: str,
     values: dict[str, Any],
@@ -173,7 +197,7 @@ def _claim(reader: f.Reader, slug: str, values: dict[str, Any], made: Made) -> C
     published = values["published"]
     changes = corrections(values.get("corrections", ()), lines)
     return Claim(
-        slug=slug,
+        **_read_from(reader, slug, made),
         title=values["title"],
         claim=values["claim"],
         person=values["person"],
@@ -191,13 +215,7 @@ def _claim(reader: f.Reader, slug: str, values: dict[str, Any], made: Made) -> C
         tags=values.get("tags", ()),
         corrections=changes,
         draft=values.get("draft", False),
-        body_html=made.html,
         modified=max([published, values.get("updated", published), *(c.date for c in changes)]),
-        path=reader.path,
-        digest=made.digest,
-        lines=Lines(lines),
-        links=made.links,
-        anchors=made.anchors,
         authors=values.get("authors", ()),
         editors=values.get("editors", ()),
         image=next(iter(_image(values, lines)), None),
@@ -233,46 +251,28 @@ def corrections(entries: Iterable[dict[str, Any]], lines: Mapping[str, int]) -> 
 
 def _person(reader: f.Reader, slug: str, values: dict[str, Any], made: Made) -> Person:
     return Person(
-        slug=slug,
+        **_read_from(reader, slug, made),
         name=values["name"],
         role=values.get("role", ""),
         aliases=values.get("aliases", ()),
         same_as=values.get("same_as", ()),
-        body_html=made.html,
-        path=reader.path,
-        digest=made.digest,
-        lines=Lines(reader.lines),
-        links=made.links,
-        anchors=made.anchors,
         former_slugs=values.get("former_slugs", ()),
     )
 
 
 def _staff(reader: f.Reader, slug: str, values: dict[str, Any], made: Made) -> Staff:
     return Staff(
-        slug=slug,
+        **_read_from(reader, slug, made),
         name=values["name"],
         role=values.get("role", ""),
         same_as=values.get("same_as", ()),
-        body_html=made.html,
-        path=reader.path,
-        digest=made.digest,
-        lines=Lines(reader.lines),
-        links=made.links,
-        anchors=made.anchors,
     )
 
 
 def _page(reader: f.Reader, slug: str, values: dict[str, Any], made: Made) -> Page:
     return Page(
-        slug=slug,
+        **_read_from(reader, slug, made),
         title=values["title"],
         description=values.get("description", ""),
         updated=values.get("updated"),
-        body_html=made.html,
-        path=reader.path,
-        digest=made.digest,
-        lines=Lines(reader.lines),
-        links=made.links,
-        anchors=made.anchors,
     )

@@ -9,13 +9,38 @@ the indexes in both directions. How records are declared is in ``records``, site
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import KW_ONLY, dataclass, field
 from datetime import date
 
 from .records import Lines, record
 
 CORRECTION_TYPES = ("correction", "update", "clarification", "rating-change")
 SOURCE_ROLES = ("evidence", "appearance")
+
+
+@record
+class ContentRecord:
+    """What every record of a content file has, whatever its kind: its slug, its Markdown body, where
+    it was read from and its version (given by keyword, after the fields of its kind)."""
+
+    _: KW_ONLY
+    slug: str
+    """Its file's name without ``.md`` (a translation's: its original's): its address and how other
+    files name it."""
+    body_html: str
+    """Its Markdown body, rendered."""
+    path: str
+    """Display path of the source file, for diagnostics."""
+    digest: str = ""
+    """A hash of the source file's bytes: the record's version, for incremental rebuilds."""
+    lines: Lines = field(default_factory=Lines, compare=False)
+    links: tuple[tuple[int, str, bool], ...] = ()
+    """Links and images of its Markdown within the site: (file line, target as written, image?)."""
+    anchors: tuple[str, ...] = ()
+    """The ids of the headings of its Markdown."""
+    translation: str = ""
+    """The language code of a translation (``<slug>.<code>.md`` merged into its original); "" for the
+    original, in the site's first language."""
 
 
 @record
@@ -48,32 +73,17 @@ class Correction:
 
 
 @record
-class Person:
-    """Someone whose claims the digest checks (people/<slug>.md)."""
+class Person(ContentRecord):
+    """Someone whose claims the digest checks (people/<slug>.md); its body is the biography."""
 
-    slug: str
     name: str
     role: str
     aliases: tuple[str, ...]
     """Other names the person goes by (``Putin``): shown and searched, never addresses."""
     same_as: tuple[str, ...]
     """URLs that identify the person elsewhere (Wikidata...), for schema.org sameAs."""
-    body_html: str
-    """The biography, rendered."""
-    path: str
-    """Display path of the source file, for diagnostics."""
-    digest: str = ""
-    """A hash of the source file's bytes: the record's version, for incremental rebuilds."""
-    lines: Lines = field(default_factory=Lines, compare=False)
-    links: tuple[tuple[int, str, bool], ...] = ()
-    """Links and images of its Markdown within the site: (file line, target as written, image?)."""
-    anchors: tuple[str, ...] = ()
-    """The ids of the headings of its Markdown."""
     former_slugs: tuple[str, ...] = ()
     """Slugs the person had before (``former_slugs:``): each old address redirects to the page."""
-    translation: str = ""
-    """The language code of a translation (``<slug>.<code>.md`` merged into its original); "" for the
-    original, in the site's first language."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,29 +96,15 @@ class Redirect:
 
 
 @record
-class Staff:
-    """Someone who writes or edits the checks (staff/<slug>.md): named on the checks they sign."""
+class Staff(ContentRecord):
+    """Someone who writes or edits the checks (staff/<slug>.md): named on the checks they sign; its
+    body is their short biography."""
 
-    slug: str
     name: str
     role: str
     """What they do at the desk: "Fact-checker", "Editor"."""
     same_as: tuple[str, ...]
     """URLs that identify them elsewhere (a profile, Wikidata...), for schema.org sameAs."""
-    body_html: str
-    """The short biography, rendered."""
-    path: str
-    """Display path of the source file, for diagnostics."""
-    digest: str = ""
-    """A hash of the source file's bytes: the record's version, for incremental rebuilds."""
-    lines: Lines = field(default_factory=Lines, compare=False)
-    links: tuple[tuple[int, str, bool], ...] = ()
-    """Links and images of its Markdown within the site: (file line, target as written, image?)."""
-    anchors: tuple[str, ...] = ()
-    """The ids of the headings of its Markdown."""
-    translation: str = ""
-    """The language code of a translation (``<slug>.<code>.md`` merged into its original); "" for the
-    original, in the site's first language."""
 
 
 @record
@@ -143,10 +139,9 @@ class Picture:
 
 
 @record
-class Claim:
-    """One checked claim (claims/**/<slug>.md)."""
+class Claim(ContentRecord):
+    """One checked claim (claims/**/<slug>.md); its body is the analysis."""
 
-    slug: str
     title: str
     """The headline of the check."""
     claim: str
@@ -174,18 +169,8 @@ class Claim:
     corrections: tuple[Correction, ...]
     """Newest first."""
     draft: bool
-    body_html: str
-    """The analysis, rendered."""
     modified: date
     """The last date the check changed: published, updated or the latest correction."""
-    path: str
-    digest: str = ""
-    """A hash of the source file's bytes: the record's version, for incremental rebuilds."""
-    lines: Lines = field(default_factory=Lines, compare=False)
-    links: tuple[tuple[int, str, bool], ...] = ()
-    """Links and images of its Markdown within the site: (file line, target as written, image?)."""
-    anchors: tuple[str, ...] = ()
-    """The ids of the headings of its Markdown."""
     authors: tuple[str, ...] = ()
     """Slugs of the staff who wrote the check (its byline)."""
     editors: tuple[str, ...] = ()
@@ -200,9 +185,6 @@ class Claim:
     """``images`` checked and measured, likewise."""
     aliases: tuple[str, ...] = ()
     """Slugs the claim had before (``aliases:``): each old address redirects to the check."""
-    translation: str = ""
-    """The language code of a translation (``<slug>.<code>.md`` merged into its original); "" for the
-    original, in the site's first language."""
 
     @property
     def rating_changes(self) -> tuple[Correction, ...]:
@@ -227,49 +209,27 @@ class Claim:
 
 
 @record
-class Page:
+class Page(ContentRecord):
     """A free page: about, methodology, corrections policy (pages/<slug>.md)."""
 
-    slug: str
     title: str
     description: str
     updated: date | None
     """When the page last changed, for the sitemap."""
-    body_html: str
-    path: str
-    digest: str = ""
-    """A hash of the source file's bytes: the record's version, for incremental rebuilds."""
-    lines: Lines = field(default_factory=Lines, compare=False)
-    links: tuple[tuple[int, str, bool], ...] = ()
-    """Links and images of its Markdown within the site: (file line, target as written, image?)."""
-    anchors: tuple[str, ...] = ()
-    """The ids of the headings of its Markdown."""
-    translation: str = ""
-    """The language code of a translation (``<slug>.<code>.md`` merged into its original); "" for the
-    original, in the site's first language."""
 
 
 @record
-class Translation:
-    """A translation file (``<slug>.<code>.md``) as read, before ``translations.py`` merges it into its original."""
+class Translation(ContentRecord):
+    """A translation file (``<slug>.<code>.md``) as read, before ``translations.py`` merges it into its
+    original: its ``slug`` is its original's, its ``translation`` the code in its file name."""
 
     kind: str
     """claim, person, page or staff."""
-    slug: str
-    """The slug of its original."""
-    language: str
-    """The code in its file name."""
     texts: tuple[tuple[str, str], ...]
     """(field, translated text) of each text field it sets: ``title``, ``image.alt``..."""
     facts: tuple[tuple[str, int, object], ...]
     """(field, line, value) of each fact it repeats, read as its original's record holds it: the merge
     checks each against the original."""
-    body_html: str
-    path: str
-    digest: str = ""
-    lines: Lines = field(default_factory=Lines, compare=False)
-    links: tuple[tuple[int, str, bool], ...] = ()
-    anchors: tuple[str, ...] = ()
     images: tuple[ImageRef, ...] = ()
     """The images of its analysis: some of its original's (by ``src``), with alt text of its own."""
 

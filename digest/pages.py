@@ -229,6 +229,27 @@ def _counting(entries: Callable[[Site, str], Sized]) -> Callable[[Site, str], in
     return lambda site, key: len(entries(site, key))
 
 
+def _profile_kind(
+    template: str,
+    context: Callable[[Site, Planned, PageKind], PageContext],
+    dependencies: Callable[[Site, str], list[str]],
+    claims: Callable[[Site, str], tuple[str, ...]],
+    subjects: Callable[[Site], Mapping[str, Target]],
+) -> PageKind:
+    """A person's or a staff member's page: one a subject, dated by the ``claims`` it lists (split
+    into pages), in two lists (see ``builders._two_lists``)."""
+    return PageKind(
+        template,
+        context,
+        dependencies,
+        shows.dated_by(claims),
+        subjects=subjects,
+        lists=True,
+        dated_by_claims=True,
+        paged=_counting(claims),
+    )
+
+
 def _index_kind(subject: str, entries: Callable[[Site], Iterable[Entry]], path: str) -> PageKind:
     """The index of the people, tags or outlets, with their numbers of claims."""
     context = builders.index_context(subject, entries)
@@ -256,15 +277,12 @@ KINDS: dict[Kind, PageKind] = {
         subjects=lambda site: site.claims,
         dated_by_claims=True,
     ),
-    Kind.PERSON: PageKind(
+    Kind.PERSON: _profile_kind(
         "person.html",
         builders.person_context,
         shows.person_dependencies,
-        shows.dated_by(shows.claims_by_person),
-        subjects=lambda site: site.people,
-        lists=True,
-        dated_by_claims=True,
-        paged=_counting(shows.claims_by_person),
+        shows.claims_by_person,
+        lambda site: site.people,
     ),
     Kind.PEOPLE: _index_kind(
         "people",
@@ -274,15 +292,12 @@ KINDS: dict[Kind, PageKind] = {
         ),
         urls.PEOPLE,
     ),
-    Kind.MEMBER: PageKind(
+    Kind.MEMBER: _profile_kind(
         "staff.html",
         builders.member_context,
         shows.member_dependencies,
-        shows.dated_by(shows.signed),
-        subjects=lambda site: site.staff,
-        lists=True,
-        dated_by_claims=True,
-        paged=lambda site, slug: len(site.claims_by_author[slug]) + len(site.claims_by_editor[slug]),
+        shows.claims_by_member,
+        lambda site: site.staff,
     ),
     Kind.STAFF: PageKind(
         "index.html",

@@ -1,6 +1,7 @@
 """The theme: Jinja renders the page plan to bytes; the generator adds feeds, sitemap and data.
 
-``Renderer(theme).render(site, previous)`` returns the complete site as ``{path: bytes}``. Each
+``renderer.render_data(renderer.render_pages(site, previous), previous)`` returns the complete site
+as ``{path: bytes}`` (``Rendered``), the pages first, then the generator's own files. Each
 output has a fingerprint made of the versions of the records it shows, the templates it uses and
 the generator: an output whose fingerprint is unchanged since ``previous`` is reused instead of
 rendered again, so a rebuild costs what changed. Jinja runs with autoescape and StrictUndefined:
@@ -137,24 +138,6 @@ class Renderer:
             self._environments[language] = env
         return env
 
-    def render(
-        self,
-        site: Site,
-        previous: Rendered | None = None,
-        jobs: int | None = None,
-        sink: Sink | None = None,
-        static: Mapping[str, StaticFile] | None = None,
-        progress: Progress | None = None,
-    ) -> Rendered:
-        """The whole site, with the site's own ``static`` files (content/static/) as they are;
-        outputs unchanged since ``previous`` are taken from it.
-
-        With a ``sink`` (a SiteWriter's ``write``), each output goes to it as soon as it is made,
-        from the worker processes too, and the result keeps KEPT in its place: the site is never
-        held in memory whole.
-        """
-        return self.render_data(self.render_pages(site, previous, jobs, sink, static, progress), previous, sink)
-
     def render_pages(
         self,
         site: Site,
@@ -164,9 +147,15 @@ class Renderer:
         static: Mapping[str, StaticFile] | None = None,
         progress: Progress | None = None,
     ) -> Rendered:
-        """The pages, the claims' social cards, the theme's and the site's own static files;
-        ``render_data`` returns them with the rest (the preview writes these first). An own file at a path the
-        site makes is a ContentError, raised before anything is rendered."""
+        """The pages, the claims' social cards, the theme's and the site's own ``static`` files
+        (content/static/, as they are); ``render_data`` returns them with the rest (the preview writes
+        these first). Outputs unchanged since ``previous`` are taken from it. An own file at a path
+        the site makes is a ContentError, raised before anything is rendered.
+
+        With a ``sink`` (a SiteWriter's ``write``), each output goes to it as soon as it is made,
+        from the worker processes too, and the result keeps KEPT in its place: the site is never
+        held in memory whole.
+        """
         self.environment(site.config.language)  # made once here, not in each worker process
         versions = site_versions(site, self.search, self.messages)
         plan = plan_pages(site)

@@ -105,6 +105,11 @@ def claims_by_person(site: Site, key: str) -> tuple[str, ...]:
     return (*site.claims_by_person[key], *site.claims_mentioning[key])
 
 
+def claims_by_member(site: Site, key: str) -> tuple[str, ...]:
+    """A staff member's page: the claims they wrote, then those they edited (one they did both is in each)."""
+    return (*site.claims_by_author[key], *site.claims_by_editor[key])
+
+
 def signed(site: Site, slug: str) -> tuple[str, ...]:
     """The claims a member of the staff wrote or edited, newest first."""
     signed = {*site.claims_by_author[slug], *site.claims_by_editor[slug]}

@@ -88,7 +88,7 @@ def load_translation(kind: str, shown: str, stem: str, data: bytes, limits: Limi
     return Translation(
         kind=kind,
         slug=slug,
-        language=language,
+        translation=language,
         texts=tuple(texts),
         facts=tuple(_facts(kind, values, reader.lines)),
         body_html=body.html,
@@ -134,7 +134,7 @@ def check_translations(
     problems: list[Diagnostic] = []
     seen: set[tuple[str, str, str]] = set()
     for translation in translations:
-        language, kind, slug = translation.language, translation.kind, translation.slug
+        language, kind, slug = translation.translation, translation.kind, translation.slug
         original = originals[kind].get(slug)
         folder = _FOLDERS[kind]
         if not languages:
@@ -228,7 +228,7 @@ def with_translations(site: Site, translations: Iterable[Translation]) -> Site:
         return site
     by_language: dict[str, dict[str, Translation]] = {code: {} for code in languages[1:]}
     for translation in translations:
-        by_language[translation.language][f"{translation.kind}:{translation.slug}"] = translation
+        by_language[translation.translation][f"{translation.kind}:{translation.slug}"] = translation
     translated: dict[str, list[str]] = {}
     for code in languages[1:]:
         for key in sorted(by_language[code]):
