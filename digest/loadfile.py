@@ -86,14 +86,22 @@ def load_file(kind: str, shown: str, stem: str, data: bytes, limits: Limits) -> 
     if reader.diagnostics:
         refs = _refs(kind, values, reader.lines, links, body.anchors, images)
         return Failed(tuple(reader.diagnostics), values.get("draft") is True, refs)
-    made = Made(file_digest, body.html, links, body.anchors, images)
+    read = ReadFrom(
+        slug=stem,
+        body_html=body.html,
+        path=reader.path,
+        digest=file_digest,
+        lines=Lines(reader.lines),
+        links=links,
+        anchors=body.anchors,
+    )
     if kind == "claim":
-        return _claim(reader, stem, values, made)
+        return _claim(values, read, reader.lines, images)
     if kind == "person":
-        return _person(reader, stem, values, made)
+        return _person(values, read)
     if kind == "staff":
-        return _staff(reader, stem, values, made)
-    return _page(reader, stem, values, made)
+        return _staff(values, read)
+    return _page(values, read)
 
 
 def read_body(
@@ -114,20 +122,9 @@ def read_body(
     return body, links, tuple(images)
 
 
-@dataclass(frozen=True, slots=True)
-class Made:
-    """What every record gets from its file besides its fields."""
-
-    digest: str
-    html: str
-    links: tuple[SiteLink, ...]
-    anchors: tuple[str, ...]
-    images: tuple[ImageRef, ...] = ()
-    """A claim's images of its analysis (``images.images_plugin``)."""
-
-
-class _ReadFrom(TypedDict):
-    """The fields of ``model.ContentRecord``: what every record gets from its file besides its front matter."""
+class ReadFrom(TypedDict):
+    """The fields of ``model.ContentRecord``: what every record gets from its file besides its front
+    matter."""
 
     slug: str
     body_html: str
@@ -136,18 +133,6 @@ class _ReadFrom(TypedDict):
     lines: Lines
     links: tuple[SiteLink, ...]
     anchors: tuple[str, ...]
-
-
-def _read_from(reader: f.Reader, slug: str, made: Made) -> _ReadFrom:
-    return _ReadFrom(
-        slug=slug,
-        body_html=made.html,
-        path=reader.path,
-        digest=made.digest,
-        lines=Lines(reader.lines),
-        links=made.links,
-        anchors=made.anchors,
-    )
 
 
 def _refs(
@@ -192,12 +177,11 @@ def _image(values: dict[str, Any], lines: dict[str, int]) -> tuple[ImageRef, ...
     return (ImageRef(src, alt, lines["image.src"], image.get("caption"), image.get("credit")),)
 
 
-def _claim(reader: f.Reader, slug: str, values: dict[str, Any], made: Made) -> Claim:
-    lines = reader.lines
+def _claim(values: dict[str, Any], read: ReadFrom, lines: dict[str, int], images: tuple[ImageRef, ...]) -> Claim:
     published = values["published"]
     changes = corrections(values.get("corrections", ()), lines)
     return Claim(
-        **_read_from(reader, slug, made),
+        **read,
         title=values["title"],
         claim=values["claim"],
         person=values["person"],
@@ -219,7 +203,7 @@ def _claim(reader: f.Reader, slug: str, values: dict[str, Any], made: Made) -> C
         authors=values.get("authors", ()),
         editors=values.get("editors", ()),
         image=next(iter(_image(values, lines)), None),
-        images=made.images,
+        images=images,
         aliases=values.get("aliases", ()),
     )
 
@@ -249,9 +233,9 @@ def corrections(entries: Iterable[dict[str, Any]], lines: Mapping[str, int]) -> 
     return tuple(sorted(found, key=lambda c: c.date, reverse=True))
 
 
-def _person(reader: f.Reader, slug: str, values: dict[str, Any], made: Made) -> Person:
+def _person(values: dict[str, Any], read: ReadFrom) -> Person:
     return Person(
-        **_read_from(reader, slug, made),
+        **read,
         name=values["name"],
         role=values.get("role", ""),
         aliases=values.get("aliases", ()),
@@ -260,18 +244,18 @@ def _person(reader: f.Reader, slug: str, values: dict[str, Any], made: Made) -> 
     )
 
 
-def _staff(reader: f.Reader, slug: str, values: dict[str, Any], made: Made) -> Staff:
+def _staff(values: dict[str, Any], read: ReadFrom) -> Staff:
     return Staff(
-        **_read_from(reader, slug, made),
+        **read,
         name=values["name"],
         role=values.get("role", ""),
         same_as=values.get("same_as", ()),
     )
 
 
-def _page(reader: f.Reader, slug: str, values: dict[str, Any], made: Made) -> Page:
+def _page(values: dict[str, Any], read: ReadFrom) -> Page:
     return Page(
-        **_read_from(reader, slug, made),
+        **read,
         title=values["title"],
         description=values.get("description", ""),
         updated=values.get("updated"),
