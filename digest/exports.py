@@ -10,7 +10,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .model import Claim, Site
+from .model import Claim
+from .site import Site
 from .urls import absolute, url_for
 
 SCHEMA_VERSION = 1

@@ -16,7 +16,8 @@ from .messages import (
     FEED_SUMMARY,
     Messages,
 )
-from .model import Claim, CorrectionEntry, Site
+from .model import Claim
+from .site import CorrectionEntry, Site
 from .urls import absolute, url_for
 
 ATOM = "http://www.w3.org/2005/Atom"

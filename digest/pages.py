@@ -17,8 +17,22 @@ from datetime import date
 from . import builders, shows, urls
 from .aliases import redirect_target
 from .contexts import Entry, PageContext
-from .model import Claim, Page, Person, Site, Staff
-from .plan import ALL, SITE, Kind, PageKind, Planned, claim_id, list_id, page_count, page_id, person_id, staff_id
+from .model import Claim, Page, Person, Staff
+from .plan import (
+    ALL,
+    SITE,
+    Kind,
+    OnPage,
+    PageKind,
+    Planned,
+    claim_id,
+    list_id,
+    page_count,
+    page_id,
+    person_id,
+    staff_id,
+)
+from .site import Site
 from .urls import Target, url_for
 
 __all__ = [
@@ -217,6 +231,29 @@ def _counting(entries: Callable[[Site, str], Sized]) -> Callable[[Site, str], in
     return lambda site, key: len(entries(site, key))
 
 
+def _profile_kind(
+    template: str,
+    context: Callable[[Site, Planned, PageKind], PageContext],
+    dependencies: Callable[[Site, str], list[str]],
+    claims: Callable[[Site, str], tuple[str, ...]],
+    subjects: Callable[[Site], Mapping[str, Target]],
+    on_page: Callable[[Site, Planned], OnPage],
+) -> PageKind:
+    """A person's or a staff member's page: one a subject, dated by the ``claims`` it lists (split
+    into pages, each page by those it lists: ``on_page``), in two lists (see ``builders._two_lists``)."""
+    return PageKind(
+        template,
+        context,
+        dependencies,
+        shows.dated_by(claims),
+        subjects=subjects,
+        lists=True,
+        dated_by_claims=True,
+        paged=_counting(claims),
+        on_page=on_page,
+    )
+
+
 def _index_kind(subject: str, entries: Callable[[Site], Iterable[Entry]], path: str) -> PageKind:
     """The index of the people, tags or outlets, with their numbers of claims."""
     context = builders.index_context(subject, entries)
@@ -245,16 +282,13 @@ KINDS: dict[Kind, PageKind] = {
         subjects=lambda site: site.claims,
         dated_by_claims=True,
     ),
-    Kind.PERSON: PageKind(
+    Kind.PERSON: _profile_kind(
         "person.html",
         builders.person_context,
         shows.person_dependencies,
-        shows.dated_by(shows.claims_by_person),
-        subjects=lambda site: site.people,
-        lists=True,
-        dated_by_claims=True,
-        paged=_counting(shows.claims_by_person),
-        on_page=shows.person_on_page,
+        shows.claims_by_person,
+        lambda site: site.people,
+        shows.person_on_page,
     ),
     Kind.PEOPLE: _index_kind(
         "people",
@@ -264,16 +298,13 @@ KINDS: dict[Kind, PageKind] = {
         ),
         urls.PEOPLE,
     ),
-    Kind.MEMBER: PageKind(
+    Kind.MEMBER: _profile_kind(
         "staff.html",
         builders.member_context,
         shows.member_dependencies,
-        shows.dated_by(shows.signed),
-        subjects=lambda site: site.staff,
-        lists=True,
-        dated_by_claims=True,
-        paged=lambda site, slug: len(site.claims_by_author[slug]) + len(site.claims_by_editor[slug]),
-        on_page=shows.member_on_page,
+        shows.claims_by_member,
+        lambda site: site.staff,
+        shows.member_on_page,
     ),
     Kind.STAFF: PageKind(
         "index.html",

@@ -13,7 +13,7 @@ from datetime import date
 from enum import Enum
 
 from .contexts import PageContext
-from .model import Site
+from .site import Site
 from .urls import Target
 
 

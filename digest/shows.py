@@ -8,8 +8,8 @@ from datetime import date
 from typing import TypeVar
 
 from .contexts import Entry
-from .model import Month, Site
 from .plan import ALL, OnPage, PageKind, Planned, claim_id, person_id, staff_id
+from .site import Month, Site
 
 _T = TypeVar("_T")
 
@@ -61,7 +61,7 @@ def person_on_page(site: Site, planned: Planned) -> OnPage:
 def member_on_page(site: Site, planned: Planned) -> OnPage:
     """A page of a staff member's list shows the member and the counts of the checks they wrote and edited."""
     written, edited = site.claims_by_author[planned.key], site.claims_by_editor[planned.key]
-    shown = on_page(site, planned.number, (*written, *edited))
+    shown = on_page(site, planned.number, claims_by_member(site, planned.key))
     return OnPage(shown, (str(len(written)), str(len(edited))), (staff_id(planned.key),))
 
 
@@ -178,6 +178,11 @@ def claims_by_outlet(site: Site, key: str) -> tuple[str, ...]:
 def claims_by_person(site: Site, key: str) -> tuple[str, ...]:
     """A person's own claims, then the checks that mention them."""
     return (*site.claims_by_person[key], *site.claims_mentioning[key])
+
+
+def claims_by_member(site: Site, key: str) -> tuple[str, ...]:
+    """A staff member's page: the claims they wrote, then those they edited (one they did both is in each)."""
+    return (*site.claims_by_author[key], *site.claims_by_editor[key])
 
 
 def signed(site: Site, slug: str) -> tuple[str, ...]:

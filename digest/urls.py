@@ -14,7 +14,9 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from .model import Claim, Outlet, Page, Person, Staff, Tag, Verdict
+from .model import Claim, Page, Person, Staff
+from .settings import Verdict
+from .site import Outlet, Tag
 
 Target = Claim | Person | Staff | Verdict | Tag | Outlet | Page | str
 

@@ -18,8 +18,8 @@ import jinja2.meta
 
 from . import __version__
 from .messages import Key, Messages, used_messages
-from .model import Site
 from .pages import ALL, KINDS, SITE, Planned, claim_id, list_id, page_id, person_id, site_in, staff_id
+from .site import Site
 from .theme import Theme, parsed, template_sources
 
 

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from .errors import DigestError
-from .model import Site
 from .processes import die_with_parent
 from .progress import Progress, counted
+from .site import Site
 from .write import Output
 
 Made = tuple[str, bytes | bool]

@@ -24,9 +24,10 @@ from PIL import Image
 from digest.build import DEFAULT_THEME, Options
 from digest.cli import main
 from digest.errors import Diagnostic
-from digest.load import Failed, load_file
-from digest.model import Claim, Limits
+from digest.loadfile import Failed, load_file
+from digest.model import Claim
 from digest.serve import Preview
+from digest.settings import Limits
 from digest.write import MARKER
 
 from .browser import chromium
