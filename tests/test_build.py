@@ -370,9 +370,6 @@ def test_claims_json_reads_back(built_site: Path) -> None:
     record = next(c for c in data["claims"] if c["slug"] == "peskov-knew-of-no-plans-to-congratulate")
     assert record["claimReview"][0]["textualRating"] == "Unverified"
     assert record["claimant"] == "Dmitry Peskov"
-    assert [(c["type"], c.get("from")) for c in record["corrections"]] == [
-        ("clarification", None),
-        ("rating-change", "false"),
-    ]
+    assert [(c["type"], c.get("from")) for c in record["corrections"]] == [("clarification", None), ("rating-change", "false")]
     reviews = json.loads((built_site / "claimreview.json").read_text())
     assert len(reviews) == len(CLAIMS) and all(r["@type"] == "ClaimReview" for r in reviews)

@@ -134,10 +134,7 @@ def test_timeline_by_month_with_person_and_verdict(built_site: Path) -> None:
 
 def test_our_content_has_a_correction_and_a_rerating(built_site: Path) -> None:
     items = " ".join(parse(built_site / "corrections/index.html").text_content().split())
-    assert (
-        "Rating change, 21 November 2024: Peskov: not aware of any plans for Putin to congratulate Trump (claim by "
-        in items
-    )
+    assert "Rating change, 21 November 2024: Peskov: not aware of any plans for Putin to congratulate Trump (claim by " in items
     assert (
         "Update, 9 November 2024: Verstka: Putin congratulated Trump “through acquaintances”, not in an official call"
         " (claim by " in items

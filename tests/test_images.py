@@ -131,8 +131,7 @@ def test_each_image_problem_is_told_once_at_its_line(scratch: Path, run) -> None
     problems; its images with a scheme as links; a link to an image copy that is not made leads to no page."""
     claim = scratch / "claims/bob-said-sky-is-blue.md"
     claim.write_text(
-        claim.read_text()
-        + "\n![Gone](gone.png)\n\n![Script](javascript:alert(1))\n\n![Data](data:image/png;base64,AA)\n"
+        claim.read_text() + "\n![Gone](gone.png)\n\n![Script](javascript:alert(1))\n\n![Data](data:image/png;base64,AA)\n"
     )
     alice = scratch / "people/alice.md"
     alice.write_text(alice.read_text() + f"\n[Bob's post]({'/' + CLAIM}/gone.png)\n")
