@@ -39,6 +39,7 @@ from .export_lines import ExportLines
 from .items import Items, ItemStore, ListItems
 from .messages import Messages
 from .model import Claim
+from .outfolder import MARKER
 from .pages import (
     ALL,
     KINDS,
@@ -63,7 +64,7 @@ from .theme import Theme, describe
 from .urls import card_for, file_for
 from .versions import bare_key, digest_of, language_key, site_versions, template_versions
 from .workers import Workers, render_in_workers
-from .write import KEPT, MARKER
+from .write import KEPT
 
 _UNKNOWN: Any = object()
 _PARALLEL_FROM = 400
