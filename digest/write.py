@@ -104,9 +104,9 @@ class SiteWriter:
         self.untouched = False
         """Whether the folder is still the spare as it came: every file written so far was kept from it."""
         self.kept_out = False
+        """Whether ``keep_out`` left ``out`` as it was and gave the spare back, instead of a swap."""
         self.removed: list[str] = []
         """Paths ``prune`` removed from the spare."""
-        """Whether ``keep_out`` left ``out`` as it was and gave the spare back, instead of a swap."""
         try:
             self.out.parent.mkdir(parents=True, exist_ok=True)
             clean_stale(self.out)
