@@ -94,7 +94,7 @@ def claim_record(site: Site, claim: Claim) -> dict[str, Any]:
                 "type": c.kind,
                 "note": c.note,
                 "from": c.previous_verdict,
-                "url": absolute(base, url_for(claim)) + "#" + anchor,
+                "url": absolute(base, url_for(claim), anchor),
             }
             for c, anchor in zip(claim.corrections, claim.correction_ids, strict=True)
         ],

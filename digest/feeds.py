@@ -102,10 +102,10 @@ def corrections_feed(site: Site, words: Messages, path: str, page: str, entries:
         claim = site.claims[item.claim]
         correction = item.correction
         entry = _sub(feed, "entry")
-        _sub(entry, "id", absolute(base, url_for(claim)) + "#" + item.anchor)
+        _sub(entry, "id", absolute(base, url_for(claim), item.anchor))
         kind = words.text(CORRECTION_KINDS[correction.kind])
         _sub(entry, "title", words.text(FEED_CORRECTION_TITLE, kind=kind, title=claim.title))
-        _sub(entry, "link", rel="alternate", type="text/html", href=absolute(base, url_for(claim)) + "#" + item.anchor)
+        _sub(entry, "link", rel="alternate", type="text/html", href=absolute(base, url_for(claim), item.anchor))
         _sub(entry, "updated", _stamp(correction.date))
         summary = correction.note
         if correction.kind == "rating-change" and correction.previous_verdict:

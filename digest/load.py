@@ -1,7 +1,7 @@
 """content/ → checked claim, person, staff and page records, links between them still by slug.
 
 Each file is read on its own (``loadfile.load_file`` is a pure function of the file's bytes), so
-files can be read in parallel and their records cached (``KnownFiles``). Every problem of every
+files can be read in parallel and their records kept from run to run (``KnownFiles``). Every problem of every
 file is collected before anything is reported.
 """
 
@@ -136,7 +136,7 @@ def load_content(
 def _apply_changes(
     known: KnownFiles, content: Path, content_shown: str, changed: Collection[Path]
 ) -> list[ContentFile] | None:
-    """The cached file list with the changed paths added or removed; None when a walk is needed.
+    """The file list the last run found, with the changed paths added or removed; None when a walk is needed.
 
     A folder created, moved or removed, or a symlink, needs the walk (and its checks).
     """

@@ -1,6 +1,6 @@
 """One content file's bytes → its record, or every problem in it (``Failed``, with what it still
 says about other records): ``load_file`` is a pure function of the bytes, so files can be read in
-parallel and their records cached. The front matter is read by the specs of ``specs``, the body
+parallel and their records kept. The front matter is read by the specs of ``specs``, the body
 by ``read_body``; the record is made of both.
 """
 

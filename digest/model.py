@@ -30,7 +30,7 @@ class ContentRecord:
     body_html: str
     """Its Markdown body, rendered."""
     path: str
-    """Display path of the source file, for diagnostics."""
+    """Shown path of the source file, for diagnostics."""
     digest: str = ""
     """A hash of the source file's bytes: the record's version, for incremental rebuilds."""
     lines: Lines = field(default_factory=Lines, compare=False)

@@ -38,6 +38,7 @@ from .export_lines import ExportLines
 from .items import Items, ItemStore, ListItems
 from .messages import Messages
 from .model import Claim
+from .outfolder import MARKER
 from .pages import (
     ALL,
     KINDS,
@@ -68,7 +69,7 @@ from .versions import (
     site_versions,
     template_versions,
 )
-from .write import KEPT, MARKER
+from .write import KEPT
 
 _UNKNOWN: Any = object()
 _PARALLEL_FROM = 400

@@ -74,7 +74,7 @@ class SiteConfig:
     """The scale, best first."""
     limits: Limits
     path: str = ""
-    """Display path of site.yaml, for diagnostics."""
+    """Shown path of site.yaml, for diagnostics."""
     digest: str = ""
     """A hash of site.yaml and the options that change it: its version, for incremental rebuilds."""
     corrections_email: str | None = None

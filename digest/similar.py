@@ -73,7 +73,7 @@ class Known:
     verdict: str
     """The verdict's label."""
     path: str
-    """Display path of its file."""
+    """Shown path of its file."""
     line: int
     """The line of its ``claim`` field."""
     text: str = ""
