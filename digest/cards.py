@@ -23,7 +23,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .bandpng import Band, compressed, empty, png
-from .model import Claim, Site
+from .model import Claim
+from .site import Site
 
 if TYPE_CHECKING:
     from PIL.ImageFont import FreeTypeFont
