@@ -1,9 +1,8 @@
-"""List items: the partial template a list shows for each claim, rendered once per claim and language
-for every link depth.
+"""List items: the partial template a list shows for each claim, rendered once per claim, language and
+link depth.
 
 Lists show the same claim on many pages (its person's, its verdict's, its tags'...), and the HTML
-is the same wherever the pages sit but for the start of its links (``LINK_BASE``), which pages
-split into pages made deeper (``people/x/page/2/``). An item is reused while its version (the
+is the same wherever the pages sit at the same depth. An item is reused while its version (the
 theme's, the settings', its claim's and its people's) is unchanged: from memory, or from the
 build cache of an earlier run. Templates call it as ``claim_partials(template, claims, **options)``.
 """
@@ -19,12 +18,6 @@ from markupsafe import Markup
 
 from .model import Claim
 from .site import Site
-
-LINK_BASE = "\x00link\x00"
-"""Where a list item's links start (the ``url`` filter's ``link_base``): the item is rendered once
-and the mark made ``../`` as many times as the page it goes in is deep. A content file with a NUL
-byte is refused: only YAML escapes written for it (``"\\0link\\0"``) could put it in a text, and
-would only change that text."""
 
 
 class ItemStore(Protocol):
@@ -46,7 +39,7 @@ class ListItems:
         self.templates = templates
         """Each template's version."""
         self.store = store
-        self._groups: dict[tuple[int, tuple[Any, ...]], tuple[Any, str, str]] = {}
+        self._groups: dict[tuple[int, tuple[Any, ...]], tuple[Any, str, Markup]] = {}
         self._partials: dict[tuple[Any, ...], tuple[str, str]] = {}
 
     def prepare(self, site_versions: Mapping[str, str], touched: set[str] | None) -> Items:
@@ -73,9 +66,7 @@ class ListItems:
         site: Site = context["site"]
         people = site.people
         language = context.environment.globals.get("language", "")  # the environment's: one per language
-        # one rendering serves every depth: its links start with LINK_BASE, made "../" * depth below
-        rooted, prefix = page.meta.rooted, "../" * page.meta.path.count("/")
-        where = (template, language, rooted, *sorted(options.items()))
+        where = (template, language, page.meta.path.count("/"), page.meta.rooted, *sorted(options.items()))
         version = site_versions.get(site.translation, "") + self.templates.get(template, "")
         group = self._groups.get((id(claims), where))
         if (
@@ -85,8 +76,7 @@ class ListItems:
             and touched is not None
             and not any((c if isinstance(c, str) else c.slug) in touched for c in claims)
         ):
-            # the same tuple of the same claims (a month of the timeline), none of them touched
-            return Markup(group[2].replace(LINK_BASE, prefix))
+            return group[2]  # the same tuple of the same claims (a month of the timeline), none of them touched
         compiled = context.environment.get_template(template)
         if not isinstance(claims, (tuple, list)):
             claims = list(claims)  # read twice below
@@ -101,17 +91,17 @@ class ListItems:
             if cached is not None and cached[0] == current:
                 parts.append(Markup(cached[1]))
                 continue
-            html = Markup(compiled.render(page=page, claim=claim, link_base=None if rooted else LINK_BASE, **options))
+            html = Markup(compiled.render(page=page, claim=claim, **options))
             self._partials[key] = (current, html)
             if self.store is not None:
                 self.store.keep_partial(repr(where), claim.slug, current, html)  # the same string, no copy
             parts.append(html)
-        joined = "\n".join(parts)
+        joined = Markup("\n".join(parts))
         if isinstance(claims, tuple) and claims and isinstance(claims[0], str):
             # a tuple of slugs kept by the site (a month of the timeline): the same object next time.
             # Lists of claims are made afresh for each page, so caching them would only hold memory.
             self._groups[(id(claims), where)] = (claims, version, joined)
-        return Markup(joined.replace(LINK_BASE, prefix))
+        return joined
 
 
 @dataclass(frozen=True, slots=True)

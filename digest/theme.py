@@ -98,8 +98,7 @@ def _url(context: jinja2.runtime.Context, target: Target, fragment: str = "") ->
     suffix = f"#{fragment}" if fragment else mark + written
     if meta.rooted:
         return rooted(context["site"].config.base_url, path) + suffix
-    base = context.get("link_base")  # a list item, rendered once for every depth (``items``)
-    return str(("../" * meta.path.count("/") if base is None else base) + file_for(path) + suffix)
+    return str("../" * meta.path.count("/") + file_for(path) + suffix)
 
 
 @jinja2.pass_context
