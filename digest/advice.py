@@ -15,7 +15,7 @@ from html.parser import HTMLParser
 from .errors import Diagnostic
 from .fields import quoted
 from .load import Content
-from .model import Site
+from .site import Site
 from .urls import file_for, url_for
 
 CLAIM_LENGTH = 75

@@ -12,7 +12,8 @@ from collections.abc import Iterable, Mapping
 
 from .errors import Diagnostic
 from .load import Content
-from .model import Claim, Person, Redirect, Site
+from .model import Claim, Person, Redirect
+from .site import Site
 from .urls import former_url, url_for
 
 FIELDS = {"claim": "aliases", "person": "former_slugs"}

@@ -29,7 +29,8 @@ import yaml
 
 from .config import load_config
 from .files import KINDS, ContentFile, find_files
-from .model import Claim, Limits, Person
+from .model import Claim, Person
+from .settings import Limits
 from .similar import Known, normalise
 from .stamps import Stamp, stamp
 from .usercache import cache_folder

@@ -16,11 +16,12 @@ from pathlib import Path
 
 from . import urls
 from .archive import keep_index
-from .cache import BuildCache, BuildState, WarmStart
+from .cache import BuildCache
 from .config import load_config
 from .errors import Diagnostic, DigestError, UsageError
 from .images import Known, attach_images, image_problems
 from .load import Content, KnownFiles, load_content
+from .outfolder import guard_out
 from .pages import Kind, Planned
 from .progress import Progress
 from .render import Renderer
@@ -29,7 +30,8 @@ from .resolve import Resolved, Skipped, resolve_site
 from .search import SearchIndex, update_index
 from .static import StaticFile, find_static
 from .theme import Theme
-from .write import KEPT, SiteWriter, guard_out, update_tree, write_site
+from .warmstart import BuildState, WarmStart
+from .write import KEPT, SiteWriter, update_tree, write_site
 
 DEFAULT_THEME = Path(__file__).resolve().parent.parent / "themes" / "default"
 """The default theme, found from any working directory."""
@@ -262,16 +264,18 @@ def build(options: Options, progress: Progress | None = None) -> BuildResult:
         before = state.resolved if state is not None else None
         resolved = resolve_site(content, today=options.today, drafts=options.drafts, previous=before)
         renderer = Renderer(Theme(options.theme), options.search, warm.cache, warm.compiled, warm.images)
-        previous, spare = warm.previous(renderer, options.out, state)
-        with SiteWriter(options.out, spare) as writer:
-            rendered = renderer.render(
+        last = warm.previous(renderer, options.out, state)
+        previous = last.rendered
+        with SiteWriter(options.out, last.spare) as writer:
+            pages = renderer.render_pages(
                 resolved.site, previous, jobs=options.jobs, sink=writer.write, static=static, progress=progress
             )
+            rendered = renderer.render_data(pages, previous, sink=writer.write)
             search = _index(writer, rendered, previous, state, progress) if options.search else None
             writer.prune(rendered.files)
-            if search is None and warm.same_site(previous, rendered):
+            if search is None and last.same_site(rendered):
                 writer.keep_out()  # --out already is this site: no swap, the spare stays as it was
-        warm.save(files, renderer, rendered, writer, resolved, search)
+        warm.save(files, state, last, renderer, rendered, writer, resolved, search)
     finally:
         gc.unfreeze()
         warm.close()
@@ -355,25 +359,24 @@ class LiveBuild:
             site = resolved.site
             previous = self.rendered
             jobs = options.jobs if previous is None else 1
-            rendered = self.renderer.render_pages(site, previous, jobs=jobs, static=static)
+            pages = self.renderer.render_pages(site, previous, jobs=jobs, static=static)
             if previous is None:
-                self.renderer.render_data(rendered)
+                rendered = self.renderer.render_data(pages)
                 write_site(options.out, rendered.files)
                 written = tuple(sorted(rendered.files))
                 if pages_written is not None:
                     pages_written(written)
             else:
-                pages = update_tree(options.out, rendered.files, previous.files.keys() - previous.data)
+                written_pages = update_tree(options.out, pages.files, previous.files.keys() - previous.data)
                 if pages_written is not None:
-                    pages_written(tuple(pages))
-                self.renderer.render_data(rendered, previous)
+                    pages_written(tuple(written_pages))
+                rendered = self.renderer.render_data(pages, previous)
                 data = {path: rendered.files[path] for path in rendered.data}
-                written = (*pages, *update_tree(options.out, data, previous.data))
+                written = (*written_pages, *update_tree(options.out, data, previous.data))
         except DigestError as error:
             self.known.invalidate()
             return Rebuild((), time.perf_counter() - started, error)
-        rendered.files = dict.fromkeys(rendered.files, KEPT)
-        self.rendered = rendered
+        self.rendered = replace(rendered, files=dict.fromkeys(rendered.files, KEPT))
         self.resolved = resolved
         gc.collect(1)
         gc.freeze()  # what the next run keeps is long-lived: keep the collector from scanning it on every save

@@ -7,6 +7,7 @@ from the table in ``pages``) and returns the frozen context of ``contexts``.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from typing import Any
 
 from . import urls
 from .aliases import redirect_target
@@ -36,9 +37,10 @@ from .contexts import (
 )
 from .images import share_copy
 from .jsonld import claim_review, person_page, script_json, staff_page
-from .model import Claim, Site
+from .model import Claim
 from .plan import Kind, PageKind, Planned, page_count
-from .shows import chain, on_page, timeline_page
+from .shows import chain, on_page, page_lastmod, timeline_page
+from .site import Site
 from .urls import absolute, card_for, feed_for, in_language, url_for
 
 LATEST = 20
@@ -61,7 +63,7 @@ def _meta(
     image: ShareImage | None = None,
 ) -> Meta:
     image = image or ShareImage(urls.SITE_CARD, site_alt(site))
-    lastmod = described.lastmod(site, planned.key)
+    lastmod = page_lastmod(site, planned, described)
     sitemap, pager = described.sitemap, _pager(site, planned, described)
     return Meta(
         planned.path,
@@ -176,16 +178,7 @@ def person_context(site: Site, planned: Planned, described: PageKind) -> PersonP
     own, others = site.claims_by_person[person.slug], site.claims_mentioning[person.slug]
     claims, mentions = _two_lists(site, planned, own, others)
     return PersonPage(
-        meta=_meta(
-            site,
-            planned,
-            described,
-            person.name,
-            "",
-            og_type="profile",
-            jsonld=script_json(person_page(site, person)),
-            feed=feed_for(person),
-        ),
+        meta=_profile(site, planned, described, person.name, person_page(site, person), feed_for(person)),
         person=person,
         claims=claims,
         tally=site.tallies[person.slug],
@@ -194,6 +187,13 @@ def person_context(site: Site, planned: Planned, described: PageKind) -> PersonP
         claim_count=len(own),
         mention_count=len(others),
     )
+
+
+def _profile(
+    site: Site, planned: Planned, described: PageKind, name: str, jsonld: dict[str, Any], feed: str | None = None
+) -> Meta:
+    """The meta of a person's or a staff member's page: a profile, named after them."""
+    return _meta(site, planned, described, name, "", og_type="profile", jsonld=script_json(jsonld), feed=feed)
 
 
 def _two_lists(
@@ -211,15 +211,7 @@ def member_context(site: Site, planned: Planned, described: PageKind) -> StaffPa
     member = site.staff[planned.key]
     written, edited = _two_lists(site, planned, site.claims_by_author[member.slug], site.claims_by_editor[member.slug])
     return StaffPage(
-        meta=_meta(
-            site,
-            planned,
-            described,
-            member.name,
-            "",
-            og_type="profile",
-            jsonld=script_json(staff_page(site, member)),
-        ),
+        meta=_profile(site, planned, described, member.name, staff_page(site, member)),
         member=member,
         written=written,
         edited=edited,

@@ -15,67 +15,48 @@ One folder per (content, output, theme, settings) under ``$XDG_CACHE_HOME/digest
 Nothing in it is trusted blindly: a record is reused only while its file's stamp is unchanged, an
 output only while its own stamp is; the generator's version is part of every fingerprint. Delete
 the folder at any time: the next build is a cold one.
+
+What a build restores from it and saves in it is ``warmstart``'s; how the state is pickled, its
+records by reference to their rows, is ``pickles``'.
 """
 
 from __future__ import annotations
 
 import contextlib
-import functools
-import gc
 import hashlib
-import io
 import json
 import os
 import pickle
 import shutil
 import sqlite3
-from collections.abc import Collection, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
-from datetime import date
+from collections.abc import Collection, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .exports import read_lines
-from .images import Known, measured
-from .load import Failed, KnownFiles
-from .model import Claim, Page, Person, Staff
-from .pages import Showing
-from .render import Renderer
-from .rendered import Rendered
-from .resolve import Resolved
-from .search import SearchIndex, Shard
+from .load import KnownFiles
+from .pickles import CacheUnusable, collector_paused, dump_state, load_state, loads
 from .stamps import Stamp, stamp
 from .usercache import cache_folder
-from .write import SiteWriter, Spare
+from .write import Spare
 
-SCHEMA = 11
+SCHEMA = 12
 """The version of what the cache holds: records and states of an older one are not read (4: staff
 records, and claims with authors and editors; 5: claims with their images; 6: claims with repeats;
 7: claims' aliases and people's former slugs; 8: verdicts worded per language, and the search
 index's shards; 9: records in the state by reference, and the pages showing each record; 10:
-settings with page_size, pages with their number; 11: translations and the Site in each language)."""
+settings with page_size, pages with their number; 11: translations and the Site in each language;
+12: the records in the modules ``settings``, ``model`` and ``site``, the state in ``warmstart``
+and ``pickles``, which pickles name)."""
 _BATCH = 5000
 """List items written to the database at a time."""
 _FEW = 2000
 """List items read one by one (by slug) rather than with their whole group."""
 
 
-class CacheUnusable(Exception):
-    """A stored value that no longer unpickles (a damaged row, a class that changed)."""
-
-
 ERRORS = (sqlite3.Error, OSError, CacheUnusable)
 """What a damaged, unreadable or unwritable cache raises: the build then goes on without it. Our
 own code's errors are not among them: a bug on the warm path fails loudly, never turns cold."""
-
-
-def _loads(data: bytes) -> Any:
-    """Unpickle a stored value; CacheUnusable for anything unpickling raises on damaged or stale data."""
-    try:
-        return pickle.loads(data)
-    except (pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError, IndexError) as error:
-        raise CacheUnusable(f"a stored value cannot be read: {error}") from error
 
 
 def build_key(*parts: object) -> str:
@@ -136,7 +117,7 @@ class BuildCache:
 
     def get(self, key: str) -> Any:
         row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
-        return _loads(row[0]) if row else None
+        return loads(row[0]) if row else None
 
     def put(self, key: str, value: object) -> None:
         self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, pickle.dumps(value, protocol=5)))
@@ -146,11 +127,11 @@ class BuildCache:
     def files(self) -> KnownFiles:
         """The records of the content files as they were at the last build."""
         known = KnownFiles(limits=self.get("limits"))
-        with _collector_paused():
+        with collector_paused():
             for path, stamp_blob, result in self.db.execute("SELECT path, stamp, result FROM files"):
-                kept = _loads(stamp_blob)
+                kept = loads(stamp_blob)
                 self._stamps[path] = kept
-                known.results[path] = (kept, _loads(result))
+                known.results[path] = (kept, loads(result))
         return known
 
     def files_read_only(self) -> KnownFiles | None:
@@ -162,12 +143,12 @@ class BuildCache:
         try:
             with contextlib.closing(sqlite3.connect(f"{database.as_uri()}?mode=ro", uri=True)) as db:
                 meta = dict(db.execute("SELECT key, value FROM meta WHERE key IN ('schema', 'limits')"))
-                if "schema" not in meta or _loads(meta["schema"]) != (SCHEMA, __version__):
+                if "schema" not in meta or loads(meta["schema"]) != (SCHEMA, __version__):
                     return None
-                known = KnownFiles(limits=_loads(meta["limits"]) if "limits" in meta else None)
-                with _collector_paused():
+                known = KnownFiles(limits=loads(meta["limits"]) if "limits" in meta else None)
+                with collector_paused():
                     for path, stamp_blob, result in db.execute("SELECT path, stamp, result FROM files"):
-                        known.results[path] = (_loads(stamp_blob), _loads(result))
+                        known.results[path] = (loads(stamp_blob), loads(result))
             return known
         except ERRORS:
             return None
@@ -191,21 +172,13 @@ class BuildCache:
     def save_state(self, state: object) -> None:
         """Keep ``state`` (the resolved site, the last render's fingerprints...) with every record in
         it stored as a reference to its row in ``files``, not a copy."""
-        buffer = io.BytesIO()
-        _RecordPickler(buffer, protocol=5).dump(state)
-        self.put("state", buffer.getvalue())
+        self.put("state", dump_state(state))
 
     def state(self, records: Mapping[str, object]) -> Any:
         """The state saved by ``save_state``, its references resolved to ``records`` (by path);
         None if there is none, or if it refers to a record that is gone."""
         data = self.get("state")
-        if data is None:
-            return None
-        try:
-            with _collector_paused():
-                return _RecordUnpickler(io.BytesIO(data), records).load()
-        except (KeyError, pickle.UnpicklingError, AttributeError, EOFError):
-            return None
+        return load_state(data, records) if data is not None else None
 
     # rendered list items
 
@@ -265,7 +238,7 @@ class BuildCache:
         """The files of ``out`` as the last build left them, with their fingerprints, leaving out the
         ones touched since; and whether ``out`` is exactly as it was left (no file added or removed:
         every folder's time stamp unchanged), which it must be to become the next spare."""
-        with _collector_paused():
+        with collector_paused():
             recorded = self._outputs = self.get("outputs") or {"files": {}, "folders": {}}
         root = str(out)
         files = {path: entry for path, entry in recorded["files"].items() if stamp(f"{root}/{path}") == entry[1]}
@@ -362,253 +335,6 @@ class BuildCache:
                 self._db.execute("ROLLBACK")
             self._db.close()
             self._db = None
-
-
-@dataclass(frozen=True, slots=True)
-class BuildState:
-    """What a build keeps of itself in the cache for the next one (records stay in their rows)."""
-
-    resolved: Resolved
-    versions: dict[str, str]
-    templates: dict[str, str]
-    data: set[str]
-    lastmods: dict[str, date | None]
-    showing: Showing | None = None
-    """Which pages show each record, if the build needed it: an edit that keeps the plan reuses it."""
-    search: dict[str, Shard] = field(default_factory=dict)
-    """The search index's shards as this build wrote them."""
-
-
-class WarmStart:
-    """A build's start from the last one: ``restore`` what it left, ``save`` what the next needs.
-
-    Without a cache (``--no-cache``) it restores nothing and saves nothing. A cache that cannot be
-    used is reset and the build goes on without it; ``problem`` says why, for the one line the
-    command prints.
-    """
-
-    def __init__(self, cache: BuildCache | None) -> None:
-        self.cache = cache
-        self.problem: str | None = None
-        """Why the cache could not be used, if it could not."""
-        self._intact = False
-        self._state: BuildState | None = None
-        """The state ``restore`` found."""
-
-    @property
-    def compiled(self) -> Path | None:
-        """Where the theme's compiled templates are kept, if anywhere."""
-        return self.cache.templates_folder() if self.cache is not None else None
-
-    @property
-    def images(self) -> Path | None:
-        """Where the copies of the checks' images are kept (by content and width), if anywhere."""
-        return self.cache.folder / "images" if self.cache is not None else None
-
-    def known_images(self) -> Known:
-        """The images earlier builds read (size and format by content hash), so none is decoded twice."""
-        if self.cache is None:
-            return {}
-        try:
-            known = self.cache.get("images")
-        except ERRORS as error:
-            self._drop(error)
-            return {}
-        return dict(known) if isinstance(known, dict) else {}
-
-    def restore(self) -> tuple[KnownFiles, BuildState | None]:
-        """The content records of the last build and its state; nothing without a usable cache."""
-        if self.cache is None:
-            return KnownFiles(), None
-        try:
-            files = self.cache.files()
-            records = {result.path: result for _, result in files.results.values() if not isinstance(result, Failed)}
-            state = self.cache.state(records)
-            self._state = state if isinstance(state, BuildState) else None
-            return files, self._state
-        except ERRORS as error:
-            self._drop(error)
-            return KnownFiles(), None
-
-    def restore_files(self, builds: Iterable[BuildCache]) -> KnownFiles:
-        """A check's start: the records its last check kept, else those of the first of ``builds``
-        (caches of builds of the same folder) that has any, read without changing it."""
-        files, _ = self.restore()
-        if self.cache is None or files.results:
-            return files
-        for build in builds:
-            found = build.files_read_only()
-            if found is not None and found.results:
-                return found
-        return files
-
-    def save_files(self, files: KnownFiles) -> None:
-        """Keep the content records alone (all a check keeps); a cache that cannot be written is dropped."""
-        if self.cache is None:
-            return
-        try:
-            self.cache.begin()
-            self.cache.save_files(files)
-            self.cache.commit()
-        except ERRORS as error:
-            self._drop(error)
-
-    def previous(self, renderer: Renderer, out: Path, state: BuildState | None) -> tuple[Rendered | None, Spare | None]:
-        """What the last build left in ``out`` (only the files untouched since), as a render's
-        previous; and the site before it to start writing from, if ``out`` is as that build left it."""
-        if self.cache is None or not out.is_dir():
-            return None, None
-        try:
-            kept, self._intact = self.cache.outputs(out)
-            if not kept:
-                return None, None
-            exports = self.cache.get("exports") or {}
-            for kind, name in (("claim", "claims.json"), ("review", "claimreview.json")):
-                if name in kept and kind in exports:
-                    order, versions = exports[kind]
-                    renderer.export_lines.seed(kind, order, versions, functools.partial(_read_lines, out / name, kind))
-            root = str(out)
-            previous = Rendered(
-                files={path: f"{root}/{path}" for path in kept},
-                fingerprints={path: entry[0] for path, entry in kept.items()},
-            )
-            if state is not None:
-                previous.site, previous.versions, previous.templates = (
-                    state.resolved.site,
-                    state.versions,
-                    state.templates,
-                )
-                previous.data, previous.lastmods, previous.showing = state.data, state.lastmods, state.showing
-            return previous, self.cache.spare(kept) if self._intact else None
-        except ERRORS as error:
-            self._drop(error)
-            self._intact = False
-            return None, None
-
-    def same_site(self, previous: Rendered | None, rendered: Rendered) -> bool:
-        """Whether --out, as this build found it, already is the site it made: every file there as the
-        last build left it, none missing or extra, each with the new one's fingerprint."""
-        return self._intact and previous is not None and previous.fingerprints == rendered.fingerprints
-
-    def save(
-        self,
-        files: KnownFiles,
-        renderer: Renderer,
-        rendered: Rendered,
-        writer: SiteWriter,
-        resolved: Resolved,
-        search: SearchIndex | None = None,
-    ) -> None:
-        """Keep what the next build needs; a cache that cannot be written is dropped, never an error."""
-        if self.cache is None:
-            if writer.retired is not None:
-                shutil.rmtree(writer.retired, ignore_errors=True)
-            return
-        cache = self.cache
-        try:
-            cache.begin()
-            records_changed = cache.save_files(files)
-            cache.save_partials()
-            cache.put("exports", {kind: renderer.export_lines.versions(kind) for kind in ("claim", "review")})
-            cache.put("images", dict(measured(resolved.site.claims.values())))
-            if writer.kept_out:  # nothing moved: --out and the spare are as their manifests say
-                cache.spare_given_back()
-            else:
-                cache.save_outputs(
-                    writer.out, rendered.fingerprints, writer.retired, self._intact, writer.stamps, writer.removed
-                )
-            state = BuildState(
-                resolved,
-                rendered.versions,
-                rendered.templates,
-                rendered.data,
-                rendered.lastmods,
-                rendered.showing,
-                search.shards if search is not None else {},
-            )
-            if records_changed or not _same_state(self._state, state):
-                cache.save_state(state)
-            cache.commit()
-        except ERRORS as error:
-            if writer.retired is not None:
-                shutil.rmtree(writer.retired, ignore_errors=True)
-            self._drop(error)
-
-    def close(self) -> None:
-        """Close the cache's database; ``problem`` then also tells of any part that was not usable."""
-        if self.cache is not None:
-            self.problem = self.problem or self.cache.problem
-            self.cache.close()
-
-    def _drop(self, error: Exception) -> None:
-        assert self.cache is not None
-        self.problem = self.problem or f"{type(error).__name__}: {error}"
-        self.cache.reset()
-
-
-def _read_lines(path: Path, kind: str) -> list[bytes] | None:
-    """The claims' lines of an export in the output folder; None if it cannot be read (made anew then)."""
-    try:
-        return read_lines(path.read_bytes(), kind)
-    except OSError:
-        return None
-
-
-def _same_state(kept: BuildState | None, state: BuildState) -> bool:
-    """Whether the state kept is the new one: the same content records (none changed), the same day
-    and the same render of the same plan."""
-    return (
-        kept is not None
-        and kept.resolved.today == state.resolved.today
-        and kept.resolved.drafts == state.resolved.drafts
-        and kept.showing is state.showing
-        and kept.search == state.search
-        and (kept.versions, kept.templates, kept.data, kept.lastmods)
-        == (state.versions, state.templates, state.data, state.lastmods)
-    )
-
-
-def _stored(path: str) -> object:
-    """Stands, in a saved state, for the record of the content file at ``path`` (see _RecordPickler)."""
-    raise CacheUnusable(f"a reference to the record of {path} read outside a state")
-
-
-def _reference(record: Claim | Person | Page | Staff) -> Any:
-    if record.translation:  # a translation merged into its original is no row's record: kept whole
-        return record.__reduce_ex__(5)
-    return _stored, (record.path,)
-
-
-class _RecordPickler(pickle.Pickler):
-    """Pickles records as references to their rows, by path. Through the dispatch table, which the
-    pickler looks up by type in C, rather than ``persistent_id``, which it would call in Python for
-    each of the state's hundreds of thousands of objects (four times the whole dump's time)."""
-
-    dispatch_table = {Claim: _reference, Person: _reference, Page: _reference, Staff: _reference}  # noqa: RUF012
-
-
-class _RecordUnpickler(pickle.Unpickler):
-    def __init__(self, stream: io.BytesIO, records: Mapping[str, object]) -> None:
-        super().__init__(stream)
-        self.records = records
-
-    def find_class(self, module: str, name: str) -> Any:
-        if (module, name) == (__name__, _stored.__name__):
-            return self.records.__getitem__
-        return super().find_class(module, name)
-
-
-@contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause the cycle collector while tens of thousands of records are unpickled: it would walk
-    them again and again (a quarter of the time), and they make no cycles."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _folders(files: Iterable[str]) -> set[str]:

@@ -21,7 +21,8 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .model import Claim, Site
+from .model import Claim
+from .site import Site
 
 if TYPE_CHECKING:
     from PIL.ImageFont import FreeTypeFont

@@ -12,7 +12,7 @@ import yaml
 from . import fields as f
 from .errors import ContentError, Diagnostic, shown_path
 from .frontmatter import NotRegularFile, SyntaxProblem, compose, decode, read_regular
-from .model import PAGE_SIZE, Limits, Publisher, SiteConfig, Verdict
+from .settings import PAGE_SIZE, Limits, Publisher, SiteConfig, Verdict
 
 DEFAULT_SCALE: tuple[dict[str, Any], ...] = tuple(
     yaml.safe_load((Path(__file__).parent / "scale.yaml").read_text(encoding="utf-8"))

@@ -9,7 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from .model import Claim, Correction, CorrectionEntry, Month, Outlet, Page, Person, Staff, Tag, Tally, Verdict
+from .model import Claim, Correction, Page, Person, Staff
+from .settings import Verdict
+from .site import CorrectionEntry, Month, Outlet, Tag, Tally
 from .urls import SITE_CARD
 
 

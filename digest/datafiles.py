@@ -4,6 +4,7 @@ social card and the JSON exports, each with its fingerprint and how to make it."
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
+from datetime import date
 from typing import Any
 
 from . import __version__, cards, exports, feeds, jsonld, sitemap, urls
@@ -11,19 +12,24 @@ from .builders import alternates
 from .contexts import Alternate
 from .export_lines import ExportLines
 from .messages import FEED_PERSON, Messages
-from .model import Site
 from .pages import ALL, SITE, claim_id, person_id, plan_pages
-from .rendered import Rendered
+from .site import Site
 from .urls import feed_for, url_for
 from .versions import digest_of, language_key
 
 
 def data_files(
-    result: Rendered, lines: ExportLines, messages: Callable[[str], Messages], fonts: cards.CardFonts
+    first: Site,
+    versions: Mapping[str, str],
+    touched: set[str] | None,
+    lastmods: Mapping[str, date | None],
+    lines: ExportLines,
+    messages: Callable[[str], Messages],
+    fonts: cards.CardFonts,
 ) -> Iterable[tuple[str, str, Callable[[], bytes]]]:
-    """(path, fingerprint, how to make it) for each file the generator owns."""
-    first, lastmods, versions = result.site, result.lastmods, result.versions
-    assert first is not None
+    """(path, fingerprint, how to make it) for each file the generator owns, in a render of
+    ``first`` (and its translations) with these ``versions`` of its records, ``touched`` claims
+    since the last (None: any may be) and pages last changed on ``lastmods``."""
     everything = digest_of(
         __version__, *(versions[language_key(code, key)] for code in ("", *first.translations) for key in (SITE, ALL))
     )
@@ -33,16 +39,21 @@ def data_files(
     else:
         yield "sitemap.xml", everything, lambda: sitemap.sitemap(first.config.base_url, pages)
     for site in (first, *first.translations.values()):
-        yield from _language_files(site, result, lines, messages, fonts)
+        yield from _language_files(site, versions, touched, lines, messages, fonts)
 
 
 def _language_files(
-    site: Site, result: Rendered, lines: ExportLines, messages: Callable[[str], Messages], fonts: cards.CardFonts
+    site: Site,
+    versions: Mapping[str, str],
+    touched: set[str] | None,
+    lines: ExportLines,
+    messages: Callable[[str], Messages],
+    fonts: cards.CardFonts,
 ) -> Iterable[tuple[str, str, Callable[[], bytes]]]:
     """The feeds, the site's card and the JSON exports of the site in one language."""
-    language, versions = site.translation, result.versions
+    language = site.translation
     touched, site_version = (
-        (result.touched, versions[SITE]) if not language else (None, versions[language_key(language, SITE)])
+        (touched, versions[SITE]) if not language else (None, versions[language_key(language, SITE)])
     )
     yield from _machine_files(site, versions, messages(site.config.language))
     card = digest_of(__version__, fonts.version, cards.site_shows(site))

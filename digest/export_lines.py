@@ -10,7 +10,8 @@ from collections.abc import Callable
 from typing import Any
 
 from . import exports
-from .model import Claim, Site
+from .model import Claim
+from .site import Site
 
 Make = Callable[[Site, Claim], dict[str, Any]]
 """Makes one claim's record: ``exports.claim_record`` or ``jsonld.claim_review``."""

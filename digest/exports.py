@@ -10,7 +10,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .model import Claim, Site
+from .model import Claim
+from .site import Site
 from .urls import absolute, url_for
 
 SCHEMA_VERSION = 1
@@ -93,7 +94,7 @@ def claim_record(site: Site, claim: Claim) -> dict[str, Any]:
                 "type": c.kind,
                 "note": c.note,
                 "from": c.previous_verdict,
-                "url": absolute(base, url_for(claim)) + "#" + anchor,
+                "url": absolute(base, url_for(claim), anchor),
             }
             for c, anchor in zip(claim.corrections, claim.correction_ids, strict=True)
         ],

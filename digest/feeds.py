@@ -16,7 +16,8 @@ from .messages import (
     FEED_SUMMARY,
     Messages,
 )
-from .model import Claim, CorrectionEntry, Site
+from .model import Claim
+from .site import CorrectionEntry, Site
 from .urls import absolute, url_for
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -101,10 +102,10 @@ def corrections_feed(site: Site, words: Messages, path: str, page: str, entries:
         claim = site.claims[item.claim]
         correction = item.correction
         entry = _sub(feed, "entry")
-        _sub(entry, "id", absolute(base, url_for(claim)) + "#" + item.anchor)
+        _sub(entry, "id", absolute(base, url_for(claim), item.anchor))
         kind = words.text(CORRECTION_KINDS[correction.kind])
         _sub(entry, "title", words.text(FEED_CORRECTION_TITLE, kind=kind, title=claim.title))
-        _sub(entry, "link", rel="alternate", type="text/html", href=absolute(base, url_for(claim)) + "#" + item.anchor)
+        _sub(entry, "link", rel="alternate", type="text/html", href=absolute(base, url_for(claim), item.anchor))
         _sub(entry, "updated", _stamp(correction.date))
         summary = correction.note
         if correction.kind == "rating-change" and correction.previous_verdict:

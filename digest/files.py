@@ -15,7 +15,7 @@ from pathlib import Path
 from .errors import Diagnostic, shown_path
 from .folders import walk
 from .frontmatter import NotRegularFile
-from .model import Limits
+from .settings import Limits
 from .stamps import Stamp
 
 KINDS = {"claims": "claim", "people": "person", "pages": "page", "staff": "staff"}

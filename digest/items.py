@@ -10,12 +10,14 @@ build cache of an earlier run. Templates call it as ``claim_partials(template, c
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 import jinja2
 from markupsafe import Markup
 
-from .model import Claim, Site
+from .model import Claim
+from .site import Site
 
 
 class ItemStore(Protocol):
@@ -37,38 +39,42 @@ class ListItems:
         self.templates = templates
         """Each template's version."""
         self.store = store
-        self._site_versions: Mapping[str, str] = {}
-        self._touched: set[str] | None = None
         self._groups: dict[tuple[int, tuple[Any, ...]], tuple[Any, str, Markup]] = {}
         self._partials: dict[tuple[Any, ...], tuple[str, str]] = {}
 
-    def prepare(self, site_versions: Mapping[str, str], touched: set[str] | None) -> None:
-        """Before a render: the version of the settings in each language (by code, "" for the first),
-        and the claims that may have changed since the last render (None: any may have)."""
-        self._site_versions, self._touched = site_versions, touched
+    def prepare(self, site_versions: Mapping[str, str], touched: set[str] | None) -> Items:
+        """The list items of one render: ``site_versions``, the version of the settings in each
+        language (by code, "" for the first), and ``touched``, the claims that may have changed
+        since the last render (None: any may have)."""
+        return Items(self, site_versions, touched)
 
     def detach(self) -> None:
         """In a forked worker: stop using the store (the parent's database connection)."""
         self.store = None
 
-    @jinja2.pass_context
     def render(
-        self, context: jinja2.runtime.Context, template: str, claims: Iterable[Claim | str], **options: Any
+        self,
+        context: jinja2.runtime.Context,
+        template: str,
+        claims: Iterable[Claim | str],
+        options: Mapping[str, Any],
+        site_versions: Mapping[str, str],
+        touched: set[str] | None,
     ) -> Markup:
-        """The partial template rendered for each claim (or slug), joined."""
+        """The partial template rendered for each claim (or slug), joined (see ``Items``)."""
         page = context["page"]
         site: Site = context["site"]
         people = site.people
         language = context.environment.globals.get("language", "")  # the environment's: one per language
         where = (template, language, page.meta.path.count("/"), page.meta.rooted, *sorted(options.items()))
-        version = self._site_versions.get(site.translation, "") + self.templates.get(template, "")
+        version = site_versions.get(site.translation, "") + self.templates.get(template, "")
         group = self._groups.get((id(claims), where))
         if (
             group is not None
             and group[0] is claims
             and group[1] == version
-            and self._touched is not None
-            and not any((c if isinstance(c, str) else c.slug) in self._touched for c in claims)
+            and touched is not None
+            and not any((c if isinstance(c, str) else c.slug) in touched for c in claims)
         ):
             return group[2]  # the same tuple of the same claims (a month of the timeline), none of them touched
         compiled = context.environment.get_template(template)
@@ -96,3 +102,22 @@ class ListItems:
             # Lists of claims are made afresh for each page, so caching them would only hold memory.
             self._groups[(id(claims), where)] = (claims, version, joined)
         return joined
+
+
+@dataclass(frozen=True, slots=True)
+class Items:
+    """The list items of one render (``ListItems.prepare``): its ``render`` is the templates'
+    ``claim_partials(template, claims, **options)``."""
+
+    items: ListItems
+    site_versions: Mapping[str, str]
+    """The version of the settings in each language (by code, "" for the first)."""
+    touched: set[str] | None
+    """The claims that may have changed since the last render; None when any may have."""
+
+    @jinja2.pass_context
+    def render(
+        self, context: jinja2.runtime.Context, template: str, claims: Iterable[Claim | str], **options: Any
+    ) -> Markup:
+        """The partial template rendered for each claim (or slug), joined."""
+        return self.items.render(context, template, claims, options, self.site_versions, self.touched)

@@ -9,7 +9,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .model import Claim, Person, Picture, Site, Source, Staff
+from .model import Claim, Person, Picture, Source, Staff
+from .site import Site
 from .urls import absolute, url_for
 
 _ESCAPES = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026", 0x2028: "\\u2028", 0x2029: "\\u2029"}

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from . import __version__
 from .errors import Diagnostic
-from .model import Site
+from .site import Site
 from .usercache import cache_folder
 
 MAX_AGE = 7 * 24 * 3600

@@ -31,6 +31,7 @@ from mdit_py_plugins.footnote import footnote_plugin
 
 from .fields import quoted
 from .images import LOCAL, images_plugin
+from .urls import file_for
 
 SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
 THEME_IDS = frozenset(
@@ -141,9 +142,7 @@ def _links(state: StateCore) -> None:
                 links.append((line, target, image))
                 if target.startswith("/") and not target.startswith("//"):
                     path, mark, fragment = target[1:].partition("#")
-                    if path == "" or path.endswith("/"):
-                        path += "index.html"
-                    token.attrSet(name, prefix + path + mark + fragment)
+                    token.attrSet(name, prefix + file_for(path) + mark + fragment)
             elif kind == "link_close" and closing.pop():
                 token.type, token.tag, token.content = "text", "", ""
 

@@ -1,180 +1,46 @@
-"""The site model: frozen records for everything the content declares, and the resolved Site.
+"""The content's records: a claim, a person, a member of the staff or a free page as its file
+declares it (links to others still by slug), and what a file that could not be read still says
+about others (``Refs``).
 
-Entities refer to each other by slug. ``Site`` (built once, by ``resolve.resolve_site``) holds the
-indexes in both directions, the tallies and the sort orders, so templates only display them.
-This module imports nothing of the theme.
+Entities refer to each other by slug; ``site.Site`` (built once, by ``resolve.resolve_site``) holds
+the indexes in both directions. How records are declared is in ``records``, site.yaml's in
+``settings``. This module imports nothing of the theme.
 """
 
 from __future__ import annotations
 
-from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import KW_ONLY, dataclass, field
 from datetime import date
-from itertools import repeat
-from operator import attrgetter
-from typing import TypeVar, dataclass_transform
 
-_T = TypeVar("_T")
-
-
-class Lines(Mapping[str, int]):
-    """Where each field was written: ``{"verdict": 12, "related.0": 20, "sources.1.url": 31}``.
-
-    Kept packed in one string until a diagnostic asks: the build cache loads every record on every
-    build, and thirty small objects per record were a quarter of that time.
-    """
-
-    __slots__ = ("_lines", "_packed")
-
-    def __init__(self, lines: Mapping[str, int] | None = None, packed: str | None = None) -> None:
-        self._lines: dict[str, int] | None = None
-        self._packed: str | None = packed or ""
-        if lines is not None:
-            self._lines, self._packed = dict(lines), None
-
-    def _unpacked(self) -> dict[str, int]:
-        if self._lines is None:
-            parts = self._packed.split("\0") if self._packed else []
-            self._lines = {parts[i]: int(parts[i + 1]) for i in range(0, len(parts), 2)}
-        return self._lines
-
-    def __getitem__(self, key: str) -> int:
-        return self._unpacked()[key]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._unpacked())
-
-    def __len__(self) -> int:
-        return len(self._unpacked())
-
-    def __reduce__(self) -> tuple[Callable[..., Lines], tuple[None, str]]:
-        if self._packed is None:  # field paths never hold a NUL: a key with one is unknown, so an error
-            self._packed = "\0".join(f"{key}\0{line}" for key, line in self._unpacked().items())
-        return Lines, (None, self._packed)
-
-    def __repr__(self) -> str:
-        return f"Lines({self._unpacked()!r})"
-
+from .records import Lines, record
 
 CORRECTION_TYPES = ("correction", "update", "clarification", "rating-change")
 SOURCE_ROLES = ("evidence", "appearance")
 
 
-def fast_pickle(cls: type[_T]) -> type[_T]:
-    """Pickle a frozen, slotted dataclass fast: the build cache loads tens of thousands of records
-    per build, and the dataclass default looks up ``fields()`` for every one of them."""
-    names = tuple(item.name for item in fields(cls))  # type: ignore[arg-type]
-    values = attrgetter(*names) if len(names) > 1 else (lambda self: (getattr(self, names[0]),))
-    assign = object.__setattr__
-
-    def __getstate__(self: object) -> tuple[object, ...]:
-        return values(self)
-
-    def __setstate__(self: object, state: tuple[object, ...]) -> None:
-        if len(state) != len(names):
-            raise ValueError(f"{cls.__name__}: {len(state)} values for {len(names)} fields")
-        deque(map(assign, repeat(self, len(names)), names, state), 0)  # the loop in C: 15% of a warm load
-
-    cls.__getstate__, cls.__setstate__ = __getstate__, __setstate__  # type: ignore[method-assign,attr-defined]
-    return cls
-
-
-@dataclass_transform(frozen_default=True)
-def record(cls: type[_T]) -> type[_T]:
-    """A record of the model: a frozen, slotted dataclass that pickles fast."""
-    return fast_pickle(dataclass(frozen=True, slots=True)(cls))
-
-
 @record
-class Verdict:
-    """One step of the rating scale."""
+class ContentRecord:
+    """What every record of a content file has, whatever its kind: its slug, its Markdown body, where
+    it was read from and its version (given by keyword, after the fields of its kind)."""
 
-    key: str
-    """Its slug, used in front matter (``verdict: mostly-false``) and in URLs."""
-    label: str
-    """What readers see: "Mostly false"."""
-    rating: int | None
-    """Its schema.org ratingValue; None for a verdict outside the scale, such as "Unverified"."""
-    description: str
-    """What the verdict means, shown on the scale page."""
-    tone: str
-    """A colour class from the rating: ``r5`` (best) to ``r1`` (worst), ``none`` when unrated."""
-    translations: tuple[tuple[str, str, str], ...] = ()
-    """(language, label, description) for each language site.yaml words it in besides the site's
-    (``label: {en: False, uk: Неправда}``); ``in_language`` picks one."""
-
-    def in_language(self, language: str) -> Verdict:
-        """The verdict worded in a language: its label and description there, where site.yaml
-        gives them (each falls back to the site language's)."""
-        for tag, label, description in self.translations:
-            if tag == language:
-                return replace(self, label=label or self.label, description=description or self.description)
-        return self
-
-
-@record
-class Publisher:
-    """The organisation that publishes the checks (schema.org author of each ClaimReview)."""
-
-    name: str
-    url: str | None
-
-
-@record
-class Limits:
-    """Bounds on content, so that no file can exhaust time or memory (``limits:`` in site.yaml)."""
-
-    max_file_bytes: int = 5_000_000
-    """A content file larger than this is an error."""
-    max_files: int = 200_000
-    """More content files than this is an error."""
-    max_depth: int = 20
-    """YAML nested deeper than this is an error."""
-
-
-PAGE_SIZE = 50
-"""Entries on a page of a list when site.yaml gives no ``page_size``: at 10,000 claims a page stays
-well under 150 KB."""
-
-
-@record
-class SiteConfig:
-    """site.yaml, checked."""
-
-    title: str
-    description: str
-    base_url: str
-    """Absolute, ending in ``/``; used only where an absolute URL is required."""
-    language: str
-    publisher: Publisher
-    verdicts: tuple[Verdict, ...]
-    """The scale, best first."""
-    limits: Limits
-    path: str = ""
-    """Display path of site.yaml, for diagnostics."""
+    _: KW_ONLY
+    slug: str
+    """Its file's name without ``.md`` (a translation's: its original's): its address and how other
+    files name it."""
+    body_html: str
+    """Its Markdown body, rendered."""
+    path: str
+    """Shown path of the source file, for diagnostics."""
     digest: str = ""
-    """A hash of site.yaml and the options that change it: its version, for incremental rebuilds."""
-    corrections_email: str | None = None
-    """Where readers report an error in a check: each check links to it, its title and URL filled in."""
-    languages: tuple[str, ...] = ()
-    """``languages:`` in site.yaml: the first is served at the root, each other one under /<code>/;
-    () for a site in one language (``language``). In a translation's Site, ``language`` is its code."""
-    page_size: int = PAGE_SIZE
-    """How many entries a page of a list shows (``page_size:``); longer lists go on to ``page/2/``..."""
-    translations: tuple[tuple[str, str, str], ...] = ()
-    """(language, title, description) for each language site.yaml words them in besides the site's
-    (``title: {en: Digest, uk: Дайджест}``); ``in_language`` picks one."""
-
-    def in_language(self, language: str) -> SiteConfig:
-        """site.yaml as a language's Site reads it: that language, and the title and description
-        worded in it where site.yaml gives them (each falls back to the site language's)."""
-        for tag, title, description in self.translations:
-            if tag == language:
-                return replace(
-                    self, language=language, title=title or self.title, description=description or self.description
-                )
-        return replace(self, language=language)
+    """A hash of the source file's bytes: the record's version, for incremental rebuilds."""
+    lines: Lines = field(default_factory=Lines, compare=False)
+    links: tuple[tuple[int, str, bool], ...] = ()
+    """Links and images of its Markdown within the site: (file line, target as written, image?)."""
+    anchors: tuple[str, ...] = ()
+    """The ids of the headings of its Markdown."""
+    translation: str = ""
+    """The language code of a translation (``<slug>.<code>.md`` merged into its original); "" for the
+    original, in the site's first language."""
 
 
 @record
@@ -207,32 +73,17 @@ class Correction:
 
 
 @record
-class Person:
-    """Someone whose claims the digest checks (people/<slug>.md)."""
+class Person(ContentRecord):
+    """Someone whose claims the digest checks (people/<slug>.md); its body is the biography."""
 
-    slug: str
     name: str
     role: str
     aliases: tuple[str, ...]
     """Other names the person goes by (``Putin``): shown and searched, never addresses."""
     same_as: tuple[str, ...]
     """URLs that identify the person elsewhere (Wikidata...), for schema.org sameAs."""
-    body_html: str
-    """The biography, rendered."""
-    path: str
-    """Display path of the source file, for diagnostics."""
-    digest: str = ""
-    """A hash of the source file's bytes: the record's version, for incremental rebuilds."""
-    lines: Lines = field(default_factory=Lines, compare=False)
-    links: tuple[tuple[int, str, bool], ...] = ()
-    """Links and images of its Markdown within the site: (file line, target as written, image?)."""
-    anchors: tuple[str, ...] = ()
-    """The ids of the headings of its Markdown."""
     former_slugs: tuple[str, ...] = ()
     """Slugs the person had before (``former_slugs:``): each old address redirects to the page."""
-    translation: str = ""
-    """The language code of a translation (``<slug>.<code>.md`` merged into its original); "" for the
-    original, in the site's first language."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -245,29 +96,15 @@ class Redirect:
 
 
 @record
-class Staff:
-    """Someone who writes or edits the checks (staff/<slug>.md): named on the checks they sign."""
+class Staff(ContentRecord):
+    """Someone who writes or edits the checks (staff/<slug>.md): named on the checks they sign; its
+    body is their short biography."""
 
-    slug: str
     name: str
     role: str
     """What they do at the desk: "Fact-checker", "Editor"."""
     same_as: tuple[str, ...]
     """URLs that identify them elsewhere (a profile, Wikidata...), for schema.org sameAs."""
-    body_html: str
-    """The short biography, rendered."""
-    path: str
-    """Display path of the source file, for diagnostics."""
-    digest: str = ""
-    """A hash of the source file's bytes: the record's version, for incremental rebuilds."""
-    lines: Lines = field(default_factory=Lines, compare=False)
-    links: tuple[tuple[int, str, bool], ...] = ()
-    """Links and images of its Markdown within the site: (file line, target as written, image?)."""
-    anchors: tuple[str, ...] = ()
-    """The ids of the headings of its Markdown."""
-    translation: str = ""
-    """The language code of a translation (``<slug>.<code>.md`` merged into its original); "" for the
-    original, in the site's first language."""
 
 
 @record
@@ -302,10 +139,9 @@ class Picture:
 
 
 @record
-class Claim:
-    """One checked claim (claims/**/<slug>.md)."""
+class Claim(ContentRecord):
+    """One checked claim (claims/**/<slug>.md); its body is the analysis."""
 
-    slug: str
     title: str
     """The headline of the check."""
     claim: str
@@ -333,18 +169,8 @@ class Claim:
     corrections: tuple[Correction, ...]
     """Newest first."""
     draft: bool
-    body_html: str
-    """The analysis, rendered."""
     modified: date
     """The last date the check changed: published, updated or the latest correction."""
-    path: str
-    digest: str = ""
-    """A hash of the source file's bytes: the record's version, for incremental rebuilds."""
-    lines: Lines = field(default_factory=Lines, compare=False)
-    links: tuple[tuple[int, str, bool], ...] = ()
-    """Links and images of its Markdown within the site: (file line, target as written, image?)."""
-    anchors: tuple[str, ...] = ()
-    """The ids of the headings of its Markdown."""
     authors: tuple[str, ...] = ()
     """Slugs of the staff who wrote the check (its byline)."""
     editors: tuple[str, ...] = ()
@@ -359,9 +185,6 @@ class Claim:
     """``images`` checked and measured, likewise."""
     aliases: tuple[str, ...] = ()
     """Slugs the claim had before (``aliases:``): each old address redirects to the check."""
-    translation: str = ""
-    """The language code of a translation (``<slug>.<code>.md`` merged into its original); "" for the
-    original, in the site's first language."""
 
     @property
     def rating_changes(self) -> tuple[Correction, ...]:
@@ -386,49 +209,27 @@ class Claim:
 
 
 @record
-class Page:
+class Page(ContentRecord):
     """A free page: about, methodology, corrections policy (pages/<slug>.md)."""
 
-    slug: str
     title: str
     description: str
     updated: date | None
     """When the page last changed, for the sitemap."""
-    body_html: str
-    path: str
-    digest: str = ""
-    """A hash of the source file's bytes: the record's version, for incremental rebuilds."""
-    lines: Lines = field(default_factory=Lines, compare=False)
-    links: tuple[tuple[int, str, bool], ...] = ()
-    """Links and images of its Markdown within the site: (file line, target as written, image?)."""
-    anchors: tuple[str, ...] = ()
-    """The ids of the headings of its Markdown."""
-    translation: str = ""
-    """The language code of a translation (``<slug>.<code>.md`` merged into its original); "" for the
-    original, in the site's first language."""
 
 
 @record
-class Translation:
-    """A translation file (``<slug>.<code>.md``) as read, before ``translations.py`` merges it into its original."""
+class Translation(ContentRecord):
+    """A translation file (``<slug>.<code>.md``) as read, before ``translations.py`` merges it into its
+    original: its ``slug`` is its original's, its ``translation`` the code in its file name."""
 
     kind: str
     """claim, person, page or staff."""
-    slug: str
-    """The slug of its original."""
-    language: str
-    """The code in its file name."""
     texts: tuple[tuple[str, str], ...]
     """(field, translated text) of each text field it sets: ``title``, ``image.alt``..."""
     facts: tuple[tuple[str, int, object], ...]
     """(field, line, value) of each fact it repeats, read as its original's record holds it: the merge
     checks each against the original."""
-    body_html: str
-    path: str
-    digest: str = ""
-    lines: Lines = field(default_factory=Lines, compare=False)
-    links: tuple[tuple[int, str, bool], ...] = ()
-    anchors: tuple[str, ...] = ()
     images: tuple[ImageRef, ...] = ()
     """The images of its analysis: some of its original's (by ``src``), with alt text of its own."""
 
@@ -471,159 +272,3 @@ def claim_refs(claim: Claim) -> Refs:
         links=claim.links,
         anchors=claim.anchors,
     )
-
-
-@record
-class Tag:
-    """A topic, with the claims that carry it (newest first)."""
-
-    slug: str
-    claims: tuple[str, ...]
-
-
-@record
-class Outlet:
-    """A news outlet cited as a source, with the claims that cite it (newest first)."""
-
-    slug: str
-    name: str
-    claims: tuple[str, ...]
-
-
-@record
-class Tally:
-    """How many claims of one person (or of the whole site) got each verdict, in scale order."""
-
-    counts: tuple[tuple[Verdict, int], ...]
-    total: int
-
-
-@record
-class Month:
-    """One month of the timeline: its first day and its claims by claim date, newest first."""
-
-    start: date
-    claims: tuple[str, ...]
-
-    @property
-    def anchor(self) -> str:
-        """The id of the month's heading on the timeline: ``month-2024-11``."""
-        return f"month-{self.start.isoformat()[:7]}"
-
-
-@record
-class CorrectionEntry:
-    """A correction with the claim it belongs to, for the site-wide corrections page and feed."""
-
-    claim: str
-    correction: Correction
-    anchor: str
-    """The correction's element id on the claim page."""
-
-
-def latest_change(claims: Iterable[Claim]) -> date | None:
-    """The latest date any of the claims changed: Site.modified."""
-    return max((c.modified for c in claims), default=None)
-
-
-@record
-class Site:
-    """Everything a build publishes, every cross-reference resolved. Built by resolve_site."""
-
-    config: SiteConfig
-    claims: Mapping[str, Claim]
-    """Published claims, newest first (published date, then claim date, then slug)."""
-    people: Mapping[str, Person]
-    """By name."""
-    pages: Mapping[str, Page]
-    """By title."""
-    verdicts: Mapping[str, Verdict]
-    """In scale order, best first."""
-    tags: Mapping[str, Tag]
-    outlets: Mapping[str, Outlet]
-    claims_by_person: Mapping[str, tuple[str, ...]]
-    """Each person's own claims (those whose ``person``, the speaker, is them), newest first: their record."""
-    claims_mentioning: Mapping[str, tuple[str, ...]]
-    """Claims by others that name each person in ``people``, newest first: never in their record."""
-    claims_by_verdict: Mapping[str, tuple[str, ...]]
-    related: Mapping[str, tuple[str, ...]]
-    """Related claims in both directions, newest first."""
-    contradicts: Mapping[str, tuple[str, ...]]
-    """Claims this claim's file says it contradicts."""
-    contradicted_by: Mapping[str, tuple[str, ...]]
-    """Claims whose files say they contradict this one."""
-    repeats: Mapping[str, tuple[str, ...]]
-    """Earlier checks of the same claim that this claim's file lists in ``repeats``, oldest first."""
-    repeated_by: Mapping[str, tuple[str, ...]]
-    """Later checks whose files say they repeat this one, oldest first."""
-    repeat_chains: Mapping[str, tuple[str, ...]]
-    """For a claim linked by ``repeats`` either way: every check of the same claim (the links followed
-    to their ends), by claim date, oldest first, itself included. Absent for a claim made only once."""
-    repeat_counts: Mapping[str, int]
-    """Each person's: how many later checks repeat a claim of theirs (each later check counted once per
-    chain, whoever made it)."""
-    tallies: Mapping[str, Tally]
-    """Each person's scorecard: the verdicts of their own claims (``claims_by_person``) only."""
-    tally: Tally
-    """The whole site's verdict tally."""
-    timeline: tuple[Month, ...]
-    """Claims by claim date, grouped by month, newest month first."""
-    corrections: tuple[CorrectionEntry, ...]
-    """Every correction of every claim, newest first."""
-    drafts: frozenset[str] = frozenset()
-    """Slugs of claims published only because drafts were asked for (shown with a banner)."""
-    modified: date | None = None
-    """The latest change to any published claim: the date of the site's feed and of the pages that
-    show the whole site (see ``latest_change``)."""
-    staff: Mapping[str, Staff] = field(default_factory=dict)
-    """The people who write and edit the checks, by name."""
-    claims_by_author: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
-    """The claims each staff member wrote, newest first."""
-    claims_by_editor: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
-    """The claims each staff member edited, newest first."""
-    redirects: Mapping[str, Redirect] = field(default_factory=dict)
-    """Old addresses (``claims/old-slug/``) of published claims and of people, and where each leads."""
-    translation: str = ""
-    """The code of the language this Site is in when it is not the first of ``languages:`` (its pages
-    are under /<code>/); "" for the first. Its claims, people, pages and staff are the translations
-    where they exist, else the originals (see ``translations.py``)."""
-    translations: Mapping[str, Site] = field(default_factory=dict)
-    """The first language's Site only: the Site in each other language of ``languages:``, by code."""
-    translated: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
-    """The codes of the languages a claim, person, page or member of the staff exists in (the first
-    included), by its dependency id (``claim:<slug>``): only those with a translation."""
-
-    def language_of(self, record: Claim | Person | Page | Staff) -> str:
-        """The code of the language a record is in."""
-        return record.translation or self.first_language
-
-    @property
-    def first_language(self) -> str:
-        """The site's first language: the one served at the root."""
-        return self.config.languages[0] if self.config.languages else self.config.language
-
-    @property
-    def language(self) -> str:
-        """The code of the language of this Site's pages."""
-        return self.config.language
-
-    @property
-    def contact_page(self) -> Page | None:
-        """The free page that tells readers how to reach the desk: the first whose slug or title says contact."""
-        return next((p for p in self.pages.values() if "contact" in p.slug or "contact" in p.title.lower()), None)
-
-    def speaker(self, claim: Claim) -> str:
-        """Who made the claim, as every list names them: its ``claimant`` if given, else its person's name."""
-        return claim.claimant or self.people[claim.person].name
-
-    @property
-    def best_rating(self) -> int | None:
-        """The highest rating on the scale (schema.org bestRating)."""
-        ratings = [v.rating for v in self.verdicts.values() if v.rating is not None]
-        return max(ratings) if ratings else None
-
-    @property
-    def worst_rating(self) -> int | None:
-        """The lowest rating on the scale (schema.org worstRating)."""
-        ratings = [v.rating for v in self.verdicts.values() if v.rating is not None]
-        return min(ratings) if ratings else None

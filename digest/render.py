@@ -1,6 +1,7 @@
 """The theme: Jinja renders the page plan to bytes; the generator adds feeds, sitemap and data.
 
-``Renderer(theme).render(site, previous)`` returns the complete site as ``{path: bytes}``. Each
+``renderer.render_data(renderer.render_pages(site, previous), previous)`` returns the complete site
+as ``{path: bytes}`` (``Rendered``), the pages first, then the generator's own files. Each
 output has a fingerprint made of the versions of the records it shows, the templates it uses and
 the generator: an output whose fingerprint is unchanged since ``previous`` is reused instead of
 rendered again, so a rebuild costs what changed. Jinja runs with autoescape and StrictUndefined:
@@ -18,11 +19,11 @@ reaches it only through the ``ItemStore`` protocol.
 
 from __future__ import annotations
 
+import functools
 import hashlib
-import multiprocessing
 import os
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -34,16 +35,17 @@ from . import __version__, cards, images
 from .datafiles import data_files
 from .errors import ThemeError
 from .export_lines import ExportLines
-from .items import ItemStore, ListItems
+from .items import Items, ItemStore, ListItems
 from .messages import Messages
-from .model import Claim, Site
+from .model import Claim
+from .outfolder import MARKER
 from .pages import (
     ALL,
     KINDS,
     SITE,
-    Kind,
     Planned,
     Showing,
+    list_id,
     page_context,
     page_dependencies,
     page_lastmod,
@@ -54,13 +56,20 @@ from .pages import (
     site_in,
 )
 from .progress import Progress, counted
-from .rendered import Rendered, Sink, keep_or, store
+from .rendered import Outputs, Rendered, Sink
+from .site import Site
 from .static import StaticFile, check_collisions
 from .theme import Theme, describe
 from .urls import card_for, file_for
-from .versions import bare_key, digest_of, language_key, site_versions, template_versions
-from .workers import Workers, render_in_workers
-from .write import KEPT, MARKER
+from .versions import (
+    bare_key,
+    digest_of,
+    language_key,
+    list_versions,
+    site_versions,
+    template_versions,
+)
+from .write import KEPT
 
 _UNKNOWN: Any = object()
 _PARALLEL_FROM = 400
@@ -131,29 +140,9 @@ class Renderer:
         env = self._environments.get(language)
         if env is None:
             env = self.theme.environment(language, self.compiled, self.used)
-            env.globals |= {"search": self.search, "claim_partials": self.items.render}
+            env.globals["search"] = self.search
             self._environments[language] = env
         return env
-
-    def render(
-        self,
-        site: Site,
-        previous: Rendered | None = None,
-        jobs: int | None = None,
-        sink: Sink | None = None,
-        static: Mapping[str, StaticFile] | None = None,
-        progress: Progress | None = None,
-    ) -> Rendered:
-        """The whole site, with the site's own ``static`` files (content/static/) as they are;
-        outputs unchanged since ``previous`` are taken from it.
-
-        With a ``sink`` (a SiteWriter's ``write``), each output goes to it as soon as it is made,
-        from the worker processes too, and the result keeps KEPT in its place: the site is never
-        held in memory whole.
-        """
-        result = self.render_pages(site, previous, jobs, sink, static, progress)
-        self.render_data(result, previous, sink)
-        return result
 
     def render_pages(
         self,
@@ -164,38 +153,41 @@ class Renderer:
         static: Mapping[str, StaticFile] | None = None,
         progress: Progress | None = None,
     ) -> Rendered:
-        """The pages, the claims' social cards, the theme's and the site's own static files;
-        ``render_data`` adds the rest (the preview writes these first). An own file at a path the
-        site makes is a ContentError, raised before anything is rendered."""
+        """The pages, the claims' social cards, the theme's and the site's own ``static`` files
+        (content/static/, as they are); ``render_data`` returns them with the rest (the preview writes
+        these first). Outputs unchanged since ``previous`` are taken from it. An own file at a path
+        the site makes is a ContentError, raised before anything is rendered.
+
+        With a ``sink`` (a SiteWriter's ``write``), each output goes to it as soon as it is made,
+        from the worker processes too, and the result keeps KEPT in its place: the site is never
+        held in memory whole.
+        """
         self.environment(site.config.language)  # made once here, not in each worker process
         versions = site_versions(site, self.search, self.messages)
         plan = plan_pages(site)
+        versions |= self._list_versions(site, plan, previous)
         if static:
             check_collisions(static, self._generated(site, plan, versions))
         affected, touched, known_showing = self._affected(site, versions, previous)
-        self.items.prepare({code: versions[language_key(code, SITE)] for code in ("", *site.translations)}, touched)
-        result = Rendered(
-            site=site, versions=versions, templates=self.templates, touched=touched, showing=known_showing
+        items = self.items.prepare(
+            {code: versions[language_key(code, SITE)] for code in ("", *site.translations)}, touched
         )
+        out = Outputs(previous, sink)
         for path, data in self.assets.items():
-            fingerprint = hashlib.blake2b(data, digest_size=12).hexdigest()
-            keep_or(result, previous, path, fingerprint, data, sink)
+            out.keep_or(path, hashlib.blake2b(data, digest_size=12).hexdigest(), data)
         for path, own in (static or {}).items():
-            fingerprint = hashlib.blake2b(own.data, digest_size=12).hexdigest()
-            keep_or(result, previous, path, fingerprint, own.data, sink)
+            out.keep_or(path, hashlib.blake2b(own.data, digest_size=12).hexdigest(), own.data)
         for path, fingerprint, make in images.outputs(_translated_claims(site), self.kept_images):
-            keep_or(result, previous, path, fingerprint, make, sink)
+            out.keep_or(path, fingerprint, make)
         lastmods: dict[str, date | None] = {}
         todo: list[Job] = []
-        lists: dict[tuple[Kind, str, str], str] = {}
-        """The fingerprint of each list split into pages: its pages all show the same records."""
         for planned in plan:
             described = KINDS[planned.kind]
             path = file_for(planned.path)
             unaffected = affected is not None and path not in affected and previous is not None
             if unaffected and path in previous.fingerprints:  # type: ignore[union-attr]
-                result.fingerprints[path] = previous.fingerprints[path]  # type: ignore[union-attr]
-                store(result, path, previous.files[path], sink)  # type: ignore[union-attr]
+                out.fingerprints[path] = previous.fingerprints[path]  # type: ignore[union-attr]
+                out.store(path, previous.files[path])  # type: ignore[union-attr]
                 # a page that lists claims changes its date only when one of them changes; the others
                 # (free pages, search) follow the whole site's date: ask again
                 if described.sitemap:
@@ -204,33 +196,44 @@ class Renderer:
                 continue
             if described.sitemap:
                 lastmods[planned.path] = page_lastmod(site, planned)
-            listed = lists.get((planned.kind, planned.key, planned.language)) if described.paged else None
-            fingerprint = listed or self._fingerprint(
+            fingerprint = self._fingerprint(
                 versions, described.template, page_dependencies(site, planned), planned.language
             )
-            if described.paged:
-                lists[planned.kind, planned.key, planned.language] = fingerprint
-            result.fingerprints[path] = fingerprint
-            if previous is not None and previous.fingerprints.get(path) == fingerprint and path in previous.files:
-                store(result, path, previous.files[path], sink)
-            else:
+            out.fingerprints[path] = fingerprint
+            if not out.reuse(path, fingerprint):
                 todo.append(planned)
-        todo.extend(self._cards(site, versions, previous, result, touched, sink))
-        for path, output in self._render_pages(site, todo, jobs, result.fingerprints, sink, progress):
+        todo.extend(self._cards(site, versions, out, touched))
+        for path, output in self._render_pages(site, items, todo, jobs, out.fingerprints, sink, progress):
             if isinstance(output, bool):  # written by a worker, straight to the sink
-                result.files[path] = KEPT
-                result.written += output
+                out.files[path] = KEPT
+                out.written += output
             else:
-                store(result, path, output, sink)
-        result.lastmods = lastmods
-        return result
+                out.store(path, output)
+        return Rendered(
+            out.files,
+            out.fingerprints,
+            site=site,
+            versions=versions,
+            templates=self.templates,
+            written=out.written,
+            touched=touched,
+            lastmods=lastmods,
+            showing=known_showing,
+        )
 
-    def render_data(self, result: Rendered, previous: Rendered | None = None, sink: Sink | None = None) -> None:
-        """Add the feeds, the sitemap, robots.txt and the JSON exports to a result of ``render_pages``."""
-        assert result.site is not None
-        for path, fingerprint, make in data_files(result, self.export_lines, self.messages, self.fonts):
-            keep_or(result, previous, path, fingerprint, make, sink)
-            result.data.add(path)
+    def render_data(self, pages: Rendered, previous: Rendered | None = None, sink: Sink | None = None) -> Rendered:
+        """The result of ``render_pages`` with the feeds, the sitemap, robots.txt and the JSON exports."""
+        site = pages.site
+        assert site is not None
+        out = Outputs(previous, sink, dict(pages.files), dict(pages.fingerprints), pages.written)
+        made = data_files(
+            site, pages.versions, pages.touched, pages.lastmods, self.export_lines, self.messages, self.fonts
+        )
+        data = set()
+        for path, fingerprint, make in made:
+            out.keep_or(path, fingerprint, make)
+            data.add(path)
+        return replace(pages, files=out.files, fingerprints=out.fingerprints, written=out.written, data=frozenset(data))
 
     def check_static(self, site: Site, static: Mapping[str, StaticFile]) -> None:
         """Raise ContentError if one of the site's own files takes a path the site makes (for ``check``)."""
@@ -245,11 +248,8 @@ class Renderer:
         generated |= {file_for(p.path): f"the {p.kind.value} page /{p.path}" for p in plan}
         generated |= {card_for(claim): "a claim's social card" for claim in _translated_claims(site)}
         generated |= {path: "an image of a check" for path, _, _ in images.outputs(_translated_claims(site), None)}
-        planned = Rendered(site=site, versions=dict(versions))
-        generated |= {
-            path: "a feed or data file"
-            for path, _, _ in data_files(planned, self.export_lines, self.messages, self.fonts)
-        }
+        made = data_files(site, versions, None, {}, self.export_lines, self.messages, self.fonts)
+        generated |= {path: "a feed or data file" for path, _, _ in made}
         return generated
 
     def _affected(
@@ -271,10 +271,13 @@ class Renderer:
         codes = {*site.translations, *previous.site.translations}
         changed = {bare_key(key, codes) for key in changed} - {ALL}  # a claim changed in any language: its slug
         kept = previous.showing if same_plan(site, previous.site) else None
-        if any(not key.startswith("claim:") for key in changed):
+        if any(not key.startswith(("claim:", "list:")) for key in changed):
             return None, None, kept
         affected: set[str] = set()
         touched: set[str] = set()
+        for key in [key for key in changed if key.startswith("list:")]:  # a list's order on one of its pages
+            affected.add(file_for(key.removeprefix("list:")))
+            changed.remove(key)
         if not changed:
             return affected, touched, kept
         old = previous.showing if previous.showing is not None else showing(previous.site)
@@ -289,41 +292,57 @@ class Renderer:
                     touched.update(shown.repeats[slug], shown.repeated_by[slug])
         return affected, touched, new
 
+    def _list_versions(self, site: Site, plan: Iterable[Planned], previous: Rendered | None) -> dict[str, str]:
+        """The versions of the lists' orders on their pages: the previous render's when both sites
+        have the same plan (their orders are made of the site's indexes only, which are the same)."""
+        if previous is None or previous.site is None or not same_plan(site, previous.site):
+            return list_versions(site, plan)
+        before = previous.versions
+        keys = (language_key(p.language, list_id(p.path)) for p in plan if KINDS[p.kind].on_page is not None)
+        kept: dict[str, str] = {}
+        for key in keys:
+            version = before.get(key)
+            if version is None:  # kept by a digest that made none for this page: make them all
+                return list_versions(site, plan)
+            kept[key] = version
+        return kept
+
     def _fingerprint(
         self, versions: Mapping[str, str], template: str, dependencies: Iterable[str], language: str = ""
     ) -> str:
         parts = (f"{d}={versions[d]}" for d in dependencies)
         return digest_of(self.templates.get(template, ""), versions[language_key(language, SITE)], *parts)
 
-    def render_page(self, site: Site, planned: Planned) -> bytes:
-        """One page → HTML bytes; raises ThemeError naming the template and line if the theme fails."""
+    def render_page(self, site: Site, planned: Planned, items: Items | None = None) -> bytes:
+        """One page → HTML bytes, its lists' items from ``items`` (by default, those of a page
+        alone: ``digest check``'s home page); raises ThemeError naming the template and line if the
+        theme fails."""
+        if items is None:
+            items = self.items.prepare({}, None)
         page = page_context(site, planned)
         shown = site_in(site, planned.language)
         env = self.environment(shown.config.language)
-        env.globals["site"] = shown
+        env.globals |= {"site": shown, "claim_partials": items.render}
         try:
             return env.get_template(page.meta.template).render(page=page).encode("utf-8")
         except Exception as error:  # a theme bug of any kind: name the template and line, not a traceback
             raise ThemeError(describe(error)) from None
 
-    def make(self, site: Site, job: Job) -> tuple[str, bytes]:
+    def make(self, site: Site, job: Job, items: Items) -> tuple[str, bytes]:
         """One page or card → (output path, bytes)."""
         if isinstance(job, Card):
             return job.path, cards.claim_card(site_in(site, job.language), job.claim, self.fonts)
-        return file_for(job.path), self.render_page(site, job)
+        return file_for(job.path), self.render_page(site, job, items)
 
     def _cards(
         self,
         site: Site,
         versions: Mapping[str, str],
-        previous: Rendered | None,
-        result: Rendered,
+        out: Outputs,
         touched: set[str] | None,
-        sink: Sink | None,
     ) -> Iterable[Card]:
-        """The claims' social cards: each unchanged one kept from ``previous``, the others to make."""
-        before = previous.fingerprints if previous is not None else {}
-        files = previous.files if previous is not None else {}
+        """The claims' social cards: each unchanged one kept from the previous render, the others to make."""
+        before = out.previous.fingerprints if out.previous is not None else {}
         for language, shown, claim in _cards_of(site):
             path = card_for(claim)  # no Card for each kept one
             known = before.get(path)
@@ -331,15 +350,14 @@ class Renderer:
                 fingerprint = known
             else:  # what the card shows, not the claim's version: most edits keep the card
                 fingerprint = digest_of(__version__, self.fonts.version, cards.claim_shows(shown, claim))
-            result.fingerprints[path] = fingerprint
-            if known == fingerprint and path in files:
-                store(result, path, files[path], sink)
-            else:
+            out.fingerprints[path] = fingerprint
+            if not out.reuse(path, fingerprint):
                 yield Card(claim, language)
 
     def _render_pages(
         self,
         site: Site,
+        items: Items,
         todo: list[Job],
         jobs: int | None,
         fingerprints: Mapping[str, str],
@@ -347,11 +365,17 @@ class Renderer:
         progress: Progress | None = None,
     ) -> Iterable[tuple[str, bytes | bool]]:
         workers = min(jobs if jobs is not None else (os.cpu_count() or 1), 8)
-        if workers < 2 or len(todo) < _PARALLEL_FROM or multiprocessing.get_start_method() != "fork":
-            return counted((self.make(site, job) for job in todo), STAGE, len(todo), progress)
+        if workers < 2 or len(todo) < _PARALLEL_FROM:
+            return counted((self.make(site, job, items) for job in todo), STAGE, len(todo), progress)
+        import multiprocessing  # a warm build renders a few pages in this process: it imports neither
+
+        from .workers import Workers, render_in_workers
+
+        if multiprocessing.get_start_method() != "fork":
+            return counted((self.make(site, job, items) for job in todo), STAGE, len(todo), progress)
         lists = [job for job in todo if isinstance(job, Planned) and KINDS[job.kind].lists]
         rest = [job for job in todo if not (isinstance(job, Planned) and KINDS[job.kind].lists)]
-        made = Workers(self.make, self.items.detach, sink)
+        made = Workers(functools.partial(self.make, items=items), self.items.detach, sink)
         return render_in_workers(made, site, lists, rest, workers, fingerprints, progress, STAGE)
 
 

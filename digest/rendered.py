@@ -7,8 +7,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
-from .model import Site
 from .pages import Showing
+from .site import Site
 from .write import KEPT, Output
 
 Sink = Callable[[str, Output, str], bool]
@@ -16,9 +16,12 @@ Sink = Callable[[str, Output, str], bool]
 hard-linked)."""
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class Rendered:
-    """A rendered site: every output file and its fingerprint."""
+    """A rendered site: every output file and its fingerprint, and what the next render compares.
+
+    ``Renderer.render_pages`` makes one of the pages alone (the preview writes them first);
+    ``Renderer.render_data`` returns the whole site's, the generator's own files added."""
 
     files: dict[str, Output] = field(default_factory=dict)
     fingerprints: dict[str, str] = field(default_factory=dict)
@@ -26,7 +29,7 @@ class Rendered:
     """The site rendered, and the versions of its records and templates: what the next render compares."""
     versions: dict[str, str] = field(default_factory=dict)
     templates: dict[str, str] = field(default_factory=dict)
-    data: set[str] = field(default_factory=set)
+    data: frozenset[str] = frozenset()
     """Paths of the files ``render_data`` made (feeds, sitemap, exports)."""
     written: int = 0
     """With a sink: how many outputs it wrote rather than hard-linked."""
@@ -39,26 +42,38 @@ class Rendered:
     """Which pages show each record (``pages.showing(site)``), if it was needed: kept for the next render."""
 
 
-def keep_or(
-    result: Rendered,
-    previous: Rendered | None,
-    path: str,
-    fingerprint: str,
-    make: Callable[[], bytes] | bytes,
-    sink: Sink | None,
-) -> None:
-    """Take the output from ``previous`` if its fingerprint is unchanged; otherwise make it."""
-    result.fingerprints[path] = fingerprint
-    if previous is not None and previous.fingerprints.get(path) == fingerprint and path in previous.files:
-        store(result, path, previous.files[path], sink)
-    else:
-        store(result, path, make if isinstance(make, bytes) else make(), sink)
+@dataclass(slots=True)
+class Outputs:
+    """The outputs of a render as they are made, each taken from the previous render where its
+    fingerprint is unchanged; a ``Rendered`` is made of them once they are all there."""
 
+    previous: Rendered | None
+    sink: Sink | None
+    """With a sink (a SiteWriter's ``write``), each output goes to it as soon as it is made and
+    KEPT stands in its place."""
+    files: dict[str, Output] = field(default_factory=dict)
+    fingerprints: dict[str, str] = field(default_factory=dict)
+    written: int = 0
+    """With a sink: how many outputs it wrote rather than hard-linked."""
 
-def store(result: Rendered, path: str, data: Output, sink: Sink | None) -> None:
-    """Keep an output in the result, or hand it to the sink and keep KEPT."""
-    if sink is None:
-        result.files[path] = data
-    else:
-        result.written += sink(path, data, result.fingerprints.get(path, ""))
-        result.files[path] = KEPT
+    def keep_or(self, path: str, fingerprint: str, make: Callable[[], bytes] | bytes) -> None:
+        """Take the output from the previous render if its fingerprint is unchanged; otherwise make it."""
+        self.fingerprints[path] = fingerprint
+        if not self.reuse(path, fingerprint):
+            self.store(path, make if isinstance(make, bytes) else make())
+
+    def reuse(self, path: str, fingerprint: str) -> bool:
+        """Keep the previous render's output at ``path`` if it had this fingerprint; whether it did."""
+        previous = self.previous
+        if previous is not None and previous.fingerprints.get(path) == fingerprint and path in previous.files:
+            self.store(path, previous.files[path])
+            return True
+        return False
+
+    def store(self, path: str, data: Output) -> None:
+        """Keep an output, or hand it to the sink and keep KEPT."""
+        if self.sink is None:
+            self.files[path] = data
+        else:
+            self.written += self.sink(path, data, self.fingerprints.get(path, ""))
+            self.files[path] = KEPT

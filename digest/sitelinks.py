@@ -24,8 +24,9 @@ from .aliases import moved
 from .errors import Diagnostic
 from .fields import quoted
 from .images import image_paths
-from .model import Claim, Page, Person, Site, Staff
+from .model import Claim, Page, Person, Staff
 from .pages import page_ids, plan_pages
+from .site import Site
 from .urls import CORRECTIONS, HOME, NOT_FOUND, SITE_CARD, card_for, feed_for, url_for
 
 if TYPE_CHECKING:

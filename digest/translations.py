@@ -6,7 +6,7 @@ copied file does, but only with the original's value: a translation that contrad
 is an error at its line, as is a translation without an original or in a language that
 ``languages:`` does not list.
 
-``load_translation`` reads one file (a pure function of its bytes, like ``load.load_file``);
+``load_translation`` reads one file (a pure function of its bytes, like ``loadfile.load_file``);
 ``with_translations`` checks them all against their originals and makes the Site of each language
 of ``languages:`` after the first: the same claims, in the same order, each the translation where
 there is one and the original where there is not.
@@ -28,31 +28,13 @@ from . import fields as f
 from .errors import Diagnostic
 from .frontmatter import SyntaxProblem, decode, split
 from .images import mark_pictures
-from .load import (
-    CLAIM_FIELDS,
-    IMAGE_FIELDS,
-    PAGE_FIELDS,
-    PERSON_FIELDS,
-    STAFF_FIELDS,
-    Failed,
-    corrections,
-    read_body,
-    sources,
-)
-from .model import (
-    Claim,
-    CorrectionEntry,
-    Limits,
-    Lines,
-    Page,
-    Person,
-    Picture,
-    Site,
-    Staff,
-    Tally,
-    Translation,
-)
+from .loadfile import Failed, corrections, read_body, sources
+from .model import Claim, Page, Person, Picture, Staff, Translation
 from .pages import plan_pages
+from .records import Lines
+from .settings import Limits
+from .site import CorrectionEntry, Site, Tally
+from .specs import FIELDS, IMAGE_FIELDS
 from .urls import root, url_for
 
 TEXTS = {
@@ -63,7 +45,6 @@ TEXTS = {
 }
 """The fields a translation may set to its own value, by kind; it also sets the body (required for a claim),
 and a claim's the ``note`` of each of its original's corrections (``_correction_problems``)."""
-_SPECS = {"claim": CLAIM_FIELDS, "person": PERSON_FIELDS, "page": PAGE_FIELDS, "staff": STAFF_FIELDS}
 _FOLDERS = {"claim": "claims", "person": "people", "page": "pages", "staff": "staff"}
 
 Record = Claim | Person | Page | Staff
@@ -74,7 +55,7 @@ def _optional(spec: Mapping[str, f.Field]) -> dict[str, f.Field]:
     return {name: f.Field(field.read) for name, field in spec.items()}
 
 
-_TRANSLATION_SPECS = {kind: _optional(spec) for kind, spec in _SPECS.items()}
+_TRANSLATION_SPECS = {kind: _optional(spec) for kind, spec in FIELDS.items()}
 _TRANSLATION_SPECS["claim"]["image"] = f.Field(f.record(_optional(IMAGE_FIELDS), "an image"))
 
 
@@ -107,7 +88,7 @@ def load_translation(kind: str, shown: str, stem: str, data: bytes, limits: Limi
     return Translation(
         kind=kind,
         slug=slug,
-        language=language,
+        translation=language,
         texts=tuple(texts),
         facts=tuple(_facts(kind, values, reader.lines)),
         body_html=body.html,
@@ -153,7 +134,7 @@ def check_translations(
     problems: list[Diagnostic] = []
     seen: set[tuple[str, str, str]] = set()
     for translation in translations:
-        language, kind, slug = translation.language, translation.kind, translation.slug
+        language, kind, slug = translation.translation, translation.kind, translation.slug
         original = originals[kind].get(slug)
         folder = _FOLDERS[kind]
         if not languages:
@@ -247,7 +228,7 @@ def with_translations(site: Site, translations: Iterable[Translation]) -> Site:
         return site
     by_language: dict[str, dict[str, Translation]] = {code: {} for code in languages[1:]}
     for translation in translations:
-        by_language[translation.language][f"{translation.kind}:{translation.slug}"] = translation
+        by_language[translation.translation][f"{translation.kind}:{translation.slug}"] = translation
     translated: dict[str, list[str]] = {}
     for code in languages[1:]:
         for key in sorted(by_language[code]):

@@ -14,7 +14,9 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from .model import Claim, Outlet, Page, Person, Staff, Tag, Verdict
+from .model import Claim, Page, Person, Staff
+from .settings import Verdict
+from .site import Outlet, Tag
 
 Target = Claim | Person | Staff | Verdict | Tag | Outlet | Page | str
 
@@ -131,9 +133,10 @@ def file_for(path: str) -> str:
     return path + "index.html" if path == "" or path.endswith("/") else path
 
 
-def absolute(base_url: str, path: str) -> str:
-    """The absolute URL of a site path, for canonical links, feeds, the sitemap and JSON-LD."""
-    return base_url + path
+def absolute(base_url: str, path: str, fragment: str = "") -> str:
+    """The absolute URL of a site path, for canonical links, feeds, the sitemap and JSON-LD; with a
+    ``fragment``, of an element of its page (a claim's correction: ``claims/x/#correction-2024-11-08``)."""
+    return f"{base_url}{path}#{fragment}" if fragment else base_url + path
 
 
 def rooted(base_url: str, path: str) -> str:

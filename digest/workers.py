@@ -2,7 +2,7 @@
 
 Past a few hundred pages a build forks workers; each renders a share of the pages and cards and,
 with a sink, writes them itself. The parent renders the pages that list claims meanwhile, so that
-its cache of list items is full for the rebuilds that follow.
+its list items (``items.ListItems``) are all made for the rebuilds that follow.
 """
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from .errors import DigestError
-from .model import Site
 from .processes import die_with_parent
 from .progress import Progress, counted
+from .site import Site
 from .write import Output
 
 Made = tuple[str, bytes | bool]

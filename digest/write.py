@@ -2,13 +2,8 @@
 
 A build that fails or is killed leaves the previous --out exactly as it was. On Linux the swap is
 one ``renameat2(RENAME_EXCHANGE)`` call; elsewhere two renames, with the old folder kept aside
-until the new one is in place.
-
-Every site written gets a ``.digest-build`` file at its top: the mark of a folder digest made,
-which a later build may replace. A folder without it that holds anything but version-control
-files is refused (``guard_out``) unless the user forces it. Whatever the case, the folder's
-version-control files (``.git`` and the like) are moved into the new site before the swap, and
-put back wherever a failed or killed build left them: a build never deletes them.
+until the new one is in place. What --out may hold, the mark every site gets and the
+version-control files a build never deletes are in ``outfolder``.
 """
 
 from __future__ import annotations
@@ -26,7 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .errors import OutputError, UsageError
+from .errors import OutputError
+from .outfolder import MARKER, MARKER_TEXT, TEMP_PREFIX, VCS, carry, clean_stale
 from .stamps import Stamp, stamp
 
 
@@ -42,41 +38,6 @@ KEPT = Kept()
 Output = bytes | Path | str | Kept
 """A file's bytes, an existing file with the same bytes (hard-linked; its path as a Path or, cheaper
 to make by the ten thousand, a str), or KEPT."""
-
-_TEMP_PREFIX = ".digest-"
-
-MARKER = ".digest-build"
-"""The file at the top of every site digest writes (published with it: hosts serve it as any file)."""
-MARKER_TEXT = b"Made by digest: 'digest build' replaces this folder whole. Keep your own files in content/static/.\n"
-VCS = (".git", ".gitignore", ".gitattributes", ".hg", ".hgignore", ".svn")
-"""Version-control files at the top of --out: never deleted, carried over into every new site."""
-
-
-def guard_out(out: Path, force: bool) -> None:
-    """Raise UsageError if ``out`` holds files that digest did not make and ``force`` is not given.
-
-    An empty folder, one holding only version-control files, and one with digest's marker are fine.
-    """
-    try:
-        names = [entry.name for entry in os.scandir(out)] if out.is_dir() else []
-    except OSError as error:
-        raise UsageError(f"--out {out}: cannot be read: {error.strerror or error}") from None
-    if force or MARKER in names or all(name in VCS for name in names):
-        return
-    raise UsageError(
-        f"--out {out}: holds files digest did not make (no {MARKER}); choose an empty or new folder, "
-        "or add --force to replace them (.git is kept)"
-    )
-
-
-def _carry(source: Path, target: Path, names: Iterable[str]) -> list[str]:
-    """Move the entries ``names`` of ``source`` that ``target`` lacks into ``target``; the names moved."""
-    moved = []
-    for name in names:
-        if os.path.lexists(source / name) and not os.path.lexists(target / name):
-            os.rename(source / name, target / name)
-            moved.append(name)
-    return moved
 
 
 @functools.cache
@@ -99,33 +60,6 @@ def exchange(a: Path, b: Path) -> bool:
         if code in (errno.ENOSYS, errno.EINVAL):
             return False
         raise OSError(code, os.strerror(code), str(b))
-    return True
-
-
-def clean_stale(out: Path) -> None:
-    """Remove temporary folders that a killed build left beside ``out``, after putting back in ``out``
-    the version-control files it was carrying (a build killed just before its swap)."""
-    parent = out.parent
-    prefix = f"{_TEMP_PREFIX}{out.name}-"
-    if not parent.is_dir():
-        return
-    for entry in parent.iterdir():
-        if entry.name.startswith(prefix) and entry.is_dir() and not entry.is_symlink():
-            pid = entry.name[len(prefix) :].split("-", 1)[0]
-            if pid.isdigit() and not _alive(int(pid)):
-                if out.is_dir() and not out.is_symlink():
-                    _carry(entry, out, VCS)
-                if not any(os.path.lexists(entry / name) for name in VCS):  # never delete them
-                    shutil.rmtree(entry, ignore_errors=True)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
     return True
 
 
@@ -170,14 +104,14 @@ class SiteWriter:
         self.untouched = False
         """Whether the folder is still the spare as it came: every file written so far was kept from it."""
         self.kept_out = False
+        """Whether ``keep_out`` left ``out`` as it was and gave the spare back, instead of a swap."""
         self.removed: list[str] = []
         """Paths ``prune`` removed from the spare."""
-        """Whether ``keep_out`` left ``out`` as it was and gave the spare back, instead of a swap."""
         try:
             self.out.parent.mkdir(parents=True, exist_ok=True)
             clean_stale(self.out)
             self.folder = Path(
-                tempfile.mkdtemp(prefix=f"{_TEMP_PREFIX}{self.out.name}-{os.getpid()}-", dir=self.out.parent)
+                tempfile.mkdtemp(prefix=f"{TEMP_PREFIX}{self.out.name}-{os.getpid()}-", dir=self.out.parent)
             )
             os.chmod(self.folder, 0o755)
         except OSError as error:
@@ -306,7 +240,7 @@ class SiteWriter:
             if self.previous is None or not self.out.exists():
                 os.rename(self.folder, self.out)
                 return
-            self._carried = _carry(self.out, self.folder, VCS)
+            self._carried = carry(self.out, self.folder, VCS)
             if exchange(self.folder, self.out):
                 self.retired = self.folder  # the folder now holds the old site
             else:
@@ -328,7 +262,7 @@ class SiteWriter:
         """Remove the temporary folder; ``out`` stays as it was (its version-control files put back)."""
         if self._carried:
             try:
-                _carry(self.folder, self.out, self._carried)
+                carry(self.folder, self.out, self._carried)
             except OSError:
                 return  # leave them where they are rather than delete them; the next build retries
         shutil.rmtree(self.folder, ignore_errors=True)

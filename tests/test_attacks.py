@@ -24,10 +24,11 @@ from PIL import Image
 from digest.build import DEFAULT_THEME, Options
 from digest.cli import main
 from digest.errors import Diagnostic
-from digest.load import Failed, load_file
-from digest.model import Claim, Limits
+from digest.loadfile import Failed, load_file
+from digest.model import Claim
+from digest.outfolder import MARKER
 from digest.serve import Preview
-from digest.write import MARKER
+from digest.settings import Limits
 
 from .browser import chromium
 from .conftest import CLAIM_FIELDS, HOSTILE_CLAIM, MINIMAL, build_into, build_process, write

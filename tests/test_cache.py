@@ -13,8 +13,9 @@ from hypothesis import strategies as st
 
 from digest.build import Options, build, warm_start
 from digest.cache import cache_folder
-from digest.load import load_file
-from digest.model import Claim, Limits
+from digest.loadfile import load_file
+from digest.model import Claim
+from digest.settings import Limits
 
 from .conftest import MINIMAL, TODAY
 from .edits import (

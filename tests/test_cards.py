@@ -17,7 +17,8 @@ from PIL import Image
 from bench.corpus import generate
 from digest import cards
 from digest.build import Options, load_site
-from digest.model import Claim, Site
+from digest.model import Claim
+from digest.site import Site
 
 from .conftest import MINIMAL, ROOT, TODAY, write
 

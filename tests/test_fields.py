@@ -7,8 +7,9 @@ from datetime import date
 import pytest
 
 from digest.errors import Diagnostic
-from digest.load import Failed, load_file
-from digest.model import Claim, Limits, Person
+from digest.loadfile import Failed, load_file
+from digest.model import Claim, Person
+from digest.settings import Limits
 
 from .conftest import CLAIM_FIELDS
 

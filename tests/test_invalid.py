@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from digest.write import MARKER
+from digest.outfolder import MARKER
 
 from .conftest import MINIMAL
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from digest.write import MARKER, MARKER_TEXT
+from digest.outfolder import MARKER, MARKER_TEXT
 
 from .conftest import MINIMAL, build_process, snapshot, write
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from digest.serve import Events, PreviewServer, host_allowed, safe_relative, served_path
+from digest.server import Events, PreviewServer, host_allowed, safe_relative, served_path
 
 from .static_server import on_a_thread
 
