@@ -169,6 +169,23 @@ def test_links_to_the_sites_own_files_resolve(scratch: Path, run) -> None:
     ]
 
 
+def test_a_link_naming_a_pages_file_is_to_the_page(scratch: Path, run) -> None:
+    """``/people/index.html`` is the page ``/people/``; a file whose name merely ends in index.html is itself."""
+    write(scratch / "static/docs/myindex.html", "<p>Reports.</p>")
+    claim = scratch / "claims/bob-said-sky-is-blue.md"
+    claim.write_text(
+        claim.read_text() + "\n[People](/people/index.html), [the scale](../../verdicts/index.html), "
+        "[reports](../../docs/myindex.html) and [more](/docs/yourindex.html).\n"
+    )
+    line = len(claim.read_text().splitlines())
+    result = run("check", "--content", "content")
+    assert result.code == 1
+    assert result.err.splitlines()[:-1] == [
+        f"content/claims/bob-said-sky-is-blue.md:{line}: link '/docs/yourindex.html' leads to no page of the site "
+        "(/docs/yourindex.html); did you mean '/docs/myindex.html'?"
+    ]
+
+
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
 def test_a_named_pipe_among_the_sites_own_files_is_an_error(scratch: Path) -> None:
     (scratch / "static").mkdir()
