@@ -245,6 +245,9 @@ class PreviewHandler(BaseHTTPRequestHandler):
         return  # the terminal shows rebuilds, not requests
 
 
+# The preview's own page, for the editor and never published: shown while no site could be built,
+# maybe because site.yaml (the language) or the theme's catalogs are what is wrong, so its words
+# cannot come from them; it frames the diagnostics, which are English as in the terminal.
 _ERROR_PAGE = b"""<!doctype html><html lang="en"><head><meta charset="utf-8"><title>No site yet</title></head>
 <body><h1>No site yet</h1><p>The content has errors, so there is nothing to show yet; they are listed below and in
 the terminal. This page reloads once they are fixed.</p></body></html>
