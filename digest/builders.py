@@ -39,7 +39,7 @@ from .images import share_copy
 from .jsonld import claim_review, person_page, script_json, staff_page
 from .model import Claim
 from .plan import Kind, PageKind, Planned, page_count
-from .shows import chain, on_page, timeline_page
+from .shows import chain, on_page, page_lastmod, timeline_page
 from .site import Site
 from .urls import absolute, card_for, feed_for, in_language, url_for
 
@@ -63,7 +63,7 @@ def _meta(
     image: ShareImage | None = None,
 ) -> Meta:
     image = image or ShareImage(urls.SITE_CARD, site_alt(site))
-    lastmod = described.lastmod(site, planned.key)
+    lastmod = page_lastmod(site, planned, described)
     sitemap, pager = described.sitemap, _pager(site, planned, described)
     return Meta(
         planned.path,

@@ -13,13 +13,25 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sized
 from dataclasses import fields
 from datetime import date
-from itertools import groupby
 
 from . import builders, shows, urls
 from .aliases import redirect_target
 from .contexts import Entry, PageContext
 from .model import Claim, Page, Person, Staff
-from .plan import ALL, SITE, Kind, PageKind, Planned, claim_id, page_count, page_id, person_id, staff_id
+from .plan import (
+    ALL,
+    SITE,
+    Kind,
+    OnPage,
+    PageKind,
+    Planned,
+    claim_id,
+    list_id,
+    page_count,
+    page_id,
+    person_id,
+    staff_id,
+)
 from .site import Site
 from .urls import Target, url_for
 
@@ -33,6 +45,7 @@ __all__ = [
     "Planned",
     "Showing",
     "claim_id",
+    "list_id",
     "page_context",
     "page_dependencies",
     "page_id",
@@ -96,39 +109,23 @@ def site_in(site: Site, language: str) -> Site:
 
 def page_dependencies(site: Site, planned: Planned) -> list[str]:
     """The ids of every record the page shows (besides SITE, which every page shows); in a language
-    other than the first, each under the language's code (``uk:claim:x``). Every page of a list split
-    into pages depends on the whole list: an edit that moves a claim moves others too."""
-    if KINDS[planned.kind].paged is None:
-        found = KINDS[planned.kind].dependencies(site_in(site, planned.language), planned.key)
+    other than the first, each under the language's code (``uk:claim:x``). A page of a list split
+    into pages depends on its list's order there (``list_id``: an edit that moves a claim between
+    pages changes it on each page it moves others on or off) and on the claims it lists, not on the
+    whole list."""
+    described = KINDS[planned.kind]
+    shown = site_in(site, planned.language)
+    if described.on_page is not None:
+        page = described.on_page(shown, planned)
+        found = [list_id(planned.path), *page.records, *shows.listed(shown, page.claims)]
     else:
-        found = _of_list(site, planned)[0]
+        found = described.dependencies(shown, planned.key)
     return [f"{planned.language}:{key}" for key in found] if planned.language else found
 
 
 def page_lastmod(site: Site, planned: Planned) -> date | None:
     """The last change to anything the page shows, for the sitemap."""
-    if KINDS[planned.kind].paged is None:
-        return KINDS[planned.kind].lastmod(site_in(site, planned.language), planned.key)
-    return _of_list(site, planned)[1]
-
-
-_LISTS: list[tuple[Site, dict[tuple[Kind, str, str], tuple[list[str], date | None]]]] = []
-"""The dependencies and last change of each list split into pages, for the last sites asked about:
-made once per list, not once per page."""
-
-
-def _of_list(site: Site, planned: Planned) -> tuple[list[str], date | None]:
-    """The dependencies and last change of the list the page is part of (in its language)."""
-    lists = next((lists for known, lists in _LISTS if known is site), None)
-    if lists is None:
-        lists = {}
-        _LISTS[:] = [*_LISTS[-1:], (site, lists)]
-    found = lists.get((planned.kind, planned.key, planned.language))
-    if found is None:
-        described, shown = KINDS[planned.kind], site_in(site, planned.language)
-        found = described.dependencies(shown, planned.key), described.lastmod(shown, planned.key)
-        lists[planned.kind, planned.key, planned.language] = found
-    return found
+    return shows.page_lastmod(site_in(site, planned.language), planned, KINDS[planned.kind])
 
 
 def page_context(site: Site, planned: Planned) -> PageContext:
@@ -138,8 +135,8 @@ def page_context(site: Site, planned: Planned) -> PageContext:
 
 
 Showing = dict[str, list[tuple[str, ...]]]
-"""Every dependency id → the site paths of the pages that have it, the pages of one list together:
-``page_dependencies`` inverted."""
+"""Every dependency id → the site paths of the pages that have it (each in a tuple of its own; the
+pages of a list were together when they all depended on the whole list): ``page_dependencies`` inverted."""
 
 
 def pages_showing(site: Site, slug: str, shown: Showing | None = None) -> set[str]:
@@ -157,16 +154,14 @@ _INVERSES: list[tuple[Site, Showing]] = []
 
 
 def showing(site: Site) -> Showing:
-    """Every dependency id → the site paths of the pages that have it, a list's pages together:
-    ``plan_pages`` inverted."""
+    """Every dependency id → the site paths of the pages that have it: ``plan_pages`` inverted."""
     for known, shown in _INVERSES:
         if known is site:
             return shown
     shown = {}
-    for _, group in groupby(plan_pages(site), key=lambda planned: (planned.kind, planned.key, planned.language)):
-        together = tuple(group)  # the pages of one list, which all have the dependencies of the first
-        paths = tuple(planned.path for planned in together)
-        for dependency in page_dependencies(site, together[0]):
+    for planned in plan_pages(site):
+        paths = (planned.path,)
+        for dependency in page_dependencies(site, planned):
             listed = shown.get(dependency)
             if listed is None:
                 shown[dependency] = [paths]
@@ -206,9 +201,10 @@ def _list_kind(
     context: Callable[[Site, Planned, PageKind], PageContext],
     subjects: Callable[[Site], Mapping[str, Target]],
     claims: Callable[[Site, str], tuple[str, ...]],
+    named: Callable[[Site, str], str] | None = None,
 ) -> PageKind:
     """A page per verdict, tag or outlet listing its claims: it shows each claim and its person and
-    changes when one of them does."""
+    changes when one of them does (a page of it, when one of those it lists does)."""
     dependencies, lastmod = shows.listing(claims), shows.dated_by(claims)
     paged = _counting(claims)
     return PageKind(
@@ -221,7 +217,13 @@ def _list_kind(
         dated_by_claims=True,
         paged=paged,
         ids=shows.no_ids,
+        on_page=shows.list_on_page(claims, named),
     )
+
+
+def _staff_entries(site: Site) -> Iterable[Entry]:
+    """The staff index: each member, their role and how many checks they signed."""
+    return (Entry(m.name, url_for(m), len(shows.signed(site, m.slug)), note=m.role) for m in site.staff.values())
 
 
 def _counting(entries: Callable[[Site, str], Sized]) -> Callable[[Site, str], int]:
@@ -235,9 +237,10 @@ def _profile_kind(
     dependencies: Callable[[Site, str], list[str]],
     claims: Callable[[Site, str], tuple[str, ...]],
     subjects: Callable[[Site], Mapping[str, Target]],
+    on_page: Callable[[Site, Planned], OnPage],
 ) -> PageKind:
     """A person's or a staff member's page: one a subject, dated by the ``claims`` it lists (split
-    into pages), in two lists (see ``builders._two_lists``)."""
+    into pages, each page by those it lists: ``on_page``), in two lists (see ``builders._two_lists``)."""
     return PageKind(
         template,
         context,
@@ -247,6 +250,7 @@ def _profile_kind(
         lists=True,
         dated_by_claims=True,
         paged=_counting(claims),
+        on_page=on_page,
     )
 
 
@@ -262,6 +266,7 @@ def _index_kind(subject: str, entries: Callable[[Site], Iterable[Entry]], path: 
         lists=True,
         paged=_counting(lambda site, key: tuple(entries(site))),
         ids=shows.no_ids,
+        on_page=shows.index_on_page(entries),
     )
 
 
@@ -283,6 +288,7 @@ KINDS: dict[Kind, PageKind] = {
         shows.person_dependencies,
         shows.claims_by_person,
         lambda site: site.people,
+        shows.person_on_page,
     ),
     Kind.PEOPLE: _index_kind(
         "people",
@@ -298,21 +304,18 @@ KINDS: dict[Kind, PageKind] = {
         shows.member_dependencies,
         shows.claims_by_member,
         lambda site: site.staff,
+        shows.member_on_page,
     ),
     Kind.STAFF: PageKind(
         "index.html",
-        builders.index_context(
-            "staff",
-            lambda site: (
-                Entry(m.name, url_for(m), len(shows.signed(site, m.slug)), note=m.role) for m in site.staff.values()
-            ),
-        ),
+        builders.index_context("staff", _staff_entries),
         lambda site, key: [ALL, *map(staff_id, site.staff)],
         shows.site_modified,
         subjects=_staff_index,
         lists=True,
         paged=lambda site, key: len(site.staff),
         ids=shows.no_ids,
+        on_page=shows.index_on_page(_staff_entries),
     ),
     Kind.SCALE: PageKind(
         "scale.html",
@@ -321,6 +324,7 @@ KINDS: dict[Kind, PageKind] = {
         shows.site_modified,
         path=urls.SCALE,
         ids=lambda site, planned: (verdict.key for verdict, _ in site.tally.counts),
+        on_page=shows.scale_on_page,
     ),
     Kind.VERDICT: _list_kind(builders.verdict_context, lambda site: site.verdicts, shows.claims_by_verdict),
     Kind.TAGS: _index_kind(
@@ -336,7 +340,12 @@ KINDS: dict[Kind, PageKind] = {
         ),
         urls.OUTLETS,
     ),
-    Kind.OUTLET: _list_kind(builders.outlet_context, lambda site: site.outlets, shows.claims_by_outlet),
+    Kind.OUTLET: _list_kind(
+        builders.outlet_context,
+        lambda site: site.outlets,
+        shows.claims_by_outlet,
+        lambda site, key: site.outlets[key].name,
+    ),
     Kind.TIMELINE: PageKind(
         "timeline.html",
         builders.timeline_context,
@@ -344,8 +353,10 @@ KINDS: dict[Kind, PageKind] = {
         shows.site_modified,
         path=urls.TIMELINE,
         lists=True,
+        dated_by_claims=True,
         paged=shows.timeline_entries,
         ids=shows.timeline_ids,
+        on_page=shows.timeline_on_page,
     ),
     Kind.CORRECTIONS: PageKind(
         "corrections.html",
@@ -355,6 +366,7 @@ KINDS: dict[Kind, PageKind] = {
         path=urls.CORRECTIONS,
         paged=lambda site, key: len(site.corrections),
         ids=shows.no_ids,
+        on_page=shows.corrections_on_page,
     ),
     Kind.PAGE: PageKind(
         "page.html",

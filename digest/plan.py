@@ -63,7 +63,8 @@ class PageKind:
     context: Callable[[Site, Planned, PageKind], PageContext]
     """The context its template is rendered with (given the page and this description of its kind)."""
     dependencies: Callable[[Site, str], list[str]]
-    """The ids of the records a page of the kind shows (by its key), besides SITE."""
+    """The ids of the records a page of the kind shows (by its key), besides SITE; for a kind with
+    ``on_page``, what the whole list shows (the pages themselves depend on what ``on_page`` says)."""
     lastmod: Callable[[Site, str], date | None]
     """The last change to anything the page shows, for the sitemap."""
     subjects: Callable[[Site], Mapping[str, Target]] | None = None
@@ -81,6 +82,25 @@ class PageKind:
     ids: Callable[[Site, Planned], Iterable[str]] | None = None
     """The element ids of its template (besides ``BASE_IDS``) that a link may point to, when the
     plan knows them all; None for pages whose ids come from Markdown or are not all known here."""
+    on_page: Callable[[Site, Planned], OnPage] | None = None
+    """What one page of the kind shows, so that it depends on its own claims and its list's order there
+    (``list_id``), not on the whole list: every kind whose lists are split into pages has it (and the
+    scale, whose counts are all it shows); None: the page depends on what ``dependencies`` names."""
+
+
+@dataclass(frozen=True, slots=True)
+class OnPage:
+    """What one page of a list split into pages shows."""
+
+    claims: tuple[str, ...]
+    """The claims it lists, in order."""
+    figures: tuple[str, ...]
+    """What it shows of the whole list besides them (its length, the lengths of its parts, its name, a
+    person's scorecard on the first page): with ``claims``, the list's order as this page sees it, the
+    version of its ``list_id``. All of it comes from the site's indexes, which only an edit of a link
+    (a verdict, a date, a person...) changes."""
+    records: tuple[str, ...] = ()
+    """The ids of the other records it shows: the list's subject (a person, a member of the staff)."""
 
 
 def page_count(entries: int, size: int) -> int:
@@ -107,6 +127,12 @@ def person_id(slug: str) -> str:
 def staff_id(slug: str) -> str:
     """The dependency id of a member of the staff."""
     return f"staff:{slug}"
+
+
+def list_id(path: str) -> str:
+    """The dependency id of the order of a list on one of its pages (by the page's site path): which
+    claims it lists there, in which order, and the whole list's figures it shows."""
+    return f"list:{path}"
 
 
 def page_id(slug: str) -> str:

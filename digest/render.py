@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import multiprocessing
 import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
@@ -44,9 +43,9 @@ from .pages import (
     ALL,
     KINDS,
     SITE,
-    Kind,
     Planned,
     Showing,
+    list_id,
     page_context,
     page_dependencies,
     page_lastmod,
@@ -62,8 +61,14 @@ from .site import Site
 from .static import StaticFile, check_collisions
 from .theme import Theme, describe
 from .urls import MARKER, card_for, file_for
-from .versions import bare_key, digest_of, language_key, site_versions, template_versions
-from .workers import Workers, render_in_workers
+from .versions import (
+    bare_key,
+    digest_of,
+    language_key,
+    list_versions,
+    site_versions,
+    template_versions,
+)
 
 _UNKNOWN: Any = object()
 _PARALLEL_FROM = 400
@@ -159,6 +164,7 @@ class Renderer:
         self.environment(site.config.language)  # made once here, not in each worker process
         versions = site_versions(site, self.search, self.messages)
         plan = plan_pages(site)
+        versions |= self._list_versions(site, plan, previous)
         if static:
             check_collisions(static, self._generated(site, plan, versions))
         affected, touched, known_showing = self._affected(site, versions, previous)
@@ -174,8 +180,6 @@ class Renderer:
             out.keep_or(path, fingerprint, make)
         lastmods: dict[str, date | None] = {}
         todo: list[Job] = []
-        lists: dict[tuple[Kind, str, str], str] = {}
-        """The fingerprint of each list split into pages: its pages all show the same records."""
         for planned in plan:
             described = KINDS[planned.kind]
             path = file_for(planned.path)
@@ -191,12 +195,9 @@ class Renderer:
                 continue
             if described.sitemap:
                 lastmods[planned.path] = page_lastmod(site, planned)
-            listed = lists.get((planned.kind, planned.key, planned.language)) if described.paged else None
-            fingerprint = listed or self._fingerprint(
+            fingerprint = self._fingerprint(
                 versions, described.template, page_dependencies(site, planned), planned.language
             )
-            if described.paged:
-                lists[planned.kind, planned.key, planned.language] = fingerprint
             out.fingerprints[path] = fingerprint
             if not out.reuse(path, fingerprint):
                 todo.append(planned)
@@ -269,10 +270,13 @@ class Renderer:
         codes = {*site.translations, *previous.site.translations}
         changed = {bare_key(key, codes) for key in changed} - {ALL}  # a claim changed in any language: its slug
         kept = previous.showing if same_plan(site, previous.site) else None
-        if any(not key.startswith("claim:") for key in changed):
+        if any(not key.startswith(("claim:", "list:")) for key in changed):
             return None, None, kept
         affected: set[str] = set()
         touched: set[str] = set()
+        for key in [key for key in changed if key.startswith("list:")]:  # a list's order on one of its pages
+            affected.add(file_for(key.removeprefix("list:")))
+            changed.remove(key)
         if not changed:
             return affected, touched, kept
         old = previous.showing if previous.showing is not None else showing(previous.site)
@@ -286,6 +290,21 @@ class Renderer:
                     touched.update(shown.related[slug], shown.contradicts[slug], shown.contradicted_by[slug])
                     touched.update(shown.repeats[slug], shown.repeated_by[slug])
         return affected, touched, new
+
+    def _list_versions(self, site: Site, plan: Iterable[Planned], previous: Rendered | None) -> dict[str, str]:
+        """The versions of the lists' orders on their pages: the previous render's when both sites
+        have the same plan (their orders are made of the site's indexes only, which are the same)."""
+        if previous is None or previous.site is None or not same_plan(site, previous.site):
+            return list_versions(site, plan)
+        before = previous.versions
+        keys = (language_key(p.language, list_id(p.path)) for p in plan if KINDS[p.kind].on_page is not None)
+        kept: dict[str, str] = {}
+        for key in keys:
+            version = before.get(key)
+            if version is None:  # kept by a digest that made none for this page: make them all
+                return list_versions(site, plan)
+            kept[key] = version
+        return kept
 
     def _fingerprint(
         self, versions: Mapping[str, str], template: str, dependencies: Iterable[str], language: str = ""
@@ -345,7 +364,13 @@ class Renderer:
         progress: Progress | None = None,
     ) -> Iterable[tuple[str, bytes | bool]]:
         workers = min(jobs if jobs is not None else (os.cpu_count() or 1), 8)
-        if workers < 2 or len(todo) < _PARALLEL_FROM or multiprocessing.get_start_method() != "fork":
+        if workers < 2 or len(todo) < _PARALLEL_FROM:
+            return counted((self.make(site, job, items) for job in todo), STAGE, len(todo), progress)
+        import multiprocessing  # a warm build renders a few pages in this process: it imports neither
+
+        from .workers import Workers, render_in_workers
+
+        if multiprocessing.get_start_method() != "fork":
             return counted((self.make(site, job, items) for job in todo), STAGE, len(todo), progress)
         lists = [job for job in todo if isinstance(job, Planned) and KINDS[job.kind].lists]
         rest = [job for job in todo if not (isinstance(job, Planned) and KINDS[job.kind].lists)]

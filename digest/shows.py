@@ -7,7 +7,8 @@ from collections.abc import Callable, Iterable
 from datetime import date
 from typing import TypeVar
 
-from .plan import ALL, Planned, claim_id, person_id, staff_id
+from .contexts import Entry
+from .plan import ALL, OnPage, PageKind, Planned, claim_id, person_id, staff_id
 from .site import Month, Site
 
 _T = TypeVar("_T")
@@ -42,6 +43,80 @@ def person_dependencies(site: Site, slug: str) -> list[str]:
     """A person's page shows the person, the claims it lists, and the repeats of their claims (the count)."""
     chained = [claim_id(other) for own in site.claims_by_person[slug] for other in chain(site, own)]  # the count
     return [person_id(slug), *listed(site, claims_by_person(site, slug)), *chained]
+
+
+def person_on_page(site: Site, planned: Planned) -> OnPage:
+    """A page of a person's list shows the person, the lengths of both parts of the list (their claims,
+    then the checks that mention them) and how often their claims were repeated; the first also their
+    scorecard (their claims' verdicts, counted)."""
+    slug = planned.key
+    own, others = site.claims_by_person[slug], site.claims_mentioning[slug]
+    figures = [str(len(own)), str(len(others)), str(site.repeat_counts[slug])]
+    if planned.number == 1:
+        tally = site.tallies[slug]
+        figures += [str(tally.total), *(f"{verdict.key}={count}" for verdict, count in tally.counts)]
+    return OnPage(on_page(site, planned.number, (*own, *others)), tuple(figures), (person_id(slug),))
+
+
+def member_on_page(site: Site, planned: Planned) -> OnPage:
+    """A page of a staff member's list shows the member and the counts of the checks they wrote and edited."""
+    written, edited = site.claims_by_author[planned.key], site.claims_by_editor[planned.key]
+    shown = on_page(site, planned.number, claims_by_member(site, planned.key))
+    return OnPage(shown, (str(len(written)), str(len(edited))), (staff_id(planned.key),))
+
+
+def list_on_page(
+    claims: Callable[[Site, str], tuple[str, ...]], named: Callable[[Site, str], str] | None = None
+) -> Callable[[Site, Planned], OnPage]:
+    """A page of a verdict's, a tag's or an outlet's list shows its claims there, the list's length
+    and the list's name (``named``; a verdict's is the scale's, in SITE)."""
+
+    def shown(site: Site, planned: Planned) -> OnPage:
+        slugs = claims(site, planned.key)
+        figures = (str(len(slugs)),) if named is None else (str(len(slugs)), named(site, planned.key))
+        return OnPage(on_page(site, planned.number, slugs), figures)
+
+    return shown
+
+
+def index_on_page(entries: Callable[[Site], Iterable[Entry]]) -> Callable[[Site, Planned], OnPage]:
+    """A page of an index (people, staff, tags, outlets) shows its entries there (names, links,
+    counts, roles) and how many the index has: no record besides."""
+
+    def shown(site: Site, planned: Planned) -> OnPage:
+        every = tuple(entries(site))
+        return OnPage((), (str(len(every)), *map(repr, on_page(site, planned.number, every))))
+
+    return shown
+
+
+def corrections_on_page(site: Site, planned: Planned) -> OnPage:
+    """A page of the corrections shows its corrections there, each with its claim, and how many there are."""
+    shown = on_page(site, planned.number, site.corrections)
+    corrections = (f"{e.correction.date}|{e.correction.kind}|{e.correction.note}" for e in shown)
+    return OnPage(tuple(entry.claim for entry in shown), (str(len(site.corrections)), *corrections))
+
+
+def scale_on_page(site: Site, planned: Planned) -> OnPage:
+    """The scale shows each verdict's number of claims: no record besides."""
+    return OnPage((), tuple(f"{verdict.key}={count}" for verdict, count in site.tally.counts))
+
+
+def timeline_on_page(site: Site, planned: Planned) -> OnPage:
+    """A page of the timeline shows its claims under their months' headings (made of their dates) and
+    the number of claims (the pager)."""
+    shown = tuple(slug for month in timeline_page(site, planned.number) for slug in month.claims)
+    return OnPage(shown, (str(timeline_entries(site, "")),))
+
+
+def page_lastmod(site: Site, planned: Planned, described: PageKind) -> date | None:
+    """The last change to anything the page shows: for a page of a list split into pages, to the
+    claims it lists or counts."""
+    if described.on_page is None or not described.dated_by_claims:
+        return described.lastmod(site, planned.key)
+    page = described.on_page(site, planned)
+    counted = (key.removeprefix("claim:") for key in page.records if key.startswith("claim:"))
+    return _latest(site, (*page.claims, *counted))
 
 
 def chain(site: Site, slug: str) -> tuple[str, ...]:

@@ -20,8 +20,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from rapidfuzz import fuzz, process
-
 THRESHOLD = 75.0
 """A pair at or above this figure looks like the same claim (``check --similar``)."""
 BANDS, ROWS = 40, 5
@@ -59,6 +57,8 @@ def normalise(text: str) -> str:
 
 def score(one: str, other: str) -> float:
     """How alike two claim texts are, 0-100."""
+    from rapidfuzz import fuzz  # not imported by a build, which keeps the index (``normalise``) only
+
     return float(fuzz.token_sort_ratio(normalise(one), normalise(other)))
 
 
@@ -93,6 +93,8 @@ def most_similar(text: str, known: Sequence[Known], limit: int = 5, cutoff: floa
     query = normalise(text)
     if not query or not known:
         return []
+    from rapidfuzz import fuzz, process
+
     choices = [k.text or normalise(k.claim) for k in known]
     found = process.extract(
         query, choices, scorer=fuzz.token_sort_ratio, processor=None, limit=None, score_cutoff=cutoff or None
@@ -161,6 +163,8 @@ def similar_pairs(
     ``linked`` gives, for each slug, the slugs it is linked to (either way) by repeats, related or
     contradicts.
     """
+    from rapidfuzz import fuzz
+
     texts = [k.text or normalise(k.claim) for k in known]
     links = {slug: set(others) for slug, others in linked.items()}
     pairs = []

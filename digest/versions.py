@@ -18,7 +18,7 @@ import jinja2.meta
 
 from . import __version__
 from .messages import Key, Messages, used_messages
-from .pages import ALL, SITE, claim_id, page_id, person_id, staff_id
+from .pages import ALL, KINDS, SITE, Planned, claim_id, list_id, page_id, person_id, site_in, staff_id
 from .site import Site
 from .theme import Theme, parsed, template_sources
 
@@ -114,4 +114,16 @@ def _language_versions(site: Site, search: bool, messages: Messages) -> dict[str
         *([site.translation] if site.translation else []),
     )
     versions[ALL] = digest_of(*(f"{key}={value}" for key, value in versions.items()))
+    return versions
+
+
+def list_versions(site: Site, plan: Iterable[Planned]) -> dict[str, str]:
+    """The version of the order of each list split into pages, on each of its pages (``list_id``):
+    which claims the page lists, in which order, and what it shows of the whole list."""
+    versions: dict[str, str] = {}
+    for planned in plan:
+        on_page = KINDS[planned.kind].on_page
+        if on_page is not None:
+            page = on_page(site_in(site, planned.language), planned)
+            versions[language_key(planned.language, list_id(planned.path))] = digest_of(*page.claims, "", *page.figures)
     return versions

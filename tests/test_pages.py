@@ -15,9 +15,11 @@ import lxml.etree
 import pytest
 
 from bench.corpus import generate
-from digest.build import Options, load_site
+from digest.build import Options, build, load_site
+from digest.urls import MARKER
 
 from .conftest import build_into, write
+from .edits import same_tree
 from .html import broken_links, local_links, pages, parse, resolve_link
 
 SIZE = 8
@@ -228,3 +230,80 @@ def test_a_staff_members_checks_go_on_over_pages_written_first(scratch: Path, tm
     assert _listed(first) == ["bob-said-sky-is-blue"]
     assert [h.text_content() for h in parse(second).xpath("//main//section/h2")] == ["Checks edited by Dana Example"]
     assert _listed(second) == ["alice-said-sky-is-green"]
+
+
+_LISTS = ("timeline/", "verdicts/", "tags/", "outlets/", "people/")
+"""Where the lists split into pages are."""
+
+
+def _inodes(site: Path) -> dict[str, int]:
+    """Every file of a built site (but digest's mark on the folder) → its inode: a warm build writes a
+    file anew (a new inode) or keeps it."""
+    files = {p.relative_to(site).as_posix(): p.stat().st_ino for p in site.rglob("*") if p.is_file()}
+    return {path: inode for path, inode in files.items() if path != MARKER}
+
+
+def _warm_build(content: Path, out: Path, clean: Path, back: bool = False) -> set[str]:
+    """Build warm into ``out`` (with the build cache) and clean into ``clean``: the files the warm build
+    wrote, after checking that both sites are the same bytes and that the build counted what it wrote.
+    ``back``: the content is again as it was the build before last, whose site the cache kept whole:
+    the files that changed are taken from it, none written."""
+    before = _inodes(out)
+    result = build(Options(content=content, out=out, jobs=1, cache=True))
+    after = _inodes(out)
+    written = {path for path, inode in after.items() if before.get(path) != inode}
+    assert result.written == (0 if back else len(written))
+    shutil.rmtree(clean, ignore_errors=True)
+    build(Options(content=content, out=clean, jobs=1))
+    assert same_tree(out, clean) == []
+    return written
+
+
+@pytest.fixture
+def warm(paged: tuple[Path, Path], tmp_path: Path) -> tuple[Path, Path]:
+    """(content, site): a copy of the paged content, built with the build cache twice (the second
+    time from the first's spare: nothing written)."""
+    content = shutil.copytree(paged[0], tmp_path / "content")
+    out = tmp_path / "site"
+    build(Options(content=content, out=out, jobs=1, cache=True))
+    assert _warm_build(content, out, tmp_path / "clean") == set()
+    return content, out
+
+
+def _claim_file(content: Path, slug: str) -> Path:
+    return next(content.glob(f"claims/*/{slug}.md"))
+
+
+def test_a_title_edit_writes_only_the_pages_of_its_lists_that_list_it(warm: tuple[Path, Path], tmp_path: Path) -> None:
+    content, out = warm
+    slug = _listed(out / "timeline/page/3/index.html")[1]
+    path = _claim_file(content, slug)
+    path.write_text(path.read_text().replace('title: "', 'title: "Edited ', 1))
+    written = _warm_build(content, out, tmp_path / "clean")
+    assert {"timeline/page/3/index.html", f"claims/{slug}/index.html"} <= written
+    assert [p for p in written if p.startswith("timeline/")] == ["timeline/page/3/index.html"]
+    listing = [p for p in written if p.startswith(_LISTS) and p.endswith(".html")]
+    assert len(listing) >= 4  # its verdict, its person, its tags, its outlets
+    for page in listing:  # a list's pages that do not list it are kept, whatever the list
+        assert slug in _listed(out / page), page
+    assert f"{slug} " not in " ".join(written)
+    assert len(written) < 40
+
+
+def test_a_claim_moved_between_pages_moves_the_others_on_those_pages_only(
+    warm: tuple[Path, Path], tmp_path: Path
+) -> None:
+    content, out = warm
+    timeline = _pages_of(out, "timeline/")
+    assert len(timeline) > 8
+    slug = _listed(timeline[5])[2]  # on page 6: made the oldest claim, it goes last on the last page
+    path = _claim_file(content, slug)
+    text = path.read_text()
+    path.write_text(re.sub(r"^claim_date: .*$", "claim_date: 1999-01-01", text, count=1, flags=re.MULTILINE))
+    written = _warm_build(content, out, tmp_path / "clean")
+    assert _listed(timeline[-1])[-1] == slug
+    moved = sorted(p for p in written if p.startswith("timeline/"))
+    assert moved == sorted(p.relative_to(out).as_posix() for p in timeline[5:])  # pages 1 to 5 are as they were
+    path.write_text(text)  # and back
+    back = _warm_build(content, out, tmp_path / "clean", back=True)
+    assert sorted(p for p in back if p.startswith("timeline/")) == moved
