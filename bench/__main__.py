@@ -5,7 +5,9 @@ the similar-claim searches.
 
 Prints a table and writes bench/results.json. Every figure is the median of --runs runs, each a
 whole `digest build` process (import included), like the Hugo runs it is compared with; but
-"cards", the cold cost of the social cards alone, made in one process (see bench/cards.py).
+"cards", the cold cost of the social cards alone, made in one process (see bench/cards.py). "cold
+w/o cards" is the same cold build of the corpus with `social_cards: false` in its site.yaml (no card
+per claim): the cold build with the cards timed apart, which issues 14 and 16 allow.
 """
 
 from __future__ import annotations
@@ -67,13 +69,18 @@ def timed(
     return Timed(seconds, usage.ru_maxrss // 1024, usage.ru_utime + usage.ru_stime)
 
 
-def corpus(size: int, translated: float = 0.0) -> Path:
+def corpus(size: int, translated: float = 0.0, cards: bool = True) -> Path:
     """The synthetic content folder of that size, generated once (deterministic); with ``translated``,
-    in English and Ukrainian, that share of its claims translated (``bench.corpus --translated``)."""
-    folder = CORPORA / (f"claims-{size}-uk{round(translated * 100)}" if translated else f"claims-{size}")
+    in English and Ukrainian, that share of its claims translated (``bench.corpus --translated``);
+    without ``cards``, the same with ``social_cards: false`` in its site.yaml."""
+    name = f"claims-{size}-uk{round(translated * 100)}" if translated else f"claims-{size}"
+    folder = CORPORA / (name if cards else f"{name}-no-cards")
     if not (folder / "site.yaml").is_file():
         shutil.rmtree(folder, ignore_errors=True)
         generate(folder, size, translated_share=translated)
+        if not cards:
+            with (folder / "site.yaml").open("a", encoding="utf-8") as settings:
+                settings.write("social_cards: false\n")
     return folder
 
 
@@ -106,6 +113,16 @@ def bench_builds(
             command = [sys.executable, "-m", "digest", "build", *extra, "--content", str(content)]
             command += ["--out", str(out), "--theme", str(theme)]
             result[mode] = _our_builds(command, env, out, cache, content, theme, size, runs)
+            # the same cold build with no card per claim (social_cards: false): the cards timed apart
+            bare = [*command[: command.index("--content") + 1], str(corpus(size, translated, cards=False))]
+            bare += command[command.index("--content") + 2 :]
+            cold = []
+            for _ in range(runs):
+                shutil.rmtree(out, ignore_errors=True)
+                shutil.rmtree(cache, ignore_errors=True)
+                cold.append(timed(bare, env))
+            result[mode]["cold_no_cards_s"] = median([run.seconds for run in cold])
+            result[mode]["cold_no_cards_cpu_s"] = median([run.cpu for run in cold])
         result["cards_cold_s"], result["cards_cpu_s"], result["cards_mb"] = cards_cost(content, runs)
         if hugo:
             print(f"  {size:,} claims, Hugo and Pagefind...", file=sys.stderr, flush=True)
@@ -113,6 +130,7 @@ def bench_builds(
             for mode in MODES:
                 ours = result[mode]
                 ours["cold_vs_hugo"] = round(ours["cold_s"] / result["hugo_cold_s"], 2)
+                ours["cold_no_cards_vs_hugo"] = round(ours["cold_no_cards_s"] / result["hugo_cold_s"], 2)
                 ours["cold_vs_hugo_pagefind"] = round(ours["cold_s"] / result["hugo_pagefind_cold_s"], 2)
                 ours["cold_cpu_vs_hugo_pagefind"] = round(ours["cold_cpu_s"] / result["hugo_pagefind_cold_cpu_s"], 2)
         return result
@@ -355,10 +373,12 @@ def main() -> None:
                     ("claims", "claims"),
                     ("pages", "pages"),
                     ("cold_s", "cold"),
+                    ("cold_no_cards_s", "cold w/o cards"),
                     ("cards_cold_s", "cards"),
                     ("cards_cpu_s", "cards CPU"),
                     ("hugo_cold_s", "Hugo"),
                     ("cold_vs_hugo", "ratio"),
+                    ("cold_no_cards_vs_hugo", "w/o cards"),
                     ("hugo_pagefind_cold_s", "Hugo+Pagefind"),
                     ("cold_vs_hugo_pagefind", "ratio"),
                     ("warm_noop_s", "no change"),
@@ -378,6 +398,7 @@ def main() -> None:
                 [
                     ("claims", "claims"),
                     ("cold_cpu_s", "cold"),
+                    ("cold_no_cards_cpu_s", "cold w/o cards"),
                     ("cards_cpu_s", "cards"),
                     ("hugo_cold_cpu_s", "Hugo"),
                     ("hugo_pagefind_cold_cpu_s", "Hugo+Pagefind"),

@@ -152,8 +152,10 @@ def claim_context(site: Site, planned: Planned, described: PageKind) -> ClaimPag
 
 def _share_image(site: Site, claim: Claim) -> ShareImage:
     """The claim's own image as it appeared, when it has one; else its social card (whose alt text
-    the template words)."""
+    the template words), or the site's without cards of claims (``social_cards: false``)."""
     picture = claim.picture
+    if picture is None and not site.config.social_cards:
+        return ShareImage(urls.SITE_CARD, site_alt(site))
     if picture is None:
         return ShareImage(card_for(claim), "")
     path, width, height = share_copy(picture)

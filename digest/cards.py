@@ -8,19 +8,21 @@ with its box), which ``draw`` paints and the tests check. The fonts come with th
 card looks the same on every machine. A card is pixels: no text of the content can run in it.
 
 Pillow is imported only when a card is laid out or drawn: a rebuild that keeps every card never
-pays for it.
+pays for it. Cards are made by the ten thousand, so ``draw`` paints and compresses only the bands of
+rows that hold something, reuses the bands every card shares (the site's name; a verdict's badge
+with a person's name), and joins the compressed bands into one PNG (``bandpng``).
 """
 
 from __future__ import annotations
 
 import hashlib
-import io
 import unicodedata
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cache, cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .bandpng import Band, compressed, empty, png
 from .model import Claim
 from .site import Site
 
@@ -36,9 +38,8 @@ TONES = {"r5": "#1a7f37", "r4": "#3f6f12", "r3": "#8a5a00", "r2": "#b14a05", "r1
 """Verdict colours, as in the default theme: white text on each has at least AA contrast."""
 DEFAULT_FONTS = Path(__file__).resolve().parent.parent / "themes" / "default" / "fonts"
 """The default theme's fonts, used by a theme that ships none."""
-COMPRESSION = 3
-"""zlib level of the PNG. On the bench corpus a card takes 5.0 ms at 3 for 23 kB, 7.4 ms at 6 for
-17 kB, 40 ms at 9 for 15 kB: 3, since cards are made by the ten thousand and fetched rarely."""
+_FORMAT = b"bands-rle-1"
+"""Part of the fonts' version, so that cards made by an older way of encoding are made again."""
 
 WHITE = 15
 """Shades are palette indices: 0 is the background, WHITE white, and _ON_BADGE + shade the same over
@@ -56,6 +57,8 @@ _MOST_CHARACTERS = 1000
 """More than the largest card can show: a longer text is cut before it is measured."""
 _SLACK = 6
 """Pixels: a line whose width estimated from its words' advances is this close to the limit is measured."""
+_WORDS_KEPT = 20_000
+"""Words whose advance is kept, a size: enough for most of a site's vocabulary, a megabyte or two."""
 _BADGE_TOP, _BADGE_HEIGHT, _BADGE_PADDING = 492, 80, 28
 _SITE_TOP, _SITE_BOTTOM = 150, BOTTOM
 
@@ -94,6 +97,14 @@ class CardFonts:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self._fonts: dict[tuple[int, bool], FreeTypeFont] = {}
+        self.shared_bands: dict[tuple[object, ...], Band] = {}
+        """Bands drawn and compressed, kept once seen twice (the site's name, a badge and a name)."""
+        self.bands_seen: set[int] = set()
+        """Hashes of the bands drawn once."""
+        self.lengths: dict[int, dict[str, float]] = {}
+        """The advance of each word measured, by size of the bold font (words recur from card to card)."""
+        self.shared_lines: dict[tuple[object, ...], Line] = {}
+        """Lines every card of a site shares, laid out once (the site's name, a verdict, a person)."""
 
     @classmethod
     def of_theme(cls, theme: Path) -> CardFonts:
@@ -105,7 +116,7 @@ class CardFonts:
     @cached_property
     def version(self) -> str:
         """A hash of the font files: cards are made again when a font changes."""
-        digest = hashlib.blake2b(digest_size=12)
+        digest = hashlib.blake2b(_FORMAT, digest_size=12)
         for name in ("card-regular.ttf", "card-bold.ttf"):
             digest.update((self.folder / name).read_bytes())
         return digest.hexdigest()
@@ -146,22 +157,32 @@ def claim_layout(site: Site, claim: Claim, fonts: CardFonts) -> Layout:
     """The card of one claim: the site's name, the claim as made, who made it, the verdict and the person."""
     verdict = site.verdicts[claim.verdict]
     person = site.people[claim.person]
-    lines = [_single(_clean(site.config.title), fonts.font(30, False), False, LEFT, TOP + 8, RIGHT, _DIM)]
+    lines = [_shared(fonts, site.config.title, 30, False, LEFT, TOP + 8, RIGHT, _DIM)]
     quoted = f"“{_clean(claim.claim)[:_MOST_CHARACTERS]}”"
     texts, font, pitch = _sized(quoted, fonts, _CLAIM_SIZES, _CLAIM_TOP, _CLAIM_BOTTOM, _ELLIPSIS + "”")
     lines.extend(
         _single(text, font, True, LEFT, _CLAIM_TOP + number * pitch, RIGHT, WHITE) for number, text in enumerate(texts)
     )
     who = f"— {_clean(site.speaker(claim))}"
-    lines.append(_single(who, fonts.font(32, False), False, LEFT, _CLAIM_TOP + len(texts) * pitch + 14, RIGHT, WHITE))
-    label_font = fonts.font(40, True)
-    label = _single(_clean(verdict.label), label_font, True, LEFT + _BADGE_PADDING, 0, RIGHT - 320, _ON_BADGE + WHITE)
-    label = _centred(label, label_font, _BADGE_TOP, _BADGE_HEIGHT)
+    lines.append(_shared(fonts, who, 32, False, LEFT, _CLAIM_TOP + len(texts) * pitch + 14, RIGHT, WHITE))
+    label = _shared(fonts, verdict.label, 40, True, LEFT + _BADGE_PADDING, 0, RIGHT - 320, _ON_BADGE + WHITE, True)
     badge = (LEFT, _BADGE_TOP, label.box[2] + _BADGE_PADDING, _BADGE_TOP + _BADGE_HEIGHT)
-    name_font = fonts.font(32, False)
-    name = _single(_clean(person.name), name_font, False, badge[2] + _BADGE_PADDING, 0, RIGHT, WHITE)
-    lines += [label, _centred(name, name_font, _BADGE_TOP, _BADGE_HEIGHT)]
+    lines += [label, _shared(fonts, person.name, 32, False, badge[2] + _BADGE_PADDING, 0, RIGHT, WHITE, True)]
     return Layout(tuple(lines), verdict.tone, badge)
+
+
+def _shared(
+    fonts: CardFonts, text: str, size: int, bold: bool, x: int, y: int, right: int, shade: int, badged: bool = False
+) -> Line:
+    """``_single`` for the lines many cards share (the site's name, who made the claim, a verdict's
+    label, a person's name), laid out once; ``badged``: centred in the badge's band."""
+    key = (text, size, bold, x, y, right, shade, badged)
+    line = fonts.shared_lines.get(key)
+    if line is None:
+        font = fonts.font(size, bold)
+        line = _single(_clean(text), font, bold, x, y, right, shade)
+        line = fonts.shared_lines[key] = _centred(line, font, _BADGE_TOP, _BADGE_HEIGHT) if badged else line
+    return line
 
 
 def site_layout(site: Site, fonts: CardFonts) -> Layout:
@@ -188,29 +209,86 @@ def site_card(site: Site, fonts: CardFonts) -> bytes:
 
 def draw(layout: Layout, fonts: CardFonts) -> bytes:
     """Paint a layout: a palette PNG (a few dozen colours, no dithering), with no metadata, so the same
-    layout always gives the same bytes."""
+    layout always gives the same bytes. Only the bands of rows that hold ink are painted and
+    compressed; the empty rows between them and the bands seen before are taken ready-made."""
+    pieces: list[Band] = []
+    row = 0
+    for top, bottom, lines, badge in _bands_of(layout):
+        if top > row:
+            pieces.append(empty(top - row, WIDTH))
+        pieces.append(_band(fonts, top, bottom, lines, badge))
+        row = bottom
+    if row < HEIGHT:
+        pieces.append(empty(HEIGHT - row, WIDTH))
+    return png(WIDTH, HEIGHT, pieces, _palette(layout.tone))
+
+
+_ROW = WIDTH + 1
+"""A row of the image data: its filter byte (0, none), then one palette index a pixel."""
+_INK_MARGIN = 2
+"""Rows above and below a line's ink box in its band, in case a glyph's pixels stray out of it."""
+
+
+def _bands_of(
+    layout: Layout,
+) -> list[tuple[int, int, tuple[Line, ...], tuple[int, int, int, int] | None]]:
+    """The layout cut into bands of rows, top to bottom: (first row, row after the last, the lines and
+    the badge in it); no two bands share a row, and the rows between them are empty."""
+    spans: list[tuple[int, int, Line | None]] = [(line.box[1], line.box[3], line) for line in layout.lines]
+    if layout.badge is not None:
+        spans.append((layout.badge[1], layout.badge[3] + 1, None))  # a rectangle's bottom row is painted
+    bands: list[tuple[int, int, list[Line], bool]] = []
+    for top, bottom, line in sorted(spans, key=lambda span: span[:2]):
+        top, bottom = max(0, top - _INK_MARGIN), min(HEIGHT, bottom + _INK_MARGIN)
+        if bands and top <= bands[-1][1]:
+            first, last, lines, badged = bands[-1]
+            bands[-1] = (first, max(last, bottom), lines, badged)
+        else:
+            bands.append((top, bottom, [], False))
+        if line is None:
+            bands[-1] = (*bands[-1][:3], True)
+        else:
+            bands[-1][2].append(line)
+    return [(top, bottom, tuple(lines), layout.badge if badged else None) for top, bottom, lines, badged in bands]
+
+
+def _band(
+    fonts: CardFonts, top: int, bottom: int, lines: tuple[Line, ...], badge: tuple[int, int, int, int] | None
+) -> Band:
+    """The rows ``top`` to ``bottom`` with these lines and badge painted, compressed; kept once the
+    same band (same text, same places) has been drawn twice."""
+    key = (top, bottom, badge, *((line.text, line.x, line.y, line.size, line.bold, line.shade) for line in lines))
+    band = fonts.shared_bands.get(key)
+    if band is not None:
+        return band
     from PIL import Image, ImageDraw
 
-    card = Image.new("L", (WIDTH, HEIGHT), 0)  # palette indices; the palette is attached at the end
-    pen = ImageDraw.Draw(card)
-    if layout.badge is not None:
-        pen.rounded_rectangle(layout.badge, radius=10, fill=_ON_BADGE)
-    for line in layout.lines:
-        pen.text((line.x, line.y), line.text, font=fonts.font(line.size, line.bold), fill=line.shade, anchor="la")
-    card.putpalette(_palette(layout.tone))
-    out = io.BytesIO()
-    card.save(out, "PNG", compress_level=COMPRESSION)
-    return out.getvalue()
+    # one column more on the left, never painted: each row of the bytes then starts with its filter byte
+    image = Image.new("L", (_ROW, bottom - top), 0)
+    pen = ImageDraw.Draw(image)
+    if badge is not None:
+        left, upper, right, lower = badge
+        pen.rounded_rectangle((left + 1, upper - top, right + 1, lower - top), radius=10, fill=_ON_BADGE)
+    for line in lines:
+        font = fonts.font(line.size, line.bold)
+        pen.text((line.x + 1, line.y - top), line.text, font=font, fill=line.shade, anchor="la")
+    band = compressed(image.tobytes())
+    if hash(key) in fonts.bands_seen:
+        fonts.shared_bands[key] = band
+    else:
+        fonts.bands_seen.add(hash(key))
+    return band
 
 
-def _palette(tone: str) -> list[int]:
+@cache
+def _palette(tone: str) -> bytes:
     """Background to white in 16 steps, then the badge's colour to white in 16 steps."""
     badge = bytes.fromhex(TONES.get(tone, TONES["none"])[1:])
     palette: list[int] = []
     for start in (BACKGROUND, tuple(badge)):
         for step in range(WHITE + 1):
             palette.extend(round(c + (255 - c) * step / WHITE) for c in start)
-    return palette
+    return bytes(palette)
 
 
 def _clean(text: str) -> str:
@@ -275,7 +353,9 @@ def _longest(text: str, font: FreeTypeFont, width: int, suffix: str = "") -> str
     return text[:low]
 
 
-def _wrap(text: str, font: FreeTypeFont, width: int, most: int, ellipsis: str) -> tuple[list[str], bool]:
+def _wrap(
+    text: str, font: FreeTypeFont, width: int, most: int, ellipsis: str, lengths: dict[str, float]
+) -> tuple[list[str], bool]:
     """Greedy wrap by measured width into at most ``most`` lines; True when the whole text fits, else
     the last line ends with ``ellipsis``. A word wider than a line is cut where it fills one.
 
@@ -283,6 +363,7 @@ def _wrap(text: str, font: FreeTypeFont, width: int, most: int, ellipsis: str) -
     _SLACK of the limit is the line itself measured, so every line kept is measured to fit."""
     most = max(1, most)
     space = font.getlength(" ")
+    measured = lengths.get
     lines: list[str] = []
     current, length = "", 0.0
     words = text.split(" ")
@@ -290,7 +371,12 @@ def _wrap(text: str, font: FreeTypeFont, width: int, most: int, ellipsis: str) -
     while index < len(words) and len(lines) <= most:
         word = words[index]
         candidate = f"{current} {word}" if current else word
-        estimate = length + space + font.getlength(word) if current else font.getlength(word)
+        advance = measured(word)
+        if advance is None:
+            advance = font.getlength(word)
+            if len(lengths) < _WORDS_KEPT:
+                lengths[word] = advance
+        estimate = length + space + advance if current else advance
         if estimate <= width - _SLACK or (estimate <= width + _SLACK and _fits(font, candidate, width)):
             current, length, index = candidate, estimate, index + 1
         elif current:
@@ -322,7 +408,7 @@ def _sized(
         most = (bottom - top) // pitch
         if size != sizes[-1] and length * size > most * (RIGHT - LEFT) * 0.98:
             continue  # too long to fit at this size even with no space lost at the line ends
-        lines, whole = _wrap(text, font, RIGHT - LEFT, most, ellipsis)
+        lines, whole = _wrap(text, font, RIGHT - LEFT, most, ellipsis, fonts.lengths.setdefault(size, {}))
         if whole:
             break
     return lines, font, pitch

@@ -67,6 +67,7 @@ _SITE = {
     "limits": f.Field(f.record(_LIMITS, "limits")),
     "corrections_email": f.Field(f.text),
     "page_size": f.Field(f.integer),
+    "social_cards": f.Field(f.boolean),
 }
 _MAX_PAGE_SIZE = 1000
 """The largest page_size: a longer page is what pagination is for avoiding."""
@@ -143,6 +144,7 @@ def load_config(content: Path, content_shown: str, base_url: str | None = None) 
         corrections_email=email,
         languages=languages,
         page_size=PAGE_SIZE if page_size is None else page_size,
+        social_cards=values.get("social_cards") is not False,
         translations=tuple((tag, titles.get(tag, ""), descriptions.get(tag, "")) for tag in others),
     )
 

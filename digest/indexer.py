@@ -1,6 +1,6 @@
 """Pagefind's indexing service (``pagefind --service``, the program the ``pagefind[bin]`` package
-carries), spoken to directly: ``Service`` indexes a list of pages into one bundle of the search
-index, ``write_bundle`` writes the bundle's files. ``search`` decides what goes into which bundle.
+carries), spoken to directly: ``Service`` indexes a list of pages into the files of one bundle of the
+search index, ``write_bundle`` writes them. ``search`` decides what goes into which bundle.
 """
 
 from __future__ import annotations
@@ -83,10 +83,12 @@ class Service:
         assert stream is not None
         buffer = bytearray()
         while chunk := os.read(stream.fileno(), 1 << 16):
+            start = len(buffer)  # an answer ends at the first comma: none before this
             buffer += chunk
-            while (end := buffer.find(b",")) >= 0:
+            while (end := buffer.find(b",", start)) >= 0:
                 self._answers.put(json.loads(base64.b64decode(bytes(buffer[:end]))))
                 del buffer[: end + 1]
+                start = 0
         self._answers.put(None)
 
     def _send(self, payload: dict[str, Any]) -> None:
@@ -119,9 +121,10 @@ class Service:
             answers.append(payload)
         return answers
 
-    def index_shard(self, folder: Path, bundle: str, pages: list[str], primary: bool) -> tuple[str, ...]:
-        """Index the pages ``pages`` (site paths in ``folder``) into the bundle folder/``bundle``/; the
-        files written, by site path."""
+    def index(self, folder: Path, pages: list[str]) -> list[dict[str, str]]:
+        """Index the pages ``pages`` (site paths in ``folder``) as one bundle: its files, as Pagefind
+        gives them (``write_bundle`` writes them), so that the service can go on to the next bundle
+        while they are written."""
         self._send({"type": "NewIndex", "config": {"keep_index_url": True}})
         index = self._collect(1)[0]["index_id"]
         for path in pages:
@@ -131,12 +134,12 @@ class Service:
                 raise OutputError(f"the search index failed: {path}: {error.strerror or error}") from None
             self._send({"type": "AddFile", "index_id": index, "url": f"/{path}", "file_contents": html})
         self._collect(len(pages))
-        # The files come back in the answer and are written here: Pagefind's WriteFiles answers
+        # The files come back in the answer and are written by the caller: Pagefind's WriteFiles answers
         # before its writes are done (an empty pagefind-entry.json was seen when the service ended).
         self._send({"type": "GetFiles", "index_id": index})
         self._send({"type": "DeleteIndex", "index_id": index})
-        files = self._collect(2)[0]["files"]
-        return write_bundle(folder, bundle, files, primary)
+        files: list[dict[str, str]] = self._collect(2)[0]["files"]
+        return files
 
     def __enter__(self) -> Service:
         return self

@@ -245,7 +245,7 @@ class Renderer:
         generated = {MARKER: "digest's mark of a folder it made"}
         generated |= {path: f"the theme's {path}" for path in self.assets}
         generated |= {file_for(p.path): f"the {p.kind.value} page /{p.path}" for p in plan}
-        generated |= {card_for(claim): "a claim's social card" for claim in _translated_claims(site)}
+        generated |= {card_for(claim): "a claim's social card" for _, _, claim in _cards_of(site)}
         generated |= {path: "an image of a check" for path, _, _ in images.outputs(_translated_claims(site), None)}
         made = data_files(site, versions, None, {}, self.export_lines, self.messages, self.fonts)
         generated |= {path: "a feed or data file" for path, _, _ in made}
@@ -386,7 +386,10 @@ def _translated_claims(site: Site) -> Iterable[Claim]:
 
 
 def _cards_of(site: Site) -> Iterable[tuple[str, Site, Claim]]:
-    """(language, the site in it, claim) of every claim's social card: one in each language it is in."""
+    """(language, the site in it, claim) of every claim's social card: one in each language it is in;
+    none with ``social_cards: false``."""
+    if not site.config.social_cards:
+        return
     for claim in site.claims.values():
         yield "", site, claim
     for code, variant in site.translations.items():

@@ -18,13 +18,13 @@ import hashlib
 import json
 import threading
 from collections.abc import Callable, Mapping
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 
 from .errors import UsageError
-from .indexer import SERVICES, Service, executable, pagefind_version
+from .indexer import SERVICES, Service, executable, pagefind_version, write_bundle
 from .progress import Progress
 from .urls import claim_file
 
@@ -122,11 +122,50 @@ def update_index(
     if todo:
         if executable() is None:
             raise UsageError("search needs Pagefind: pip install 'pagefind[bin]' (or build with --no-search)")
-        total = sum(len(members[name]) for name, _, _ in todo)
-        if progress is not None:
-            progress("indexing search", 0, total)
-        lock = threading.Lock()
-        waiting = list(todo)
+        _index_shards(folder, todo, members, pages, result, progress)
+    listing = json.dumps({"bundles": [f"{name}/" for name in names]}, separators=(",", ":")).encode()
+    fingerprint = result.fingerprints[BUNDLES] = _digest(listing.decode())
+    if not keep(BUNDLES, fingerprint):
+        (root / "bundles.json").unlink(missing_ok=True)  # never write into a file the previous site shares
+        root.mkdir(exist_ok=True)
+        (root / "bundles.json").write_bytes(listing + b"\n")
+    return result
+
+
+def _index_shards(
+    folder: Path,
+    todo: list[tuple[str, str, bool]],
+    members: Mapping[str, list[str]],
+    pages: Mapping[str, str],
+    result: SearchIndex,
+    progress: Progress | None,
+) -> None:
+    """Index the shards ``todo`` ((name, fingerprint, primary)) into ``result``: Pagefind services
+    side by side, each indexing one shard at a time (one core, the memory of one shard), while one
+    thread writes the bundles they made, so that no service waits for the disk."""
+    total = sum(len(members[name]) for name, _, _ in todo)
+    if progress is not None:
+        progress("indexing search", 0, total)
+    lock = threading.Lock()
+    waiting = list(todo)
+
+    def stop() -> None:
+        with lock:
+            waiting.clear()  # the services stop after their current shard
+
+    def write(name: str, fingerprint: str, primary: bool, made: list[dict[str, str]]) -> None:
+        try:
+            files = write_bundle(folder, f"{FOLDER}/{name}", made, primary)
+        except BaseException:
+            stop()
+            raise
+        shard = Shard(fingerprint, files, primary, tuple((s, pages[s]) for s in members[name]))
+        with lock:
+            result.shards[name] = shard
+            result.fingerprints.update(dict.fromkeys(files, fingerprint))
+
+    with ThreadPoolExecutor(1) as writer:
+        writes: list[Future[None]] = []
 
         def work() -> None:
             """One Pagefind service indexing shards off the shared list until it is empty."""
@@ -137,31 +176,22 @@ def update_index(
                             return
                         name, fingerprint, primary = waiting.pop(0)
                     try:
-                        pages_of = [claim_file(key) for key in members[name]]
-                        files = service.index_shard(folder, f"{FOLDER}/{name}", pages_of, primary)
+                        made = service.index(folder, [claim_file(key) for key in members[name]])
                     except BaseException:
-                        with lock:
-                            waiting.clear()  # the others stop after their current shard
+                        stop()
                         raise
-                    shard = Shard(fingerprint, files, primary, tuple((s, pages[s]) for s in members[name]))
                     with lock:
-                        result.shards[name] = shard
-                        result.fingerprints.update(dict.fromkeys(files, fingerprint))
+                        writes.append(writer.submit(write, name, fingerprint, primary, made))
                         result.indexed += len(members[name])
                         if progress is not None:
                             progress("indexing search", result.indexed, total)
 
-        services = min(len(todo), SERVICES)  # each indexes one shard at a time: one core, little memory
+        services = min(len(todo), SERVICES)
         with ThreadPoolExecutor(services) as pool:
             for running in [pool.submit(work) for _ in range(services)]:
                 running.result()
-    listing = json.dumps({"bundles": [f"{name}/" for name in names]}, separators=(",", ":")).encode()
-    fingerprint = result.fingerprints[BUNDLES] = _digest(listing.decode())
-    if not keep(BUNDLES, fingerprint):
-        (root / "bundles.json").unlink(missing_ok=True)  # never write into a file the previous site shares
-        root.mkdir(exist_ok=True)
-        (root / "bundles.json").write_bytes(listing + b"\n")
-    return result
+        for written in writes:
+            written.result()
 
 
 def _same_text(old: Shard, current: tuple[tuple[str, str], ...], folder: Path, old_page: OldPage) -> bool:

@@ -84,6 +84,8 @@ class SiteConfig:
     () for a site in one language (``language``). In a translation's Site, ``language`` is its code."""
     page_size: int = PAGE_SIZE
     """How many entries a page of a list shows (``page_size:``); longer lists go on to ``page/2/``..."""
+    social_cards: bool = True
+    """Whether each claim gets its own card (``social_cards:``); without, its page shares the site's."""
     translations: tuple[tuple[str, str, str], ...] = ()
     """(language, title, description) for each language site.yaml words them in besides the site's
     (``title: {en: Digest, uk: Дайджест}``); ``in_language`` picks one."""

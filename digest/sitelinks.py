@@ -63,7 +63,7 @@ def targets(site: Site, static: Set[str], unpublished: Mapping[str, str], broken
     paths.update((feed_for(HOME), feed_for(CORRECTIONS), "sitemap.xml", "robots.txt", NOT_FOUND, SITE_CARD))
     paths.update(("claims.json", "claimreview.json"))
     paths.update(feed_for(person) for person in site.people.values())
-    paths.update(card_for(claim) for claim in site.claims.values())
+    paths.update(card_for(claim) for claim in site.claims.values() if site.config.social_cards)
     paths.update(path for claim in site.claims.values() for path in image_paths(claim))
     records: list[Claim | Person | Page | Staff] = [
         *site.claims.values(),

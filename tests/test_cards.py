@@ -9,6 +9,7 @@ import shutil
 import subprocess
 import sys
 import unicodedata
+import zlib
 from pathlib import Path
 
 import pytest
@@ -20,7 +21,8 @@ from digest.build import Options, load_site
 from digest.model import Claim
 from digest.site import Site
 
-from .conftest import MINIMAL, ROOT, TODAY, write
+from .conftest import MINIMAL, ROOT, TODAY, build_into, write
+from .html import is_redirect, parse
 
 FONTS = cards.CardFonts(cards.DEFAULT_FONTS)
 PNG_CHUNKS = [b"IHDR", b"PLTE", b"IDAT", b"IEND"]
@@ -199,3 +201,52 @@ def test_cards_are_the_same_bytes_in_another_process_and_carry_no_metadata(
     )
     other = subprocess.run([sys.executable, "-c", script, str(extremes_content)], capture_output=True, check=True)
     assert other.stdout == png
+
+
+@pytest.mark.parametrize("base_url", ["https://example.org/", "https://example.com/sub/path/"])
+def test_without_social_cards_every_page_shares_the_site_card(tmp_path: Path, base_url: str) -> None:
+    content = tmp_path / "content"
+    shutil.copytree(MINIMAL, content)
+    write(content / "site.yaml", (content / "site.yaml").read_text() + "social_cards: false\n")
+    out = tmp_path / "site"
+    assert build_into(content, out, "--no-search", "--base-url", base_url) == 0
+    assert not list((out / "claims").rglob("card.png"))
+    assert drawn_outside((out / "card.png").read_bytes()) == []
+    claims = [page for page in (out / "claims").glob("*/index.html") if not is_redirect(page)]
+    assert claims
+    for page in [*claims, out / "index.html"]:
+        meta = {m.get("property") or m.get("name"): m.get("content") for m in parse(page).xpath("//meta")}
+        assert meta["og:image"] == meta["twitter:image"] == base_url + "card.png", page
+        assert (meta["og:image:width"], meta["og:image:height"], meta["og:image:type"]) == ("1200", "630", "image/png")
+        assert meta["og:image:alt"] == meta["twitter:image:alt"] == "Minimal Digest: A tiny content folder for tests."
+    # the default: each claim its own card, named by its page
+    write(
+        content / "site.yaml", (content / "site.yaml").read_text().replace("social_cards: false", "social_cards: true")
+    )
+    assert build_into(content, out, "--no-search", "--base-url", base_url) == 0
+    for page in claims:
+        card = page.parent / "card.png"
+        assert drawn_outside(card.read_bytes()) == [], card
+        image = parse(page).xpath('string(//meta[@property="og:image"]/@content)')
+        assert image == base_url + card.relative_to(out).as_posix()
+
+
+def test_a_card_is_a_well_formed_png(corpus: Site) -> None:
+    """Each chunk's CRC and the image data's Adler-32 check out (the cards are assembled from bands
+    compressed apart), and the rows decompress to the pixels Pillow reads."""
+    for claim in [*corpus.claims.values()][:50]:
+        png = cards.claim_card(corpus, claim, FONTS)
+        chunks, offset = {}, 8
+        while offset < len(png):
+            length = int.from_bytes(png[offset : offset + 4], "big")
+            kind, data = png[offset + 4 : offset + 8], png[offset + 8 : offset + 8 + length]
+            assert int.from_bytes(png[offset + 8 + length : offset + 12 + length], "big") == zlib.crc32(kind + data)
+            chunks[kind] = data
+            offset += 12 + length
+        rows = zlib.decompress(chunks[b"IDAT"])  # raises on a wrong Adler-32
+        assert len(rows) == cards.HEIGHT * (cards.WIDTH + 1)
+        assert rows[:: cards.WIDTH + 1] == bytes(cards.HEIGHT)  # every row unfiltered
+        pixels = b"".join(
+            rows[row * (cards.WIDTH + 1) + 1 : (row + 1) * (cards.WIDTH + 1)] for row in range(cards.HEIGHT)
+        )
+        assert Image.open(io.BytesIO(png)).tobytes() == pixels

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -19,6 +19,7 @@ from playwright.sync_api import Error as PlaywrightError
 
 from digest import search
 from digest.build import Options, build
+from digest.errors import OutputError
 
 from .browser import chromium
 from .edits import EDITS, Edit, build_options, change_css, change_template, change_title, copy_site, same_tree
@@ -131,6 +132,44 @@ def test_only_the_first_shard_carries_pagefinds_program(tmp_path: Path, small_sh
         assert sorted(p.name for p in bundle.iterdir() if p.is_file() and not p.name.endswith(".pf_meta")) == [
             "pagefind-entry.json"
         ]
+
+
+def failed_build_leaves_out(tmp_path: Path, breaking: Callable[[], None], message: str) -> None:
+    """After a build with search, an edit and ``breaking``: the next build fails with ``message`` and
+    leaves the site as it was."""
+    content, theme = copy_site(tmp_path)
+    build(options(content, theme, tmp_path / "site", cache=False))
+    shutil.copytree(tmp_path / "site", tmp_path / "before")
+    claim = content / "claims/bob-said-sky-is-blue.md"
+    claim.write_text(claim.read_text().replace("sky is blue", "sky is grey"))
+    breaking()
+    with pytest.raises(OutputError, match=message):
+        build(options(content, theme, tmp_path / "site", cache=False))
+    assert same_tree(tmp_path / "site", tmp_path / "before") == []
+
+
+def test_pagefind_stopping_fails_the_build_and_leaves_out(
+    tmp_path: Path, small_shards: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    stopping = tmp_path / "pagefind"  # reads a little of the first request, and stops
+    stopping.write_text("#!/bin/sh\nhead -c 100 > /dev/null\nexit 3\n")
+    stopping.chmod(0o755)
+    breaking = lambda: monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(stopping))  # noqa: E731
+    failed_build_leaves_out(tmp_path, breaking, "the search index failed: Pagefind stopped")
+
+
+def test_a_bundle_that_cannot_be_written_fails_the_build_and_leaves_out(
+    tmp_path: Path, small_shards: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = search.write_bundle
+
+    def full(folder: Path, bundle: str, files: list[dict[str, str]], primary: bool) -> tuple[str, ...]:
+        if bundle != "pagefind/0":  # the bundles are written by a thread of their own while the services go on
+            raise OutputError(f"the search index failed: cannot write {bundle}: disk full")
+        return real(folder, bundle, files, primary)
+
+    breaking = lambda: monkeypatch.setattr(search, "write_bundle", full)  # noqa: E731
+    failed_build_leaves_out(tmp_path, breaking, "cannot write pagefind/[0-9]+: disk full")
 
 
 @pytest.mark.browser
