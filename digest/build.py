@@ -22,6 +22,7 @@ from .errors import Diagnostic, DigestError, UsageError
 from .images import Known, attach_images, image_problems
 from .load import Content, KnownFiles, load_content
 from .outfolder import guard_out
+from .output import KEPT
 from .pages import Kind, Planned
 from .progress import Progress
 from .render import Renderer
@@ -31,7 +32,7 @@ from .search import SearchIndex, update_index
 from .static import StaticFile, find_static
 from .theme import Theme
 from .warmstart import BuildState, WarmStart
-from .write import KEPT, SiteWriter, update_tree, write_site
+from .write import SiteWriter, update_tree, write_site
 
 DEFAULT_THEME = Path(__file__).resolve().parent.parent / "themes" / "default"
 """The default theme, found from any working directory."""

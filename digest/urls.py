@@ -1,8 +1,8 @@
 """Where every page lives, and links between pages.
 
-Internal links are relative and name the file (``../../people/putin/index.html``, made by the
-theme's ``url`` filter from the page's depth), so one built site works at a domain root, under any
-sub-path and opened from disk. Absolute URLs (canonical,
+Internal links are relative and name the file (``../../people/putin/index.html``, made by
+``relative`` from the page's depth for the theme's ``url`` filter and for Markdown), so one built
+site works at a domain root, under any sub-path and opened from disk. Absolute URLs (canonical,
 feeds, sitemap, JSON-LD) use the pretty form under base_url.
 
 With ``languages:`` in site.yaml, the pages of each language but the first are under its code
@@ -34,6 +34,9 @@ SEARCH = "search/"
 NOT_FOUND = "404.html"
 SITE_CARD = "card.png"
 """The site's social card: the share image of every page but a claim's."""
+MARKER = ".digest-build"
+"""The file at the top of every site digest writes, the mark of a folder it made (``outfolder``);
+published with it: hosts serve it as any file."""
 
 
 class SitePath(str):
@@ -131,6 +134,26 @@ def card_for(claim: Claim) -> str:
 def file_for(path: str) -> str:
     """The output file of a site path: ``claims/x/`` → ``claims/x/index.html``, ``""`` → ``index.html``."""
     return path + "index.html" if path == "" or path.endswith("/") else path
+
+
+def page_of(file: str) -> str:
+    """The site path of an output file, ``file_for`` undone: ``claims/x/index.html`` → ``claims/x/``,
+    ``index.html`` → ``""``; any other file is its own site path (``feed.xml``)."""
+    if file == "index.html" or file.endswith("/index.html"):
+        return file[: -len("index.html")]
+    return file
+
+
+def depth_of(path: str) -> int:
+    """How many folders below the site root the page at a site path is: ``claims/x/`` → 2, ``""`` → 0."""
+    return path.count("/")
+
+
+def relative(path: str, depth: int) -> str:
+    """The link to a site path from a page ``depth`` folders below the site root, naming its file
+    (``relative("people/putin/", 2)`` → ``../../people/putin/index.html``): what the theme's ``url``
+    filter and a Markdown link written from the site root (``/people/putin/``) become."""
+    return "../" * depth + file_for(path)
 
 
 def absolute(base_url: str, path: str, fragment: str = "") -> str:
