@@ -218,9 +218,9 @@ def _index(
     assert rendered.site is not None
     fingerprints = rendered.fingerprints
     site = rendered.site
-    keys = [*site.claims]  # a claim's slug; ``<code>/<slug>`` for its page in another language
+    keys = [*map(urls.claim_key, site.claims)]
     for code, variant in site.translations.items():
-        keys += [f"{code}/{slug}" for slug, claim in variant.claims.items() if claim.translation]
+        keys += [urls.claim_key(slug, code) for slug, claim in variant.claims.items() if claim.translation]
     pages = {key: fingerprints[urls.claim_file(key)] for key in keys}
 
     def keep(path: str, fingerprint: str) -> bool:

@@ -109,8 +109,13 @@ def in_language(path: str, language: str, first: str) -> SitePath:
     return SitePath(root("" if language == first else language) + path)
 
 
+def claim_key(slug: str, language: str = "") -> str:
+    """A claim page's search key: its slug, or ``<code>/<slug>`` for its page in another language."""
+    return f"{language}/{slug}" if language else slug
+
+
 def claim_file(key: str) -> str:
-    """The file of a claim's page by its search key: its slug (``claims/<slug>/index.html``), or
+    """The file of a claim's page by its search key (``claim_key``): its slug (``claims/<slug>/index.html``), or
     ``<code>/<slug>`` for its page in another language (``<code>/claims/<slug>/index.html``)."""
     language, _, slug = key.rpartition("/")
     return file_for(f"{root(language)}{CLAIMS}{slug}/")
