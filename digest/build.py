@@ -22,6 +22,7 @@ from .errors import Diagnostic, DigestError, UsageError
 from .images import Known, attach_images, image_problems
 from .load import Content, KnownFiles, load_content
 from .outfolder import guard_out
+from .output import KEPT
 from .pages import Kind, Planned
 from .progress import Progress
 from .render import Renderer
@@ -31,7 +32,7 @@ from .search import SearchIndex, update_index
 from .static import StaticFile, find_static
 from .theme import Theme
 from .warmstart import BuildState, WarmStart
-from .write import KEPT, SiteWriter, update_tree, write_site
+from .write import SiteWriter, update_tree, write_site
 
 DEFAULT_THEME = Path(__file__).resolve().parent.parent / "themes" / "default"
 """The default theme, found from any working directory."""
@@ -217,9 +218,9 @@ def _index(
     assert rendered.site is not None
     fingerprints = rendered.fingerprints
     site = rendered.site
-    keys = [*site.claims]  # a claim's slug; ``<code>/<slug>`` for its page in another language
+    keys = [*map(urls.claim_key, site.claims)]
     for code, variant in site.translations.items():
-        keys += [f"{code}/{slug}" for slug, claim in variant.claims.items() if claim.translation]
+        keys += [urls.claim_key(slug, code) for slug, claim in variant.claims.items() if claim.translation]
     pages = {key: fingerprints[urls.claim_file(key)] for key in keys}
 
     def keep(path: str, fingerprint: str) -> bool:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypedDict
 
 from . import fields as f
+from . import urls
 from .errors import Diagnostic
 from .frontmatter import Document, SyntaxProblem, decode, split
 from .images import missing_alt
@@ -55,8 +56,8 @@ def content_digest(data: bytes) -> str:
 
 _DRAFT = re.compile(rb"^draft:[ \t]*(?:true|True|TRUE|yes|Yes|on|On)[ \t]*(?:#.*)?\r?$", re.MULTILINE)
 """``draft: true``, found in the bytes of a file whose front matter cannot be read."""
-_DEPTH = {"claim": (2, 1), "person": (2, 0), "page": (1, 0), "staff": (2, 0)}
-"""The folder depth of each kind's page, and how far its Markdown headings move down."""
+_SHIFT = {"claim": 1}
+"""How far each kind's Markdown headings move down on its page (a claim page's own headings come first)."""
 
 
 def load_file(kind: str, shown: str, stem: str, data: bytes, limits: Limits) -> Record | Failed:
@@ -110,12 +111,12 @@ def read_body(
     """A file's Markdown body rendered for its page (``deeper`` folders below its kind's, as a
     translation's page under /<code>/ is), with its links within the site and its images; their
     problems (a link the site cannot resolve, an image without alt text) go to ``reader``."""
-    depth, shift = _DEPTH[kind]
+    depth = urls.depth_of(urls.record_url(kind, "slug"))  # the folder depth of the kind's pages
     images: list[ImageRef] = []
     env = {"images": images, "line": document.body_line} if kind == "claim" else None
     from .markdown import render, site_links  # markdown-it only when a file is read: a warm build reads few
 
-    body = render(document.body, depth=depth + deeper, shift=shift, env=env)
+    body = render(document.body, depth=depth + deeper, shift=_SHIFT.get(kind, 0), env=env)
     links, problems = site_links(body.links, body.refused, document.body_line)
     for line, message in [*problems, *missing_alt(images)]:
         reader.error(line, message)

@@ -31,7 +31,7 @@ from mdit_py_plugins.footnote import footnote_plugin
 
 from .fields import quoted
 from .images import LOCAL, images_plugin
-from .urls import file_for
+from .urls import relative
 
 SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
 THEME_IDS = frozenset(
@@ -110,7 +110,7 @@ def _links(state: StateCore) -> None:
     text alone and goes into the env's ``refused``; the others go into ``links``, and those written
     from the site root (``/verdicts/``) become relative to the page's folder. Each is listed as
     (line, target as written, image?); the heading ids go into ``anchors``."""
-    prefix = "../" * state.env.get("depth", 0)
+    depth = state.env.get("depth", 0)
     links = state.env.setdefault("links", [])
     refused = state.env.setdefault("refused", [])
     anchors = state.env.setdefault("anchors", [])
@@ -142,7 +142,7 @@ def _links(state: StateCore) -> None:
                 links.append((line, target, image))
                 if target.startswith("/") and not target.startswith("//"):
                     path, mark, fragment = target[1:].partition("#")
-                    token.attrSet(name, prefix + file_for(path) + mark + fragment)
+                    token.attrSet(name, relative(path, depth) + mark + fragment)
             elif kind == "link_close" and closing.pop():
                 token.type, token.tag, token.content = "text", "", ""
 

@@ -16,12 +16,11 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from .errors import UsageError
+from .urls import MARKER
 
 TEMP_PREFIX = ".digest-"
 """How the temporary folders a build writes beside --out begin (``<prefix><out>-<pid>-...``)."""
 
-MARKER = ".digest-build"
-"""The file at the top of every site digest writes (published with it: hosts serve it as any file)."""
 MARKER_TEXT = b"Made by digest: 'digest build' replaces this folder whole. Keep your own files in content/static/.\n"
 VCS = (".git", ".gitignore", ".gitattributes", ".hg", ".hgignore", ".svn")
 """Version-control files at the top of --out: never deleted, carried over into every new site."""

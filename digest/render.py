@@ -38,7 +38,7 @@ from .export_lines import ExportLines
 from .items import Items, ItemStore, ListItems
 from .messages import Messages
 from .model import Claim
-from .outfolder import MARKER
+from .output import KEPT
 from .pages import (
     ALL,
     KINDS,
@@ -60,7 +60,7 @@ from .rendered import Outputs, Rendered, Sink
 from .site import Site
 from .static import StaticFile, check_collisions
 from .theme import Theme, describe
-from .urls import card_for, file_for
+from .urls import MARKER, card_for, file_for
 from .versions import (
     bare_key,
     digest_of,
@@ -69,7 +69,6 @@ from .versions import (
     site_versions,
     template_versions,
 )
-from .write import KEPT
 
 _UNKNOWN: Any = object()
 _PARALLEL_FROM = 400

@@ -7,9 +7,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
+from .output import KEPT, Output
 from .pages import Showing
 from .site import Site
-from .write import KEPT, Output
 
 Sink = Callable[[str, Output, str], bool]
 """Takes one output as soon as it is made, with its fingerprint; True if it wrote it (False: kept or

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote, urlsplit
 
-from .urls import NOT_FOUND
+from .urls import NOT_FOUND, file_for
 
 SCRIPT_PATH = "/__digest__/reload.js"
 EVENTS_PATH = "/__digest__/events"
@@ -171,12 +171,10 @@ class PreviewHandler(BaseHTTPRequestHandler):
             self._not_found()
             return
         root = self.server.root
-        target = root / relative
-        if target.is_dir() and relative and not relative.endswith("/"):
+        if relative and not relative.endswith("/") and (root / relative).is_dir():
             self._redirect("/" + path.lstrip("/") + "/")  # never //host/: that would leave the preview
             return
-        if relative == "" or relative.endswith("/"):
-            target = target / "index.html"
+        target = root / file_for(relative)
         if not self._inside(target) or not target.is_file():
             self._not_found()
             return
@@ -247,6 +245,9 @@ class PreviewHandler(BaseHTTPRequestHandler):
         return  # the terminal shows rebuilds, not requests
 
 
+# The preview's own page, for the editor and never published: shown while no site could be built,
+# maybe because site.yaml (the language) or the theme's catalogs are what is wrong, so its words
+# cannot come from them; it frames the diagnostics, which are English as in the terminal.
 _ERROR_PAGE = b"""<!doctype html><html lang="en"><head><meta charset="utf-8"><title>No site yet</title></head>
 <body><h1>No site yet</h1><p>The content has errors, so there is nothing to show yet; they are listed below and in
 the terminal. This page reloads once they are fixed.</p></body></html>

@@ -27,7 +27,7 @@ from .images import image_paths
 from .model import Claim, Page, Person, Staff
 from .pages import page_ids, plan_pages
 from .site import Site
-from .urls import CORRECTIONS, HOME, NOT_FOUND, SITE_CARD, card_for, feed_for, url_for
+from .urls import CORRECTIONS, HOME, NOT_FOUND, SITE_CARD, card_for, feed_for, page_of, url_for
 
 if TYPE_CHECKING:
     from .markdown import SiteLink
@@ -105,7 +105,7 @@ def check_links(
             joined = "" if joined == "." else joined + ("/" if written.endswith("/") else "")
         else:
             joined = page  # only a #fragment (or ?query): this very page
-        site_path = joined.removesuffix("index.html")
+        site_path = page_of(joined)
         if site_path.startswith(_UNCHECKED):
             continue
         if site_path not in found.paths and site_path != page:

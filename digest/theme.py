@@ -22,7 +22,7 @@ from babel import Locale, UnknownLocaleError
 from . import images, urls
 from .errors import ThemeError, UsageError
 from .messages import Key, Messages, check_complete, install, load_messages, used_messages
-from .urls import Target, absolute, file_for, rooted, url_for
+from .urls import Target, absolute, depth_of, relative, rooted, url_for
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +98,7 @@ def _url(context: jinja2.runtime.Context, target: Target, fragment: str = "") ->
     suffix = f"#{fragment}" if fragment else mark + written
     if meta.rooted:
         return rooted(context["site"].config.base_url, path) + suffix
-    return str("../" * meta.path.count("/") + file_for(path) + suffix)
+    return relative(path, depth_of(meta.path)) + suffix
 
 
 @jinja2.pass_context

@@ -35,7 +35,7 @@ from .records import Lines
 from .settings import Limits
 from .site import CorrectionEntry, Site, Tally
 from .specs import FIELDS, IMAGE_FIELDS
-from .urls import root, url_for
+from .urls import page_of, root, url_for
 
 TEXTS = {
     "claim": ("title", "claim", "claimant", "summary", "image.alt", "image.caption"),
@@ -370,7 +370,7 @@ def _relinked(record: Record, code: str, pages: frozenset[str], lost: Mapping[st
         if joined.startswith(".."):
             return match.group(0)
         joined = "" if joined == "." else joined + ("/" if written.endswith("/") else "")
-        path = joined.removesuffix("index.html")
+        path = page_of(joined)
         first = path.removeprefix(prefix)
         fragment = unquote(unescape(rest.partition("#")[2]))
         there = prefix + first

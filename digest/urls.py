@@ -1,8 +1,8 @@
 """Where every page lives, and links between pages.
 
-Internal links are relative and name the file (``../../people/putin/index.html``, made by the
-theme's ``url`` filter from the page's depth), so one built site works at a domain root, under any
-sub-path and opened from disk. Absolute URLs (canonical,
+Internal links are relative and name the file (``../../people/putin/index.html``, made by
+``relative`` from the page's depth for the theme's ``url`` filter and for Markdown), so one built
+site works at a domain root, under any sub-path and opened from disk. Absolute URLs (canonical,
 feeds, sitemap, JSON-LD) use the pretty form under base_url.
 
 With ``languages:`` in site.yaml, the pages of each language but the first are under its code
@@ -34,6 +34,9 @@ SEARCH = "search/"
 NOT_FOUND = "404.html"
 SITE_CARD = "card.png"
 """The site's social card: the share image of every page but a claim's."""
+MARKER = ".digest-build"
+"""The file at the top of every site digest writes, the mark of a folder it made (``outfolder``);
+published with it: hosts serve it as any file."""
 
 
 class SitePath(str):
@@ -106,8 +109,13 @@ def in_language(path: str, language: str, first: str) -> SitePath:
     return SitePath(root("" if language == first else language) + path)
 
 
+def claim_key(slug: str, language: str = "") -> str:
+    """A claim page's search key: its slug, or ``<code>/<slug>`` for its page in another language."""
+    return f"{language}/{slug}" if language else slug
+
+
 def claim_file(key: str) -> str:
-    """The file of a claim's page by its search key: its slug (``claims/<slug>/index.html``), or
+    """The file of a claim's page by its search key (``claim_key``): its slug (``claims/<slug>/index.html``), or
     ``<code>/<slug>`` for its page in another language (``<code>/claims/<slug>/index.html``)."""
     language, _, slug = key.rpartition("/")
     return file_for(f"{root(language)}{CLAIMS}{slug}/")
@@ -131,6 +139,26 @@ def card_for(claim: Claim) -> str:
 def file_for(path: str) -> str:
     """The output file of a site path: ``claims/x/`` → ``claims/x/index.html``, ``""`` → ``index.html``."""
     return path + "index.html" if path == "" or path.endswith("/") else path
+
+
+def page_of(file: str) -> str:
+    """The site path of an output file, ``file_for`` undone: ``claims/x/index.html`` → ``claims/x/``,
+    ``index.html`` → ``""``; any other file is its own site path (``feed.xml``)."""
+    if file == "index.html" or file.endswith("/index.html"):
+        return file[: -len("index.html")]
+    return file
+
+
+def depth_of(path: str) -> int:
+    """How many folders below the site root the page at a site path is: ``claims/x/`` → 2, ``""`` → 0."""
+    return path.count("/")
+
+
+def relative(path: str, depth: int) -> str:
+    """The link to a site path from a page ``depth`` folders below the site root, naming its file
+    (``relative("people/putin/", 2)`` → ``../../people/putin/index.html``): what the theme's ``url``
+    filter and a Markdown link written from the site root (``/people/putin/``) become."""
+    return "../" * depth + file_for(path)
 
 
 def absolute(base_url: str, path: str, fragment: str = "") -> str:

@@ -17,12 +17,13 @@ from .exports import read_lines
 from .images import Known, measured
 from .load import KnownFiles
 from .loadfile import Failed
+from .output import Output
 from .pages import Showing
 from .render import Renderer
 from .rendered import Rendered
 from .resolve import Resolved
 from .search import SearchIndex, Shard
-from .write import Output, SiteWriter, Spare
+from .write import SiteWriter, Spare
 
 
 @dataclass(frozen=True, slots=True)

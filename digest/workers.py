@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from .errors import DigestError
+from .output import Output
 from .processes import die_with_parent
 from .progress import Progress, counted
 from .site import Site
-from .write import Output
 
 Made = tuple[str, bytes | bool]
 """An output path, and its bytes (or, written by a worker through the sink, whether it was written)."""

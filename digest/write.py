@@ -22,22 +22,10 @@ from pathlib import Path
 from typing import Any
 
 from .errors import OutputError
-from .outfolder import MARKER, MARKER_TEXT, TEMP_PREFIX, VCS, carry, clean_stale
+from .outfolder import MARKER_TEXT, TEMP_PREFIX, VCS, carry, clean_stale
+from .output import Kept, Output
 from .stamps import Stamp, stamp
-
-
-class Kept:
-    """An output already in place, unchanged, in the folder being updated (see ``update_tree``)."""
-
-    def __repr__(self) -> str:
-        return "KEPT"
-
-
-KEPT = Kept()
-
-Output = bytes | Path | str | Kept
-"""A file's bytes, an existing file with the same bytes (hard-linked; its path as a Path or, cheaper
-to make by the ten thousand, a str), or KEPT."""
+from .urls import MARKER
 
 
 @functools.cache

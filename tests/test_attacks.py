@@ -26,9 +26,9 @@ from digest.cli import main
 from digest.errors import Diagnostic
 from digest.loadfile import Failed, load_file
 from digest.model import Claim
-from digest.outfolder import MARKER
 from digest.serve import Preview
 from digest.settings import Limits
+from digest.urls import MARKER
 
 from .browser import chromium
 from .conftest import CLAIM_FIELDS, HOSTILE_CLAIM, MINIMAL, build_into, build_process, write

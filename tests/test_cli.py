@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from digest.outfolder import MARKER
+from digest.urls import MARKER
 
 from .conftest import MINIMAL, ROOT, build_process, write
 

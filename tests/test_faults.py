@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from bench.corpus import generate
-from digest.outfolder import MARKER
+from digest.urls import MARKER
 
 from .conftest import MINIMAL, build_into, snapshot
 

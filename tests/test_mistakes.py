@@ -157,9 +157,16 @@ def test_a_broken_published_check_still_fails_the_build(scratch: Path, run) -> N
 
 
 def test_links_to_the_sites_own_files_resolve(scratch: Path, run) -> None:
+    """And a link naming a page's file (``/people/index.html``) is to the page, while a file whose name
+    merely ends in index.html (``docs/myindex.html``) is itself."""
     write(scratch / "static/docs/report.pdf", "%PDF-1.4")
+    write(scratch / "static/docs/myindex.html", "<p>Reports.</p>")
     claim = scratch / "claims/bob-said-sky-is-blue.md"
-    claim.write_text(claim.read_text() + "\n[The report](/docs/report.pdf) and [another](/docs/other.pdf).\n")
+    claim.write_text(
+        claim.read_text()
+        + "\n[The report](/docs/report.pdf) and [another](/docs/other.pdf); [people](/people/index.html), "
+        "[the scale](../../verdicts/index.html), [reports](../../docs/myindex.html).\n"
+    )
     line = len(claim.read_text().splitlines())
     result = run("check", "--content", "content")
     assert result.code == 1

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from digest.outfolder import MARKER, MARKER_TEXT
+from digest.outfolder import MARKER_TEXT
+from digest.urls import MARKER
 
 from .conftest import MINIMAL, build_process, snapshot, write
 

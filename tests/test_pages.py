@@ -16,7 +16,7 @@ import pytest
 
 from bench.corpus import generate
 from digest.build import Options, build, load_site
-from digest.outfolder import MARKER
+from digest.urls import MARKER
 
 from .conftest import build_into, write
 from .edits import same_tree
