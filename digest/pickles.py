@@ -36,11 +36,12 @@ def dump_state(state: object) -> bytes:
 
 def load_state(data: bytes, records: Mapping[str, object]) -> Any:
     """A state pickled by ``dump_state``, its references resolved to ``records`` (by path); None if it
-    refers to a record that is gone."""
+    refers to a record that is gone, or if it no longer unpickles (a record class that changed: its
+    number of fields)."""
     try:
         with collector_paused():
             return _RecordUnpickler(io.BytesIO(data), records).load()
-    except (KeyError, pickle.UnpicklingError, AttributeError, EOFError):
+    except (KeyError, pickle.UnpicklingError, AttributeError, EOFError, TypeError, ValueError, IndexError):
         return None
 
 

@@ -15,6 +15,7 @@ from digest.build import Options, build, warm_start
 from digest.cache import cache_folder
 from digest.loadfile import load_file
 from digest.model import Claim
+from digest.pickles import dump_state, load_state
 from digest.settings import Limits
 
 from .conftest import MINIMAL, TODAY
@@ -232,3 +233,14 @@ def test_records_come_back_from_the_cache_whole() -> None:
     assert again == claim
     assert [getattr(again, name.name) for name in fields(Claim)] == [getattr(claim, n.name) for n in fields(Claim)]
     assert dict(again.lines) == dict(claim.lines) and again.lines.get("verdict", 0) > 1
+
+
+class _Stale:
+    """Pickles as a record of a class that has since gained a field: its values one short."""
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return object.__new__, (Claim,), ("one value",)
+
+
+def test_a_state_of_records_whose_class_changed_is_not_used() -> None:
+    assert load_state(dump_state({"site": _Stale()}), {}) is None
