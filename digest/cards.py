@@ -2,9 +2,9 @@
 
 Shared links show them (Open Graph ``og:image``, Twitter ``summary_large_image``); the platforms
 show PNG and JPEG, never SVG. ``claim_layout`` and ``site_layout`` place the text by the font's
-own metrics: each line is wrapped to the width it measures, a long text gets a smaller size and
-then an ellipsis, and every line's box lies inside the margins. The layout is data (each line
-with its box), which ``draw`` paints and the tests check. The fonts come with the theme, so a
+own metrics (``cardtext``): each line is wrapped to the width it measures, a long text gets a
+smaller size and then an ellipsis, and every line's box lies inside the margins. The layout is data
+(each line with its box), which ``draw`` paints and the tests check. The fonts come with the theme, so a
 card looks the same on every machine. A card is pixels: no text of the content can run in it.
 
 Pillow is imported only when a card is laid out or drawn: a rebuild that keeps every card never
@@ -16,13 +16,13 @@ with a person's name), and joins the compressed bands into one PNG (``bandpng``)
 from __future__ import annotations
 
 import hashlib
-import unicodedata
 from dataclasses import dataclass
 from functools import cache, cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .bandpng import Band, compressed, empty, png
+from .cardtext import ELLIPSIS, Line, centred, clean, single, wrap
 from .model import Claim
 from .site import Site
 
@@ -48,35 +48,14 @@ the badge. Text drawn on the image blends its index linearly, as the palette ble
 _ON_BADGE = 16
 _DIM = 10
 """The shade of the site's name at the top: a blue-grey."""
-_ELLIPSIS = "…"
 _LEADING = 1.2
 _CLAIM_SIZES = (60, 52, 46, 40)
 """Sizes tried in turn for the claim, largest first: the first at which it fits whole is used."""
 _CLAIM_TOP, _CLAIM_BOTTOM = 130, 428
 _MOST_CHARACTERS = 1000
 """More than the largest card can show: a longer text is cut before it is measured."""
-_SLACK = 6
-"""Pixels: a line whose width estimated from its words' advances is this close to the limit is measured."""
-_WORDS_KEPT = 20_000
-"""Words whose advance is kept, a size: enough for most of a site's vocabulary, a megabyte or two."""
 _BADGE_TOP, _BADGE_HEIGHT, _BADGE_PADDING = 492, 80, 28
 _SITE_TOP, _SITE_BOTTOM = 150, BOTTOM
-
-
-@dataclass(frozen=True, slots=True)
-class Line:
-    """One line of text on a card."""
-
-    text: str
-    x: int
-    y: int
-    """Where the line starts: x at its left, y at the font's ascender line (Pillow's anchor ``la``)."""
-    size: int
-    bold: bool
-    shade: int
-    """Palette index of its colour: up to WHITE on the background, from _ON_BADGE on the badge."""
-    box: tuple[int, int, int, int]
-    """Left, top, right and bottom of its ink on the card, as Pillow measures it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,12 +137,12 @@ def claim_layout(site: Site, claim: Claim, fonts: CardFonts) -> Layout:
     verdict = site.verdicts[claim.verdict]
     person = site.people[claim.person]
     lines = [_shared(fonts, site.config.title, 30, False, LEFT, TOP + 8, RIGHT, _DIM)]
-    quoted = f"“{_clean(claim.claim)[:_MOST_CHARACTERS]}”"
-    texts, font, pitch = _sized(quoted, fonts, _CLAIM_SIZES, _CLAIM_TOP, _CLAIM_BOTTOM, _ELLIPSIS + "”")
+    quoted = f"“{clean(claim.claim)[:_MOST_CHARACTERS]}”"
+    texts, font, pitch = _sized(quoted, fonts, _CLAIM_SIZES, _CLAIM_TOP, _CLAIM_BOTTOM, ELLIPSIS + "”")
     lines.extend(
-        _single(text, font, True, LEFT, _CLAIM_TOP + number * pitch, RIGHT, WHITE) for number, text in enumerate(texts)
+        single(text, font, True, LEFT, _CLAIM_TOP + number * pitch, RIGHT, WHITE) for number, text in enumerate(texts)
     )
-    who = f"— {_clean(site.speaker(claim))}"
+    who = f"— {clean(site.speaker(claim))}"
     lines.append(_shared(fonts, who, 32, False, LEFT, _CLAIM_TOP + len(texts) * pitch + 14, RIGHT, WHITE))
     label = _shared(fonts, verdict.label, 40, True, LEFT + _BADGE_PADDING, 0, RIGHT - 320, _ON_BADGE + WHITE, True)
     badge = (LEFT, _BADGE_TOP, label.box[2] + _BADGE_PADDING, _BADGE_TOP + _BADGE_HEIGHT)
@@ -174,25 +153,25 @@ def claim_layout(site: Site, claim: Claim, fonts: CardFonts) -> Layout:
 def _shared(
     fonts: CardFonts, text: str, size: int, bold: bool, x: int, y: int, right: int, shade: int, badged: bool = False
 ) -> Line:
-    """``_single`` for the lines many cards share (the site's name, who made the claim, a verdict's
+    """``single`` for the lines many cards share (the site's name, who made the claim, a verdict's
     label, a person's name), laid out once; ``badged``: centred in the badge's band."""
     key = (text, size, bold, x, y, right, shade, badged)
     line = fonts.shared_lines.get(key)
     if line is None:
         font = fonts.font(size, bold)
-        line = _single(_clean(text), font, bold, x, y, right, shade)
-        line = fonts.shared_lines[key] = _centred(line, font, _BADGE_TOP, _BADGE_HEIGHT) if badged else line
+        line = single(clean(text), font, bold, x, y, right, shade)
+        line = fonts.shared_lines[key] = centred(line, font, _BADGE_TOP, _BADGE_HEIGHT) if badged else line
     return line
 
 
 def site_layout(site: Site, fonts: CardFonts) -> Layout:
     """The card of every other page: the site's name and its description."""
     config = site.config
-    lines = [_single(_clean(config.title), fonts.font(30, False), False, LEFT, TOP + 8, RIGHT, _DIM)]
-    text = _clean(config.description or config.title)[:_MOST_CHARACTERS]
-    texts, font, pitch = _sized(text, fonts, _CLAIM_SIZES, _SITE_TOP, _SITE_BOTTOM, _ELLIPSIS)
+    lines = [single(clean(config.title), fonts.font(30, False), False, LEFT, TOP + 8, RIGHT, _DIM)]
+    text = clean(config.description or config.title)[:_MOST_CHARACTERS]
+    texts, font, pitch = _sized(text, fonts, _CLAIM_SIZES, _SITE_TOP, _SITE_BOTTOM, ELLIPSIS)
     lines.extend(
-        _single(line, font, True, LEFT, _SITE_TOP + number * pitch, RIGHT, WHITE) for number, line in enumerate(texts)
+        single(line, font, True, LEFT, _SITE_TOP + number * pitch, RIGHT, WHITE) for number, line in enumerate(texts)
     )
     return Layout(tuple(lines), "none")
 
@@ -291,111 +270,6 @@ def _palette(tone: str) -> bytes:
     return bytes(palette)
 
 
-def _clean(text: str) -> str:
-    """One line of plain text: whitespace runs made one space, control and format characters (bidi
-    overrides, zero-width joiners) dropped, since the basic layout would draw them as boxes."""
-    kept = "".join(c for c in text if c.isspace() or not unicodedata.category(c).startswith("C"))
-    return " ".join(kept.split())
-
-
-def _extent(font: FreeTypeFont, text: str) -> tuple[int, int]:
-    """How far the ink of a line reaches left of its start (≥ 0) and right of it."""
-    left, _, right, _ = font.getbbox(text, anchor="la")
-    return max(0, -int(left)), int(right)
-
-
-def _fits(font: FreeTypeFont, text: str, width: int) -> bool:
-    before, after = _extent(font, text)
-    return before + after <= width
-
-
-def _single(text: str, font: FreeTypeFont, bold: bool, x: int, y: int, right: int, shade: int) -> Line:
-    """A line starting at x (moved right by any overhang of its first glyph), cut with an ellipsis
-    to end before ``right``."""
-    width = right - x
-    left, top, right_edge, bottom = (int(edge) for edge in font.getbbox(text, anchor="la"))
-    if len(text) > width // 4 or max(0, -left) + right_edge > width:  # no glyph is 4 px narrow: the rest cannot show
-        text = _shorten(text[: width // 4 + 1], font, width, _ELLIPSIS)
-        left, top, right_edge, bottom = (int(edge) for edge in font.getbbox(text, anchor="la"))
-    x += max(0, -left)
-    return Line(text, x, y, int(font.size), bold, shade, (x + left, y + top, x + right_edge, y + bottom))
-
-
-def _centred(line: Line, font: FreeTypeFont, top: int, height: int) -> Line:
-    """The line moved down so that the font's ascent and descent sit centred in a band."""
-    ascent, descent = font.getmetrics()
-    y = top + (height - ascent - descent) // 2
-    left, box_top, right, bottom = line.box
-    box = (left, y + box_top - line.y, right, y + bottom - line.y)
-    return Line(line.text, line.x, y, line.size, line.bold, line.shade, box)
-
-
-def _shorten(text: str, font: FreeTypeFont, width: int, ellipsis: str) -> str:
-    """The longest start of ``text`` that fits with the ellipsis after it: whole words when it can."""
-    words = text.split(" ")
-    while len(words) > 1:
-        words.pop()
-        candidate = " ".join(words).rstrip(" ,;:.\u2014\u2013-") + ellipsis
-        if _fits(font, candidate, width):
-            return candidate
-    return _longest(words[0], font, width, ellipsis) + ellipsis
-
-
-def _longest(text: str, font: FreeTypeFont, width: int, suffix: str = "") -> str:
-    """The longest start of ``text`` that fits in ``width`` with ``suffix`` after it (bisected)."""
-    low, high = 0, len(text)
-    while low < high:
-        middle = (low + high + 1) // 2
-        if _fits(font, text[:middle] + suffix, width):
-            low = middle
-        else:
-            high = middle - 1
-    return text[:low]
-
-
-def _wrap(
-    text: str, font: FreeTypeFont, width: int, most: int, ellipsis: str, lengths: dict[str, float]
-) -> tuple[list[str], bool]:
-    """Greedy wrap by measured width into at most ``most`` lines; True when the whole text fits, else
-    the last line ends with ``ellipsis``. A word wider than a line is cut where it fills one.
-
-    A line's width is first estimated from its words' advances; only when the estimate is within
-    _SLACK of the limit is the line itself measured, so every line kept is measured to fit."""
-    most = max(1, most)
-    space = font.getlength(" ")
-    measured = lengths.get
-    lines: list[str] = []
-    current, length = "", 0.0
-    words = text.split(" ")
-    index = 0
-    while index < len(words) and len(lines) <= most:
-        word = words[index]
-        candidate = f"{current} {word}" if current else word
-        advance = measured(word)
-        if advance is None:
-            advance = font.getlength(word)
-            if len(lengths) < _WORDS_KEPT:
-                lengths[word] = advance
-        estimate = length + space + advance if current else advance
-        if estimate <= width - _SLACK or (estimate <= width + _SLACK and _fits(font, candidate, width)):
-            current, length, index = candidate, estimate, index + 1
-        elif current:
-            lines.append(current)
-            current, length = "", 0.0
-        else:  # one word wider than the line
-            cut = _longest(word, font, width) or word[0]
-            lines.append(cut)
-            words[index] = word[len(cut) :]
-    if current:
-        lines.append(current)
-    if index >= len(words) and len(lines) <= most:
-        return lines, True
-    kept = lines[:most]
-    last = kept[-1]
-    kept[-1] = last + ellipsis if _fits(font, last + ellipsis, width) else _shorten(last, font, width, ellipsis)
-    return kept, False
-
-
 def _sized(
     text: str, fonts: CardFonts, sizes: tuple[int, ...], top: int, bottom: int, ellipsis: str
 ) -> tuple[list[str], FreeTypeFont, int]:
@@ -408,7 +282,7 @@ def _sized(
         most = (bottom - top) // pitch
         if size != sizes[-1] and length * size > most * (RIGHT - LEFT) * 0.98:
             continue  # too long to fit at this size even with no space lost at the line ends
-        lines, whole = _wrap(text, font, RIGHT - LEFT, most, ellipsis, fonts.lengths.setdefault(size, {}))
+        lines, whole = wrap(text, font, RIGHT - LEFT, most, ellipsis, fonts.lengths.setdefault(size, {}))
         if whole:
             break
     return lines, font, pitch
