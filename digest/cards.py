@@ -42,10 +42,10 @@ _FORMAT = b"bands-rle-1"
 """Part of the fonts' version, so that cards made by an older way of encoding are made again."""
 
 WHITE = 15
-"""Shades are palette indices: 0 is the background, WHITE white, and _ON_BADGE + shade the same over
+"""Shades are palette indices: 0 is the background, WHITE white, and ON_BADGE + shade the same over
 the badge. Text drawn on the image blends its index linearly, as the palette blends the colours:
 16 steps are enough to smooth the edges, and keep the files a sixth smaller than 64."""
-_ON_BADGE = 16
+ON_BADGE = 16
 _DIM = 10
 """The shade of the site's name at the top: a blue-grey."""
 _LEADING = 1.2
@@ -56,6 +56,9 @@ _MOST_CHARACTERS = 1000
 """More than the largest card can show: a longer text is cut before it is measured."""
 _BADGE_TOP, _BADGE_HEIGHT, _BADGE_PADDING = 492, 80, 28
 _SITE_TOP, _SITE_BOTTOM = 150, BOTTOM
+_LINES_KEPT, _BANDS_KEPT, _BANDS_SEEN = 10_000, 2_000, 8_192
+"""Caps of what the fonts keep from card to card, so that a long ``digest serve`` does not grow: lines
+shared, bands shared (a few kB each), bands drawn once (a band shared recurs well within that many)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,13 +80,15 @@ class CardFonts:
         self.folder = folder
         self._fonts: dict[tuple[int, bool], FreeTypeFont] = {}
         self.shared_bands: dict[tuple[object, ...], Band] = {}
-        """Bands drawn and compressed, kept once seen twice (the site's name, a badge and a name)."""
-        self.bands_seen: set[int] = set()
-        """Hashes of the bands drawn once."""
+        """Bands drawn and compressed, kept once seen twice (the site's name, a badge and a name), the
+        first _BANDS_KEPT of them."""
+        self.bands_seen: dict[tuple[object, ...], None] = {}
+        """The last _BANDS_SEEN bands drawn once, oldest first."""
         self.lengths: dict[int, dict[str, float]] = {}
         """The advance of each word measured, by size of the bold font (words recur from card to card)."""
         self.shared_lines: dict[tuple[object, ...], Line] = {}
-        """Lines every card of a site shares, laid out once (the site's name, a verdict, a person)."""
+        """Lines every card of a site shares, laid out once (the site's name, a verdict, a person), the
+        first _LINES_KEPT of them."""
 
     @classmethod
     def of_theme(cls, theme: Path) -> CardFonts:
@@ -144,7 +149,7 @@ def claim_layout(site: Site, claim: Claim, fonts: CardFonts) -> Layout:
     )
     who = f"— {clean(site.speaker(claim))}"
     lines.append(_shared(fonts, who, 32, False, LEFT, _CLAIM_TOP + len(texts) * pitch + 14, RIGHT, WHITE))
-    label = _shared(fonts, verdict.label, 40, True, LEFT + _BADGE_PADDING, 0, RIGHT - 320, _ON_BADGE + WHITE, True)
+    label = _shared(fonts, verdict.label, 40, True, LEFT + _BADGE_PADDING, 0, RIGHT - 320, ON_BADGE + WHITE, True)
     badge = (LEFT, _BADGE_TOP, label.box[2] + _BADGE_PADDING, _BADGE_TOP + _BADGE_HEIGHT)
     lines += [label, _shared(fonts, person.name, 32, False, badge[2] + _BADGE_PADDING, 0, RIGHT, WHITE, True)]
     return Layout(tuple(lines), verdict.tone, badge)
@@ -160,7 +165,9 @@ def _shared(
     if line is None:
         font = fonts.font(size, bold)
         line = single(clean(text), font, bold, x, y, right, shade)
-        line = fonts.shared_lines[key] = centred(line, font, _BADGE_TOP, _BADGE_HEIGHT) if badged else line
+        line = centred(line, font, _BADGE_TOP, _BADGE_HEIGHT) if badged else line
+        if len(fonts.shared_lines) < _LINES_KEPT:
+            fonts.shared_lines[key] = line
     return line
 
 
@@ -205,7 +212,8 @@ def draw(layout: Layout, fonts: CardFonts) -> bytes:
 _ROW = WIDTH + 1
 """A row of the image data: its filter byte (0, none), then one palette index a pixel."""
 _INK_MARGIN = 2
-"""Rows above and below a line's ink box in its band, in case a glyph's pixels stray out of it."""
+"""Rows above and below a line's ink box in its band, in case a glyph's pixels stray out of it (with the
+shipped fonts none does, even marks stacked three high: tests/test_cards.py paints cards whole to check)."""
 
 
 def _bands_of(
@@ -247,15 +255,19 @@ def _band(
     pen = ImageDraw.Draw(image)
     if badge is not None:
         left, upper, right, lower = badge
-        pen.rounded_rectangle((left + 1, upper - top, right + 1, lower - top), radius=10, fill=_ON_BADGE)
+        pen.rounded_rectangle((left + 1, upper - top, right + 1, lower - top), radius=10, fill=ON_BADGE)
     for line in lines:
         font = fonts.font(line.size, line.bold)
         pen.text((line.x + 1, line.y - top), line.text, font=font, fill=line.shade, anchor="la")
     band = compressed(image.tobytes())
-    if hash(key) in fonts.bands_seen:
-        fonts.shared_bands[key] = band
+    seen = fonts.bands_seen
+    if key in seen:
+        if len(fonts.shared_bands) < _BANDS_KEPT:
+            fonts.shared_bands[key] = band
     else:
-        fonts.bands_seen.add(hash(key))
+        seen[key] = None
+        if len(seen) > _BANDS_SEEN:
+            del seen[next(iter(seen))]
     return band
 
 

@@ -28,7 +28,7 @@ class Line:
     size: int
     bold: bool
     shade: int
-    """Palette index of its colour: up to ``cards.WHITE`` on the background, above it on the badge."""
+    """Palette index of its colour: up to ``cards.WHITE`` on the background, from ``cards.ON_BADGE`` on the badge."""
     box: tuple[int, int, int, int]
     """Left, top, right and bottom of its ink on the card, as Pillow measures it."""
 

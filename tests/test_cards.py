@@ -13,7 +13,7 @@ import zlib
 from pathlib import Path
 
 import pytest
-from PIL import Image
+from PIL import Image, ImageDraw
 
 from bench.corpus import generate
 from digest import cards
@@ -63,21 +63,38 @@ def extremes_content(tmp_path_factory: pytest.TempPathFactory) -> Path:
         "wide-glyphs": ("WWWW MMMM ———— " * 30, None),
     }
     for slug, (text, claimant) in claims.items():
-        write(
-            content / f"claims/{slug}.md",
-            "---\n"
-            f"title: {json.dumps(slug)}\n"
-            f"claim: {json.dumps(text, ensure_ascii=False)}\n"
-            + (f"claimant: {json.dumps(claimant, ensure_ascii=False)}\n" if claimant else "")
-            + "person: wide\nclaim_date: 2024-01-03\npublished: 2024-01-04\nverdict: false\n"
-            'summary: "S."\nsources:\n  - {title: "T", outlet: "O"}\n---\nBody.\n',
-        )
+        write_claim(content, slug, text, claimant)
     return content
+
+
+def write_claim(content: Path, slug: str, text: str, claimant: str | None) -> None:
+    """A claim of the extremes' person, with the false verdict (its label the long one)."""
+    write(
+        content / f"claims/{slug}.md",
+        "---\n"
+        f"title: {json.dumps(slug)}\n"
+        f"claim: {json.dumps(text, ensure_ascii=False)}\n"
+        + (f"claimant: {json.dumps(claimant, ensure_ascii=False)}\n" if claimant else "")
+        + "person: wide\nclaim_date: 2024-01-03\npublished: 2024-01-04\nverdict: false\n"
+        'summary: "S."\nsources:\n  - {title: "T", outlet: "O"}\n---\nBody.\n',
+    )
 
 
 @pytest.fixture(scope="module")
 def extremes(extremes_content: Path) -> Site:
     return _site(extremes_content)
+
+
+@pytest.fixture(scope="module")
+def marks(extremes_content: Path, tmp_path_factory: pytest.TempPathFactory) -> Site:
+    """The extremes, and claims whose ink reaches far above and below the line: Vietnamese capitals
+    with two marks, accents stacked on capitals, marks stacked above and below. Their lines' boxes may
+    overlap (the ink of stacked marks does), so they are not part of the extremes."""
+    content = tmp_path_factory.mktemp("marks") / "content"
+    shutil.copytree(extremes_content, content)
+    write_claim(content, "vietnamese", "Ấn Độ ỐNG Ỗ Ặ Ễ Ỹ quỹ gặp Quyết định Ậy " * 8, "Ẫ Ỵ Ợ")
+    write_claim(content, "stacked", "Ȁ̈̈̈ q̣̣̣̣ Z̤͔ͧ̑̓ä͖̭̈̇lͮ̒ͫǧ̗͚̚o̙̔ͮ̇͐̇ ÅÉÎ gjpqy Ǳ ﬁ ḈṨ " * 6, "Ǻ̈̈ Çę̣̣ Ŋ̈")
+    return _site(content)
 
 
 def _longest(site: Site) -> Claim:
@@ -136,6 +153,29 @@ def test_every_card_stays_inside_its_margins(which: str, request: pytest.Fixture
     assert drawn_outside(cards.claim_card(site, _longest(site), FONTS)) == []
     assert outside(cards.site_layout(site, FONTS)) == []
     assert drawn_outside(cards.site_card(site, FONTS)) == []
+
+
+def painted_whole(layout: cards.Layout) -> bytes:
+    """The layout painted by Pillow on one image of the whole card, nothing clipped: the pixels a card
+    painted in bands must have."""
+    image = Image.new("L", (cards.WIDTH, cards.HEIGHT), 0)
+    pen = ImageDraw.Draw(image)
+    if layout.badge is not None:
+        pen.rounded_rectangle(layout.badge, radius=10, fill=cards.ON_BADGE)
+    for line in layout.lines:
+        pen.text((line.x, line.y), line.text, font=FONTS.font(line.size, line.bold), fill=line.shade, anchor="la")
+    return image.tobytes()
+
+
+@pytest.mark.parametrize("which", ["content", "marks"])
+def test_a_card_painted_in_bands_loses_no_ink(which: str, request: pytest.FixtureRequest) -> None:
+    """Each band is painted apart, a few rows around its lines' ink boxes: no glyph (accents above
+    capitals, marks stacked above and below, descenders) may be cut at the edge of its band."""
+    site = _site(ROOT / "content") if which == "content" else request.getfixturevalue(which)
+    layouts = [cards.claim_layout(site, claim, FONTS) for claim in site.claims.values()]
+    for layout in [*layouts, cards.site_layout(site, FONTS)]:
+        painted = Image.open(io.BytesIO(cards.draw(layout, FONTS))).tobytes()
+        assert painted == painted_whole(layout), layout.lines[1].text[:40]
 
 
 def test_the_claim_is_shown_whole_or_cut_with_an_ellipsis(extremes: Site) -> None:
@@ -250,3 +290,16 @@ def test_a_card_is_a_well_formed_png(corpus: Site) -> None:
             rows[row * (cards.WIDTH + 1) + 1 : (row + 1) * (cards.WIDTH + 1)] for row in range(cards.HEIGHT)
         )
         assert Image.open(io.BytesIO(png)).tobytes() == pixels
+
+
+def test_what_the_fonts_keep_from_card_to_card_is_bounded(corpus: Site, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A long ``digest serve`` draws cards without end: the lines and bands kept stay under their caps,
+    and a card drawn once the caps are reached is the same bytes."""
+    claims = [*corpus.claims.values()][:40]
+    expected = [cards.claim_card(corpus, claim, cards.CardFonts(cards.DEFAULT_FONTS)) for claim in claims]
+    monkeypatch.setattr(cards, "_LINES_KEPT", 3)
+    monkeypatch.setattr(cards, "_BANDS_KEPT", 1)
+    monkeypatch.setattr(cards, "_BANDS_SEEN", 8)
+    fonts = cards.CardFonts(cards.DEFAULT_FONTS)
+    assert [cards.claim_card(corpus, claim, fonts) for claim in claims] == expected
+    assert (len(fonts.shared_lines), len(fonts.shared_bands), len(fonts.bands_seen)) == (3, 1, 8)
