@@ -32,6 +32,7 @@ _UNUSED = (
 )
 _UI = ("pagefind-ui.js", "pagefind-ui.css")
 """Copied to the folder above the first bundle (``pagefind/``), where the theme links them."""
+UNREADABLE = "the search index failed: Pagefind gave an answer that cannot be read"
 
 
 def executable() -> Path | None:
@@ -73,7 +74,8 @@ class Service:
             )
         except OSError as error:
             raise OutputError(f"the search index failed: cannot start Pagefind: {error.strerror or error}") from None
-        self._answers: queue.Queue[dict[str, Any] | None] = queue.Queue()
+        self._answers: queue.Queue[bytes | None] = queue.Queue()
+        """Each answer as it came (decoded by ``_collect``, which can fail the build), None at the end."""
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
         self._sent = 0
@@ -86,7 +88,7 @@ class Service:
             start = len(buffer)  # an answer ends at the first comma: none before this
             buffer += chunk
             while (end := buffer.find(b",", start)) >= 0:
-                self._answers.put(json.loads(base64.b64decode(bytes(buffer[:end]))))
+                self._answers.put(bytes(buffer[:end]))
                 del buffer[: end + 1]
                 start = 0
         self._answers.put(None)
@@ -115,7 +117,7 @@ class Service:
             if answer is None:
                 code = self._process.wait()
                 raise OutputError(f"the search index failed: Pagefind stopped (exit status {code})")
-            payload: dict[str, Any] = answer["payload"]
+            payload = _payload(answer)
             if payload.get("type") == "Error":
                 raise OutputError(f"the search index failed: {payload.get('message')}")
             answers.append(payload)
@@ -126,7 +128,7 @@ class Service:
         gives them (``write_bundle`` writes them), so that the service can go on to the next bundle
         while they are written."""
         self._send({"type": "NewIndex", "config": {"keep_index_url": True}})
-        index = self._collect(1)[0]["index_id"]
+        index = _field(self._collect(1)[0], "index_id")
         for path in pages:
             try:
                 html = (folder / path).read_text(encoding="utf-8")
@@ -138,7 +140,7 @@ class Service:
         # before its writes are done (an empty pagefind-entry.json was seen when the service ended).
         self._send({"type": "GetFiles", "index_id": index})
         self._send({"type": "DeleteIndex", "index_id": index})
-        files: list[dict[str, str]] = self._collect(2)[0]["files"]
+        files: list[dict[str, str]] = _field(self._collect(2)[0], "files")
         return files
 
     def __enter__(self) -> Service:
@@ -158,10 +160,29 @@ class Service:
             self._process.stdout.close()
 
 
+def _payload(answer: bytes) -> dict[str, Any]:
+    """What one answer of the service says; OutputError if it is not base64 JSON with a payload."""
+    try:
+        payload = json.loads(base64.b64decode(answer))["payload"]
+    except (KeyError, TypeError, ValueError):  # binascii.Error and JSONDecodeError are ValueErrors
+        payload = None
+    if not isinstance(payload, dict):
+        raise OutputError(UNREADABLE)
+    return payload
+
+
+def _field(payload: dict[str, Any], name: str) -> Any:
+    """A field of an answer's payload; OutputError if it has none."""
+    if name not in payload:
+        raise OutputError(UNREADABLE)
+    return payload[name]
+
+
 def write_bundle(folder: Path, bundle: str, files: list[dict[str, str]], primary: bool) -> tuple[str, ...]:
     """Write one bundle's ``files`` (as the service gives them) into folder/``bundle``/, leaving out
     what the search page never loads, and the program but in the ``primary`` bundle, whose UI also
-    goes to the folder above it, where the theme links it. The files written, by site path."""
+    goes to the folder above it, where the theme links it. The files written, by site path; OutputError
+    if one cannot be written or read (a file without a path, or content that is not base64)."""
     target = folder / bundle
     above = PurePosixPath(bundle).parent
     shutil.rmtree(target, ignore_errors=True)  # its files may be hard links into --out: never write into them
@@ -184,4 +205,6 @@ def write_bundle(folder: Path, bundle: str, files: list[dict[str, str]], primary
                 written.append(f"{above}/{path.name}")
     except OSError as error:
         raise OutputError(f"the search index failed: cannot write {target}: {error.strerror or error}") from None
+    except (KeyError, TypeError, ValueError):  # binascii.Error is a ValueError
+        raise OutputError(UNREADABLE) from None
     return tuple(sorted(written))

@@ -7,9 +7,10 @@ goes to one shard by a hash of its slug; each shard is a Pagefind bundle in ``pa
 the search page merges them when it searches (``mergeIndex``), listed in ``pagefind/bundles.json``.
 A shard is indexed again only when the fingerprint of one of its pages changed; the others are
 kept from the previous output, so an edit re-indexes one shard (at most ``SHARD_MAX`` claims),
-never the site. The pages are fed to Pagefind's indexing service (``indexer``) from the temporary
-folder, one shard at a time per service, so its memory is that of one shard; a failed index leaves
-``--out`` as it was.
+never the site. The pages are fed to Pagefind's indexing services (``indexer``) from the temporary
+folder, one shard at a time per service, and one thread writes the bundles they make: the memory
+held is that of a few shards (one being indexed by each service, SERVICES at most waiting to be
+written); a failed index leaves ``--out`` as it was.
 """
 
 from __future__ import annotations
@@ -142,23 +143,33 @@ def _index_shards(
 ) -> None:
     """Index the shards ``todo`` ((name, fingerprint, primary)) into ``result``: Pagefind services
     side by side, each indexing one shard at a time (one core, the memory of one shard), while one
-    thread writes the bundles they made, so that no service waits for the disk."""
+    thread writes the bundles they made, so that no service waits for the disk unless SERVICES
+    bundles already wait to be written. After a failure the services stop after their current
+    shard, and nothing more is written."""
     total = sum(len(members[name]) for name, _, _ in todo)
     if progress is not None:
         progress("indexing search", 0, total)
     lock = threading.Lock()
     waiting = list(todo)
+    failed = threading.Event()
+    room = threading.Semaphore(SERVICES)
+    """Bundles made and not yet written, SERVICES at most: a slow disk holds the services back."""
 
     def stop() -> None:
+        failed.set()
         with lock:
             waiting.clear()  # the services stop after their current shard
 
     def write(name: str, fingerprint: str, primary: bool, made: list[dict[str, str]]) -> None:
         try:
+            if failed.is_set():
+                return  # the build fails: a bundle written now would be thrown away
             files = write_bundle(folder, f"{FOLDER}/{name}", made, primary)
         except BaseException:
             stop()
             raise
+        finally:
+            room.release()
         shard = Shard(fingerprint, files, primary, tuple((s, pages[s]) for s in members[name]))
         with lock:
             result.shards[name] = shard
@@ -180,6 +191,7 @@ def _index_shards(
                     except BaseException:
                         stop()
                         raise
+                    room.acquire()
                     with lock:
                         writes.append(writer.submit(write, name, fingerprint, primary, made))
                         result.indexed += len(members[name])

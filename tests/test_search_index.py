@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
+import sys
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -20,6 +22,9 @@ from playwright.sync_api import Error as PlaywrightError
 from digest import search
 from digest.build import Options, build
 from digest.errors import OutputError
+from digest.indexer import UNREADABLE
+from digest.outfolder import TEMP_PREFIX
+from digest.progress import Progress
 
 from .browser import chromium
 from .edits import EDITS, Edit, build_options, change_css, change_template, change_title, copy_site, same_tree
@@ -134,9 +139,11 @@ def test_only_the_first_shard_carries_pagefinds_program(tmp_path: Path, small_sh
         ]
 
 
-def failed_build_leaves_out(tmp_path: Path, breaking: Callable[[], None], message: str) -> None:
-    """After a build with search, an edit and ``breaking``: the next build fails with ``message`` and
-    leaves the site as it was."""
+def failed_build_leaves_out(
+    tmp_path: Path, breaking: Callable[[], None], message: str, progress: Progress | None = None
+) -> None:
+    """After a build with search, an edit and ``breaking``: the next build (told ``progress``) fails
+    with ``message``, leaves the site as it was and no temporary folder beside it."""
     content, theme = copy_site(tmp_path)
     build(options(content, theme, tmp_path / "site", cache=False))
     shutil.copytree(tmp_path / "site", tmp_path / "before")
@@ -144,8 +151,9 @@ def failed_build_leaves_out(tmp_path: Path, breaking: Callable[[], None], messag
     claim.write_text(claim.read_text().replace("sky is blue", "sky is grey"))
     breaking()
     with pytest.raises(OutputError, match=message):
-        build(options(content, theme, tmp_path / "site", cache=False))
+        build(options(content, theme, tmp_path / "site", cache=False), progress)
     assert same_tree(tmp_path / "site", tmp_path / "before") == []
+    assert list(tmp_path.glob(f"{TEMP_PREFIX}*")) == []
 
 
 def test_pagefind_stopping_fails_the_build_and_leaves_out(
@@ -158,18 +166,69 @@ def test_pagefind_stopping_fails_the_build_and_leaves_out(
     failed_build_leaves_out(tmp_path, breaking, "the search index failed: Pagefind stopped")
 
 
-def test_a_bundle_that_cannot_be_written_fails_the_build_and_leaves_out(
-    tmp_path: Path, small_shards: None, monkeypatch: pytest.MonkeyPatch
+def test_a_bundle_that_cannot_be_written_fails_the_build_and_leaves_out(tmp_path: Path, small_shards: None) -> None:
+    occupied: list[Path] = []
+
+    def occupy(stage: str, done: int, total: int) -> None:
+        """When the indexing starts: a file where each bundle but the first is to be written, in the
+        folder the new site is written to, beside --out."""
+        if stage == "indexing search" and done == 0:
+            (folder,) = tmp_path.glob(f"{TEMP_PREFIX}site-*")
+            (folder / "pagefind").mkdir()
+            for shard in range(1, search.shard_count(total)):
+                occupied.append(folder / f"pagefind/{shard}")
+                occupied[-1].write_bytes(b"")
+
+    # the bundles are written by a thread of their own, while the services go on with other shards
+    message = r"the search index failed: cannot write \S+/pagefind/[1-9][0-9]*: (File exists|Not a directory)$"
+    failed_build_leaves_out(tmp_path, lambda: None, message, occupy)
+    assert len(occupied) >= 3
+
+
+FAKE_PAGEFIND = """#!{python}
+# Speaks the protocol of Pagefind's service, but the answers are {answers}.
+import base64, json, sys
+files = {files}
+buffer = b""
+while chunk := sys.stdin.buffer.read1(1 << 16):
+    *messages, buffer = (buffer + chunk).split(b",")
+    for message in messages:
+        request = json.loads(base64.b64decode(message))
+        kind = request["payload"]["type"]
+        payload = {{"NewIndex": {{"index_id": 1}}, "GetFiles": {{"files": files}}}}.get(kind, {{}})
+        answer = json.dumps({{"message_id": request["message_id"], "payload": {{"type": kind, **payload}}}})
+        sys.stdout.buffer.write({answer})
+    sys.stdout.flush()
+"""
+FAKE_ANSWERS = {  # what the fake writes for each answer, the files of the bundle it gives
+    "not base64": ('b"!!!,"', "[]"),
+    "without an index": ('base64.b64encode(json.dumps({"payload": {}}).encode()) + b","', "[]"),
+    "a file without its path": ('base64.b64encode(answer.encode()) + b","', '[{"content": "e30="}]'),
+    "a file not in base64": (
+        'base64.b64encode(answer.encode()) + b","',
+        '[{"path": "pagefind-entry.json", "content": "e30"}]',
+    ),
+}
+
+
+@pytest.mark.parametrize("answers", FAKE_ANSWERS)
+def test_an_answer_of_pagefind_that_cannot_be_read_fails_the_build_in_one_line(
+    tmp_path: Path, answers: str, small_shards: None, monkeypatch: pytest.MonkeyPatch, run: Any
 ) -> None:
-    real = search.write_bundle
-
-    def full(folder: Path, bundle: str, files: list[dict[str, str]], primary: bool) -> tuple[str, ...]:
-        if bundle != "pagefind/0":  # the bundles are written by a thread of their own while the services go on
-            raise OutputError(f"the search index failed: cannot write {bundle}: disk full")
-        return real(folder, bundle, files, primary)
-
-    breaking = lambda: monkeypatch.setattr(search, "write_bundle", full)  # noqa: E731
-    failed_build_leaves_out(tmp_path, breaking, "cannot write pagefind/[0-9]+: disk full")
+    """Whether the service's answer or the bundle it gives cannot be read (the bundle is read on the
+    thread that writes the bundles): one line, exit 1, --out as it was."""
+    answer, files = FAKE_ANSWERS[answers]
+    fake = tmp_path / "pagefind"
+    fake.write_text(FAKE_PAGEFIND.format(python=sys.executable, answers=answers, answer=answer, files=files))
+    fake.chmod(0o755)
+    breaking = lambda: monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(fake))  # noqa: E731
+    failed_build_leaves_out(tmp_path, breaking, f"^{re.escape(UNREADABLE)}$")
+    site = tmp_path / "site"
+    result = run(
+        "build", "--content", str(tmp_path / "content"), "--theme", str(tmp_path / "theme"), "--out", str(site)
+    )
+    assert (result.code, result.err) == (1, f"digest: error: {UNREADABLE}\n")
+    assert same_tree(site, tmp_path / "before") == []
 
 
 @pytest.mark.browser
