@@ -172,13 +172,18 @@ def safe_links_plugin(md: MarkdownIt) -> None:
     md.add_render_rule("image", _render_safely)
 
 
-_IDLE_RULES = ["linkify", "replacements", "smartquotes", "html_block", "html_inline"]
+IDLE_RULES = ["linkify", "replacements", "smartquotes", "html_block", "html_inline"]
 """Rules of js-default that return at once with its options (linkify, typographer and raw HTML off):
-turned off, so that no file pays for asking them; the HTML is the same."""
+turned off, so that no file pays for asking them; the HTML is the same. If ``linkify`` or
+``typographer`` is ever turned on, take its rules off this list, or the option does nothing (raw HTML
+stays off: content never puts markup of its own in a page). ``disable`` raises ValueError on a name
+markdown-it-py does not know: a rule an upgrade renames fails the import rather than running unseen;
+the version is locked in requirements/*.txt, and tests/test_hostile.py checks that these rules exist
+and were idle."""
 
 
 def _build() -> MarkdownIt:
-    md = MarkdownIt("js-default").disable(_IDLE_RULES)
+    md = MarkdownIt("js-default").disable(IDLE_RULES)
     md.use(footnote_plugin)
     md.use(anchors_plugin, min_level=1, max_level=3, slug_func=_heading_slug)
     md.use(demote_headings_plugin)

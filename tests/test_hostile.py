@@ -9,8 +9,9 @@ from pathlib import Path
 import feedparser
 import lxml.etree
 import pytest
+from markdown_it import MarkdownIt
 
-from digest.markdown import render
+from digest.markdown import IDLE_RULES, render
 
 from .conftest import HOSTILE, HOSTILE_CLAIM, MINIMAL, build_into, write
 from .html import json_ld, pages, parse
@@ -122,3 +123,20 @@ def test_the_renderer_keeps_only_the_text_of_refused_links() -> None:
     assert "<a" not in rendered.html and "<img" not in rendered.html
     assert "click" in rendered.html and "upper" in rendered.html
     assert len(rendered.refused) == 10 and rendered.links == ()
+
+
+def test_the_markdown_rules_turned_off_exist_and_were_idle() -> None:
+    """The rules the renderer turns off are rules of the markdown-it-py installed, and with js-default's
+    options (no raw HTML, no linkify, no typographer) they changed nothing: raw HTML, bare URLs,
+    quotes and (c) come out the same with them on."""
+    known = {rule for chain in MarkdownIt("js-default").get_all_rules().values() for rule in chain}
+    assert set(IDLE_RULES) <= known
+    text = (
+        f"{HOSTILE}\n\n<div onclick=x>block</div>\n\n"
+        "Inline <b>bold</b> <!-- note --> https://example.org and www.example.org; \"quoted\" 'single' "
+        "(c) (tm) +- -- --- ... ?!!!\n\n- <span>item</span>\n"
+    )
+    with_them = MarkdownIt("js-default").render(text)
+    assert MarkdownIt("js-default").disable(IDLE_RULES).render(text) == with_them
+    assert "&lt;div onclick=x&gt;" in with_them and "&quot;quoted&quot;" in with_them
+    assert "<a" not in render(text, depth=1).html
