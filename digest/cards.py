@@ -3,9 +3,10 @@
 Shared links show them (Open Graph ``og:image``, Twitter ``summary_large_image``); the platforms
 show PNG and JPEG, never SVG. ``claim_layout`` and ``site_layout`` place the text by the font's
 own metrics (``cardtext``): each line is wrapped to the width it measures, a long text gets a
-smaller size and then an ellipsis, and every line's box lies inside the margins. The layout is data
-(each line with its box), which ``draw`` paints and the tests check. The fonts come with the theme, so a
-card looks the same on every machine. A card is pixels: no text of the content can run in it.
+smaller size and then an ellipsis, and every line's box lies inside the margins. The layout is
+data (each line with its box), which ``draw`` paints and the tests check. The fonts come with the
+theme, so a card looks the same on every machine. A card is pixels: no text of the content can run
+in it.
 
 Pillow is imported only when a card is laid out or drawn: a rebuild that keeps every card never
 pays for it. Cards are made by the ten thousand, so ``draw`` paints and compresses only the bands of
