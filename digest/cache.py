@@ -40,14 +40,15 @@ from .stamps import Stamp, stamp
 from .usercache import cache_folder
 from .write import Spare
 
-SCHEMA = 13
+SCHEMA = 14
 """The version of what the cache holds: records and states of an older one are not read (4: staff
 records, and claims with authors and editors; 5: claims with their images; 6: claims with repeats;
 7: claims' aliases and people's former slugs; 8: verdicts worded per language, and the search
 index's shards; 9: records in the state by reference, and the pages showing each record; 10:
 settings with page_size, pages with their number; 11: translations and the Site in each language;
 12: the records in the modules ``settings``, ``model`` and ``site``, the state in ``warmstart``
-and ``pickles``, which pickles name; 13: settings with social_cards)."""
+and ``pickles``, which pickles name; 13: settings with social_cards; 14: the pages showing each
+record as a list of paths, and versions with the site's last change)."""
 _BATCH = 5000
 """List items written to the database at a time."""
 _FEW = 2000

@@ -20,6 +20,7 @@ from .contexts import Entry, PageContext
 from .model import Claim, Page, Person, Staff
 from .plan import (
     ALL,
+    MODIFIED,
     SITE,
     Kind,
     OnPage,
@@ -39,6 +40,7 @@ __all__ = [
     "ALL",
     "BASE_IDS",
     "KINDS",
+    "MODIFIED",
     "SITE",
     "Kind",
     "PageKind",
@@ -52,6 +54,7 @@ __all__ = [
     "page_ids",
     "page_lastmod",
     "pages_showing",
+    "pages_with",
     "person_id",
     "plan_pages",
     "same_plan",
@@ -119,6 +122,7 @@ def page_dependencies(site: Site, planned: Planned) -> list[str]:
         page = described.on_page(shown, planned)
         found = [list_id(planned.path), *page.records, *shows.listed(shown, page.claims)]
     else:
+        assert described.dependencies is not None
         found = described.dependencies(shown, planned.key)
     return [f"{planned.language}:{key}" for key in found] if planned.language else found
 
@@ -134,19 +138,21 @@ def page_context(site: Site, planned: Planned) -> PageContext:
     return described.context(site_in(site, planned.language), planned, described)
 
 
-Showing = dict[str, list[tuple[str, ...]]]
-"""Every dependency id → the site paths of the pages that have it (each in a tuple of its own; the
-pages of a list were together when they all depended on the whole list): ``page_dependencies`` inverted."""
+Showing = dict[str, list[str]]
+"""Every dependency id → the site paths of the pages that have it: ``page_dependencies`` inverted."""
 
 
 def pages_showing(site: Site, slug: str, shown: Showing | None = None) -> set[str]:
     """The site paths of every page whose dependencies include the claim (or ALL), in every language: the inverse of
     ``page_dependencies``, made once per site (or given: ``showing(site)`` kept from an earlier run)."""
+    return pages_with(site, claim_id(slug), shown) | pages_with(site, ALL, shown)
+
+
+def pages_with(site: Site, key: str, shown: Showing | None = None) -> set[str]:
+    """The site paths of every page whose dependencies include ``key`` (a dependency id), in every language."""
     shown = showing(site) if shown is None else shown
-    ids = [claim_id(slug), ALL]
-    for code in site.translations:  # and the pages of the other languages that show it
-        ids += [f"{code}:{claim_id(slug)}", f"{code}:{ALL}"]
-    return {path for key in ids for paths in shown.get(key, ()) for path in paths}
+    ids = [key, *(f"{code}:{key}" for code in site.translations)]  # and the pages of the other languages
+    return {path for known in ids for path in shown.get(known, ())}
 
 
 _INVERSES: list[tuple[Site, Showing]] = []
@@ -160,13 +166,13 @@ def showing(site: Site) -> Showing:
             return shown
     shown = {}
     for planned in plan_pages(site):
-        paths = (planned.path,)
+        path = planned.path
         for dependency in page_dependencies(site, planned):
             listed = shown.get(dependency)
             if listed is None:
-                shown[dependency] = [paths]
+                shown[dependency] = [path]
             else:
-                listed.append(paths)
+                listed.append(path)
     _INVERSES[:] = [*_INVERSES[-1:], (site, shown)]
     return shown
 
@@ -203,19 +209,15 @@ def _list_kind(
     claims: Callable[[Site, str], tuple[str, ...]],
     named: Callable[[Site, str], str] | None = None,
 ) -> PageKind:
-    """A page per verdict, tag or outlet listing its claims: it shows each claim and its person and
-    changes when one of them does (a page of it, when one of those it lists does)."""
-    dependencies, lastmod = shows.listing(claims), shows.dated_by(claims)
-    paged = _counting(claims)
+    """A page per verdict, tag or outlet listing its claims: a page of it shows each claim it lists and
+    its person, and is dated by them."""
     return PageKind(
         "list.html",
         context,
-        dependencies,
-        lastmod,
-        subjects,
+        subjects=subjects,
         lists=True,
         dated_by_claims=True,
-        paged=paged,
+        paged=_counting(claims),
         ids=shows.no_ids,
         on_page=shows.list_on_page(claims, named),
     )
@@ -234,18 +236,16 @@ def _counting(entries: Callable[[Site, str], Sized]) -> Callable[[Site, str], in
 def _profile_kind(
     template: str,
     context: Callable[[Site, Planned, PageKind], PageContext],
-    dependencies: Callable[[Site, str], list[str]],
     claims: Callable[[Site, str], tuple[str, ...]],
     subjects: Callable[[Site], Mapping[str, Target]],
     on_page: Callable[[Site, Planned], OnPage],
 ) -> PageKind:
-    """A person's or a staff member's page: one a subject, dated by the ``claims`` it lists (split
-    into pages, each page by those it lists: ``on_page``), in two lists (see ``builders._two_lists``)."""
+    """A person's or a staff member's page: one a subject, its ``claims`` split into pages, each page
+    showing the subject and dated by the claims it lists (``on_page``), in two lists (see
+    ``builders._two_lists``)."""
     return PageKind(
         template,
         context,
-        dependencies,
-        shows.dated_by(claims),
         subjects=subjects,
         lists=True,
         dated_by_claims=True,
@@ -255,13 +255,12 @@ def _profile_kind(
 
 
 def _index_kind(subject: str, entries: Callable[[Site], Iterable[Entry]], path: str) -> PageKind:
-    """The index of the people, tags or outlets, with their numbers of claims."""
+    """The index of the people, tags or outlets, with their numbers of claims, dated by the site's last change."""
     context = builders.index_context(subject, entries)
     return PageKind(
         "index.html",
         context,
-        shows.showing_everything,
-        shows.site_modified,
+        lastmod=shows.site_modified,
         path=path,
         lists=True,
         paged=_counting(lambda site, key: tuple(entries(site))),
@@ -285,7 +284,6 @@ KINDS: dict[Kind, PageKind] = {
     Kind.PERSON: _profile_kind(
         "person.html",
         builders.person_context,
-        shows.person_dependencies,
         shows.claims_by_person,
         lambda site: site.people,
         shows.person_on_page,
@@ -301,7 +299,6 @@ KINDS: dict[Kind, PageKind] = {
     Kind.MEMBER: _profile_kind(
         "staff.html",
         builders.member_context,
-        shows.member_dependencies,
         shows.claims_by_member,
         lambda site: site.staff,
         shows.member_on_page,
@@ -309,8 +306,7 @@ KINDS: dict[Kind, PageKind] = {
     Kind.STAFF: PageKind(
         "index.html",
         builders.index_context("staff", _staff_entries),
-        lambda site, key: [ALL, *map(staff_id, site.staff)],
-        shows.site_modified,
+        lastmod=shows.site_modified,
         subjects=_staff_index,
         lists=True,
         paged=lambda site, key: len(site.staff),
@@ -320,8 +316,7 @@ KINDS: dict[Kind, PageKind] = {
     Kind.SCALE: PageKind(
         "scale.html",
         builders.scale_context,
-        shows.showing_everything,
-        shows.site_modified,
+        lastmod=shows.site_modified,
         path=urls.SCALE,
         ids=lambda site, planned: (verdict.key for verdict, _ in site.tally.counts),
         on_page=shows.scale_on_page,
@@ -349,8 +344,6 @@ KINDS: dict[Kind, PageKind] = {
     Kind.TIMELINE: PageKind(
         "timeline.html",
         builders.timeline_context,
-        shows.showing_everything,
-        shows.site_modified,
         path=urls.TIMELINE,
         lists=True,
         dated_by_claims=True,
@@ -361,8 +354,7 @@ KINDS: dict[Kind, PageKind] = {
     Kind.CORRECTIONS: PageKind(
         "corrections.html",
         builders.corrections_context,
-        shows.showing_everything,
-        lambda site, key: max((e.correction.date for e in site.corrections), default=None),
+        lastmod=shows.latest_correction,
         path=urls.CORRECTIONS,
         paged=lambda site, key: len(site.corrections),
         ids=shows.no_ids,
@@ -371,12 +363,12 @@ KINDS: dict[Kind, PageKind] = {
     Kind.PAGE: PageKind(
         "page.html",
         builders.free_context,
-        lambda site, slug: [page_id(slug)],
-        lambda site, slug: site.pages[slug].updated or site.modified,
+        shows.free_page_dependencies,
+        shows.free_page_modified,
         subjects=lambda site: site.pages,
     ),
     Kind.SEARCH: PageKind(
-        "search.html", builders.search_context, shows.showing_nothing, shows.site_modified, path=urls.SEARCH
+        "search.html", builders.search_context, shows.dated_by_site, shows.site_modified, path=urls.SEARCH
     ),
     Kind.REDIRECT: PageKind(
         "redirect.html",
@@ -395,4 +387,6 @@ KINDS: dict[Kind, PageKind] = {
         sitemap=False,
     ),
 }
-"""Every kind of page: its template, its context, what it shows and when it last changed."""
+"""Every kind of page: its template, its context, what it shows (``dependencies``, or ``on_page`` for
+a kind whose pages each show part of a list) and when it last changed (``lastmod``, or the claims on
+the page for a kind ``dated_by_claims`` with ``on_page``)."""

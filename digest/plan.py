@@ -62,18 +62,21 @@ class PageKind:
     template: str
     context: Callable[[Site, Planned, PageKind], PageContext]
     """The context its template is rendered with (given the page and this description of its kind)."""
-    dependencies: Callable[[Site, str], list[str]]
-    """The ids of the records a page of the kind shows (by its key), besides SITE; for a kind with
-    ``on_page``, what the whole list shows (the pages themselves depend on what ``on_page`` says)."""
-    lastmod: Callable[[Site, str], date | None]
-    """The last change to anything the page shows, for the sitemap."""
+    dependencies: Callable[[Site, str], list[str]] | None = None
+    """The ids of the records a page of the kind shows (by its key), besides SITE; None for a kind
+    with ``on_page``, whose pages depend on what it says. A page dated by the site's last change
+    (``lastmod``) depends on MODIFIED, or on ALL, which changes with it."""
+    lastmod: Callable[[Site, str], date | None] | None = None
+    """The last change to anything the page shows (by its key), for the sitemap and ``meta.lastmod``;
+    None for a kind with ``on_page`` that is ``dated_by_claims``: each page by the claims it lists."""
     subjects: Callable[[Site], Mapping[str, Target]] | None = None
     """One page per subject (claim, person...), at ``url_for(subject)``; None: one page, at ``path``."""
     path: str = ""
     lists: bool = False
     """It lists claims with the theme's list items: the parent process renders it, keeping them."""
     dated_by_claims: bool = False
-    """Its last change is the last change of the claims it shows (not of the whole site)."""
+    """Its last change is the last change of the claims it shows (not of the whole site): it follows
+    its dependencies, so a page kept unchanged keeps its date."""
     sitemap: bool = True
     """Listed in sitemap.xml."""
     paged: Callable[[Site, str], int] | None = None
@@ -87,6 +90,10 @@ class PageKind:
     (``list_id``), not on the whole list: every kind whose lists are split into pages has it (and the
     scale, whose counts are all it shows); None: the page depends on what ``dependencies`` names."""
 
+    def __post_init__(self) -> None:
+        assert (self.dependencies is None) == (self.on_page is not None), self.template
+        assert (self.lastmod is None) == (self.on_page is not None and self.dated_by_claims), self.template
+
 
 @dataclass(frozen=True, slots=True)
 class OnPage:
@@ -96,11 +103,14 @@ class OnPage:
     """The claims it lists, in order."""
     figures: tuple[str, ...]
     """What it shows of the whole list besides them (its length, the lengths of its parts, its name, a
-    person's scorecard on the first page): with ``claims``, the list's order as this page sees it, the
-    version of its ``list_id``. All of it comes from the site's indexes, which only an edit of a link
-    (a verdict, a date, a person...) changes."""
+    person's scorecard on the first page, an index's entries with their names and roles, the latest
+    correction's date): with ``claims``, the list's order as this page sees it, the version of its
+    ``list_id``. It is made of the site's indexes and of the people, staff and settings; a warm build
+    that keeps the indexes (``pages.same_plan``) keeps these versions, which holds only because
+    ``resolve`` keeps them only when no link of a claim changed and none of those records did."""
     records: tuple[str, ...] = ()
-    """The ids of the other records it shows: the list's subject (a person, a member of the staff)."""
+    """The ids of the other records it shows: the list's subject (a person, a member of the staff);
+    MODIFIED on a page dated by the site's last change."""
 
 
 def page_count(entries: int, size: int) -> int:
@@ -112,6 +122,8 @@ SITE = "site"
 """Dependency on the settings, the scale, the footer's free pages and which claims are drafts."""
 ALL = "all"
 """Dependency on every published claim and person (tallies, counts, the timeline)."""
+MODIFIED = "modified"
+"""Dependency on the site's last change (``Site.modified``): the date of the pages dated by it."""
 
 
 def claim_id(slug: str) -> str:

@@ -42,6 +42,7 @@ from .output import KEPT
 from .pages import (
     ALL,
     KINDS,
+    MODIFIED,
     SITE,
     Planned,
     Showing,
@@ -50,6 +51,7 @@ from .pages import (
     page_dependencies,
     page_lastmod,
     pages_showing,
+    pages_with,
     plan_pages,
     same_plan,
     showing,
@@ -61,14 +63,7 @@ from .site import Site
 from .static import StaticFile, check_collisions
 from .theme import Theme, describe
 from .urls import MARKER, card_for, file_for
-from .versions import (
-    bare_key,
-    digest_of,
-    language_key,
-    list_versions,
-    site_versions,
-    template_versions,
-)
+from .versions import bare_key, digest_of, language_key, list_versions, site_versions, template_versions
 
 _UNKNOWN: Any = object()
 _PARALLEL_FROM = 400
@@ -254,9 +249,9 @@ class Renderer:
     def _affected(
         self, site: Site, versions: Mapping[str, str], previous: Rendered | None
     ) -> tuple[set[str] | None, set[str] | None, Showing | None]:
-        """The pages that can have changed since ``previous``, when only claims changed, and the claims
-        whose list items and export lines may have changed; else (None, None): any may have. Third,
-        which pages show each record of ``site``, when it is known (made, or the previous one's).
+        """The pages that can have changed since ``previous`` when only claims changed (with them, lists' orders and
+        the site's last change), and the claims whose list items and export lines may have changed; else (None,
+        None): any may have. Third, which pages show each record of ``site``, when known (made, or the previous one's).
 
         A page shows a claim only where ``pages_showing`` (the inverse of ``page_dependencies``)
         says, so after an edit of claims only, every other page is as it was. The inverse costs a
@@ -270,7 +265,7 @@ class Renderer:
         codes = {*site.translations, *previous.site.translations}
         changed = {bare_key(key, codes) for key in changed} - {ALL}  # a claim changed in any language: its slug
         kept = previous.showing if same_plan(site, previous.site) else None
-        if any(not key.startswith(("claim:", "list:")) for key in changed):
+        if any(not key.startswith(("claim:", "list:")) for key in changed - {MODIFIED}):
             return None, None, kept
         affected: set[str] = set()
         touched: set[str] = set()
@@ -281,6 +276,9 @@ class Renderer:
             return affected, touched, kept
         old = previous.showing if previous.showing is not None else showing(previous.site)
         new = old if same_plan(site, previous.site) else showing(site)
+        if MODIFIED in changed:  # the pages dated by the site's last change, in every language
+            changed.remove(MODIFIED)
+            affected.update(file_for(path) for path in pages_with(site, MODIFIED, new))
         for key in changed:
             slug = key.removeprefix("claim:")
             touched.add(slug)
@@ -292,8 +290,10 @@ class Renderer:
         return affected, touched, new
 
     def _list_versions(self, site: Site, plan: Iterable[Planned], previous: Rendered | None) -> dict[str, str]:
-        """The versions of the lists' orders on their pages: the previous render's when both sites
-        have the same plan (their orders are made of the site's indexes only, which are the same)."""
+        """The versions of the lists' orders on their pages: the previous render's when both sites have the same
+        plan. They are made of the indexes, the people, the staff and the settings (``OnPage.figures``: names, roles
+        on an index's pages), all the same then only because ``resolve`` keeps the indexes only when no link of a
+        claim and none of those records changed; never of the site's last change (MODIFIED, a dependency apart)."""
         if previous is None or previous.site is None or not same_plan(site, previous.site):
             return list_versions(site, plan)
         before = previous.versions

@@ -8,7 +8,7 @@ from datetime import date
 from typing import TypeVar
 
 from .contexts import Entry
-from .plan import ALL, OnPage, PageKind, Planned, claim_id, person_id, staff_id
+from .plan import ALL, MODIFIED, OnPage, PageKind, Planned, claim_id, page_id, person_id, staff_id
 from .site import Month, Site
 
 _T = TypeVar("_T")
@@ -37,12 +37,6 @@ def claim_dependencies(site: Site, slug: str) -> list[str]:
         *map(staff_id, dict.fromkeys((*claim.authors, *claim.editors))),
         *listed(site, others),
     ]
-
-
-def person_dependencies(site: Site, slug: str) -> list[str]:
-    """A person's page shows the person, the claims it lists, and the repeats of their claims (the count)."""
-    chained = [claim_id(other) for own in site.claims_by_person[slug] for other in chain(site, own)]  # the count
-    return [person_id(slug), *listed(site, claims_by_person(site, slug)), *chained]
 
 
 def person_on_page(site: Site, planned: Planned) -> OnPage:
@@ -81,25 +75,27 @@ def list_on_page(
 
 def index_on_page(entries: Callable[[Site], Iterable[Entry]]) -> Callable[[Site, Planned], OnPage]:
     """A page of an index (people, staff, tags, outlets) shows its entries there (names, links,
-    counts, roles) and how many the index has: no record besides."""
+    counts, roles) and how many the index has: no record besides; it is dated by the site's last change."""
 
     def shown(site: Site, planned: Planned) -> OnPage:
         every = tuple(entries(site))
-        return OnPage((), (str(len(every)), *map(repr, on_page(site, planned.number, every))))
+        return OnPage((), (str(len(every)), *map(repr, on_page(site, planned.number, every))), (MODIFIED,))
 
     return shown
 
 
 def corrections_on_page(site: Site, planned: Planned) -> OnPage:
-    """A page of the corrections shows its corrections there, each with its claim, and how many there are."""
+    """A page of the corrections shows its corrections there, each with its claim, how many there are
+    and the date of the latest (the page's date)."""
     shown = on_page(site, planned.number, site.corrections)
     corrections = (f"{e.correction.date}|{e.correction.kind}|{e.correction.note}" for e in shown)
-    return OnPage(tuple(entry.claim for entry in shown), (str(len(site.corrections)), *corrections))
+    figures = (str(len(site.corrections)), str(latest_correction(site, "")), *corrections)
+    return OnPage(tuple(entry.claim for entry in shown), figures)
 
 
 def scale_on_page(site: Site, planned: Planned) -> OnPage:
-    """The scale shows each verdict's number of claims: no record besides."""
-    return OnPage((), tuple(f"{verdict.key}={count}" for verdict, count in site.tally.counts))
+    """The scale shows each verdict's number of claims: no record besides; it is dated by the site's last change."""
+    return OnPage((), tuple(f"{verdict.key}={count}" for verdict, count in site.tally.counts), (MODIFIED,))
 
 
 def timeline_on_page(site: Site, planned: Planned) -> OnPage:
@@ -110,23 +106,17 @@ def timeline_on_page(site: Site, planned: Planned) -> OnPage:
 
 
 def page_lastmod(site: Site, planned: Planned, described: PageKind) -> date | None:
-    """The last change to anything the page shows: for a page of a list split into pages, to the
-    claims it lists or counts."""
-    if described.on_page is None or not described.dated_by_claims:
+    """The last change to anything the page shows: for a page of a list split into pages dated by its
+    claims, to the claims it lists."""
+    if described.lastmod is not None:
         return described.lastmod(site, planned.key)
-    page = described.on_page(site, planned)
-    counted = (key.removeprefix("claim:") for key in page.records if key.startswith("claim:"))
-    return _latest(site, (*page.claims, *counted))
+    assert described.on_page is not None
+    return _latest(site, described.on_page(site, planned).claims)
 
 
 def chain(site: Site, slug: str) -> tuple[str, ...]:
     """Every check of the same claim as this one (itself included), oldest first; () when made once."""
     return site.repeat_chains.get(slug, ())
-
-
-def member_dependencies(site: Site, slug: str) -> list[str]:
-    """A staff member's page shows them and the claims they signed."""
-    return [staff_id(slug), *listed(site, signed(site, slug))]
 
 
 def redirect_dependencies(site: Site, key: str) -> list[str]:
@@ -145,19 +135,29 @@ def showing_nothing(site: Site, key: str) -> list[str]:
     return []
 
 
+def dated_by_site(site: Site, key: str) -> list[str]:
+    """The page shows no record (besides SITE) but is dated by the site's last change."""
+    return [MODIFIED]
+
+
 def site_modified(site: Site, key: str) -> date | None:
-    """The page changes with the site."""
+    """The page is dated by the site's last change: it depends on MODIFIED, or on ALL."""
     return site.modified
 
 
-def listing(claims: Callable[[Site, str], tuple[str, ...]]) -> Callable[[Site, str], list[str]]:
-    """The dependencies of a page that lists claims: each claim and its person."""
-    return lambda site, key: listed(site, claims(site, key))
+def free_page_dependencies(site: Site, slug: str) -> list[str]:
+    """A free page shows itself; without an ``updated:`` date, it is dated by the site's last change."""
+    return [page_id(slug)] if site.pages[slug].updated else [page_id(slug), MODIFIED]
 
 
-def dated_by(claims: Callable[[Site, str], tuple[str, ...]]) -> Callable[[Site, str], date | None]:
-    """The last change of a page that lists claims: the last change to one of them."""
-    return lambda site, key: _latest(site, claims(site, key))
+def free_page_modified(site: Site, slug: str) -> date | None:
+    """A free page's ``updated:`` date, else the site's last change."""
+    return site.pages[slug].updated or site.modified
+
+
+def latest_correction(site: Site, key: str) -> date | None:
+    """The pages of the corrections are dated by the latest correction (``corrections_on_page`` shows it)."""
+    return max((entry.correction.date for entry in site.corrections), default=None)
 
 
 def claims_by_verdict(site: Site, key: str) -> tuple[str, ...]:

@@ -18,7 +18,7 @@ import jinja2.meta
 
 from . import __version__
 from .messages import Key, Messages, used_messages
-from .pages import ALL, KINDS, SITE, Planned, claim_id, list_id, page_id, person_id, site_in, staff_id
+from .pages import ALL, KINDS, MODIFIED, SITE, Planned, claim_id, list_id, page_id, person_id, site_in, staff_id
 from .site import Site
 from .theme import Theme, parsed, template_sources
 
@@ -84,7 +84,7 @@ def bare_key(key: str, codes: Iterable[str]) -> str:
 
 
 def site_versions(site: Site, search: bool, messages: Callable[[str], Messages]) -> dict[str, str]:
-    """The version of every record a page can depend on, and of SITE and ALL, in every language
+    """The version of every record a page can depend on, and of SITE, ALL and MODIFIED, in every language
     (the words of each language, from ``messages``, are part of its SITE)."""
     versions = _language_versions(site, search, messages(site.config.language))
     for code, variant in site.translations.items():
@@ -114,6 +114,7 @@ def _language_versions(site: Site, search: bool, messages: Messages) -> dict[str
         *([site.translation] if site.translation else []),
     )
     versions[ALL] = digest_of(*(f"{key}={value}" for key, value in versions.items()))
+    versions[MODIFIED] = str(site.modified)
     return versions
 
 

@@ -40,11 +40,14 @@ def paged(content: Path) -> Path:
 
 def copy_site(tmp: Path) -> tuple[Path, Path]:
     """Copies of the minimal site, its lists split into pages of two, and of the default theme in tmp,
-    to edit: (content, theme)."""
+    to edit: (content, theme). The theme prints each page's date (``page.meta.lastmod``, in a comment),
+    so that a warm build must get it right on every page."""
     content, theme = tmp / "content", tmp / "theme"
     shutil.copytree(MINIMAL, content)
     paged(content)
     shutil.copytree(ROOT / "themes/default", theme)
+    base = theme / "templates/base.html"
+    base.write_text(base.read_text().replace("<main", "<!-- {{ page.meta.lastmod }} -->\n<main", 1))
     return content, theme
 
 
@@ -92,6 +95,13 @@ def toggle(path: Path, one: str, other: str) -> None:
     """Replace ``one`` by ``other`` in a file, or back if it holds ``other``."""
     text = path.read_text()
     path.write_text(text.replace(one, other) if one in text else text.replace(other, one))
+
+
+def update_claim(content: Path, theme: Path) -> None:
+    """Give the latest check an ``updated:`` date, or take it away: the site's last change moves."""
+    toggle(
+        content / "claims/bob-scheduled.md", "published: 2099-01-01\nupdated: 2099-02-01\n", "published: 2099-01-01\n"
+    )
 
 
 def change_verdict(content: Path, theme: Path) -> None:
@@ -340,6 +350,7 @@ def translate_person(content: Path, theme: Path) -> None:
 EDITS: list[Edit] = [
     change_title,
     change_verdict,
+    update_claim,
     add_claim,
     delete_claim,
     rename_claim,

@@ -19,7 +19,7 @@ from digest.build import Options, build, load_site
 from digest.urls import MARKER
 
 from .conftest import build_into, write
-from .edits import same_tree
+from .edits import copy_site, same_tree, warm_and_cold
 from .html import broken_links, local_links, pages, parse, resolve_link
 
 SIZE = 8
@@ -286,8 +286,12 @@ def test_a_title_edit_writes_only_the_pages_of_its_lists_that_list_it(warm: tupl
     assert len(listing) >= 4  # its verdict, its person, its tags, its outlets
     for page in listing:  # a list's pages that do not list it are kept, whatever the list
         assert slug in _listed(out / page), page
-    assert f"{slug} " not in " ".join(written)
-    assert len(written) < 40
+    assert f"claims/{slug}/card.png" not in written  # a card does not show the title: kept
+    shown = {p for p in written if p.endswith(".html")} - {"index.html", f"claims/{slug}/index.html"}
+    for page in shown:  # besides the home page (it shows the whole site), only pages that show the claim
+        assert slug in (out / page).read_text(), page
+    assert all(p.endswith((".html", ".xml", ".json")) for p in written)  # and the feeds, sitemap and exports
+    assert len(written) == 14, sorted(written)
 
 
 def test_a_claim_moved_between_pages_moves_the_others_on_those_pages_only(
@@ -307,3 +311,62 @@ def test_a_claim_moved_between_pages_moves_the_others_on_those_pages_only(
     path.write_text(text)  # and back
     back = _warm_build(content, out, tmp_path / "clean", back=True)
     assert sorted(p for p in back if p.startswith("timeline/")) == moved
+
+
+def _dates_shown(site: Path) -> dict[str, str]:
+    """Every page of a site → the date its theme printed (``page.meta.lastmod``)."""
+    found = {}
+    for page in pages(site):
+        shown = parse(page).xpath('//p[@class="lastmod"]/text()')
+        found[page.relative_to(site).as_posix()] = shown[0] if shown else ""
+    return found
+
+
+def test_a_theme_that_prints_each_pages_date_gets_it_right_on_warm_builds(tmp_path: Path) -> None:
+    """``page.meta.lastmod`` of the pages dated by the whole site (indexes, scale, staff, search, free
+    pages) or by the latest correction follows on a warm build, though those pages show no claim."""
+    content, theme = copy_site(tmp_path)
+    base = theme / "templates/base.html"
+    base.write_text(base.read_text().replace("<main", '<p class="lastmod">{{ page.meta.lastmod }}</p>\n<main', 1))
+    (content / "claims/bob-scheduled.md").unlink()  # published in 2099: the site's last change
+    write(content / "staff/dana.md", "---\nname: Dana Example\nrole: Fact-checker\n---\nDana checks claims.\n")
+    bob, alice = content / "claims/bob-said-sky-is-blue.md", content / "claims/2024/alice-said-sky-is-green.md"
+    corrected = 'tags: [sky, weather]\ncorrections:\n  - {date: 2024-01-05, type: update, note: "Sourced."}'
+    bob.write_text(bob.read_text().replace("tags: [sky, weather]", corrected))
+    assert warm_and_cold(content, theme, tmp_path).differences == []
+    dates = _dates_shown(tmp_path / "warm")
+    assert dates["people/index.html"] == dates["verdicts/index.html"] == "2024-01-07"
+    assert dates["corrections/index.html"] == dates["corrections/page/2/index.html"] == "2024-01-07"
+
+    bob.write_text(bob.read_text().replace("published: 2024-01-04", "published: 2024-01-04\nupdated: 2024-02-01"))
+    assert warm_and_cold(content, theme, tmp_path).differences == []  # the site's last change moved
+    dates = _dates_shown(tmp_path / "warm")
+    for path in ("people/index.html", "tags/index.html", "outlets/index.html", "staff/index.html"):
+        assert dates[path] == "2024-02-01", path
+    assert dates["verdicts/index.html"] == dates["search/index.html"] == dates["about/index.html"] == "2024-02-01"
+
+    alice.write_text(alice.read_text().replace("{date: 2024-01-06", "{date: 2024-01-08"))
+    assert warm_and_cold(content, theme, tmp_path).differences == []  # the latest correction moved, alone
+    assert _dates_shown(tmp_path / "warm")["corrections/page/2/index.html"] == "2024-01-08"
+
+
+def test_a_renamed_person_or_member_of_the_staff_is_renamed_on_the_index_page_that_lists_them(
+    warm: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """An index's pages show names and roles (not only what the site's indexes hold): renaming a person
+    or a member of the staff writes the index page that lists them again, and only that one."""
+    content, out = warm
+    for number in range(SIZE + 2):
+        write(content / f"staff/member-{number:02}.md", f"---\nname: Member {number:02}\nrole: Checker\n---\nChecks.\n")
+    _warm_build(content, out, tmp_path / "clean")
+    assert len(_pages_of(out, "people/")) == 5 and len(_pages_of(out, "staff/")) == 2
+    person = content / "people/person-09.md"  # the second person of the index's second page
+    person.write_text(person.read_text().replace("name: Person 09\n", "name: Person 09 Jr.\n"))
+    written = _warm_build(content, out, tmp_path / "clean")
+    assert "Person 09 Jr." in (out / "people/page/2/index.html").read_text()
+    assert {p for p in written if p.startswith("people/") and "person-" not in p} == {"people/page/2/index.html"}
+    member = content / "staff/member-09.md"  # on the staff index's second page
+    member.write_text(member.read_text().replace("role: Checker", "role: Editor").replace("Member 09", "Member 09 Sr."))
+    written = _warm_build(content, out, tmp_path / "clean")
+    assert "Member 09 Sr." in (page := (out / "staff/page/2/index.html").read_text()) and "Editor" in page
+    assert {p for p in written if p.startswith("staff/") and "member-" not in p} == {"staff/page/2/index.html"}
