@@ -4,6 +4,7 @@ a rebuilt site with a clean build."""
 from __future__ import annotations
 
 import filecmp
+import os
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -382,3 +383,18 @@ EDITS: list[Edit] = [
     alias_claim,
     former_slug_person,
 ]
+
+
+THEME_EDITS: tuple[Edit, ...] = (change_template, change_css)
+"""The edits made to the theme rather than the content."""
+
+
+def edit_between_builds(edit: Edit, content: Path, theme: Path) -> bool:
+    """Make one edit as an editor would between two builds; False when it left a claim broken, so
+    that there is no site to compare (the build reports the claim instead)."""
+    edit(content, theme)
+    if (content / "claims/broken.md").exists():
+        return False
+    if edit in THEME_EDITS:
+        os.utime(theme / "templates/base.html")
+    return True

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 LINKCHECKER_CONFIG = "[checking]\nmaxrequestspersecond=1000\nthreads=10\n[filtering]\ncheckextern=0\n[AnchorCheck]\n"
@@ -35,3 +36,23 @@ def counts(result: subprocess.CompletedProcess[str]) -> tuple[int, int, int] | N
         r"(\d+) links? in (\d+) URLs? checked\. (\d+) warnings? found\. (\d+) errors? found", result.stdout
     )
     return (int(summary.group(2)), int(summary.group(3)), int(summary.group(4))) if summary else None
+
+
+@dataclass(frozen=True)
+class Links:
+    """What LinkChecker found over a site: how many URLs it checked, and its report when it found a
+    warning or an error (or printed no summary: then nothing was checked)."""
+
+    checked: int
+    problems: str
+
+
+def check_links(url: str, tmp_path: Path) -> Links:
+    """Every link and anchor of the site served at ``url``, checked by LinkChecker."""
+    result = linkchecker(url, tmp_path)
+    found = counts(result)
+    if found is None:
+        return Links(0, result.stdout + result.stderr)
+    checked, warnings, errors = found
+    clean = (warnings, errors) == (0, 0) and result.returncode == 0
+    return Links(checked, "" if clean else result.stdout)

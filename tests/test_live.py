@@ -13,11 +13,10 @@ from digest.build import LiveBuild, Options
 from .conftest import TODAY, snapshot, write
 from .edits import (
     EDITS,
+    THEME_EDITS,
     Edit,
     break_claim,
     build_options,
-    change_css,
-    change_template,
     change_title,
     change_verdict,
     clean_build,
@@ -41,7 +40,7 @@ def apply(edit: Edit, content: Path, theme: Path, live: LiveBuild, tmp: Path) ->
     site equals a clean build, or when a broken claim was reported as an error)."""
     edit(content, theme)
     changed = list(content.rglob("*"))
-    result = live.run(changed=changed, theme_changed=edit in (change_template, change_css))
+    result = live.run(changed=changed, theme_changed=edit in THEME_EDITS)
     if (content / "claims/broken.md").exists():
         return [] if result.error is not None else ["a broken claim was not reported"]
     if result.error is not None:
