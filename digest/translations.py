@@ -270,6 +270,7 @@ def _in_language(
         staff=dict(sorted(staff.items(), key=lambda item: (item[1].name.casefold(), item[0]))),
         translation=code,
         translated=shared,
+        translations={},  # a language's site has none of its own (the one it came from may be a last build's)
     )
 
 

@@ -57,6 +57,18 @@ def test_warm_builds_follow_translations_added_changed_and_removed(tmp_path: Pat
     assert (tmp_path / "warm/uk/index.html").is_file() and not (tmp_path / "warm/uk/people/alice").exists()
 
 
+def test_a_translated_checks_link_follows_a_translation_of_its_target_going_away(tmp_path: Path) -> None:
+    """Bob's Ukrainian check links to Alice: to her Ukrainian page while she has one, to her page in
+    English once it is gone. A warm build once kept the old link (CI, session 5: the language's site
+    was planned with the last build's languages in it)."""
+    content, theme = copy_site(tmp_path)
+    for step in (translate_claim, translate_person, translate_person):  # Bob's added; Alice's added, removed
+        step(content, theme)
+        assert warm_and_cold(content, theme, tmp_path).differences == [], step.__name__
+    page = (tmp_path / "warm/uk/claims/bob-said-sky-is-blue/index.html").read_text()
+    assert 'href="../../../people/alice/index.html"' in page and not (tmp_path / "warm/uk/people/alice").exists()
+
+
 def test_each_warm_build_leaves_an_intact_site_and_spare_for_the_next(tmp_path: Path) -> None:
     content, theme = copy_site(tmp_path)
     first = warm_and_cold(content, theme, tmp_path)
