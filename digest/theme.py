@@ -20,6 +20,7 @@ import jinja2.nodes
 from babel import Locale, UnknownLocaleError
 
 from . import images, urls
+from .environment import Environment
 from .errors import ThemeError, UsageError
 from .messages import Key, Messages, check_complete, install, load_messages, used_messages
 from .urls import Target, absolute, depth_of, relative, rooted, url_for
@@ -113,8 +114,9 @@ def environment(theme: Theme, compiled: Path | None = None, salt: str = "") -> j
     folder to keep their bytecode in (Jinja checks each against its template's source before use,
     and ``salt``, the language and its catalog's version, keeps each language's apart: their
     messages are compiled in)."""
-    env = jinja2.Environment(
+    env = Environment(
         loader=jinja2.FileSystemLoader(theme.templates),
+        cache_size=-1,  # a plain dict of the theme's few templates: looked up once per page and list item
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
