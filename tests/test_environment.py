@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import datetime
+
 import jinja2
+import markupsafe
 
 from digest.environment import Environment
 
@@ -62,3 +65,23 @@ def test_globals_changed_after_loading_are_seen() -> None:
     template = env.from_string("{{ site }}")
     env.globals["site"] = "later"
     assert template.render() == "later"
+
+
+def test_escape_gives_what_markupsafe_gives() -> None:
+    from digest.environment import escape
+
+    class Html:
+        def __html__(self) -> str:
+            return "<b>kept</b>"
+
+    values = ["", "plain", "<a href=\"x\">'&'</a>", "Українська <", markupsafe.Markup("<i>safe</i>"), 3, None]
+    values += [datetime.date(2024, 11, 6), Html()]
+    for value in values:
+        made = escape(value)
+        assert type(made) is markupsafe.Markup and made == markupsafe.escape(value), value
+
+
+def test_templates_escape_with_it() -> None:
+    env, _ = _environment()
+    template = env.from_string("{{ text }}|{{ safe }}|{{ number }}")
+    assert template.render(text="<&>", safe=markupsafe.Markup("<i>"), number=2) == "&lt;&amp;&gt;|<i>|2"
