@@ -155,6 +155,16 @@ def environment(theme: Theme, compiled: Path | None = None, salt: str = "") -> j
     return env
 
 
+def load_templates(env: jinja2.Environment) -> None:
+    """Compile (or read the bytecode of) every template of an environment now: before forking worker
+    processes, which would each compile them again. A template that fails is left to the page that uses it."""
+    for name in env.list_templates(extensions=["html"]):
+        try:
+            env.get_template(name)
+        except jinja2.TemplateError:
+            continue
+
+
 def _language_name(code: str) -> str:
     """A language's name in itself, from Unicode's CLDR: ``uk`` → Українська (the language switcher)."""
     try:
