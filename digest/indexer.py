@@ -253,6 +253,8 @@ class Indexing:
         self.indexed = 0
         """Pages indexed so far."""
         self.done: Done | None = None
+        self.written: Callable[[str, tuple[str, ...]], None] | None = None
+        """Told each bundle and its files as soon as they are written."""
         self._services = services
         self._changed = threading.Condition()
         self._waiting: list[tuple[str, list[str], bool]] = []
@@ -336,3 +338,5 @@ class Indexing:
             self._room.release()
         with self._changed:
             self.bundles[bundle] = files
+            if self.written is not None:
+                self.written(bundle, files)

@@ -11,6 +11,11 @@ never the site. The pages are fed to Pagefind's indexing services (``indexer``) 
 folder, one shard at a time per service, and one thread writes the bundles they make: the memory
 held is that of a few shards (one being indexed by each service, SERVICES at most waiting to be
 written); a failed index leaves ``--out`` as it was.
+
+A cold build (no shard to keep) begins its index while the pages render (``EarlyIndex``): the render
+makes the claim pages shard by shard, and each shard goes to Pagefind, in a process of its own
+(``indexing``), as soon as its pages are written, so that Pagefind uses the cores the render and
+the build's one-process phases leave idle. A warm build indexes the shards it must after the render.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from pathlib import Path
 
 from .errors import UsageError
 from .indexer import Indexing, executable, pagefind_version
+from .indexing import IndexProcess
 from .progress import Progress
 from .urls import claim_file
 
@@ -102,7 +108,7 @@ class EarlyIndex:
 
     def __init__(self, folder: Path, keys: Iterable[str]) -> None:
         self.members = shards(keys)
-        self.indexing = Indexing(folder)
+        self.indexing = IndexProcess(folder)
         self.given: set[str] = set()
         """The shards given to Pagefind so far."""
         self.order = {claim_file(key): rank for rank, name in enumerate(self.members) for key in self.members[name]}
@@ -196,7 +202,7 @@ def _index_shards(
     """Index the shards ``todo`` ((name, fingerprint, primary)) into ``result``, those ``early`` has
     not begun with its services, the others with new ones (``Indexing``)."""
     total = sum(len(members[name]) for name, _, _ in todo)
-    indexing = early.indexing if early is not None else Indexing(folder)
+    indexing: Indexing | IndexProcess = early.indexing if early is not None else Indexing(folder)
     try:
         if progress is not None:
             progress(STAGE, indexing.indexed, total)

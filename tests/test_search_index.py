@@ -4,9 +4,11 @@ whatever was edited in between, read through Pagefind's own JavaScript in Chromi
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import sys
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -20,10 +22,11 @@ from playwright.sync_api import Error as PlaywrightError
 
 from digest import search
 from digest.build import Options, build
-from digest.errors import OutputError
+from digest.errors import OutputError, ThemeError
 from digest.indexer import UNREADABLE
 from digest.outfolder import TEMP_PREFIX
 from digest.progress import Progress
+from digest.render import Renderer
 
 from .browser import chromium
 from .edits import EDITS, Edit, build_options, change_title, copy_site, edit_between_builds, same_tree
@@ -184,6 +187,65 @@ def test_a_bundle_that_cannot_be_written_fails_the_build_and_leaves_out(tmp_path
     message = r"the search index failed: cannot write \S+/pagefind/[1-9][0-9]*: (File exists|Not a directory)$"
     failed_build_leaves_out(tmp_path, lambda: None, message, occupy)
     assert len(occupied) >= 2
+
+
+def test_a_cold_build_gives_each_shard_to_pagefind_as_soon_as_its_pages_are_written(
+    tmp_path: Path, small_shards: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The render makes the claim pages first, shard by shard, and each shard goes to Pagefind right
+    after its last page is written, while the other pages are still to render."""
+    told: list[str] = []
+    written, give = search.EarlyIndex.written, search.EarlyIndex.give
+    monkeypatch.setattr(search.EarlyIndex, "written", lambda self, path: (told.append(path), written(self, path))[1])
+    monkeypatch.setattr(search.EarlyIndex, "give", lambda self, name: (told.append(f"give {name}"), give(self, name))[1])
+    content, theme = copy_site(tmp_path)
+    result = build(options(content, theme, tmp_path / "site", cache=False))
+    gives = [n for n, path in enumerate(told) if path.startswith("give ")]
+    assert len(gives) == len(json.loads((tmp_path / "site/pagefind/bundles.json").read_text())["bundles"]) >= 3
+    claims = [path for path in told[: gives[-1]] if not path.startswith("give ")]
+    assert claims and all(re.fullmatch(r"(\w+/)?claims/[\w-]+/index\.html", path) for path in claims)
+    for n in gives:  # each right after its shard's last page: one page each, with SHARD_MAX = 1
+        assert re.fullmatch(r"(\w+/)?claims/[\w-]+/index\.html", told[n - 1])
+    assert len(told) - gives[-1] > 10  # the list and free pages come after
+    assert result.indexed == len(claims)
+
+
+def test_a_failed_render_stops_the_index_begun_with_it(
+    tmp_path: Path, small_shards: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A theme error met after the index began: the build fails, --out as it was, and neither the
+    index's process nor its Pagefind services are left running."""
+    content, theme = copy_site(tmp_path)
+    build(options(content, theme, tmp_path / "site", cache=False))
+    shutil.copytree(tmp_path / "site", tmp_path / "before")
+    made = Renderer.make
+    calls = iter(range(1_000_000))
+
+    def failing(self: Renderer, site: Any, job: Any, items: Any) -> tuple[str, bytes]:
+        if next(calls) == 6:
+            time.sleep(1)  # the index's process started its first shard
+            raise ThemeError("claim.html:1: it broke")
+        return made(self, site, job, items)
+
+    monkeypatch.setattr(Renderer, "make", failing)
+    with pytest.raises(ThemeError, match="it broke"):
+        build(options(content, theme, tmp_path / "site", cache=False))
+    assert same_tree(tmp_path / "site", tmp_path / "before") == []
+    assert list(tmp_path.glob(f"{TEMP_PREFIX}*")) == []
+    assert _children() == []
+
+
+def _children() -> list[str]:
+    """The command lines of this process's children still running."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            if int(fields[1]) == os.getpid() and fields[0] != "Z":
+                found.append((stat.parent / "cmdline").read_text().replace("\0", " "))
+        except (OSError, IndexError, ValueError):
+            continue
+    return found
 
 
 FAKE_PAGEFIND = """#!{python}
