@@ -197,7 +197,9 @@ def test_a_cold_build_gives_each_shard_to_pagefind_as_soon_as_its_pages_are_writ
     told: list[str] = []
     written, give = search.EarlyIndex.written, search.EarlyIndex.give
     monkeypatch.setattr(search.EarlyIndex, "written", lambda self, path: (told.append(path), written(self, path))[1])
-    monkeypatch.setattr(search.EarlyIndex, "give", lambda self, name: (told.append(f"give {name}"), give(self, name))[1])
+    monkeypatch.setattr(
+        search.EarlyIndex, "give", lambda self, name: (told.append(f"give {name}"), give(self, name))[1]
+    )
     content, theme = copy_site(tmp_path)
     result = build(options(content, theme, tmp_path / "site", cache=False))
     gives = [n for n, path in enumerate(told) if path.startswith("give ")]
