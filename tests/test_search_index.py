@@ -142,30 +142,33 @@ def test_only_the_first_shard_carries_pagefinds_program(tmp_path: Path, small_sh
 
 
 def failed_build_leaves_out(
-    tmp_path: Path, breaking: Callable[[], None], message: str, progress: Progress | None = None
+    tmp_path: Path, breaking: Callable[[], None], message: str, progress: Progress | None = None, cache: bool = False
 ) -> None:
     """After a build with search, an edit and ``breaking``: the next build (told ``progress``) fails
-    with ``message``, leaves the site as it was and no temporary folder beside it."""
+    with ``message``, leaves the site as it was and no temporary folder beside it. Without the
+    ``cache`` that build is cold, and its index begins while its pages render, in a process of its
+    own; with it, the edited claim's shard is indexed after the render, in the build's process."""
     content, theme = copy_site(tmp_path)
-    build(options(content, theme, tmp_path / "site", cache=False))
+    build(options(content, theme, tmp_path / "site", cache=cache))
     shutil.copytree(tmp_path / "site", tmp_path / "before")
     claim = content / "claims/bob-said-sky-is-blue.md"
     claim.write_text(claim.read_text().replace("sky is blue", "sky is grey"))
     breaking()
     with pytest.raises(OutputError, match=message):
-        build(options(content, theme, tmp_path / "site", cache=False), progress)
+        build(options(content, theme, tmp_path / "site", cache=cache), progress)
     assert same_tree(tmp_path / "site", tmp_path / "before") == []
     assert list(tmp_path.glob(f"{TEMP_PREFIX}*")) == []
 
 
+@pytest.mark.parametrize("cache", [False, True], ids=["cold", "warm"])
 def test_pagefind_stopping_fails_the_build_and_leaves_out(
-    tmp_path: Path, small_shards: None, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, small_shards: None, monkeypatch: pytest.MonkeyPatch, cache: bool
 ) -> None:
     stopping = tmp_path / "pagefind"  # reads a little of the first request, and stops
     stopping.write_text("#!/bin/sh\nhead -c 100 > /dev/null\nexit 3\n")
     stopping.chmod(0o755)
     breaking = lambda: monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(stopping))  # noqa: E731
-    failed_build_leaves_out(tmp_path, breaking, "the search index failed: Pagefind stopped")
+    failed_build_leaves_out(tmp_path, breaking, "the search index failed: Pagefind stopped", cache=cache)
 
 
 def test_a_bundle_that_cannot_be_written_fails_the_build_and_leaves_out(tmp_path: Path, small_shards: None) -> None:
@@ -276,9 +279,10 @@ FAKE_ANSWERS = {  # what the fake writes for each answer, the files of the bundl
 }
 
 
+@pytest.mark.parametrize("cache", [False, True], ids=["cold", "warm"])
 @pytest.mark.parametrize("answers", FAKE_ANSWERS)
 def test_an_answer_of_pagefind_that_cannot_be_read_fails_the_build_in_one_line(
-    tmp_path: Path, answers: str, small_shards: None, monkeypatch: pytest.MonkeyPatch, run: Any
+    tmp_path: Path, answers: str, small_shards: None, monkeypatch: pytest.MonkeyPatch, run: Any, cache: bool
 ) -> None:
     """Whether the service's answer or the bundle it gives cannot be read (the bundle is read on the
     thread that writes the bundles): one line, exit 1, --out as it was."""
@@ -287,7 +291,7 @@ def test_an_answer_of_pagefind_that_cannot_be_read_fails_the_build_in_one_line(
     fake.write_text(FAKE_PAGEFIND.format(python=sys.executable, answers=answers, answer=answer, files=files))
     fake.chmod(0o755)
     breaking = lambda: monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(fake))  # noqa: E731
-    failed_build_leaves_out(tmp_path, breaking, f"^{re.escape(UNREADABLE)}$")
+    failed_build_leaves_out(tmp_path, breaking, f"^{re.escape(UNREADABLE)}$", cache=cache)
     site = tmp_path / "site"
     result = run(
         "build", "--content", str(tmp_path / "content"), "--theme", str(tmp_path / "theme"), "--out", str(site)
