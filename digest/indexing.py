@@ -70,8 +70,10 @@ class IndexProcess:
             raise OutputError(f"the search index failed: its process stopped (exit status {code})")
 
     def stop(self) -> None:
-        """End the process and its Pagefind services now, writing nothing more; raises nothing."""
-        self._process.kill()
+        """End the process and its Pagefind services now, writing nothing more (after ``finish``:
+        nothing left to end); raises nothing."""
+        if self._process.poll() is None:
+            self._process.kill()
         self._close()
         self._process.wait()
         self._reader.join()

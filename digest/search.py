@@ -104,7 +104,8 @@ class EarlyIndex:
     """A cold build's index begun while its pages are rendered: each shard goes to Pagefind as soon as
     its pages are all written (``written``), and ``order`` ranks the pages so that the render makes them
     shard by shard; ``update_index`` takes what was indexed and indexes the rest. As a context, it
-    stops the services when the build fails before ``update_index`` took them."""
+    ends the index's process, and its services, unless ``update_index`` took them to their end (a
+    failed build, a site without claims)."""
 
     def __init__(self, folder: Path, keys: Iterable[str]) -> None:
         self.members = shards(keys)
@@ -135,9 +136,8 @@ class EarlyIndex:
     def __enter__(self) -> EarlyIndex:
         return self
 
-    def __exit__(self, kind: type[BaseException] | None, *rest: object) -> None:
-        if kind is not None:
-            self.indexing.stop()
+    def __exit__(self, *exception: object) -> None:
+        self.indexing.stop()
 
 
 def update_index(

@@ -213,6 +213,7 @@ def test_a_cold_build_gives_each_shard_to_pagefind_as_soon_as_its_pages_are_writ
         assert re.fullmatch(r"(\w+/)?claims/[\w-]+/index\.html", told[n - 1])
     assert len(told) - gives[-1] > 10  # the list and free pages come after
     assert result.indexed == len(claims)
+    assert _children() == []  # the index's process and its services ended with the build
 
 
 def test_a_failed_render_stops_the_index_begun_with_it(
