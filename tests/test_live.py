@@ -63,6 +63,17 @@ def test_translations_added_changed_and_removed_match_a_clean_build(tmp_path: Pa
         assert apply(step, content, theme, live, tmp_path) == [], step.__name__
 
 
+def test_a_link_to_no_page_added_to_a_translation_is_reported(tmp_path: Path) -> None:
+    """The preview once reused the last run's checks of the links when only a translation changed."""
+    content, theme, live = setup(tmp_path)
+    assert apply(translate_claim, content, theme, live, tmp_path) == []
+    path = content / "claims/bob-said-sky-is-blue.uk.md"
+    path.write_text(path.read_text() + "\n[Щось](/claims/no-such-claim/)\n")
+    error = live.run(changed=[path]).error
+    assert error is not None
+    assert str(error).startswith("content/claims/bob-said-sky-is-blue.uk.md:8: link '/claims/no-such-claim/' leads")
+
+
 def test_failed_rebuild_keeps_the_last_good_site(tmp_path: Path) -> None:
     content, theme, live = setup(tmp_path)
     before = snapshot(tmp_path / "live")
