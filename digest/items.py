@@ -82,16 +82,16 @@ class ListItems:
             claims = list(claims)  # read twice below
         slugs = [c if isinstance(c, str) else c.slug for c in claims]
         stored = self.store.partials(repr(where), slugs) if self.store is not None else {}
-        parts = []
+        parts: list[str] = []  # each item's HTML, safe: joined into one Markup
         for item in claims:
             claim = site.claims[item] if isinstance(item, str) else item
             key = (claim.slug, where)
             current = version + claim.digest + "".join(people[p].digest for p in (claim.person, *claim.people))
             cached = self._partials.get(key) or stored.get(claim.slug)
             if cached is not None and cached[0] == current:
-                parts.append(Markup(cached[1]))
+                parts.append(cached[1])
                 continue
-            html = Markup(compiled.render(page=page, claim=claim, **options))
+            html = compiled.render(page=page, claim=claim, **options)
             self._partials[key] = (current, html)
             if self.store is not None:
                 self.store.keep_partial(repr(where), claim.slug, current, html)  # the same string, no copy

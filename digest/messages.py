@@ -33,8 +33,9 @@ import jinja2.nodes
 from babel.dates import format_date
 from babel.messages.pofile import PoFileError, read_po
 from babel.numbers import format_decimal
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
+from .environment import escape
 from .errors import ThemeError
 
 FOLDER = "messages"
@@ -387,5 +388,8 @@ class _Marked:
 
 
 def _fill(text: str, values: Mapping[str, object]) -> Markup:
-    """A message with its values escaped into it, as Markup."""
-    return Markup(text % {name: escape(value) for name, value in values.items()})
+    """A message with its values escaped into it, as Markup (made directly: ``text`` is a str)."""
+    return _markup(Markup, text % {name: escape(value) for name, value in values.items()})
+
+
+_markup = str.__new__

@@ -61,7 +61,7 @@ from .progress import Progress, counted
 from .rendered import Outputs, Rendered, Sink
 from .site import Site
 from .static import StaticFile, check_collisions
-from .theme import Theme, describe
+from .theme import Theme, describe, load_templates
 from .urls import MARKER, card_for, file_for
 from .versions import bare_key, digest_of, language_key, list_versions, site_versions, template_versions
 
@@ -372,6 +372,8 @@ class Renderer:
 
         if multiprocessing.get_start_method() != "fork":
             return counted((self.make(site, job, items) for job in todo), STAGE, len(todo), progress)
+        for code in ("", *site.translations):  # compiled here once, not again in each worker process
+            load_templates(self.environment(site_in(site, code).config.language))
         lists = [job for job in todo if isinstance(job, Planned) and KINDS[job.kind].lists]
         rest = [job for job in todo if not (isinstance(job, Planned) and KINDS[job.kind].lists)]
         made = Workers(functools.partial(self.make, items=items), self.items.detach, sink)

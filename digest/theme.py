@@ -20,9 +20,10 @@ import jinja2.nodes
 from babel import Locale, UnknownLocaleError
 
 from . import images, urls
+from .environment import Environment
 from .errors import ThemeError, UsageError
 from .messages import Key, Messages, check_complete, install, load_messages, used_messages
-from .urls import Target, absolute, depth_of, relative, rooted, url_for
+from .urls import Target, absolute, relative, rooted, url_for
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,11 +95,28 @@ class Theme:
 def _url(context: jinja2.runtime.Context, target: Target, fragment: str = "") -> str:
     """The link from the page being rendered to a page, a file or a site path (``"feed.xml"``)."""
     meta = context["page"].meta
-    path, mark, written = url_for(target, language=context["site"].translation).partition("#")
-    suffix = f"#{fragment}" if fragment else mark + written
+    site = context["site"]
     if meta.rooted:
-        return rooted(context["site"].config.base_url, path) + suffix
-    return relative(path, depth_of(meta.path)) + suffix
+        path, mark, written = url_for(target, language=site.translation).partition("#")
+        return rooted(site.config.base_url, path) + (f"#{fragment}" if fragment else mark + written)
+    # Pages link to the same few hundred things thousands of times: each link is made once per depth.
+    key = (target if isinstance(target, str) else id(target), type(target), meta.path.count("/"))
+    links = _links(context.environment, site)
+    known = links.get(key)
+    if known is None or (known[0] is not target and known[0] != target):
+        path, mark, written = url_for(target, language=site.translation).partition("#")
+        known = links[key] = (target, relative(path, key[2]), mark + written)
+    return known[1] + (f"#{fragment}" if fragment else known[2])
+
+
+def _links(env: jinja2.Environment, site: object) -> dict[tuple[object, type, int], tuple[object, str, str]]:
+    """The links made for pages of ``site`` in an environment (a language's), by target and depth:
+    (target, link, fragment); made anew for another site (the preview's next build)."""
+    made: tuple[object, dict[tuple[object, type, int], tuple[object, str, str]]] | None = getattr(env, "links", None)
+    if made is None or made[0] is not site:
+        made = (site, {})
+        env.links = made  # type: ignore[attr-defined]
+    return made[1]
 
 
 @jinja2.pass_context
@@ -113,8 +131,9 @@ def environment(theme: Theme, compiled: Path | None = None, salt: str = "") -> j
     folder to keep their bytecode in (Jinja checks each against its template's source before use,
     and ``salt``, the language and its catalog's version, keeps each language's apart: their
     messages are compiled in)."""
-    env = jinja2.Environment(
+    env = Environment(
         loader=jinja2.FileSystemLoader(theme.templates),
+        cache_size=-1,  # a plain dict of the theme's few templates: looked up once per page and list item
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -134,6 +153,16 @@ def environment(theme: Theme, compiled: Path | None = None, salt: str = "") -> j
     env.globals["staff_index"] = urls.STAFF
     env.globals["site_root"] = urls.SitePath("")  # the root of the whole site, in whichever language a page is
     return env
+
+
+def load_templates(env: jinja2.Environment) -> None:
+    """Compile (or read the bytecode of) every template of an environment now: before forking worker
+    processes, which would each compile them again. A template that fails is left to the page that uses it."""
+    for name in env.list_templates(extensions=["html"]):
+        try:
+            env.get_template(name)
+        except jinja2.TemplateError:
+            continue
 
 
 def _language_name(code: str) -> str:
