@@ -21,7 +21,7 @@ from .errors import ContentError, Diagnostic
 from .images import image_paths
 from .indexes import index_site
 from .load import Content
-from .model import Claim, Page, Person, Staff, claim_refs
+from .model import Claim, Page, Person, Staff, Translation, claim_refs
 from .site import Site, latest_change
 from .sitelinks import check_links, targets
 from .translations import check_translations, with_translations
@@ -214,6 +214,11 @@ def _links(claim: Claim) -> tuple[object, ...]:
     )
 
 
+def _translation_links(translation: Translation) -> tuple[object, ...]:
+    """What the check of a translation's links depends on: they are checked only by a whole resolve."""
+    return (translation.kind, translation.slug, translation.path, translation.links, translation.anchors)
+
+
 def _reuse(content: Content, today: date, drafts: bool, previous: Resolved) -> Resolved | None:
     """The previous site with changed claims swapped in, if no claim changed any of its links; else None."""
     before = previous.content
@@ -228,6 +233,7 @@ def _reuse(content: Content, today: date, drafts: bool, previous: Resolved) -> R
         or any(a is not b for a, b in zip(content.staff, before.staff, strict=False))
         or (len(content.people), len(content.pages), len(content.staff))
         != (len(before.people), len(before.pages), len(before.staff))
+        or list(map(_translation_links, content.translations)) != list(map(_translation_links, before.translations))
     ):
         return None
     site = previous.site

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from digest.build import Options, build, warm_start
 from digest.cache import cache_folder
+from digest.errors import ContentError
 from digest.loadfile import load_file
 from digest.model import Claim
 from digest.pickles import dump_state, load_state
@@ -67,6 +68,20 @@ def test_a_translated_checks_link_follows_a_translation_of_its_target_going_away
         assert warm_and_cold(content, theme, tmp_path).differences == [], step.__name__
     page = (tmp_path / "warm/uk/claims/bob-said-sky-is-blue/index.html").read_text()
     assert 'href="../../../people/alice/index.html"' in page and not (tmp_path / "warm/uk/people/alice").exists()
+
+
+def test_a_link_to_no_page_added_to_a_translation_fails_a_warm_build_as_a_clean_one(tmp_path: Path) -> None:
+    """Only Bob's Ukrainian check changes, and links to no page: a warm build once reused the last
+    build's checks of the links (no claim had changed) and published the link a clean build refuses."""
+    content, theme = copy_site(tmp_path)
+    translate_claim(content, theme)
+    assert warm_and_cold(content, theme, tmp_path).differences == []
+    path = content / "claims/bob-said-sky-is-blue.uk.md"
+    path.write_text(path.read_text() + "\n[Щось](/claims/no-such-claim/)\n")
+    message = r"^content/claims/bob-said-sky-is-blue\.uk\.md:8: link '/claims/no-such-claim/' leads to no page"
+    for cache in (True, False):
+        with pytest.raises(ContentError, match=message):
+            build(build_options(content, theme, tmp_path / "warm", cache=cache))
 
 
 def test_each_warm_build_leaves_an_intact_site_and_spare_for_the_next(tmp_path: Path) -> None:

@@ -9,11 +9,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from digest.build import LiveBuild, Options
+from digest.watch import Changes, Watcher
 
 from .conftest import TODAY, snapshot, write
 from .edits import (
     EDITS,
-    THEME_EDITS,
     Edit,
     break_claim,
     build_options,
@@ -35,12 +35,32 @@ def setup(tmp: Path) -> tuple[Path, Path, LiveBuild]:
     return content, theme, live
 
 
-def apply(edit: Edit, content: Path, theme: Path, live: LiveBuild, tmp: Path) -> list[str]:
-    """Make the edit and rebuild live: how the result differs from what it should be (empty when the
-    site equals a clean build, or when a broken claim was reported as an error)."""
+def files(*folders: Path) -> dict[Path, bytes | None]:
+    """Every file (its bytes) and folder (None) under the folders."""
+    return {p: None if p.is_dir() else p.read_bytes() for folder in folders for p in folder.resolve().rglob("*")}
+
+
+def watched(edit: Edit, content: Path, theme: Path) -> Changes:
+    """Make the edit; what the preview's watcher reports of it: the files made, changed or removed, and
+    the folders made or removed (told alone, as the preview is told, not every file)."""
+    before = files(content, theme)
     edit(content, theme)
-    changed = list(content.rglob("*"))
-    result = live.run(changed=changed, theme_changed=edit in THEME_EDITS)
+    after = files(content, theme)
+    watcher = Watcher(content, theme, lambda changes: None)  # never started: only told what changed
+    try:
+        for path in before.keys() | after.keys():
+            if before.get(path, b"") != after.get(path, b"") or (path in before) != (path in after):
+                watcher.note(path, is_directory=(before[path] if path in before else after[path]) is None)
+        return watcher.take()
+    finally:
+        watcher.stop()  # its inotify instance, made with it, goes
+
+
+def apply(edit: Edit, content: Path, theme: Path, live: LiveBuild, tmp: Path) -> list[str]:
+    """Make the edit and rebuild live on what the watcher reports: how the result differs from what it
+    should be (empty when the site equals a clean build, or when a broken claim was reported as an error)."""
+    changes = watched(edit, content, theme)
+    result = live.run(changed=changes.content, theme_changed=bool(changes.templates or changes.static))
     if (content / "claims/broken.md").exists():
         return [] if result.error is not None else ["a broken claim was not reported"]
     if result.error is not None:
@@ -61,6 +81,17 @@ def test_translations_added_changed_and_removed_match_a_clean_build(tmp_path: Pa
     steps = [translate_claim, translate_person, translate_claim, change_title, untranslate_claim, translate_person]
     for step in steps:
         assert apply(step, content, theme, live, tmp_path) == [], step.__name__
+
+
+def test_a_link_to_no_page_added_to_a_translation_is_reported(tmp_path: Path) -> None:
+    """The preview once reused the last run's checks of the links when only a translation changed."""
+    content, theme, live = setup(tmp_path)
+    assert apply(translate_claim, content, theme, live, tmp_path) == []
+    path = content / "claims/bob-said-sky-is-blue.uk.md"
+    path.write_text(path.read_text() + "\n[Щось](/claims/no-such-claim/)\n")
+    error = live.run(changed=[path]).error
+    assert error is not None
+    assert str(error).startswith("content/claims/bob-said-sky-is-blue.uk.md:8: link '/claims/no-such-claim/' leads")
 
 
 def test_failed_rebuild_keeps_the_last_good_site(tmp_path: Path) -> None:
@@ -102,7 +133,6 @@ def test_the_overlay_leaves_when_an_error_is_undone(tmp_path: Path) -> None:
     from io import StringIO
 
     from digest.serve import Preview
-    from digest.watch import Changes
 
     content, theme, _ = setup(tmp_path)
     with redirect_stdout(StringIO()), redirect_stderr(StringIO()):

@@ -32,8 +32,13 @@ from .browser import chromium
 from .edits import EDITS, Edit, build_options, change_title, copy_site, edit_between_builds, same_tree
 from .static_server import serving
 
-QUERIES = ["sky", "blue", "green", "added", "bob", "once", "new", "said", "alice", "fresh"]
-ANSWERS = """async ([bundles, queries]) => {
+QUERIES = {
+    "en": ["sky", "blue", "green", "added", "bob", "once", "new", "said", "alice", "fresh"],
+    "uk": ["небо", "боб", "колись", "аліса", "сказав"],
+}
+"""The words searched in each language of the index (a language no query lists gets the English ones)."""
+ANSWERS = """async ([bundles, language, queries]) => {
+  document.documentElement.lang = language;  // Pagefind searches the pages of the page's language
   const pagefind = await import(bundles[0] + "pagefind.js");
   await pagefind.options({ bundlePath: bundles[0], baseUrl: "/" });
   for (const bundle of bundles.slice(1)) await pagefind.mergeIndex(bundle, { baseUrl: "/" });
@@ -54,16 +59,24 @@ def options(content: Path, theme: Path, out: Path, cache: bool) -> Options:
 
 def answers(browser: Browser, root: Path, site: str) -> dict[str, Any]:
     """Every query's results (and the filters' counts) from the index of root/site, as Pagefind's JS
-    gives them, merging the shards that bundles.json lists."""
+    gives them, merging the shards that bundles.json lists: in each language of the index, as a page
+    in that language searches (without one, Pagefind would search the language of the most pages)."""
     listing = json.loads((root / site / "pagefind/bundles.json").read_text())
     bundles = [f"/{site}/pagefind/{bundle}" for bundle in listing["bundles"]]
+    entries = [
+        json.loads((root / site / f"pagefind/{bundle}pagefind-entry.json").read_text()) for bundle in listing["bundles"]
+    ]
+    languages = sorted({language for entry in entries for language in entry["languages"]})
     for attempt in (1, 2):
         with serving(root) as url:
             context = browser.new_context()  # nothing cached from an earlier build
             try:
-                page = context.new_page()
-                page.goto(url)
-                result: dict[str, Any] = page.evaluate(ANSWERS, [bundles, QUERIES])
+                result: dict[str, Any] = {}
+                for language in languages:
+                    page = context.new_page()  # Pagefind's module anew, for the page's language
+                    page.goto(url)
+                    queries = QUERIES.get(language, QUERIES["en"])
+                    result[language] = page.evaluate(ANSWERS, [bundles, language, queries])
                 return result
             except PlaywrightError as error:
                 # Seen twice in many runs on a machine under a load of 20: one fetch of the test server
@@ -123,7 +136,7 @@ def test_an_edit_reindexes_only_its_shard(tmp_path: Path, browser: Browser, smal
     changed = [p for p, html in before.items() if p.read_bytes() != html]
     assert len(changed) >= 2  # its own page and a related one, whose list Pagefind ignores
     assert 1 <= indexed < claims and indexed <= 2  # only the edited claim's shard (up to 2 claims hash to one)
-    found = answers(browser, tmp_path, "warm")
+    found = answers(browser, tmp_path, "warm")["en"]
     assert "Bob once said the sky is blue" in [meta["title"] for _, meta, _, _ in found["once"]]
     assert {url for url, *_ in found["sky"]} >= {"/claims/bob-said-sky-is-blue/index.html"}
 

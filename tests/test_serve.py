@@ -15,6 +15,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Browser, Page
+
+from digest.server import EVENTS_PATH
 
 from .browser import chromium
 from .conftest import MINIMAL
@@ -81,6 +84,16 @@ def edit(path: Path, old: str, new: str) -> None:
     os.replace(temporary, path)
 
 
+def open_page(browser: Browser, url: str) -> Page:
+    """A page at url once its stream of the preview's events is open: the server tells only the pages
+    it has subscribed, so an edit saved before (the page loaded, its stream still on its way) would
+    never reach it."""
+    page = browser.new_page()
+    with page.expect_response(lambda response: response.url.endswith(EVENTS_PATH)):
+        page.goto(url)
+    return page
+
+
 def test_serves_the_site_under_base_path_with_drafts(served: Served) -> None:
     assert served.url.endswith(f":{served.port}/sub/path/")
     page = urllib.request.urlopen(served.url + "claims/bob-draft/").read().decode()
@@ -91,8 +104,7 @@ def test_serves_the_site_under_base_path_with_drafts(served: Served) -> None:
 def test_edits_show_in_the_browser_and_errors_overlay(served: Served) -> None:
     claim = served.root / "content" / CLAIM
     with chromium() as browser:
-        page = browser.new_page()
-        page.goto(served.url + "claims/bob-said-sky-is-blue/")
+        page = open_page(browser, served.url + "claims/bob-said-sky-is-blue/")
         assert page.locator("h1").inner_text() == "Bob said the sky is blue"
 
         edit(claim, 'title: "Bob said the sky is blue"', 'title: "Bob now says the sky is teal"')
@@ -129,8 +141,7 @@ def test_stylesheet_change_swaps_without_reload(served: Served, tmp_path: Path) 
     server = Served(tmp_path, "--theme", str(theme))
     try:
         with chromium() as browser:
-            page = browser.new_page()
-            page.goto(server.url)
+            page = open_page(browser, server.url)
             page.evaluate("window.marker = 'kept'")
             css = theme / "static/style.css"
             css.write_text(css.read_text() + "\nbody { background: rgb(1, 2, 3) !important; }\n")
