@@ -31,6 +31,7 @@ _DATE = re.compile(
 """A date, optionally with the time of a YAML timestamp (``2024-11-08 14:30:00+02:00``): only the
 date is used, as written, with no time-zone conversion."""
 _MISSING = object()
+_SPACE = re.compile(r"\s")
 
 
 def quoted(value: object, limit: int = 60) -> str:
@@ -294,8 +295,11 @@ def url(r: Reader, node: yaml.Node, path: str) -> str | None:
     value = text(r, node, path)
     if value is None:
         return None
-    parts = urlsplit(value)
-    if parts.scheme.lower() not in ("http", "https") or not parts.netloc or any(c.isspace() for c in value):
+    try:
+        parts = urlsplit(value)
+    except ValueError:  # a host with an unclosed '[' (an IPv6 address, to urllib)
+        parts = None
+    if parts is None or parts.scheme.lower() not in ("http", "https") or not parts.netloc or _SPACE.search(value):
         raise r.error(node, f"{quoted(value)} in '{_name(path)}' is not an absolute http:// or https:// URL")
     return value
 
