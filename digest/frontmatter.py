@@ -36,13 +36,14 @@ class _Loader(_SafeLoader):
 
     def resolve(self, kind: type[yaml.Node], value: str | None, implicit: tuple[bool, bool]) -> str:
         if kind is not yaml.ScalarNode or not implicit[0] or value is None or len(value) > 64:
-            return str(super().resolve(kind, value, implicit))
+            return str(super().resolve(kind, value, implicit))  # type: ignore[no-untyped-call]
         tag = _TAGS.get(value)
         if tag is None:
-            tag = _TAGS[value] = str(super().resolve(kind, value, implicit))
+            tag = _TAGS[value] = str(super().resolve(kind, value, implicit))  # type: ignore[no-untyped-call]
             if len(_TAGS) > _TAGS_MAX:
                 _TAGS.clear()
         return tag
+
 
 _OPEN = re.compile(r"---[ \t]*(?:\n|$)")
 _CLOSE = re.compile(r"^---[ \t]*$", re.MULTILINE)
@@ -214,7 +215,9 @@ def _unclosed(
     return None
 
 
-def _prose_key_line(lines: list[str], keys: Collection[int], fields: Collection[str], taken: str) -> SyntaxProblem | None:
+def _prose_key_line(
+    lines: list[str], keys: Collection[int], fields: Collection[str], taken: str
+) -> SyntaxProblem | None:
     """``_unclosed`` for front matter that YAML could read: the first of its top-level keys (by line)
     that is prose, if one is."""
     for number in sorted(keys):

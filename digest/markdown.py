@@ -21,12 +21,10 @@ from typing import Any
 from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
-from markdown_it.renderer import RendererHTML
-from markdown_it.rules_block import StateBlock
-from markdown_it.rules_core import StateCore
 from markdown_it.common.utils import escapeHtml
-from markdown_it.rules_block import table
-from markdown_it.rules_core import normalize
+from markdown_it.renderer import RendererHTML
+from markdown_it.rules_block import StateBlock, table
+from markdown_it.rules_core import StateCore, normalize
 from markdown_it.rules_inline import text as text_rule
 from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
@@ -199,7 +197,7 @@ ABSENT_OPTIONS = {
 """Options that markdown-it-py's rules read with ``options.get(name, False)`` and that js-default
 does not set: set to that same default, so that no lookup raises and catches a KeyError (its
 options are a Mapping, whose ``get`` does that: 3 % of a file's time, in the list and strikethrough
-rules). tests/test_markdown_speed.py checks that each is still read with this default."""
+rules). tests/test_markdown_speed.py compares the output with markdown-it-py's own."""
 
 
 def _normalize(state: StateCore) -> None:
@@ -303,17 +301,23 @@ def _replace(ruler: Any, name: str, rule: Any) -> None:
     ruler.at(name, rule, {"alt": list(alt)})
 
 
-def _build() -> MarkdownIt:
-    md = MarkdownIt("js-default", ABSENT_OPTIONS, renderer_cls=_Renderer).disable(IDLE_RULES)
-    _replace(md.core.ruler, "normalize", _normalize)
-    _replace(md.block.ruler, "table", _table)
+def _build(shortcuts: bool = True) -> MarkdownIt:
+    """The renderer; ``shortcuts=False`` gives it without this module's shortcuts (markdown-it-py's
+    own rules and renderer), which tests compare it with."""
+    if not shortcuts:
+        md = MarkdownIt("js-default").disable(IDLE_RULES)
+    else:
+        md = MarkdownIt("js-default", ABSENT_OPTIONS, renderer_cls=_Renderer).disable(IDLE_RULES)
+        _replace(md.core.ruler, "normalize", _normalize)
+        _replace(md.block.ruler, "table", _table)
     md.use(footnote_plugin)
-    _replace(md.core.ruler, "footnote_tail", _footnote_tail)
+    if shortcuts:
+        _replace(md.core.ruler, "footnote_tail", _footnote_tail)
     md.use(anchors_plugin, min_level=1, max_level=3, slug_func=_heading_slug)
     md.use(demote_headings_plugin)
     md.use(safe_links_plugin)  # last: after the anchors plugin has given the headings their ids
     md.use(images_plugin, url_scheme)  # before the links rule: a claim's own images are checked as files, not links
-    if _plain_text_is_one_token(md):
+    if shortcuts and _plain_text_is_one_token(md):
         _replace(md.core.ruler, "inline", _inline)
     return md
 
