@@ -15,8 +15,15 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from digest.cli import main
+
+# CI (`.ci/run`) sets HYPOTHESIS_PROFILE=ci: the property tests try the same examples on every run, so
+# that a CI result can be reproduced and a landing is not refused by a case no earlier run tried. Runs
+# without it (`make test` on a workstation) explore new random examples each time: report what they find.
+settings.register_profile("ci", derandomize=True, print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 # Builds keep a cache in the user's cache folder: the tests keep theirs in a folder of their own.
 _CACHE = tempfile.mkdtemp(prefix="digest-test-cache-")
