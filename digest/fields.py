@@ -30,7 +30,9 @@ _DATE = re.compile(
 )
 """A date, optionally with the time of a YAML timestamp (``2024-11-08 14:30:00+02:00``): only the
 date is used, as written, with no time-zone conversion."""
+_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _MISSING = object()
+_SPACE = re.compile(r"\s")
 
 
 def quoted(value: object, limit: int = 60) -> str:
@@ -255,6 +257,11 @@ def day(r: Reader, node: yaml.Node, path: str) -> date | None:
         raise r.error(node, f"'{_name(path)}' must be a date like 2024-11-06, not {_kind(node)}")
     if not node.style and node.tag.endswith(":null"):
         return None
+    if _DAY.fullmatch(node.value):  # the usual 2024-11-06: a real date, or the checks below say why not
+        try:
+            return date(int(node.value[:4]), int(node.value[5:7]), int(node.value[8:]))
+        except ValueError:
+            pass
     match = _DATE.fullmatch(node.value.strip())
     if match is None:
         raise r.error(
@@ -294,8 +301,11 @@ def url(r: Reader, node: yaml.Node, path: str) -> str | None:
     value = text(r, node, path)
     if value is None:
         return None
-    parts = urlsplit(value)
-    if parts.scheme.lower() not in ("http", "https") or not parts.netloc or any(c.isspace() for c in value):
+    try:
+        parts = urlsplit(value)
+    except ValueError:  # a host with an unclosed '[' (an IPv6 address, to urllib)
+        parts = None
+    if parts is None or parts.scheme.lower() not in ("http", "https") or not parts.netloc or _SPACE.search(value):
         raise r.error(node, f"{quoted(value)} in '{_name(path)}' is not an absolute http:// or https:// URL")
     return value
 

@@ -19,9 +19,31 @@ from dataclasses import dataclass
 import yaml
 
 try:  # libyaml is several times faster; PyYAML's wheels ship it, a source build may not
-    from yaml import CSafeLoader as _Loader
+    from yaml import CSafeLoader as _SafeLoader
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+    from yaml import SafeLoader as _SafeLoader  # type: ignore[assignment]
+
+_TAGS: dict[str, str] = {}
+"""The tag of each short plain scalar met (``title``, ``2024-11-06``, ``alice``): front matter repeats
+its keys and many of its values in every file."""
+_TAGS_MAX = 100_000
+
+
+class _Loader(_SafeLoader):
+    """The safe loader, whose tag for a plain scalar, a pure function of its text (the safe loader has
+    no path resolvers), is worked out once per text: its regular expressions were a tenth of the
+    YAML's time."""
+
+    def resolve(self, kind: type[yaml.Node], value: str | None, implicit: tuple[bool, bool]) -> str:
+        if kind is not yaml.ScalarNode or not implicit[0] or value is None or len(value) > 64:
+            return str(super().resolve(kind, value, implicit))  # type: ignore[no-untyped-call]
+        tag = _TAGS.get(value)
+        if tag is None:
+            tag = _TAGS[value] = str(super().resolve(kind, value, implicit))  # type: ignore[no-untyped-call]
+            if len(_TAGS) > _TAGS_MAX:
+                _TAGS.clear()
+        return tag
+
 
 _OPEN = re.compile(r"---[ \t]*(?:\n|$)")
 _CLOSE = re.compile(r"^---[ \t]*$", re.MULTILINE)
@@ -174,29 +196,53 @@ def _unclosed(
     """
     taken = f", so the '---' on line {closed_at} (a rule in the analysis?) was taken for its end" if closed_at else ""
     lines = front.split("\n")
+    if keys is not None:
+        return _prose_key_line(lines, [key for key in keys if failed_at is None or key <= failed_at], fields, taken)
     last_yaml = 1
     for number, line in enumerate(lines, start=2):
         if failed_at is not None and number > failed_at:
             break
-        after_gap = number > 2 and (not lines[number - 3].strip() or lines[number - 3].startswith("#"))
-        prose = (keys is None or number in keys) and _prose_key(line, after_gap, fields)
-        if keys is None and _NEAR_CLOSE.fullmatch(line) and line.strip() != "":
+        if _NEAR_CLOSE.fullmatch(line) and line.strip() != "":
             return SyntaxProblem(
                 number,
                 f"front matter opened with '---' on line 1 is never closed: line {number} ({line.strip()!r}) "
                 f"was probably meant to close it{taken}; write exactly '---'",
             )
-        if prose or (keys is None and not _YAML_LINE.match(line) and _WORD.search(line)):
-            # Markdown headings read as YAML comments: the analysis starts after the last YAML line
-            number = next((n for n in range(last_yaml + 1, number + 1) if lines[n - 2].strip()), number)
-            return SyntaxProblem(
-                number,
-                f"front matter opened with '---' on line 1 is never closed: line {number} looks like the "
-                f"analysis, not YAML{taken}; add a '---' line before line {number}",
-            )
+        if _prose_key(line, _after_gap(lines, number), fields) or (not _YAML_LINE.match(line) and _WORD.search(line)):
+            return _analysis_at(lines, last_yaml, number, taken)
         if line.strip() and not line.startswith("#"):
             last_yaml = number
     return None
+
+
+def _prose_key_line(
+    lines: list[str], keys: Collection[int], fields: Collection[str], taken: str
+) -> SyntaxProblem | None:
+    """``_unclosed`` for front matter that YAML could read: the first of its top-level keys (by line)
+    that is prose, if one is."""
+    for number in sorted(keys):
+        if _prose_key(lines[number - 2], _after_gap(lines, number), fields):
+            last_yaml = next(
+                (n for n in range(number - 1, 1, -1) if lines[n - 2].strip() and not lines[n - 2].startswith("#")), 1
+            )
+            return _analysis_at(lines, last_yaml, number, taken)
+    return None
+
+
+def _after_gap(lines: list[str], number: int) -> bool:
+    """Whether line ``number`` of the front matter (which starts on line 2) follows a blank line or a comment."""
+    return number > 2 and (not lines[number - 3].strip() or lines[number - 3].startswith("#"))
+
+
+def _analysis_at(lines: list[str], last_yaml: int, number: int, taken: str) -> SyntaxProblem:
+    """The analysis starts at line ``number``, or at the first line after the last YAML line
+    (``last_yaml``) if that is earlier: Markdown headings read as YAML comments."""
+    number = next((n for n in range(last_yaml + 1, number + 1) if lines[n - 2].strip()), number)
+    return SyntaxProblem(
+        number,
+        f"front matter opened with '---' on line 1 is never closed: line {number} looks like the "
+        f"analysis, not YAML{taken}; add a '---' line before line {number}",
+    )
 
 
 def compose(text: str, first_line: int, max_depth: int) -> yaml.Node | None:
@@ -237,17 +283,17 @@ def _check_events(events: Iterable[yaml.Event], first_line: int, max_depth: int)
 
 def _check_depth(top: yaml.Node, first_line: int, max_depth: int) -> None:
     """Refuse a composed tree nested deeper than max_depth, at the first such collection in the file."""
-    pending: list[tuple[yaml.Node, int]] = [(top, 1)]
-    while pending:
+    collection = yaml.CollectionNode
+    pending: list[tuple[yaml.Node, int]] = [(top, 1)] if isinstance(top, collection) else []
+    while pending:  # the collections only, first in the file first
         node, depth = pending.pop()
-        if isinstance(node, yaml.CollectionNode):
-            if depth > max_depth:
-                raise _too_deep(first_line + node.start_mark.line, max_depth)
-            if isinstance(node, yaml.MappingNode):
-                children = [part for pair in node.value for part in pair]
-            else:
-                children = node.value
-            pending.extend((child, depth + 1) for child in reversed(children))
+        if depth > max_depth:
+            raise _too_deep(first_line + node.start_mark.line, max_depth)
+        if isinstance(node, yaml.MappingNode):
+            children = [part for pair in node.value for part in pair if isinstance(part, collection)]
+        else:
+            children = [child for child in node.value if isinstance(child, collection)]
+        pending.extend((child, depth + 1) for child in reversed(children))
 
 
 def _too_deep(line: int, max_depth: int) -> SyntaxProblem:

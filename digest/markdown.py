@@ -21,13 +21,17 @@ from typing import Any
 from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
 from markdown_it.renderer import RendererHTML
-from markdown_it.rules_core import StateCore
+from markdown_it.rules_block import StateBlock, table
+from markdown_it.rules_core import StateCore, normalize
+from markdown_it.rules_inline import text as text_rule
 from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
 from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.anchors.index import slugify
 from mdit_py_plugins.footnote import footnote_plugin
+from mdit_py_plugins.footnote.index import footnote_tail
 
 from .fields import quoted
 from .images import LOCAL, images_plugin
@@ -182,13 +186,139 @@ the version is locked in requirements/*.txt, and tests/test_hostile.py checks th
 and were idle."""
 
 
-def _build() -> MarkdownIt:
-    md = MarkdownIt("js-default").disable(IDLE_RULES)
+ABSENT_OPTIONS = {
+    "alerts": False,
+    "inline_definitions": False,
+    "store_labels": False,
+    "strikethrough_single_tilde": False,
+    "tasklists": False,
+    "tasklists_editable": False,
+}
+"""Options that markdown-it-py's rules read with ``options.get(name, False)`` and that js-default
+does not set: set to that same default, so that no lookup raises and catches a KeyError (its
+options are a Mapping, whose ``get`` does that: 3 % of a file's time, in the list and strikethrough
+rules). tests/test_markdown_speed.py compares the output with markdown-it-py's own."""
+
+
+def _normalize(state: StateCore) -> None:
+    """markdown-it's ``normalize`` (CR and CRLF to LF, NUL to U+FFFD), skipped when there is nothing
+    to change, as in every content file (``frontmatter.decode`` has done both): its regular
+    expression replaced every LF with an LF."""
+    if "\r" in state.src or "\0" in state.src:
+        normalize(state)
+
+
+def _inline(state: StateCore) -> None:
+    """markdown-it's ``inline`` rule, with a short way for plain text: content without a character
+    that stops the ``text`` rule (``*``, ``[``, ``<``, a line end...) becomes one text token, which
+    is what the inline parser would make of it after running every inline rule on it (the ``text``
+    rule takes it whole, and the pairs rules find no delimiter). Most table cells, list items and
+    headings are plain; paragraphs with a link or emphasis are parsed as before."""
+    md = state.md
+    stops = md.inline.terminator_re
+    for token in state.tokens:
+        if token.type != "inline":
+            continue
+        if token.children is None:
+            token.children = []
+        content = token.content
+        if content and not token.children and stops.search(content) is None:
+            plain = Token("text", "", 0)
+            plain.content = content
+            token.children.append(plain)
+        else:
+            md.inline.parse(content, md, state.env, token.children)
+
+
+PAIR_RULES = ("balance_pairs", "strikethrough", "emphasis", "fragments_join")
+"""markdown-it's post-processing inline rules, which change nothing in a lone text token."""
+
+
+def _plain_text_is_one_token(md: MarkdownIt) -> bool:
+    """True when ``_inline``'s short way makes what markdown-it would: the ``text`` rule comes first
+    and the post-processing rules are markdown-it's own (a plugin that adds one turns it off)."""
+    first = md.inline.ruler.getRules("")[:1]
+    pairs = tuple(rule.name for rule in md.inline.ruler2.__rules__ if rule.enabled)
+    return first == [text_rule] and pairs == PAIR_RULES
+
+
+def _table(state: StateBlock, startLine: int, endLine: int, silent: bool) -> bool:
+    """markdown-it's ``table`` rule, asked at the start of every block and every line of a paragraph,
+    after its first checks made cheaper: a table needs a second line that starts with ``|``, ``-``
+    or ``:`` (the rule returns False for anything else, as it does here)."""
+    second = startLine + 1
+    if second >= endLine:
+        return False
+    start = state.bMarks[second] + state.tShift[second]
+    if start >= state.eMarks[second] or state.src[start] not in "|-:":
+        return False
+    return table(state, startLine, endLine, silent)
+
+
+def _footnote_tail(state: StateCore) -> None:
+    """mdit-py-plugins' ``footnote_tail``, run only when the text defines or uses a footnote (it
+    copies the whole token list to find none)."""
+    footnotes = state.env.get("footnotes")
+    if footnotes and (footnotes.get("refs") or footnotes.get("list")):
+        footnote_tail(state)
+
+
+class _Renderer(RendererHTML):
+    """markdown-it-py's HTML renderer, with the same output, that skips the attributes of a token that
+    has none (most have none: asking cost a list and a call per token)."""
+
+    def renderToken(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+        token = tokens[idx]
+        if token.hidden:
+            return ""
+        nesting = token.nesting
+        result = ("</" if nesting == -1 else "<") + token.tag
+        if token.block and nesting != -1 and idx and tokens[idx - 1].hidden:
+            result = "\n" + result
+        if token.attrs:
+            result += self.renderAttrs(token)
+        if nesting == 0 and options["xhtmlOut"]:
+            result += " /"
+        if not token.block:
+            return result + ">"
+        if nesting == 1 and idx + 1 < len(tokens):
+            following = tokens[idx + 1]
+            if following.type == "inline" or following.hidden:
+                return result + ">"  # a block holding inline content
+            if following.nesting == -1 and following.tag == token.tag:
+                return result + ">"  # an empty element: <li></li>
+        return result + ">\n"
+
+    @staticmethod
+    def renderAttrs(token: Token) -> str:
+        return "".join(f' {escapeHtml(key)}="{escapeHtml(str(value))}"' for key, value in token.attrs.items())
+
+
+def _replace(ruler: Any, name: str, rule: Any) -> None:
+    """Put ``rule`` in the place of markdown-it's rule ``name``, in the same chains (``Ruler.at``
+    alone would forget which block rules may interrupt a paragraph, its ``alt``)."""
+    alt = next(each.alt for each in ruler.__rules__ if each.name == name)
+    ruler.at(name, rule, {"alt": list(alt)})
+
+
+def _build(shortcuts: bool = True) -> MarkdownIt:
+    """The renderer; ``shortcuts=False`` gives it without this module's shortcuts (markdown-it-py's
+    own rules and renderer), which tests compare it with."""
+    if not shortcuts:
+        md = MarkdownIt("js-default").disable(IDLE_RULES)
+    else:
+        md = MarkdownIt("js-default", ABSENT_OPTIONS, renderer_cls=_Renderer).disable(IDLE_RULES)
+        _replace(md.core.ruler, "normalize", _normalize)
+        _replace(md.block.ruler, "table", _table)
     md.use(footnote_plugin)
+    if shortcuts:
+        _replace(md.core.ruler, "footnote_tail", _footnote_tail)
     md.use(anchors_plugin, min_level=1, max_level=3, slug_func=_heading_slug)
     md.use(demote_headings_plugin)
     md.use(safe_links_plugin)  # last: after the anchors plugin has given the headings their ids
     md.use(images_plugin, url_scheme)  # before the links rule: a claim's own images are checked as files, not links
+    if shortcuts and _plain_text_is_one_token(md):
+        _replace(md.core.ruler, "inline", _inline)
     return md
 
 

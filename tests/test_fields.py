@@ -113,6 +113,13 @@ def test_source_fields() -> None:
     ]
 
 
+@pytest.mark.parametrize("url", ["https://[x/a", "https://x.org/a b", "ftp://x.org/", "https:///a"])
+def test_a_source_url_that_is_no_url_is_an_error(url: str) -> None:
+    sources = f'sources: [{{title: "A", outlet: "B", url: "{url}"}}]\n'
+    result = claim(base=BASE.replace('sources: [{title: "A", outlet: "B"}]\n', sources))
+    assert messages(result) == [f"c.md:9: '{url}' in 'url' is not an absolute http:// or https:// URL"]
+
+
 def test_bom_and_crlf_are_fine() -> None:
     text = ("\ufeff---\n" + BASE + "---\nBody line one.\nline two.\n").replace("\n", "\r\n")
     result = load_file("claim", "c.md", "c", text.encode("utf-8"), Limits())
