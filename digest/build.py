@@ -10,7 +10,6 @@ import gc
 import os
 import time
 from collections.abc import Callable, Iterable
-from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
@@ -21,17 +20,15 @@ from .cache import BuildCache
 from .config import load_config
 from .errors import Diagnostic, DigestError, UsageError
 from .images import Known, attach_images, image_problems
-from .indexer import executable
 from .load import Content, KnownFiles, load_content
 from .outfolder import guard_out
 from .output import KEPT
 from .pages import Kind, Planned
 from .progress import Progress
 from .render import Renderer
-from .rendered import Rendered, Watch
+from .rendered import Rendered
 from .resolve import Resolved, Skipped, resolve_site
-from .search import EarlyIndex, SearchIndex, update_index
-from .site import Site
+from .search import SearchIndex, update_index
 from .static import StaticFile, find_static
 from .theme import Theme
 from .warmstart import BuildState, WarmStart
@@ -210,33 +207,21 @@ def check(
     return CheckResult(resolved, (*sorted(warnings), *alike), tuple(problems))
 
 
-def _claim_keys(site: Site) -> list[str]:
-    """The search keys of the claim pages the index holds, in every language."""
-    keys = [*map(urls.claim_key, site.claims)]
-    for code, variant in site.translations.items():
-        keys += [urls.claim_key(slug, code) for slug, claim in variant.claims.items() if claim.translation]
-    return keys
-
-
-def _early_index(options: Options, writer: SiteWriter, site: Site, cold: bool) -> EarlyIndex | nullcontext[None]:
-    """A cold build's search index, begun while the pages render (no shard of a last build to keep)."""
-    if not options.search or not cold or executable() is None:
-        return nullcontext()
-    return EarlyIndex(writer.folder, _claim_keys(site))
-
-
 def _index(
     writer: SiteWriter,
     rendered: Rendered,
     previous: Rendered | None,
     state: BuildState | None,
     progress: Progress | None,
-    early: EarlyIndex | None = None,
 ) -> SearchIndex:
     """Index the claim pages for search, keeping the shards of the last build whose pages are unchanged."""
     assert rendered.site is not None
     fingerprints = rendered.fingerprints
-    pages = {key: fingerprints[urls.claim_file(key)] for key in _claim_keys(rendered.site)}
+    site = rendered.site
+    keys = [*map(urls.claim_key, site.claims)]
+    for code, variant in site.translations.items():
+        keys += [urls.claim_key(slug, code) for slug, claim in variant.claims.items() if claim.translation]
+    pages = {key: fingerprints[urls.claim_file(key)] for key in keys}
 
     def keep(path: str, fingerprint: str) -> bool:
         if previous is None or previous.fingerprints.get(path) != fingerprint or path not in previous.files:
@@ -250,7 +235,7 @@ def _index(
         return Path(kept) if isinstance(kept, str) else None
 
     before = state.search if state is not None and previous is not None else {}
-    index = update_index(writer.folder, pages, before, keep, old_page, progress, early)
+    index = update_index(writer.folder, pages, before, keep, old_page, progress)
     for path, fingerprint in index.fingerprints.items():
         rendered.fingerprints[path] = fingerprint
         rendered.files[path] = KEPT
@@ -282,14 +267,12 @@ def build(options: Options, progress: Progress | None = None) -> BuildResult:
         renderer = Renderer(Theme(options.theme), options.search, warm.cache, warm.compiled, warm.images)
         last = warm.previous(renderer, options.out, state)
         previous = last.rendered
-        cold = state is None or previous is None
-        with SiteWriter(options.out, last.spare) as writer, _early_index(options, writer, resolved.site, cold) as early:
-            watch = Watch(early.order, early.written) if early is not None else None
+        with SiteWriter(options.out, last.spare) as writer:
             pages = renderer.render_pages(
-                resolved.site, previous, options.jobs, sink=writer.write, static=static, progress=progress, watch=watch
+                resolved.site, previous, jobs=options.jobs, sink=writer.write, static=static, progress=progress
             )
             rendered = renderer.render_data(pages, previous, sink=writer.write)
-            search = _index(writer, rendered, previous, state, progress, early) if options.search else None
+            search = _index(writer, rendered, previous, state, progress) if options.search else None
             writer.prune(rendered.files)
             if search is None and last.same_site(rendered):
                 writer.keep_out()  # --out already is this site: no swap, the spare stays as it was

@@ -14,8 +14,6 @@ import queue
 import shutil
 import subprocess
 import threading
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -34,7 +32,6 @@ _UNUSED = (
 )
 _UI = ("pagefind-ui.js", "pagefind-ui.css")
 """Copied to the folder above the first bundle (``pagefind/``), where the theme links them."""
-_CONFIG = {"keep_index_url": True}
 UNREADABLE = "the search index failed: Pagefind gave an answer that cannot be read"
 
 
@@ -82,8 +79,6 @@ class Service:
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
         self._sent = 0
-        self._index: int | None = None
-        """The index the next bundle goes into, made when the last one was asked for."""
 
     def _read(self) -> None:
         stream = self._process.stdout
@@ -108,52 +103,44 @@ class Service:
         except OSError:
             raise OutputError("the search index failed: Pagefind stopped") from None
 
-    def _flush(self) -> None:
+    def _collect(self, count: int) -> list[dict[str, Any]]:
+        """The next ``count`` answers; raises OutputError on the first error."""
         stream = self._process.stdin
         assert stream is not None
         try:
             stream.flush()
         except OSError:
             raise OutputError("the search index failed: Pagefind stopped") from None
+        answers = []
+        for _ in range(count):
+            answer = self._answers.get()
+            if answer is None:
+                code = self._process.wait()
+                raise OutputError(f"the search index failed: Pagefind stopped (exit status {code})")
+            payload = _payload(answer)
+            if payload.get("type") == "Error":
+                raise OutputError(f"the search index failed: {payload.get('message')}")
+            answers.append(payload)
+        return answers
 
-    def _answer(self) -> bytes:
-        """The next answer as it came; OutputError if Pagefind stopped."""
-        answer = self._answers.get()
-        if answer is None:
-            code = self._process.wait()
-            raise OutputError(f"the search index failed: Pagefind stopped (exit status {code})")
-        return answer
-
-    def index(self, folder: Path, pages: list[str]) -> bytes:
-        """Index the pages ``pages`` (site paths in ``folder``) as one bundle: Pagefind's answer with
-        its files, as it came (``bundle_files`` reads it, ``write_bundle`` writes them), so that the
-        service can go on to the next bundle while another thread reads and writes them.
-
-        A bundle's requests all go at once, with the next bundle's ``NewIndex``; Pagefind answers them
-        in order, so it never waits for us to read an answer before it has the next request."""
-        if self._index is None:
-            self._send({"type": "NewIndex", "config": _CONFIG})
-            self._flush()
-            self._index = _field(_payload(self._answer()), "index_id")
-        index = self._index
+    def index(self, folder: Path, pages: list[str]) -> list[dict[str, str]]:
+        """Index the pages ``pages`` (site paths in ``folder``) as one bundle: its files, as Pagefind
+        gives them (``write_bundle`` writes them), so that the service can go on to the next bundle
+        while they are written."""
+        self._send({"type": "NewIndex", "config": {"keep_index_url": True}})
+        index = _field(self._collect(1)[0], "index_id")
         for path in pages:
             try:
                 html = (folder / path).read_text(encoding="utf-8")
             except OSError as error:
                 raise OutputError(f"the search index failed: {path}: {error.strerror or error}") from None
             self._send({"type": "AddFile", "index_id": index, "url": f"/{path}", "file_contents": html})
+        self._collect(len(pages))
         # The files come back in the answer and are written by the caller: Pagefind's WriteFiles answers
         # before its writes are done (an empty pagefind-entry.json was seen when the service ended).
         self._send({"type": "GetFiles", "index_id": index})
         self._send({"type": "DeleteIndex", "index_id": index})
-        self._send({"type": "NewIndex", "config": _CONFIG})
-        self._flush()
-        self._index = None
-        for _ in pages:
-            _payload(self._answer())
-        files = self._answer()
-        _payload(self._answer())
-        self._index = _field(_payload(self._answer()), "index_id")
+        files: list[dict[str, str]] = _field(self._collect(2)[0], "files")
         return files
 
     def __enter__(self) -> Service:
@@ -174,23 +161,14 @@ class Service:
 
 
 def _payload(answer: bytes) -> dict[str, Any]:
-    """What one answer of the service says; OutputError if it is not base64 JSON with a payload, or
-    if it is Pagefind's error."""
+    """What one answer of the service says; OutputError if it is not base64 JSON with a payload."""
     try:
         payload = json.loads(base64.b64decode(answer))["payload"]
     except (KeyError, TypeError, ValueError):  # binascii.Error and JSONDecodeError are ValueErrors
         payload = None
     if not isinstance(payload, dict):
         raise OutputError(UNREADABLE)
-    if payload.get("type") == "Error":
-        raise OutputError(f"the search index failed: {payload.get('message')}")
     return payload
-
-
-def bundle_files(answer: bytes) -> list[dict[str, str]]:
-    """The files of a bundle in the answer ``Service.index`` returned; OutputError if it cannot be read."""
-    files: list[dict[str, str]] = _field(_payload(answer), "files")
-    return files
 
 
 def _field(payload: dict[str, Any], name: str) -> Any:
@@ -230,113 +208,3 @@ def write_bundle(folder: Path, bundle: str, files: list[dict[str, str]], primary
     except (KeyError, TypeError, ValueError):  # binascii.Error is a ValueError
         raise OutputError(UNREADABLE) from None
     return tuple(sorted(written))
-
-
-Done = Callable[[int], None]
-"""Told how many pages the services have indexed so far, each time a bundle is made."""
-
-
-class Indexing:
-    """Pagefind services side by side, each indexing one bundle at a time (one core, the memory of
-    one bundle) from a list that grows as bundles are given (``add``: while pages are still being
-    rendered, those whose pages are all written), and one thread writing the bundles they made, so
-    that no service waits for the disk unless SERVICES bundles already wait to be written.
-
-    ``finish`` waits for every bundle given and raises the first failure; after a failure the services
-    stop after their current bundle and nothing more is written. ``stop`` ends it all without waiting
-    for the bundles not begun (the build failed elsewhere). The services start with the first bundle."""
-
-    def __init__(self, folder: Path, services: int = SERVICES) -> None:
-        self.folder = folder
-        self.bundles: dict[str, tuple[str, ...]] = {}
-        """The files written of each bundle made, by site path (``write_bundle``)."""
-        self.indexed = 0
-        """Pages indexed so far."""
-        self.done: Done | None = None
-        self.written: Callable[[str, tuple[str, ...]], None] | None = None
-        """Told each bundle and its files as soon as they are written."""
-        self._services = services
-        self._changed = threading.Condition()
-        self._waiting: list[tuple[str, list[str], bool]] = []
-        self._closed = False
-        """No bundle comes after those waiting: a service with none left ends."""
-        self._failure: BaseException | None = None
-        self._room = threading.Semaphore(services)
-        """Bundles made and not yet written, SERVICES at most: a slow disk holds the services back."""
-        self._writer = ThreadPoolExecutor(1)
-        self._running: list[threading.Thread] = []
-
-    def add(self, bundle: str, pages: list[str], primary: bool) -> None:
-        """Index ``pages`` (site paths in the folder) into folder/``bundle``/ (``primary``: the first
-        bundle, with Pagefind's program)."""
-        with self._changed:
-            if self._failure is not None or self._closed:
-                return
-            self._waiting.append((bundle, pages, primary))
-            self._changed.notify()
-            if len(self._running) < self._services:
-                running = threading.Thread(target=self._work, daemon=True)
-                self._running.append(running)
-                running.start()
-
-    def finish(self) -> None:
-        """Wait for every bundle given to be written; raises the first failure."""
-        self._end()
-        if self._failure is not None:
-            raise self._failure
-
-    def stop(self) -> None:
-        """End the services after their current bundle, writing nothing more; raises nothing."""
-        self._fail(OutputError("the search index was stopped"))
-        self._end()
-
-    def _end(self) -> None:
-        with self._changed:
-            self._closed = True
-            self._changed.notify_all()
-        for running in self._running:
-            running.join()
-        self._writer.shutdown()
-
-    def _fail(self, failure: BaseException) -> None:
-        with self._changed:
-            if self._failure is None:
-                self._failure = failure
-            self._waiting.clear()  # the services stop after their current bundle
-            self._changed.notify_all()
-
-    def _work(self) -> None:
-        """One Pagefind service indexing bundles off the shared list until it is closed and empty."""
-        try:
-            with Service() as service:
-                while True:
-                    with self._changed:
-                        while not self._waiting and not self._closed and self._failure is None:
-                            self._changed.wait()
-                        if not self._waiting:
-                            return
-                        bundle, pages, primary = self._waiting.pop(0)
-                    made = service.index(self.folder, pages)
-                    self._room.acquire()
-                    with self._changed:
-                        self._writer.submit(self._write, bundle, made, primary)
-                        self.indexed += len(pages)
-                        if self.done is not None:
-                            self.done(self.indexed)
-        except BaseException as failure:
-            self._fail(failure)
-
-    def _write(self, bundle: str, made: bytes, primary: bool) -> None:
-        try:
-            if self._failure is not None:
-                return  # the build fails: a bundle written now would be thrown away
-            files = write_bundle(self.folder, bundle, bundle_files(made), primary)
-        except BaseException as failure:
-            self._fail(failure)
-            return
-        finally:
-            self._room.release()
-        with self._changed:
-            self.bundles[bundle] = files
-            if self.written is not None:
-                self.written(bundle, files)

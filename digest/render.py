@@ -58,7 +58,7 @@ from .pages import (
     site_in,
 )
 from .progress import Progress, counted
-from .rendered import Outputs, Rendered, Sink, Watch
+from .rendered import Outputs, Rendered, Sink
 from .site import Site
 from .static import StaticFile, check_collisions
 from .theme import Theme, describe, load_templates
@@ -146,7 +146,6 @@ class Renderer:
         sink: Sink | None = None,
         static: Mapping[str, StaticFile] | None = None,
         progress: Progress | None = None,
-        watch: Watch | None = None,
     ) -> Rendered:
         """The pages, the claims' social cards, the theme's and the site's own ``static`` files
         (content/static/, as they are); ``render_data`` returns them with the rest (the preview writes
@@ -155,7 +154,7 @@ class Renderer:
 
         With a ``sink`` (a SiteWriter's ``write``), each output goes to it as soon as it is made,
         from the worker processes too, and the result keeps KEPT in its place: the site is never
-        held in memory whole; ``watch`` is told each path written, its pages rendered first.
+        held in memory whole.
         """
         self.environment(site.config.language)  # made once here, not in each worker process
         versions = site_versions(site, self.search, self.messages)
@@ -198,17 +197,12 @@ class Renderer:
             if not out.reuse(path, fingerprint):
                 todo.append(planned)
         todo.extend(self._cards(site, versions, out, touched))
-        if watch is not None:  # a stable sort: the pages it waits for first, then the others in the plan's order
-            last = len(watch.order)
-            todo.sort(key=lambda job: watch.order.get(job.path if isinstance(job, Card) else file_for(job.path), last))
         for path, output in self._render_pages(site, items, todo, jobs, out.fingerprints, sink, progress):
             if isinstance(output, bool):  # written by a worker, straight to the sink
                 out.files[path] = KEPT
                 out.written += output
             else:
                 out.store(path, output)
-            if watch is not None:
-                watch.written(path)
         return Rendered(
             out.files,
             out.fingerprints,

@@ -3,7 +3,7 @@ compares), and how an output is kept in it or handed to the writer (``Sink``).""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -14,17 +14,6 @@ from .site import Site
 Sink = Callable[[str, Output, str], bool]
 """Takes one output as soon as it is made, with its fingerprint; True if it wrote it (False: kept or
 hard-linked)."""
-
-
-@dataclass(frozen=True, slots=True)
-class Watch:
-    """Who waits for some pages to be written (the search index begun while the pages render)."""
-
-    order: Mapping[str, int]
-    """The rank of each page it waits for, by output path: those are rendered first, in this order."""
-    written: Callable[[str], None]
-    """Told the path of each output as soon as it is written (from the worker processes: once the
-    parent sees their share done)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,25 +11,21 @@ never the site. The pages are fed to Pagefind's indexing services (``indexer``) 
 folder, one shard at a time per service, and one thread writes the bundles they make: the memory
 held is that of a few shards (one being indexed by each service, SERVICES at most waiting to be
 written); a failed index leaves ``--out`` as it was.
-
-A cold build (no shard to keep) begins its index while the pages render (``EarlyIndex``): the render
-makes the claim pages shard by shard, and each shard goes to Pagefind, in a process of its own
-(``indexing``), as soon as its pages are written, so that Pagefind uses the cores the render and
-the build's one-process phases leave idle. A warm build indexes the shards it must after the render.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Iterable, Mapping
+import threading
+from collections.abc import Callable, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 
 from .errors import UsageError
-from .indexer import Indexing, executable, pagefind_version
-from .indexing import IndexProcess
+from .indexer import SERVICES, Service, executable, pagefind_version, write_bundle
 from .progress import Progress
 from .urls import claim_file
 
@@ -40,8 +36,6 @@ FORMAT = "1"
 """Part of every shard's fingerprint: change it when the way shards are made changes."""
 FOLDER = "pagefind"
 BUNDLES = f"{FOLDER}/bundles.json"
-STAGE = "indexing search"
-"""The stage ``update_index`` reports to its progress callback."""
 
 Keep = Callable[[str, str], bool]
 """Keeps one file of the previous output under its fingerprint; False if it cannot be kept."""
@@ -90,56 +84,6 @@ class SearchIndex:
     """Claim pages given to Pagefind by this build (the others' shards were kept)."""
 
 
-def shards(keys: Iterable[str]) -> dict[str, list[str]]:
-    """The claim pages (search keys) of each shard, sorted, by shard name, in the shards' order."""
-    keys = sorted(keys)
-    count = shard_count(len(keys))
-    members: dict[str, list[str]] = {}
-    for slug in keys:
-        members.setdefault(str(shard_of(slug, count)), []).append(slug)
-    return {name: members[name] for name in sorted(members, key=int)}
-
-
-class EarlyIndex:
-    """A cold build's index begun while its pages are rendered: each shard goes to Pagefind as soon as
-    its pages are all written (``written``), and ``order`` ranks the pages so that the render makes them
-    shard by shard; ``update_index`` takes what was indexed and indexes the rest. As a context, it
-    ends the index's process, and its services, unless ``update_index`` took them to their end (a
-    failed build, a site without claims)."""
-
-    def __init__(self, folder: Path, keys: Iterable[str]) -> None:
-        self.members = shards(keys)
-        self.indexing = IndexProcess(folder)
-        self.given: set[str] = set()
-        """The shards given to Pagefind so far."""
-        self.order = {claim_file(key): rank for rank, name in enumerate(self.members) for key in self.members[name]}
-        """Each claim page's rank: its shard's."""
-        self._shard = {claim_file(key): name for name, keys in self.members.items() for key in keys}
-        self._left = {name: {claim_file(key) for key in keys} for name, keys in self.members.items()}
-
-    def written(self, path: str) -> None:
-        """Told that the page at ``path`` is written: its shard is given to Pagefind if it was the last."""
-        name = self._shard.get(path)
-        if name is None:
-            return
-        left = self._left[name]
-        left.discard(path)
-        if not left and name not in self.given:
-            self.give(name)
-
-    def give(self, name: str) -> None:
-        """Give a shard to Pagefind."""
-        self.given.add(name)
-        pages = [claim_file(key) for key in self.members[name]]
-        self.indexing.add(f"{FOLDER}/{name}", pages, name == next(iter(self.members)))
-
-    def __enter__(self) -> EarlyIndex:
-        return self
-
-    def __exit__(self, *exception: object) -> None:
-        self.indexing.stop()
-
-
 def update_index(
     folder: Path,
     pages: Mapping[str, str],
@@ -147,14 +91,16 @@ def update_index(
     keep: Keep,
     old_page: OldPage,
     progress: Progress | None = None,
-    early: EarlyIndex | None = None,
 ) -> SearchIndex:
     """Write the index of the claim pages ``pages`` ({slug: page fingerprint}; the pages are in
     ``folder``) into ``folder/pagefind/``: shards of ``before`` whose pages are unchanged, or changed
-    outside what Pagefind indexes, are kept (through ``keep``), the others indexed again, taking those
-    that ``early`` (begun without ``before``) indexed. Raises if Pagefind is missing or fails."""
-    members = shards(pages)
-    names = list(members)
+    outside what Pagefind indexes, are kept (through ``keep``), the others indexed again. Raises if
+    Pagefind is missing or fails."""
+    count = shard_count(len(pages))
+    members: dict[str, list[str]] = {}
+    for slug in sorted(pages):
+        members.setdefault(str(shard_of(slug, count)), []).append(slug)
+    names = sorted(members, key=int)
     result = SearchIndex()
     todo: list[tuple[str, str, bool]] = []
     version = pagefind_version()
@@ -174,13 +120,10 @@ def update_index(
             fingerprint = _digest(FORMAT, version, str(primary), *(f"{s}={f}" for s, f in current))
             todo.append((name, fingerprint, primary))
     root = folder / FOLDER
-    if early is not None and (before or early.members != members):
-        early.indexing.stop()  # not the index to make: its shards are made again
-        early = None
     if todo:
         if executable() is None:
             raise UsageError("search needs Pagefind: pip install 'pagefind[bin]' (or build with --no-search)")
-        _index_shards(folder, todo, members, pages, result, progress, early)
+        _index_shards(folder, todo, members, pages, result, progress)
     listing = json.dumps({"bundles": [f"{name}/" for name in names]}, separators=(",", ":")).encode()
     fingerprint = result.fingerprints[BUNDLES] = _digest(listing.decode())
     if not keep(BUNDLES, fingerprint):
@@ -197,30 +140,70 @@ def _index_shards(
     pages: Mapping[str, str],
     result: SearchIndex,
     progress: Progress | None,
-    early: EarlyIndex | None,
 ) -> None:
-    """Index the shards ``todo`` ((name, fingerprint, primary)) into ``result``, those ``early`` has
-    not begun with its services, the others with new ones (``Indexing``)."""
+    """Index the shards ``todo`` ((name, fingerprint, primary)) into ``result``: Pagefind services
+    side by side, each indexing one shard at a time (one core, the memory of one shard), while one
+    thread writes the bundles they made, so that no service waits for the disk unless SERVICES
+    bundles already wait to be written. After a failure the services stop after their current
+    shard, and nothing more is written."""
     total = sum(len(members[name]) for name, _, _ in todo)
-    indexing: Indexing | IndexProcess = early.indexing if early is not None else Indexing(folder)
-    try:
-        if progress is not None:
-            progress(STAGE, indexing.indexed, total)
-            indexing.done = lambda indexed: progress(STAGE, indexed, total)
-        for name, _, primary in todo:
-            if early is None:
-                indexing.add(f"{FOLDER}/{name}", [claim_file(key) for key in members[name]], primary)
-            elif name not in early.given:
-                early.give(name)
-        indexing.finish()
-    except BaseException:
-        indexing.stop()  # the services end after their current shard
-        raise
-    for name, fingerprint, primary in todo:
-        files = indexing.bundles[f"{FOLDER}/{name}"]
-        result.shards[name] = Shard(fingerprint, files, primary, tuple((s, pages[s]) for s in members[name]))
-        result.fingerprints.update(dict.fromkeys(files, fingerprint))
-    result.indexed = total
+    if progress is not None:
+        progress("indexing search", 0, total)
+    lock = threading.Lock()
+    waiting = list(todo)
+    failed = threading.Event()
+    room = threading.Semaphore(SERVICES)
+    """Bundles made and not yet written, SERVICES at most: a slow disk holds the services back."""
+
+    def stop() -> None:
+        failed.set()
+        with lock:
+            waiting.clear()  # the services stop after their current shard
+
+    def write(name: str, fingerprint: str, primary: bool, made: list[dict[str, str]]) -> None:
+        try:
+            if failed.is_set():
+                return  # the build fails: a bundle written now would be thrown away
+            files = write_bundle(folder, f"{FOLDER}/{name}", made, primary)
+        except BaseException:
+            stop()
+            raise
+        finally:
+            room.release()
+        shard = Shard(fingerprint, files, primary, tuple((s, pages[s]) for s in members[name]))
+        with lock:
+            result.shards[name] = shard
+            result.fingerprints.update(dict.fromkeys(files, fingerprint))
+
+    with ThreadPoolExecutor(1) as writer:
+        writes: list[Future[None]] = []
+
+        def work() -> None:
+            """One Pagefind service indexing shards off the shared list until it is empty."""
+            with Service() as service:
+                while True:
+                    with lock:
+                        if not waiting:
+                            return
+                        name, fingerprint, primary = waiting.pop(0)
+                    try:
+                        made = service.index(folder, [claim_file(key) for key in members[name]])
+                    except BaseException:
+                        stop()
+                        raise
+                    room.acquire()
+                    with lock:
+                        writes.append(writer.submit(write, name, fingerprint, primary, made))
+                        result.indexed += len(members[name])
+                        if progress is not None:
+                            progress("indexing search", result.indexed, total)
+
+        services = min(len(todo), SERVICES)
+        with ThreadPoolExecutor(services) as pool:
+            for running in [pool.submit(work) for _ in range(services)]:
+                running.result()
+        for written in writes:
+            written.result()
 
 
 def _same_text(old: Shard, current: tuple[tuple[str, str], ...], folder: Path, old_page: OldPage) -> bool:

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from .errors import DigestError
 from .output import Output
 from .processes import die_with_parent
-from .progress import Progress
+from .progress import Progress, counted
 from .site import Site
 
 Made = tuple[str, bytes | bool]
@@ -62,51 +62,25 @@ def render_in_workers(
     fingerprints: Mapping[str, str],
     progress: Progress | None = None,
     stage: str = "",
-) -> Iterator[Made]:
-    """Render ``rest`` in ``count`` forked processes, in its order, while the parent renders ``lists``;
-    yield each output as it is made (the workers' as soon as the parent sees their share done, between
-    two pages of its own), telling ``progress`` how many are done."""
+) -> list[Made]:
+    """Render ``rest`` in ``count`` forked processes while the parent renders ``lists``; tell
+    ``progress`` how many are done as they come."""
     global _WORKER
     _WORKER = (workers, site, rest, fingerprints)
     size = max(50, len(rest) // (count * 6))  # the parent's share (the lists) is short: it would idle, not the cores
     chunks = [(start, min(start + size, len(rest))) for start in range(0, len(rest), size)]
-    total = len(lists) + len(rest)
-    done = 0
+    results: list[Made] = []
     try:
         with multiprocessing.get_context("fork").Pool(count, die_with_parent, (os.getpid(),)) as pool:
             pending = pool.imap(_render_chunk, chunks)
-            left = len(chunks)
-            if progress is not None:
-                progress(stage, 0, total)
-            for job in lists:
-                yield workers.make(site, job)
-                done += 1
-                if progress is not None and done % 50 == 0:
-                    progress(stage, done, total)
-                while left:  # the workers' shares done meanwhile, without waiting for them
-                    try:
-                        chunk = pending.next(timeout=0)
-                    except multiprocessing.TimeoutError:
-                        break
-                    left, outputs = left - 1, _share(chunk)
-                    done += len(outputs)
-                    if progress is not None:
-                        progress(stage, done, total)
-                    yield from outputs
-            while left:
-                left, outputs = left - 1, _share(pending.next())
-                done += len(outputs)
+            total = len(lists) + len(rest)
+            results.extend(counted((workers.make(site, job) for job in lists), stage, total, progress))
+            for chunk in pending:
+                if isinstance(chunk, DigestError):
+                    raise chunk
+                results.extend(chunk)
                 if progress is not None:
-                    progress(stage, done, total)
-                yield from outputs
-            if progress is not None:
-                progress(stage, done, total)
+                    progress(stage, len(results), total)
     finally:
         _WORKER = None
-
-
-def _share(chunk: list[Made] | DigestError) -> list[Made]:
-    """A worker's share of the outputs; raises the error it met instead."""
-    if isinstance(chunk, DigestError):
-        raise chunk
-    return chunk
+    return results

@@ -4,11 +4,9 @@ whatever was edited in between, read through Pagefind's own JavaScript in Chromi
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import sys
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -22,11 +20,10 @@ from playwright.sync_api import Error as PlaywrightError
 
 from digest import search
 from digest.build import Options, build
-from digest.errors import OutputError, ThemeError
+from digest.errors import OutputError
 from digest.indexer import UNREADABLE
 from digest.outfolder import TEMP_PREFIX
 from digest.progress import Progress
-from digest.render import Renderer
 
 from .browser import chromium
 from .edits import EDITS, Edit, build_options, change_title, copy_site, edit_between_builds, same_tree
@@ -155,116 +152,49 @@ def test_only_the_first_shard_carries_pagefinds_program(tmp_path: Path, small_sh
 
 
 def failed_build_leaves_out(
-    tmp_path: Path, breaking: Callable[[], None], message: str, progress: Progress | None = None, cache: bool = False
+    tmp_path: Path, breaking: Callable[[], None], message: str, progress: Progress | None = None
 ) -> None:
     """After a build with search, an edit and ``breaking``: the next build (told ``progress``) fails
-    with ``message``, leaves the site as it was and no temporary folder beside it. Without the
-    ``cache`` that build is cold, and its index begins while its pages render, in a process of its
-    own; with it, the edited claim's shard is indexed after the render, in the build's process."""
+    with ``message``, leaves the site as it was and no temporary folder beside it."""
     content, theme = copy_site(tmp_path)
-    build(options(content, theme, tmp_path / "site", cache=cache))
+    build(options(content, theme, tmp_path / "site", cache=False))
     shutil.copytree(tmp_path / "site", tmp_path / "before")
     claim = content / "claims/bob-said-sky-is-blue.md"
     claim.write_text(claim.read_text().replace("sky is blue", "sky is grey"))
     breaking()
     with pytest.raises(OutputError, match=message):
-        build(options(content, theme, tmp_path / "site", cache=cache), progress)
+        build(options(content, theme, tmp_path / "site", cache=False), progress)
     assert same_tree(tmp_path / "site", tmp_path / "before") == []
     assert list(tmp_path.glob(f"{TEMP_PREFIX}*")) == []
 
 
-@pytest.mark.parametrize("cache", [False, True], ids=["cold", "warm"])
 def test_pagefind_stopping_fails_the_build_and_leaves_out(
-    tmp_path: Path, small_shards: None, monkeypatch: pytest.MonkeyPatch, cache: bool
+    tmp_path: Path, small_shards: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     stopping = tmp_path / "pagefind"  # reads a little of the first request, and stops
     stopping.write_text("#!/bin/sh\nhead -c 100 > /dev/null\nexit 3\n")
     stopping.chmod(0o755)
     breaking = lambda: monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(stopping))  # noqa: E731
-    failed_build_leaves_out(tmp_path, breaking, "the search index failed: Pagefind stopped", cache=cache)
+    failed_build_leaves_out(tmp_path, breaking, "the search index failed: Pagefind stopped")
 
 
 def test_a_bundle_that_cannot_be_written_fails_the_build_and_leaves_out(tmp_path: Path, small_shards: None) -> None:
     occupied: list[Path] = []
 
     def occupy(stage: str, done: int, total: int) -> None:
-        """When the pages start to render (a cold build's index begins while they do): a file where
-        each bundle but the first is to be written, in the folder the new site is written to, beside
-        --out."""
-        if stage == "rendering pages" and done == 0:
+        """When the indexing starts: a file where each bundle but the first is to be written, in the
+        folder the new site is written to, beside --out."""
+        if stage == "indexing search" and done == 0:
             (folder,) = tmp_path.glob(f"{TEMP_PREFIX}site-*")
             (folder / "pagefind").mkdir()
-            _, *others = json.loads((tmp_path / "before/pagefind/bundles.json").read_text())["bundles"]
-            for shard in others:  # the shards of the build before: the edit moves no claim to another
+            for shard in range(1, search.shard_count(total)):
                 occupied.append(folder / f"pagefind/{shard}")
                 occupied[-1].write_bytes(b"")
 
     # the bundles are written by a thread of their own, while the services go on with other shards
     message = r"the search index failed: cannot write \S+/pagefind/[1-9][0-9]*: (File exists|Not a directory)$"
     failed_build_leaves_out(tmp_path, lambda: None, message, occupy)
-    assert len(occupied) >= 2
-
-
-def test_a_cold_build_gives_each_shard_to_pagefind_as_soon_as_its_pages_are_written(
-    tmp_path: Path, small_shards: None, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The render makes the claim pages first, shard by shard, and each shard goes to Pagefind right
-    after its last page is written, while the other pages are still to render."""
-    told: list[str] = []
-    written, give = search.EarlyIndex.written, search.EarlyIndex.give
-    monkeypatch.setattr(search.EarlyIndex, "written", lambda self, path: (told.append(path), written(self, path))[1])
-    monkeypatch.setattr(
-        search.EarlyIndex, "give", lambda self, name: (told.append(f"give {name}"), give(self, name))[1]
-    )
-    content, theme = copy_site(tmp_path)
-    result = build(options(content, theme, tmp_path / "site", cache=False))
-    gives = [n for n, path in enumerate(told) if path.startswith("give ")]
-    assert len(gives) == len(json.loads((tmp_path / "site/pagefind/bundles.json").read_text())["bundles"]) >= 3
-    claims = [path for path in told[: gives[-1]] if not path.startswith("give ")]
-    assert claims and all(re.fullmatch(r"(\w+/)?claims/[\w-]+/index\.html", path) for path in claims)
-    for n in gives:  # each right after its shard's last page: one page each, with SHARD_MAX = 1
-        assert re.fullmatch(r"(\w+/)?claims/[\w-]+/index\.html", told[n - 1])
-    assert len(told) - gives[-1] > 10  # the list and free pages come after
-    assert result.indexed == len(claims)
-    assert _children() == []  # the index's process and its services ended with the build
-
-
-def test_a_failed_render_stops_the_index_begun_with_it(
-    tmp_path: Path, small_shards: None, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """A theme error met after the index began: the build fails, --out as it was, and neither the
-    index's process nor its Pagefind services are left running."""
-    content, theme = copy_site(tmp_path)
-    build(options(content, theme, tmp_path / "site", cache=False))
-    shutil.copytree(tmp_path / "site", tmp_path / "before")
-    made = Renderer.make
-    calls = iter(range(1_000_000))
-
-    def failing(self: Renderer, site: Any, job: Any, items: Any) -> tuple[str, bytes]:
-        if next(calls) == 6:
-            time.sleep(1)  # the index's process started its first shard
-            raise ThemeError("claim.html:1: it broke")
-        return made(self, site, job, items)
-
-    monkeypatch.setattr(Renderer, "make", failing)
-    with pytest.raises(ThemeError, match="it broke"):
-        build(options(content, theme, tmp_path / "site", cache=False))
-    assert same_tree(tmp_path / "site", tmp_path / "before") == []
-    assert list(tmp_path.glob(f"{TEMP_PREFIX}*")) == []
-    assert _children() == []
-
-
-def _children() -> list[str]:
-    """The command lines of this process's children still running."""
-    found = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-            if int(fields[1]) == os.getpid() and fields[0] != "Z":
-                found.append((stat.parent / "cmdline").read_text().replace("\0", " "))
-        except (OSError, IndexError, ValueError):
-            continue
-    return found
+    assert len(occupied) >= 3
 
 
 FAKE_PAGEFIND = """#!{python}
@@ -293,10 +223,9 @@ FAKE_ANSWERS = {  # what the fake writes for each answer, the files of the bundl
 }
 
 
-@pytest.mark.parametrize("cache", [False, True], ids=["cold", "warm"])
 @pytest.mark.parametrize("answers", FAKE_ANSWERS)
 def test_an_answer_of_pagefind_that_cannot_be_read_fails_the_build_in_one_line(
-    tmp_path: Path, answers: str, small_shards: None, monkeypatch: pytest.MonkeyPatch, run: Any, cache: bool
+    tmp_path: Path, answers: str, small_shards: None, monkeypatch: pytest.MonkeyPatch, run: Any
 ) -> None:
     """Whether the service's answer or the bundle it gives cannot be read (the bundle is read on the
     thread that writes the bundles): one line, exit 1, --out as it was."""
@@ -305,7 +234,7 @@ def test_an_answer_of_pagefind_that_cannot_be_read_fails_the_build_in_one_line(
     fake.write_text(FAKE_PAGEFIND.format(python=sys.executable, answers=answers, answer=answer, files=files))
     fake.chmod(0o755)
     breaking = lambda: monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(fake))  # noqa: E731
-    failed_build_leaves_out(tmp_path, breaking, f"^{re.escape(UNREADABLE)}$", cache=cache)
+    failed_build_leaves_out(tmp_path, breaking, f"^{re.escape(UNREADABLE)}$")
     site = tmp_path / "site"
     result = run(
         "build", "--content", str(tmp_path / "content"), "--theme", str(tmp_path / "theme"), "--out", str(site)
