@@ -235,7 +235,7 @@ def _index(
         return Path(kept) if isinstance(kept, str) else None
 
     before = state.search if state is not None and previous is not None else {}
-    index = update_index(writer.folder, pages, before, keep, old_page, progress)
+    index = update_index(writer.folder, rendered.site.config.language, pages, before, keep, old_page, progress)
     for path, fingerprint in index.fingerprints.items():
         rendered.fingerprints[path] = fingerprint
         rendered.files[path] = KEPT

@@ -31,7 +31,8 @@ _UNUSED = (
     "pagefind-modular-ui.js",
 )
 _UI = ("pagefind-ui.js", "pagefind-ui.css")
-"""Copied to the folder above the first bundle (``pagefind/``), where the theme links them."""
+"""Copied to the folder above the first bundle (``pagefind/``), where the theme links them (once: not
+above another language's first bundle, ``pagefind/<code>/<n>``)."""
 UNREADABLE = "the search index failed: Pagefind gave an answer that cannot be read"
 
 
@@ -180,11 +181,13 @@ def _field(payload: dict[str, Any], name: str) -> Any:
 
 def write_bundle(folder: Path, bundle: str, files: list[dict[str, str]], primary: bool) -> tuple[str, ...]:
     """Write one bundle's ``files`` (as the service gives them) into folder/``bundle``/, leaving out
-    what the search page never loads, and the program but in the ``primary`` bundle, whose UI also
-    goes to the folder above it, where the theme links it. The files written, by site path; OutputError
+    what the search page never loads, and the program but in a ``primary`` bundle (a language's
+    first), whose UI also goes to the folder above it, where the theme links it, if that folder is the
+    index's (``pagefind/0``, not another language's ``pagefind/uk/0``). The files written, by site path; OutputError
     if one cannot be written or read (a file without a path, or content that is not base64)."""
     target = folder / bundle
     above = PurePosixPath(bundle).parent
+    ui = primary and len(above.parts) == 1
     shutil.rmtree(target, ignore_errors=True)  # its files may be hard links into --out: never write into them
     written = []
     try:
@@ -199,7 +202,7 @@ def write_bundle(folder: Path, bundle: str, files: list[dict[str, str]], primary
             (target / path).parent.mkdir(parents=True, exist_ok=True)
             (target / path).write_bytes(data)
             written.append(f"{bundle}/{path}")
-            if primary and path.name in _UI and len(path.parts) == 1:
+            if ui and path.name in _UI and len(path.parts) == 1:
                 (folder / above / path.name).unlink(missing_ok=True)
                 (folder / above / path.name).write_bytes(data)
                 written.append(f"{above}/{path.name}")

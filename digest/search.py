@@ -3,8 +3,11 @@ while their claims are unchanged.
 
 Only claim pages are indexed (the theme marks the indexed part of each with ``data-pagefind-body``,
 and the filters and metadata with ``data-pagefind-filter`` / ``data-pagefind-meta``). Each claim
-goes to one shard by a hash of its slug; each shard is a Pagefind bundle in ``pagefind/<n>/``, and
-the search page merges them when it searches (``mergeIndex``), listed in ``pagefind/bundles.json``.
+goes to one shard of its language by a hash of its search key; each shard is a Pagefind bundle, in
+``pagefind/<n>/`` for the first language and ``pagefind/<code>/<n>/`` for another, and the search page
+merges its language's (``mergeIndex``), listed by language in ``pagefind/bundles.json``. A shard never
+mixes languages: Pagefind, asked for a language a bundle does not have, searches the bundle's largest
+one, and a Ukrainian search would find English pages.
 A shard is indexed again only when the fingerprint of one of its pages changed; the others are
 kept from the previous output, so an edit re-indexes one shard (at most ``SHARD_MAX`` claims),
 never the site. The pages are fed to Pagefind's indexing services (``indexer``) from the temporary
@@ -18,7 +21,7 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -32,8 +35,9 @@ from .urls import claim_file
 SHARD_MAX = 256
 """Claims per shard at most: the shard count is the power of two that keeps shards at 128 to 256
 claims (one shard below 257), so it changes only when the site doubles or halves."""
-FORMAT = "1"
-"""Part of every shard's fingerprint: change it when the way shards are made changes."""
+FORMAT = "2"
+"""Part of every shard's fingerprint: change it when the way shards are made changes (2: a shard
+per language)."""
 FOLDER = "pagefind"
 BUNDLES = f"{FOLDER}/bundles.json"
 
@@ -63,7 +67,7 @@ class Shard:
     files: tuple[str, ...]
     """Every file of the bundle, by site path."""
     primary: bool = False
-    """The first bundle, which carries Pagefind's program."""
+    """The first bundle of its language, which carries Pagefind's program."""
     pages: tuple[tuple[str, str], ...] = ()
     """(slug, fingerprint) of the claim pages whose text it holds, sorted: a page whose fingerprint
     changed since, but whose indexed text did not (a related claim's title in a list Pagefind
@@ -84,28 +88,60 @@ class SearchIndex:
     """Claim pages given to Pagefind by this build (the others' shards were kept)."""
 
 
+def language_of(key: str) -> str:
+    """The language of a shard or a search key (``claim_key``): ``<code>`` of ``<code>/...``, "" for the
+    first language."""
+    return key.rpartition("/")[0]
+
+
+def shards(keys: Iterable[str]) -> dict[str, list[str]]:
+    """The claim pages (search keys) of each shard, sorted, by shard name (``<n>`` in the first
+    language, ``<code>/<n>`` in another), in the shards' order: the first language's, then the others'
+    by code. A language's shard count comes from its own page count."""
+    languages: dict[str, list[str]] = {}
+    for key in sorted(keys):
+        languages.setdefault(language_of(key), []).append(key)
+    result: dict[str, list[str]] = {}
+    for code in sorted(languages):
+        count = shard_count(len(languages[code]))
+        members: dict[int, list[str]] = {}
+        for key in languages[code]:
+            members.setdefault(shard_of(key, count), []).append(key)
+        prefix = f"{code}/" if code else ""
+        result.update((f"{prefix}{n}", members[n]) for n in sorted(members))
+    return result
+
+
+def primaries(names: Iterable[str]) -> set[str]:
+    """The shards that carry Pagefind's program: the first of each language's."""
+    first: dict[str, str] = {}
+    for name in names:
+        first.setdefault(language_of(name), name)
+    return set(first.values())
+
+
 def update_index(
     folder: Path,
+    language: str,
     pages: Mapping[str, str],
     before: Mapping[str, Shard],
     keep: Keep,
     old_page: OldPage,
     progress: Progress | None = None,
 ) -> SearchIndex:
-    """Write the index of the claim pages ``pages`` ({slug: page fingerprint}; the pages are in
-    ``folder``) into ``folder/pagefind/``: shards of ``before`` whose pages are unchanged, or changed
+    """Write the index of the claim pages ``pages`` ({search key: page fingerprint}; the pages are in
+    ``folder``) into ``folder/pagefind/``, with ``bundles.json`` listing the shards by language
+    (``language``: the first's code): shards of ``before`` whose pages are unchanged, or changed
     outside what Pagefind indexes, are kept (through ``keep``), the others indexed again. Raises if
     Pagefind is missing or fails."""
-    count = shard_count(len(pages))
-    members: dict[str, list[str]] = {}
-    for slug in sorted(pages):
-        members.setdefault(str(shard_of(slug, count)), []).append(slug)
-    names = sorted(members, key=int)
+    members = shards(pages)
+    names = list(members)
+    first = primaries(names)
     result = SearchIndex()
     todo: list[tuple[str, str, bool]] = []
     version = pagefind_version()
     for name in names:
-        primary = name == names[0]
+        primary = name in first
         current = tuple((slug, pages[slug]) for slug in members[name])
         old = before.get(name)
         if (
@@ -124,7 +160,10 @@ def update_index(
         if executable() is None:
             raise UsageError("search needs Pagefind: pip install 'pagefind[bin]' (or build with --no-search)")
         _index_shards(folder, todo, members, pages, result, progress)
-    listing = json.dumps({"bundles": [f"{name}/" for name in names]}, separators=(",", ":")).encode()
+    bundles: dict[str, list[str]] = {}
+    for name in names:
+        bundles.setdefault(language_of(name) or language, []).append(f"{name}/")
+    listing = json.dumps({"bundles": bundles}, separators=(",", ":")).encode()
     fingerprint = result.fingerprints[BUNDLES] = _digest(listing.decode())
     if not keep(BUNDLES, fingerprint):
         (root / "bundles.json").unlink(missing_ok=True)  # never write into a file the previous site shares

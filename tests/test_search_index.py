@@ -26,7 +26,16 @@ from digest.outfolder import TEMP_PREFIX
 from digest.progress import Progress
 
 from .browser import chromium
-from .edits import EDITS, Edit, build_options, change_title, copy_site, edit_between_builds, same_tree
+from .edits import (
+    EDITS,
+    Edit,
+    build_options,
+    change_title,
+    copy_site,
+    edit_between_builds,
+    same_tree,
+    translate_claim,
+)
 from .static_server import serving
 
 QUERIES = {
@@ -54,26 +63,38 @@ def options(content: Path, theme: Path, out: Path, cache: bool) -> Options:
     return replace(build_options(content, theme, out, cache), search=True)
 
 
+def bundles(site: Path) -> dict[str, list[str]]:
+    """The bundles of each language of the index that site/pagefind/bundles.json lists, each checked to
+    hold pages of that language only (Pagefind would search another's in a bundle without its own)."""
+    listing: dict[str, list[str]] = json.loads((site / "pagefind/bundles.json").read_text())["bundles"]
+    for language, names in listing.items():
+        for name in names:
+            entry = json.loads((site / f"pagefind/{name}pagefind-entry.json").read_text())
+            assert list(entry["languages"]) == [language], name
+    return listing
+
+
+def all_bundles(site: Path) -> list[str]:
+    """Every bundle of the index, in every language."""
+    return [name for names in bundles(site).values() for name in names]
+
+
 def answers(browser: Browser, root: Path, site: str) -> dict[str, Any]:
     """Every query's results (and the filters' counts) from the index of root/site, as Pagefind's JS
-    gives them, merging the shards that bundles.json lists: in each language of the index, as a page
-    in that language searches (without one, Pagefind would search the language of the most pages)."""
-    listing = json.loads((root / site / "pagefind/bundles.json").read_text())
-    bundles = [f"/{site}/pagefind/{bundle}" for bundle in listing["bundles"]]
-    entries = [
-        json.loads((root / site / f"pagefind/{bundle}pagefind-entry.json").read_text()) for bundle in listing["bundles"]
-    ]
-    languages = sorted({language for entry in entries for language in entry["languages"]})
+    gives them, merging the shards that bundles.json lists for each language of the index, as a page
+    in that language searches."""
+    listing = bundles(root / site)
     for attempt in (1, 2):
         with serving(root) as url:
             context = browser.new_context()  # nothing cached from an earlier build
             try:
                 result: dict[str, Any] = {}
-                for language in languages:
+                for language, names in listing.items():
                     page = context.new_page()  # Pagefind's module anew, for the page's language
                     page.goto(url)
                     queries = QUERIES.get(language, QUERIES["en"])
-                    result[language] = page.evaluate(ANSWERS, [bundles, language, queries])
+                    shards = [f"/{site}/pagefind/{name}" for name in names]
+                    result[language] = page.evaluate(ANSWERS, [shards, language, queries])
                 return result
             except PlaywrightError as error:
                 # Seen twice in many runs on a machine under a load of 20: one fetch of the test server
@@ -124,7 +145,7 @@ def test_an_edit_reindexes_only_its_shard(tmp_path: Path, browser: Browser, smal
     content, theme = copy_site(tmp_path)
     claims = agree(browser, content, theme, tmp_path)
     assert claims >= 4
-    shards = json.loads((tmp_path / "warm/pagefind/bundles.json").read_text())["bundles"]
+    shards = all_bundles(tmp_path / "warm")
     assert 3 <= len(shards) <= search.shard_count(claims)  # a shard no claim hashes to is left out
     assert agree(browser, content, theme, tmp_path) == 0  # nothing changed: the index is kept whole
     before = {p: p.read_bytes() for p in (tmp_path / "warm/claims").glob("*/index.html")}
@@ -138,17 +159,89 @@ def test_an_edit_reindexes_only_its_shard(tmp_path: Path, browser: Browser, smal
     assert {url for url, *_ in found["sky"]} >= {"/claims/bob-said-sky-is-blue/index.html"}
 
 
-def test_only_the_first_shard_carries_pagefinds_program(tmp_path: Path, small_shards: None) -> None:
+@pytest.mark.browser
+def test_an_edit_of_a_translation_reindexes_only_its_languages_shard(
+    tmp_path: Path, browser: Browser, small_shards: None
+) -> None:
     content, theme = copy_site(tmp_path)
+    translate_claim(content, theme)
+    agree(browser, content, theme, tmp_path)
+    assert agree(browser, content, theme, tmp_path) == 0
+    translate_claim(content, theme)  # the Ukrainian title changes
+    assert agree(browser, content, theme, tmp_path) == 1  # its page, alone in the Ukrainian shard
+    found = answers(browser, tmp_path, "warm")["uk"]
+    assert [meta["title"] for _, meta, _, _ in found["колись"]] == ["Боб колись сказав, що небо блакитне"]
+
+
+def test_only_the_first_shard_of_each_language_carries_pagefinds_program(tmp_path: Path, small_shards: None) -> None:
+    content, theme = copy_site(tmp_path)
+    translate_claim(content, theme)
     build(options(content, theme, tmp_path / "site", cache=False))
-    bundles = json.loads((tmp_path / "site/pagefind/bundles.json").read_text())["bundles"]
-    first, *others = (tmp_path / "site/pagefind" / name for name in bundles)
-    assert (first / "pagefind.js").is_file() and list(first.glob("wasm.*"))
+    listing = bundles(tmp_path / "site")
+    assert listing["uk"] == ["uk/0/"] and len(listing["en"]) >= 3  # one Ukrainian page: one shard
+    for language, names in listing.items():
+        first, *others = (tmp_path / "site/pagefind" / name for name in names)
+        assert (first / "pagefind.js").is_file() and list(first.glob("wasm.*")), language
+        for bundle in others:
+            assert sorted(p.name for p in bundle.iterdir() if p.is_file() and not p.name.endswith(".pf_meta")) == [
+                "pagefind-entry.json"
+            ]
+    first = tmp_path / "site/pagefind" / listing["en"][0]
     assert (tmp_path / "site/pagefind/pagefind-ui.js").read_bytes() == (first / "pagefind-ui.js").read_bytes()
-    for bundle in others:
-        assert sorted(p.name for p in bundle.iterdir() if p.is_file() and not p.name.endswith(".pf_meta")) == [
-            "pagefind-entry.json"
-        ]
+    assert not (tmp_path / "site/pagefind/uk/pagefind-ui.js").exists()  # the theme links the UI once
+
+
+SEARCHING = {"en": "Searching for", "uk": "Пошук за запитом", "ru": "Поиск по запросу"}
+"""How Pagefind's UI begins its message while it searches, in each language of the test."""
+JANUARY = "january"
+"""In the dates of every English check, and in no Ukrainian page (its dates say "січня")."""
+FOUND = """([searching]) => {
+  const message = document.querySelector(".pagefind-ui__message");
+  const searched = message !== null && message.textContent.trim() !== "" && !message.textContent.includes(searching);
+  // each result shows a placeholder until its page's data is loaded
+  return searched && document.querySelector(".pagefind-ui__loading") === null;
+}"""
+
+
+@pytest.mark.browser
+def test_the_search_page_finds_the_pages_of_its_own_language_only(
+    tmp_path: Path, browser: Browser, small_shards: None
+) -> None:
+    """One claim a shard: every English shard lacks a Ukrainian page, and Pagefind, asked for Ukrainian
+    in one of them, would search its English pages. Through the theme's search page: a Ukrainian search
+    finds Ukrainian pages only, an English one English pages only, and a language with no check of its
+    own (ru) searches the first language's, its results marked as English."""
+    content, theme = copy_site(tmp_path)
+    translate_claim(content, theme)
+    config = content / "site.yaml"
+    config.write_text(config.read_text().replace("languages: [en, uk]", "languages: [en, uk, ru]"))
+    build(options(content, theme, tmp_path / "site", cache=False))
+    assert list(bundles(tmp_path / "site")) == ["en", "uk"] and len(bundles(tmp_path / "site")["en"]) >= 3
+    found: dict[str, list[str]] = {}
+    with serving(tmp_path) as url:
+        page = browser.new_page()
+        for language, prefix, query in [
+            ("en", "", JANUARY),
+            ("uk", "uk/", "небо"),
+            ("uk", "uk/", JANUARY),
+            ("ru", "ru/", JANUARY),
+        ]:
+            page.goto(f"{url}site/{prefix}search/?q={query}")
+            page.wait_for_function(FOUND, arg=[SEARCHING[language]], timeout=20_000)
+            links = page.locator(".pagefind-ui__result-link")
+            found[f"{prefix}{query}"] = sorted(links.evaluate_all("links => links.map(a => new URL(a.href).pathname)"))
+            results = page.locator(".pagefind-ui__results")
+            marked = results.get_attribute("lang") if results.count() else None
+            assert marked == ("en" if language == "ru" else None), language
+        page.close()
+    english = found.pop(JANUARY)
+    assert english and all(path.startswith("/site/claims/") for path in english)
+    assert "/site/claims/bob-said-sky-is-blue/index.html" in english
+    assert found == {
+        "uk/небо": ["/site/uk/claims/bob-said-sky-is-blue/index.html"],
+        f"uk/{JANUARY}": [],  # every English check has the word: the Ukrainian search does not look in them
+        f"ru/{JANUARY}": english,
+    }
 
 
 def failed_build_leaves_out(
@@ -187,14 +280,15 @@ def test_a_bundle_that_cannot_be_written_fails_the_build_and_leaves_out(tmp_path
         if stage == "indexing search" and done == 0:
             (folder,) = tmp_path.glob(f"{TEMP_PREFIX}site-*")
             (folder / "pagefind").mkdir()
-            for shard in range(1, search.shard_count(total)):
+            _, *others = all_bundles(tmp_path / "before")
+            for shard in others:  # the shards of the build before: the edit moves no claim to another
                 occupied.append(folder / f"pagefind/{shard}")
                 occupied[-1].write_bytes(b"")
 
     # the bundles are written by a thread of their own, while the services go on with other shards
     message = r"the search index failed: cannot write \S+/pagefind/[1-9][0-9]*: (File exists|Not a directory)$"
     failed_build_leaves_out(tmp_path, lambda: None, message, occupy)
-    assert len(occupied) >= 3
+    assert len(occupied) >= 2
 
 
 FAKE_PAGEFIND = """#!{python}

@@ -21,7 +21,14 @@
       if (!response.ok) throw new Error(response.statusText);
       return response.json();
     })
-    .then((listing) => start(listing.bundles.map((bundle) => new URL(bundle, folder).pathname)))
+    .then((listing) => {
+      // Each language has shards of its own: search the page's language's, or, in a language with no
+      // check of its own, the first language's, whose results then say which language they are in.
+      const own = document.documentElement.lang.toLowerCase();
+      const language = Object.hasOwn(listing.bundles, own) ? own : Object.keys(listing.bundles)[0];
+      const bundles = (listing.bundles[language] || []).map((bundle) => new URL(bundle, folder).pathname);
+      start(bundles, language !== own && language);
+    })
     .catch(unavailable);
 
   const escape = (text) =>
@@ -37,8 +44,14 @@
     return { ...result, meta, excerpt: `<span class="result-lead">${badge}${who}</span>${result.excerpt}` };
   }
 
-  // Pagefind lists a filter's values in its own order: show the verdicts in the scale's order.
-  function orderVerdicts() {
+  // Pagefind lists a filter's values in its own order: show the verdicts in the scale's order; and
+  // results (and their filters) from another language's index are marked with their language.
+  function tidy(language) {
+    if (language) {
+      for (const part of element.querySelectorAll(".pagefind-ui__results, .pagefind-ui__filter-panel")) {
+        if (part.lang !== language) part.lang = language;
+      }
+    }
     for (const box of element.querySelectorAll('input.pagefind-ui__filter-checkbox[name="verdict"]')) {
       const rank = labels.indexOf(box.value);
       const row = box.closest(".pagefind-ui__filter-value");
@@ -46,9 +59,11 @@
     }
   }
 
-  // The index comes in shards (pagefind/<n>/), so that a build re-indexes only the shards whose
-  // claims changed; Pagefind searches the first and merges the others into its results.
-  function start(bundles) {
+  // The index comes in shards (pagefind/<n>/, pagefind/<code>/<n>/ in another language), so that a
+  // build re-indexes only the shards whose claims changed; Pagefind searches the first of the
+  // language's and merges the others into its results. ``language``: the shards' language when it is
+  // not the page's.
+  function start(bundles, language) {
     const search = new PagefindUI({
       element: "#search",
       bundlePath: bundles[0],
@@ -59,7 +74,7 @@
       resetStyles: false,
       processResult: describe,
     });
-    new MutationObserver(orderVerdicts).observe(element, { childList: true, subtree: true });
+    new MutationObserver(() => tidy(language)).observe(element, { childList: true, subtree: true });
     // Pagefind's box has only a title: give it a visible label, as every form field needs.
     const input = element.querySelector(".pagefind-ui__search-input");
     if (input) {
