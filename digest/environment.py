@@ -40,7 +40,8 @@ READ_BY_FILTERS = frozenset({"page", "site"})
 ``absolute``, ``claim_partials``)."""
 
 
-_markup = str.__new__
+new_str = str.__new__
+"""``new_str(Markup, text)``: a Markup of ``text`` made directly, without Markup's Python ``__new__``."""
 
 
 def escape(value: Any) -> Markup:
@@ -48,7 +49,7 @@ def escape(value: Any) -> Markup:
     a Markup (already safe) given back as it is, anything else left to markupsafe."""
     kind = type(value)
     if kind is str and _escape_inner is not None:
-        return _markup(Markup, _escape_inner(value))
+        return new_str(Markup, _escape_inner(value))
     if kind is Markup:
         return value  # type: ignore[no-any-return]
     return markupsafe.escape(value)
@@ -93,7 +94,7 @@ class Template(jinja2.Template):
             given[name] if given.get(name, missing) is not missing else vars.get(name, missing) for name in reads
         )
         last = self._last
-        if last is not None and len(last[0]) == len(key) and all(a is b for a, b in zip(last[0], key, strict=True)):
+        if last is not None and all(a is b for a, b in zip(last[0], key, strict=True)):
             return last[1]
         module = super().make_module(vars, shared, locals)
         self._last = (key, module)
@@ -103,6 +104,9 @@ class Template(jinja2.Template):
 def _reads(template: jinja2.Template) -> tuple[str, ...] | None:
     """The names a template reads from its context, sorted; None when it imports, includes or extends
     another template (which may read others) or its source cannot be read."""
+    # Read from the loader when the module is first made: a template saved in the preview between its
+    # compiling and that moment is parsed from its newer source until the theme's next load (a rare
+    # race whose worst is one stale preview build).
     env = template.environment
     if env.loader is None or template.name is None:
         return None

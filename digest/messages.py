@@ -35,7 +35,7 @@ from babel.messages.pofile import PoFileError, read_po
 from babel.numbers import format_decimal
 from markupsafe import Markup
 
-from .environment import escape
+from .environment import escape, new_str
 from .errors import ThemeError
 
 FOLDER = "messages"
@@ -389,7 +389,5 @@ class _Marked:
 
 def _fill(text: str, values: Mapping[str, object]) -> Markup:
     """A message with its values escaped into it, as Markup (made directly: ``text`` is a str)."""
-    return _markup(Markup, text % {name: escape(value) for name, value in values.items()})
+    return new_str(Markup, text % {name: escape(value) for name, value in values.items()})
 
-
-_markup = str.__new__

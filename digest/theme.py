@@ -23,7 +23,7 @@ from . import images, urls
 from .environment import Environment
 from .errors import ThemeError, UsageError
 from .messages import Key, Messages, check_complete, install, load_messages, used_messages
-from .urls import Target, absolute, relative, rooted, url_for
+from .urls import Target, absolute, depth_of, relative, rooted, url_for
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,10 +100,10 @@ def _url(context: jinja2.runtime.Context, target: Target, fragment: str = "") ->
         path, mark, written = url_for(target, language=site.translation).partition("#")
         return rooted(site.config.base_url, path) + (f"#{fragment}" if fragment else mark + written)
     # Pages link to the same few hundred things thousands of times: each link is made once per depth.
-    key = (target if isinstance(target, str) else id(target), type(target), meta.path.count("/"))
+    key = (target if isinstance(target, str) else id(target), type(target), depth_of(meta.path))
     links = _links(context.environment, site)
-    known = links.get(key)
-    if known is None or (known[0] is not target and known[0] != target):
+    known = links.get(key)  # kept with its target, so that an id in a key is never another object's
+    if known is None:
         path, mark, written = url_for(target, language=site.translation).partition("#")
         known = links[key] = (target, relative(path, key[2]), mark + written)
     return known[1] + (f"#{fragment}" if fragment else known[2])

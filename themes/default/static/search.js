@@ -24,8 +24,8 @@
     .then((listing) => {
       // Each language has shards of its own: search the page's language's, or, in a language with no
       // check of its own, the first language's, whose results then say which language they are in.
-      const own = document.documentElement.lang.toLowerCase();
-      const language = Object.hasOwn(listing.bundles, own) ? own : Object.keys(listing.bundles)[0];
+      const own = document.documentElement.lang; // as site.yaml spells it, as bundles.json does
+      const language = listing.bundles[own] ? own : Object.keys(listing.bundles)[0];
       const bundles = (listing.bundles[language] || []).map((bundle) => new URL(bundle, folder).pathname);
       start(bundles, language !== own && language);
     })
