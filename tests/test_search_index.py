@@ -70,7 +70,7 @@ def bundles(site: Path) -> dict[str, list[str]]:
     for language, names in listing.items():
         for name in names:
             entry = json.loads((site / f"pagefind/{name}pagefind-entry.json").read_text())
-            assert list(entry["languages"]) == [language], name
+            assert list(entry["languages"]) == [language.lower()], name  # Pagefind's codes are lower case
     return listing
 
 
@@ -242,6 +242,23 @@ def test_the_search_page_finds_the_pages_of_its_own_language_only(
         f"uk/{JANUARY}": [],  # every English check has the word: the Ukrainian search does not look in them
         f"ru/{JANUARY}": english,
     }
+
+
+def test_a_site_in_one_language_with_a_region_searches_its_own_shards(tmp_path: Path, browser: Browser) -> None:
+    """``language: en-GB``: bundles.json lists the shards under the code as site.yaml spells it, and the
+    search page (``<html lang="en-GB">``) finds them as its own: results, none marked with a language."""
+    content, theme = copy_site(tmp_path)
+    config = content / "site.yaml"
+    config.write_text(config.read_text().replace("language: en\n", "language: en-GB\n"))
+    build(options(content, theme, tmp_path / "site", cache=False))
+    assert list(bundles(tmp_path / "site")) == ["en-GB"]
+    with serving(tmp_path) as url:
+        page = browser.new_page()
+        page.goto(f"{url}site/search/?q={JANUARY}")
+        page.wait_for_function(FOUND, arg=[SEARCHING["en"]], timeout=20_000)
+        assert page.locator(".pagefind-ui__result-link").count() > 0
+        assert page.locator(".pagefind-ui__results").get_attribute("lang") is None
+        page.close()
 
 
 def failed_build_leaves_out(
