@@ -268,10 +268,9 @@ def build(options: Options, progress: Progress | None = None) -> BuildResult:
         last = warm.previous(renderer, options.out, state)
         previous = last.rendered
         with SiteWriter(options.out, last.spare) as writer:
-            pages = renderer.render_pages(
-                resolved.site, previous, jobs=options.jobs, sink=writer.write, static=static, progress=progress
+            rendered = renderer.render_pages(
+                resolved.site, previous, options.jobs, writer.write, static, progress, with_data=True
             )
-            rendered = renderer.render_data(pages, previous, sink=writer.write)
             search = _index(writer, rendered, previous, state, progress) if options.search else None
             writer.prune(rendered.files)
             if search is None and last.same_site(rendered):

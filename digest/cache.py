@@ -218,10 +218,22 @@ class BuildCache:
             self.save_partials()
 
     def save_partials(self) -> None:
+        """Write the items kept since the last call, in one transaction (in autocommit, each row
+        would be a transaction of its own: a commit, its writes and locks, per item)."""
+        if not self._pending:
+            return
+        db = self.db
+        alone = not db.in_transaction  # not inside ``save``'s transaction
         try:
-            self.db.executemany("INSERT OR REPLACE INTO partials VALUES (?, ?, ?, ?)", self._pending)
+            if alone:
+                db.execute("BEGIN")
+            db.executemany("INSERT OR REPLACE INTO partials VALUES (?, ?, ?, ?)", self._pending)
+            if alone:
+                db.execute("COMMIT")
         except ERRORS as error:  # a cache that cannot keep them renders them again next time
             self.problem = self.problem or str(error)
+            if alone and db.in_transaction:
+                db.execute("ROLLBACK")
         self._pending.clear()
 
     def templates_folder(self) -> Path | None:

@@ -22,7 +22,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -146,11 +146,14 @@ class Renderer:
         sink: Sink | None = None,
         static: Mapping[str, StaticFile] | None = None,
         progress: Progress | None = None,
+        with_data: bool = False,
     ) -> Rendered:
         """The pages, the claims' social cards, the theme's and the site's own ``static`` files
         (content/static/, as they are); ``render_data`` returns them with the rest (the preview writes
-        these first). Outputs unchanged since ``previous`` are taken from it. An own file at a path
-        the site makes is a ContentError, raised before anything is rendered.
+        these first), and so does this ``with_data``, making the generator's files in this process
+        while worker processes render pages (else they would be made alone, after the pages). Outputs
+        unchanged since ``previous`` are taken from it. An own file at a path the site makes is a
+        ContentError, raised before anything is rendered.
 
         With a ``sink`` (a SiteWriter's ``write``), each output goes to it as soon as it is made,
         from the worker processes too, and the result keeps KEPT in its place: the site is never
@@ -197,7 +200,13 @@ class Renderer:
             if not out.reuse(path, fingerprint):
                 todo.append(planned)
         todo.extend(self._cards(site, versions, out, touched))
-        for path, output in self._render_pages(site, items, todo, jobs, out.fingerprints, sink, progress):
+        made: set[str] = set()
+
+        def make_data() -> None:
+            if with_data:
+                made.update(self._data(site, versions, touched, lastmods, out))
+
+        for path, output in self._render_pages(site, items, todo, jobs, out.fingerprints, sink, progress, make_data):
             if isinstance(output, bool):  # written by a worker, straight to the sink
                 out.files[path] = KEPT
                 out.written += output
@@ -213,6 +222,7 @@ class Renderer:
             touched=touched,
             lastmods=lastmods,
             showing=known_showing,
+            data=frozenset(made),
         )
 
     def render_data(self, pages: Rendered, previous: Rendered | None = None, sink: Sink | None = None) -> Rendered:
@@ -220,14 +230,24 @@ class Renderer:
         site = pages.site
         assert site is not None
         out = Outputs(previous, sink, dict(pages.files), dict(pages.fingerprints), pages.written)
-        made = data_files(
-            site, pages.versions, pages.touched, pages.lastmods, self.export_lines, self.messages, self.fonts
-        )
-        data = set()
+        data = self._data(site, pages.versions, pages.touched, pages.lastmods, out)
+        return replace(pages, files=out.files, fingerprints=out.fingerprints, written=out.written, data=frozenset(data))
+
+    def _data(
+        self,
+        site: Site,
+        versions: Mapping[str, str],
+        touched: set[str] | None,
+        lastmods: Mapping[str, date | None],
+        out: Outputs,
+    ) -> list[str]:
+        """Make the generator's own files into ``out`` (each kept if unchanged): their paths."""
+        made = data_files(site, versions, touched, lastmods, self.export_lines, self.messages, self.fonts)
+        paths = []
         for path, fingerprint, make in made:
             out.keep_or(path, fingerprint, make)
-            data.add(path)
-        return replace(pages, files=out.files, fingerprints=out.fingerprints, written=out.written, data=frozenset(data))
+            paths.append(path)
+        return paths
 
     def check_static(self, site: Site, static: Mapping[str, StaticFile]) -> None:
         """Raise ContentError if one of the site's own files takes a path the site makes (for ``check``)."""
@@ -361,23 +381,31 @@ class Renderer:
         jobs: int | None,
         fingerprints: Mapping[str, str],
         sink: Sink | None,
-        progress: Progress | None = None,
+        progress: Progress | None,
+        meanwhile: Callable[[], None],
     ) -> Iterable[tuple[str, bytes | bool]]:
+        """Render ``todo``; ``meanwhile`` is called in this process while workers render, or after."""
         workers = min(jobs if jobs is not None else (os.cpu_count() or 1), 8)
         if workers < 2 or len(todo) < _PARALLEL_FROM:
-            return counted((self.make(site, job, items) for job in todo), STAGE, len(todo), progress)
+            return _then(counted((self.make(site, job, items) for job in todo), STAGE, len(todo), progress), meanwhile)
         import multiprocessing  # a warm build renders a few pages in this process: it imports neither
 
         from .workers import Workers, render_in_workers
 
         if multiprocessing.get_start_method() != "fork":
-            return counted((self.make(site, job, items) for job in todo), STAGE, len(todo), progress)
+            return _then(counted((self.make(site, job, items) for job in todo), STAGE, len(todo), progress), meanwhile)
         for code in ("", *site.translations):  # compiled here once, not again in each worker process
             load_templates(self.environment(site_in(site, code).config.language))
         lists = [job for job in todo if isinstance(job, Planned) and KINDS[job.kind].lists]
         rest = [job for job in todo if not (isinstance(job, Planned) and KINDS[job.kind].lists)]
         made = Workers(functools.partial(self.make, items=items), self.items.detach, sink)
-        return render_in_workers(made, site, lists, rest, workers, fingerprints, progress, STAGE)
+        return render_in_workers(made, site, lists, rest, workers, fingerprints, meanwhile, progress, STAGE)
+
+
+def _then(made: Iterable[tuple[str, bytes]], last: Callable[[], None]) -> Iterator[tuple[str, bytes]]:
+    """What ``made`` yields, then ``last`` called."""
+    yield from made
+    last()
 
 
 def _translated_claims(site: Site) -> Iterable[Claim]:

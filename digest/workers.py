@@ -60,11 +60,12 @@ def render_in_workers(
     rest: list[Any],
     count: int,
     fingerprints: Mapping[str, str],
+    meanwhile: Callable[[], None],
     progress: Progress | None = None,
     stage: str = "",
 ) -> list[Made]:
-    """Render ``rest`` in ``count`` forked processes while the parent renders ``lists``; tell
-    ``progress`` how many are done as they come."""
+    """Render ``rest`` in ``count`` forked processes while the parent renders ``lists``, then calls
+    ``meanwhile``; tell ``progress`` how many are done as they come."""
     global _WORKER
     _WORKER = (workers, site, rest, fingerprints)
     size = max(50, len(rest) // (count * 6))  # the parent's share (the lists) is short: it would idle, not the cores
@@ -75,6 +76,7 @@ def render_in_workers(
             pending = pool.imap(_render_chunk, chunks)
             total = len(lists) + len(rest)
             results.extend(counted((workers.make(site, job) for job in lists), stage, total, progress))
+            meanwhile()
             for chunk in pending:
                 if isinstance(chunk, DigestError):
                     raise chunk
