@@ -161,6 +161,18 @@ class Service:
             self._process.stdout.close()
 
 
+def _write_new(path: str, data: bytes) -> None:
+    """Write a file that is not there (its bundle's folder was emptied), without Python's buffered
+    file object (which asks whether each file is a terminal)."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(descriptor, view) :]
+    finally:
+        os.close(descriptor)
+
+
 def _payload(answer: bytes) -> dict[str, Any]:
     """What one answer of the service says; OutputError if it is not base64 JSON with a payload."""
     try:
@@ -190,6 +202,7 @@ def write_bundle(folder: Path, bundle: str, files: list[dict[str, str]], primary
     ui = primary and len(above.parts) == 1
     shutil.rmtree(target, ignore_errors=True)  # its files may be hard links into --out: never write into them
     written = []
+    folders: set[PurePosixPath] = set()  # made already: a bundle has thousands of files in a few folders
     try:
         for entry in files:
             path = PurePosixPath(entry["path"])
@@ -199,8 +212,10 @@ def write_bundle(folder: Path, bundle: str, files: list[dict[str, str]], primary
             if runtime and not primary:
                 continue
             data = base64.b64decode(entry["content"])
-            (target / path).parent.mkdir(parents=True, exist_ok=True)
-            (target / path).write_bytes(data)
+            if path.parent not in folders:
+                (target / path.parent).mkdir(parents=True, exist_ok=True)
+                folders.add(path.parent)
+            _write_new(f"{target}/{path}", data)
             written.append(f"{bundle}/{path}")
             if ui and path.name in _UI and len(path.parts) == 1:
                 (folder / above / path.name).unlink(missing_ok=True)

@@ -3,6 +3,7 @@ whatever was edited in between, read through Pagefind's own JavaScript in Chromi
 
 from __future__ import annotations
 
+import gzip
 import json
 import re
 import shutil
@@ -367,3 +368,22 @@ def test_random_edits_keep_search_answers_those_of_a_clean_build(
     for edit in edits:
         if edit_between_builds(edit, content, theme):
             agree(browser, content, theme, tmp)
+
+
+def test_the_index_holds_what_a_check_says_not_the_labels_every_check_carries(searchable_site: Path) -> None:
+    """What Pagefind indexed of each English check (its fragments): the claim and the summary are
+    there; the theme's labels, which every check carries, are not (data-pagefind-ignore)."""
+    claims = {c["slug"]: c for c in json.loads((searchable_site / "claims.json").read_text())["claims"]}
+    indexed = {}
+    for bundle in bundles(searchable_site)["en"]:
+        for fragment in (searchable_site / "pagefind" / bundle / "fragment").glob("*.pf_fragment"):
+            text = gzip.decompress(fragment.read_bytes()).decode()
+            entry = json.loads(text[text.index("{") :])
+            indexed[entry["url"]] = entry["content"]
+    assert set(indexed) == {f"/claims/{slug}/index.html" for slug in claims}
+    labels = ("If your time is short", "Our verdict", "How we rate claims", "All checks rated", "Published ")
+    labels += ("Where the claim appeared", "Analysis.", "Sources.", "Topics.", "The claim.")
+    for slug, claim in claims.items():
+        content = indexed[f"/claims/{slug}/index.html"]
+        assert claim["summary"] in content and claim["text"] in content, slug
+        assert [label for label in labels if label in content] == [], slug
