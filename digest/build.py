@@ -282,7 +282,13 @@ def build(options: Options, progress: Progress | None = None) -> BuildResult:
         previous = last.rendered
         with SiteWriter(options.out, last.spare) as writer:
             rendered = renderer.render_pages(
-                resolved.site, previous, options.jobs, writer.write, static, progress, with_data=True
+                resolved.site,
+                previous,
+                jobs=options.jobs,
+                sink=writer.write,
+                static=static,
+                progress=progress,
+                with_data=True,
             )
             search = _index(writer, rendered, previous, state, progress) if options.search else None
             writer.prune(rendered.files)
@@ -290,10 +296,12 @@ def build(options: Options, progress: Progress | None = None) -> BuildResult:
                 writer.keep_out()  # --out already is this site: no swap, the spare stays as it was
         warm.save(files, state, last, renderer, rendered, writer, resolved, search)
     finally:
-        gc.unfreeze()
-        warm.close()
-        if aside is not None:
-            aside.wait()
+        try:
+            if aside is not None:
+                aside.wait()
+        finally:
+            gc.unfreeze()
+            warm.close()
     return BuildResult(
         files=len(rendered.files),
         written=rendered.written,

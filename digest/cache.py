@@ -222,9 +222,10 @@ class BuildCache:
         would be a transaction of its own: a commit, its writes and locks, per item)."""
         if not self._pending:
             return
-        db = self.db
-        alone = not db.in_transaction  # not inside ``save``'s transaction
+        alone = False  # inside ``save``'s transaction, or one of its own
         try:
+            db = self.db
+            alone = not db.in_transaction
             if alone:
                 db.execute("BEGIN")
             db.executemany("INSERT OR REPLACE INTO partials VALUES (?, ?, ?, ?)", self._pending)
@@ -232,8 +233,10 @@ class BuildCache:
                 db.execute("COMMIT")
         except ERRORS as error:  # a cache that cannot keep them renders them again next time
             self.problem = self.problem or str(error)
-            if alone and db.in_transaction:
-                db.execute("ROLLBACK")
+            if alone:
+                with contextlib.suppress(*ERRORS):
+                    if self.db.in_transaction:
+                        self.db.execute("ROLLBACK")
         self._pending.clear()
 
     def templates_folder(self) -> Path | None:

@@ -1,7 +1,9 @@
 """The theme: Jinja renders the page plan to bytes; the generator adds feeds, sitemap and data.
 
 ``renderer.render_data(renderer.render_pages(site, previous), previous)`` returns the complete site
-as ``{path: bytes}`` (``Rendered``), the pages first, then the generator's own files. Each
+as ``{path: bytes}`` (``Rendered``), the pages first, then the generator's own files (what the
+preview does: it writes the pages first); ``render_pages(site, previous, with_data=True)`` returns
+it too, the generator's files made in this process while worker processes render pages. Each
 output has a fingerprint made of the versions of the records it shows, the templates it uses and
 the generator: an output whose fingerprint is unchanged since ``previous`` is reused instead of
 rendered again, so a rebuild costs what changed. Jinja runs with autoescape and StrictUndefined:

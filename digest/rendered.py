@@ -20,8 +20,9 @@ hard-linked)."""
 class Rendered:
     """A rendered site: every output file and its fingerprint, and what the next render compares.
 
-    ``Renderer.render_pages`` makes one of the pages alone (the preview writes them first);
-    ``Renderer.render_data`` returns the whole site's, the generator's own files added."""
+    ``Renderer.render_pages`` makes one of the pages alone (the preview writes them first), or of
+    the whole site ``with_data``; ``Renderer.render_data`` returns the whole site's, the generator's
+    own files added to the pages'."""
 
     files: dict[str, Output] = field(default_factory=dict)
     fingerprints: dict[str, str] = field(default_factory=dict)
@@ -30,7 +31,8 @@ class Rendered:
     versions: dict[str, str] = field(default_factory=dict)
     templates: dict[str, str] = field(default_factory=dict)
     data: frozenset[str] = frozenset()
-    """Paths of the files ``render_data`` made (feeds, sitemap, exports)."""
+    """Paths of the generator's own files (feeds, sitemap, exports): ``render_data`` makes them, or
+    ``render_pages`` ``with_data``."""
     written: int = 0
     """With a sink: how many outputs it wrote rather than hard-linked."""
     touched: set[str] | None = None

@@ -12,6 +12,7 @@ import pytest
 import digest.archive
 import digest.build
 import digest.load
+from digest.processes import Aside
 from digest.usercache import cache_folder
 
 from .conftest import build_into, write
@@ -113,7 +114,19 @@ def test_check_and_build_keep_the_index_so_that_similar_reads_no_file(
     else:
         if command == "large build":  # a cold build of a large site keeps the index in a copy of itself
             monkeypatch.setattr(digest.build, "_ASIDE_FROM", 1)
+            keep = digest.build.keep_index
+            pids = scratch.parent / "pids"
+
+            def keep_index(*args: object) -> object:
+                with pids.open("a") as stream:  # written by the copy: its own memory is gone with it
+                    stream.write(f"{os.getpid()}\n")
+                return keep(*args)  # type: ignore[arg-type]
+
+            monkeypatch.setattr(digest.build, "keep_index", keep_index)
         assert build_into(scratch, scratch.parent / "site", "--no-search") == 0
+        if command == "large build":
+            kept_by = (scratch.parent / "pids").read_text().split()
+            assert len(kept_by) == 1 and kept_by[0] != str(os.getpid())
     read = _count_reads(monkeypatch, digest.archive, "read_entry")
     result = run("similar", SKY, "--content", str(scratch))  # the same folder, named another way
     assert result.code == 0 and result.err == ""
@@ -181,3 +194,18 @@ def test_the_first_check_after_a_build_starts_from_its_records_and_leaves_them(
     uncached = run("check", "--similar", "--no-cache", "--content", "content")
     assert len(read) > 5  # the check without the cache read every file, and said the same
     assert (result.code, result.out, result.err) == (uncached.code, uncached.out, uncached.err)
+
+
+def test_work_set_aside_that_fails_in_the_copy_is_done_again_here(tmp_path: Path) -> None:
+    """A bug in the work a build sets aside (the index) shows as it would without the copy."""
+    parent, done = os.getpid(), tmp_path / "done"
+
+    def work() -> None:
+        if os.getpid() != parent:
+            raise RuntimeError("a bug")
+        done.write_text("here")
+
+    aside = Aside(work)
+    assert not done.exists()  # the copy failed; the work waits for ``wait``
+    aside.wait()
+    assert done.read_text() == "here"
