@@ -234,9 +234,8 @@ class BuildCache:
         except ERRORS as error:  # a cache that cannot keep them renders them again next time
             self.problem = self.problem or str(error)
             if alone:
-                with contextlib.suppress(*ERRORS):
-                    if self.db.in_transaction:
-                        self.db.execute("ROLLBACK")
+                with contextlib.suppress(*ERRORS):  # none open: nothing to undo
+                    db.execute("ROLLBACK")
         self._pending.clear()
 
     def templates_folder(self) -> Path | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pickle
+import sqlite3
 from dataclasses import fields
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import digest.cache
 from digest.build import Options, build, warm_start
 from digest.cache import cache_folder
 from digest.errors import ContentError
@@ -265,3 +267,30 @@ class _Stale:
 
 def test_a_state_of_records_whose_class_changed_is_not_used() -> None:
     assert load_state(dump_state({"site": _Stale()}), {}) is None
+
+
+def _kept_items() -> set[tuple[str, str, str]]:
+    """The list items the build cache holds: (group, slug, version)."""
+    (database,) = (cache_folder() / "builds").glob("*/state.sqlite")
+    with sqlite3.connect(database) as db:
+        return set(db.execute("SELECT grp, slug, version FROM partials"))
+
+
+def test_list_items_saved_in_batches_while_rendering_are_all_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A large site saves its list items in batches as it renders, each batch in a transaction of
+    its own (before the save's): the cache keeps every item, as with one batch, and builds from it
+    stay the bytes of a clean build."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))  # this test's caches alone
+    content, theme = copy_site(tmp_path / "one")
+    assert warm_and_cold(content, theme, tmp_path / "one").differences == []
+    whole = _kept_items()
+    for database in (cache_folder() / "builds").glob("*/state.sqlite"):
+        database.unlink()  # the next copy's cache is then the only one
+    monkeypatch.setattr(digest.cache, "_BATCH", 3)
+    content, theme = copy_site(tmp_path / "batches")
+    assert warm_and_cold(content, theme, tmp_path / "batches").differences == []
+    assert len(whole) > 3 * 4 and _kept_items() == whole
+    change_title(content, theme)
+    assert warm_and_cold(content, theme, tmp_path / "batches").differences == []
