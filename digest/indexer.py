@@ -34,6 +34,15 @@ _UI = ("pagefind-ui.js", "pagefind-ui.css")
 """Copied to the folder above the first bundle (``pagefind/``), where the theme links them (once: not
 above another language's first bundle, ``pagefind/<code>/<n>``)."""
 UNREADABLE = "the search index failed: Pagefind gave an answer that cannot be read"
+_MARK = "data-pagefind-"
+_BODY = "data-pagefind-body"
+_IGNORE = "data-pagefind-ignore"
+_CLOSED = frozenset(("article", "aside", "blockquote", "div", "figure", "footer", "header", "main", "nav", "section"))
+_CLOSED |= {"ol", "span", "ul", "h1", "h2", "h3", "h4", "h5", "h6"}
+"""Elements whose end tag HTML never leaves out (a ``p`` or an ``li`` may end without one), and which hold no
+raw text: their end is the matching end tag."""
+_UNFOLLOWED = ("<!", "<script", "<style", "<textarea", "<title", "<noscript", "<template", "<iframe", "<xmp")
+"""Markup in which a tag may be text (comments, raw text): ``indexed_part`` gives such a page whole."""
 
 
 def executable() -> Path | None:
@@ -132,7 +141,7 @@ class Service:
         index = _field(self._collect(1)[0], "index_id")
         for path in pages:
             try:
-                html = (folder / path).read_text(encoding="utf-8")
+                html = indexed_part((folder / path).read_text(encoding="utf-8"))
             except OSError as error:
                 raise OutputError(f"the search index failed: {path}: {error.strerror or error}") from None
             self._send({"type": "AddFile", "index_id": index, "url": f"/{path}", "file_contents": html})
@@ -159,6 +168,60 @@ class Service:
         self._reader.join()
         if self._process.stdout is not None:
             self._process.stdout.close()
+
+
+def indexed_part(page: str) -> str:
+    """What Pagefind is given of a page: its ``<html>`` tag (the language) and the element marked
+    ``data-pagefind-body`` with the elements in it marked ``data-pagefind-ignore`` left out. When every
+    mark of Pagefind's is in that element, this is all Pagefind reads of the page, so the index is the
+    same, for half the markup to parse (a check's page: 16 KB, this 8 KB; Pagefind's processor time
+    10-18 % less). The whole page when the cut is unsure: not one such element, a mark outside it, or
+    markup the cut does not follow (a comment, a script; an element whose end tag may be left out). An
+    ignored element that holds a filter or metadata stays (Pagefind reads those)."""
+    body = page.find(_BODY)
+    if body < 0 or page.find(_BODY, body + 1) >= 0:
+        return page
+    start, end = _element(page, body)
+    html = page.find("<html")
+    if start < 0 or end < 0 or html < 0 or (opened := page.find(">", html)) < 0:
+        return page
+    part = page[start:end]
+    if part.count(_MARK) != page.count(_MARK) or any(markup in part for markup in _UNFOLLOWED):
+        return page
+    kept = [page[: opened + 1], "<body>"]
+    copied = at = 0
+    while (mark := part.find(_IGNORE, at)) >= 0:
+        begin, after = _element(part, mark)
+        if begin < copied or part.count(_MARK, begin, after) != part.count(_IGNORE, begin, after):
+            at = mark + len(_IGNORE)  # not an element the cut can follow, or one with a filter: Pagefind sees it
+            continue
+        kept.append(part[copied:begin])
+        copied = at = after
+    kept += [part[copied:], "</body></html>"]
+    return "".join(kept)
+
+
+def _element(page: str, mark: int) -> tuple[int, int]:
+    """Where the element whose start tag holds ``page[mark]`` begins and ends (after its end tag);
+    (-1, -1) when the mark is not in a start tag, or the element is not one of ``_CLOSED``."""
+    start = page.rfind("<", 0, mark)
+    if start < 0 or page.find(">", start, mark) >= 0:
+        return -1, -1
+    name = (page[start + 1 : mark].split() or [""])[0]
+    if name not in _CLOSED:
+        return -1, -1
+    opening, closing = f"<{name}", f"</{name}>"
+    depth, at = 0, start
+    while (end := page.find(closing, at)) >= 0:
+        while (inner := page.find(opening, at, end)) >= 0:
+            at = inner + len(opening)
+            if page[at] in " \t\n\r/>":
+                depth += 1
+        depth -= 1
+        at = end + len(closing)
+        if depth == 0:
+            return start, at
+    return -1, -1
 
 
 def _write_new(path: str, data: bytes) -> None:

@@ -10,10 +10,10 @@ mixes languages: Pagefind, asked for a language a bundle does not have, searches
 one, and a Ukrainian search would find English pages.
 A shard is indexed again only when the fingerprint of one of its pages changed; the others are
 kept from the previous output, so an edit re-indexes one shard (at most ``SHARD_MAX`` claims),
-never the site. The pages are fed to Pagefind's indexing services (``indexer``) from the temporary
-folder, one shard at a time per service, and one thread writes the bundles they make: the memory
-held is that of a few shards (one being indexed by each service, SERVICES at most waiting to be
-written); a failed index leaves ``--out`` as it was.
+never the site. The pages are fed to Pagefind's indexing services (``indexer``: the indexed part of
+each page only) from the temporary folder, one shard at a time per service, and one thread writes the
+bundles they make: the memory held is that of a few shards (one being indexed by each service,
+SERVICES at most waiting to be written); a failed index leaves ``--out`` as it was.
 """
 
 from __future__ import annotations
@@ -24,11 +24,10 @@ import threading
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 from pathlib import Path
 
 from .errors import UsageError
-from .indexer import SERVICES, Service, executable, pagefind_version, write_bundle
+from .indexer import SERVICES, Service, executable, indexed_part, pagefind_version, write_bundle
 from .progress import Progress
 from .urls import claim_file
 
@@ -247,7 +246,7 @@ def _index_shards(
 
 def _same_text(old: Shard, current: tuple[tuple[str, str], ...], folder: Path, old_page: OldPage) -> bool:
     """Whether a shard's pages are those it was made of, each unchanged or changed only in parts
-    Pagefind leaves out (``data-pagefind-ignore``)."""
+    Pagefind is not given (``indexed_part``: outside the indexed element, or ignored in it)."""
     if [slug for slug, _ in old.pages] != [slug for slug, _ in current] or old.fingerprint == "":
         return False
     for (slug, before), (_, now) in zip(old.pages, current, strict=True):
@@ -257,63 +256,12 @@ def _same_text(old: Shard, current: tuple[tuple[str, str], ...], folder: Path, o
         if previous is None:
             return False
         try:
-            then, new = previous.read_bytes(), (folder / claim_file(slug)).read_bytes()
-        except OSError:
+            then, new = previous.read_text(encoding="utf-8"), (folder / claim_file(slug)).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
             return False
-        text = _indexed(new)
-        if text is None or text != _indexed(then):
+        if indexed_part(then) != indexed_part(new):
             return False
     return True
-
-
-_VOID = frozenset(("area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source"))
-_VOID |= {"track", "wbr"}
-
-
-class _IndexedText(HTMLParser):
-    """A page's markup with the elements marked ``data-pagefind-ignore`` left out, as a digest;
-    ``unsure`` if an ignored element holds filters or metadata, which Pagefind still reads."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.digest = hashlib.blake2b(digest_size=16)
-        self.ignoring = 0
-        """Open elements since the outermost ignored one began (0: not ignoring)."""
-        self.unsure = False
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        names = {name for name, _ in attrs}
-        if self.ignoring:
-            if any(name.startswith("data-pagefind-") for name in names):
-                self.unsure = True
-            if tag not in _VOID:
-                self.ignoring += 1
-            return
-        if "data-pagefind-ignore" in names:
-            if any(n.startswith("data-pagefind-") and n != "data-pagefind-ignore" for n in names):
-                self.unsure = True
-            self.ignoring = 0 if tag in _VOID else 1
-            return
-        self.digest.update(repr(("<", tag, attrs)).encode())
-
-    def handle_endtag(self, tag: str) -> None:
-        if self.ignoring:
-            if tag not in _VOID:
-                self.ignoring -= 1
-            return
-        self.digest.update(repr(("/", tag)).encode())
-
-    def handle_data(self, data: str) -> None:
-        if not self.ignoring:
-            self.digest.update(repr(("d", data)).encode())
-
-
-def _indexed(html: bytes) -> bytes | None:
-    """The digest of what Pagefind can read of a page; None when unsure."""
-    parser = _IndexedText()
-    parser.feed(html.decode("utf-8", "replace"))
-    parser.close()
-    return None if parser.unsure else parser.digest.digest()
 
 
 def _digest(*parts: str) -> str:

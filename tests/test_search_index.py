@@ -3,6 +3,7 @@ whatever was edited in between, read through Pagefind's own JavaScript in Chromi
 
 from __future__ import annotations
 
+import base64
 import gzip
 import json
 import re
@@ -19,7 +20,7 @@ from hypothesis import strategies as st
 from playwright.sync_api import Browser
 from playwright.sync_api import Error as PlaywrightError
 
-from digest import search
+from digest import indexer, search
 from digest.build import Options, build
 from digest.errors import OutputError
 from digest.indexer import UNREADABLE
@@ -392,3 +393,94 @@ def test_the_index_holds_what_a_check_says_not_the_labels_every_check_carries(se
         content = indexed[f"/claims/{slug}/index.html"]
         assert claim["summary"] in content and claim["text"] in content, slug
         assert [label for label in labels if label in content] == [], slug
+
+
+def made_index(folder: Path, pages: list[str]) -> tuple[dict[str, Any], dict[str, bytes]]:
+    """What Pagefind makes of ``pages``: each page's fragment (its anchors without their text) by URL,
+    and the word index's files by path."""
+    with indexer.Service() as service:
+        files = service.index(folder, pages)
+    fragments: dict[str, Any] = {}
+    words: dict[str, bytes] = {}
+    for file in files:
+        data = base64.b64decode(file["content"])
+        if file["path"].endswith(".pf_fragment"):
+            text = gzip.decompress(data).decode()
+            entry = json.loads(text[text.index("{") :])
+            entry["anchors"] = [{k: v for k, v in anchor.items() if k != "text"} for anchor in entry["anchors"]]
+            fragments[entry["url"]] = entry
+        elif file["path"].startswith("index/"):
+            words[file["path"]] = data
+    return fragments, words
+
+
+def test_pagefind_indexes_the_part_it_is_given_as_it_would_the_whole_page(
+    searchable_site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every check of the real content, in each language: given only ``indexed_part`` of the page,
+    Pagefind makes the same index as of the whole page (text, words, filters, metadata, anchors; an
+    anchor's text may differ: Pagefind puts an ignored element's words in its heading's), from less than
+    half the markup."""
+    found = searchable_site.glob("**/claims/*/index.html")  # with the redirects of renamed checks
+    pages = sorted(str(p.relative_to(searchable_site)) for p in found if "data-pagefind-body" in p.read_text())
+    assert len(pages) >= 30 and any(not page.startswith("claims/") for page in pages)  # translations too
+    for page in pages:
+        whole = (searchable_site / page).read_text(encoding="utf-8")
+        assert len(indexer.indexed_part(whole)) < len(whole) / 2, page
+    made = made_index(searchable_site, pages)
+    monkeypatch.setattr(indexer, "indexed_part", lambda page: page)
+    assert made == made_index(searchable_site, pages)
+    assert len(made[0]) == len(pages)
+
+
+PAGE = """<!doctype html>
+<html lang="en"><head><title>T</title><meta name="x" content="y"></head>
+<body><nav><a href="/">Home</a></nav>
+<article class="claim" data-pagefind-body>
+<h1>Claim</h1>
+<div class="box" data-pagefind-ignore><div>Label</div> <span>more</span></div>
+<p data-pagefind-ignore>A label in a paragraph</p>
+<section data-pagefind-ignore><a data-pagefind-filter="person">Bob</a></section>
+<p>Text</p>
+</article>
+<footer>Footer</footer></body></html>"""
+
+
+def test_the_part_given_to_pagefind_leaves_out_what_it_would_not_index() -> None:
+    part = indexer.indexed_part(PAGE)
+    assert part == (
+        '<!doctype html>\n<html lang="en"><body><article class="claim" data-pagefind-body>\n<h1>Claim</h1>\n\n'
+        "<p data-pagefind-ignore>A label in a paragraph</p>\n"  # a p may end without </p>: kept
+        '<section data-pagefind-ignore><a data-pagefind-filter="person">Bob</a></section>\n'  # a filter: kept
+        "<p>Text</p>\n</article></body></html>"
+    )
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        PAGE.replace("<h1>", "<h1 data-pagefind-meta='title'>").replace("<nav>", "<nav data-pagefind-filter='x'>"),
+        PAGE.replace("<footer>", "<footer data-pagefind-body>"),  # two indexed elements
+        PAGE.replace("<h1>", "<!-- </article> --><h1>"),  # a comment
+        PAGE.replace("<p>Text</p>", "<script>let a = '</div>'</script>"),
+        PAGE.replace('<article class="claim" data-pagefind-body>', '<p class="claim" data-pagefind-body>'),
+        PAGE.replace("</article>", ""),  # never ends
+        PAGE.replace('<html lang="en">', ""),
+        PAGE.replace(" data-pagefind-body", ""),
+    ],
+    ids=["mark outside", "two bodies", "comment", "script", "p", "unended", "no html tag", "no body"],
+)
+def test_a_page_the_cut_is_unsure_of_goes_to_pagefind_whole(page: str) -> None:
+    assert indexer.indexed_part(page) == page
+
+
+def test_an_ignored_element_ends_at_its_own_end_tag() -> None:
+    nested = PAGE.replace(
+        '<div class="box" data-pagefind-ignore><div>Label</div> <span>more</span></div>',
+        "<div data-pagefind-ignore><div><div>a</div></div><divx></divx></div><div>kept</div>"
+        "<span>Seen <span data-pagefind-ignore>not<span>:</span></span> seen</span>"
+        "<p>data-pagefind-ignore is text here</p>",
+    )
+    part = indexer.indexed_part(nested)
+    assert "<h1>Claim</h1>\n<div>kept</div><span>Seen  seen</span><p>data-pagefind-ignore is text here</p>" in part
+    assert "not" not in part.replace("data-pagefind-ignore is text", "")
