@@ -11,6 +11,7 @@ import importlib.util
 import json
 import os
 import queue
+import re
 import shutil
 import subprocess
 import threading
@@ -41,8 +42,9 @@ _CLOSED = frozenset(("article", "aside", "blockquote", "div", "figure", "footer"
 _CLOSED |= {"ol", "span", "ul", "h1", "h2", "h3", "h4", "h5", "h6"}
 """Elements whose end tag HTML never leaves out (a ``p`` or an ``li`` may end without one), and which hold no
 raw text: their end is the matching end tag."""
-_UNFOLLOWED = ("<!", "<script", "<style", "<textarea", "<title", "<noscript", "<template", "<iframe", "<xmp")
-"""Markup in which a tag may be text (comments, raw text): ``indexed_part`` gives such a page whole."""
+_UNFOLLOWED = re.compile("<(?:!|/?[A-Z]|script|style|textarea|title|noscript|template|iframe|xmp)")
+"""Markup in which a tag may be text (a comment, raw text), or tags in capitals (an end tag the cut would
+not match): ``indexed_part`` gives such a page whole."""
 
 
 def executable() -> Path | None:
@@ -186,7 +188,7 @@ def indexed_part(page: str) -> str:
     if start < 0 or end < 0 or html < 0 or (opened := page.find(">", html)) < 0:
         return page
     part = page[start:end]
-    if part.count(_MARK) != page.count(_MARK) or any(markup in part for markup in _UNFOLLOWED):
+    if part.count(_MARK) != page.count(_MARK) or _UNFOLLOWED.search(part):
         return page
     kept = [page[: opened + 1], "<body>"]
     copied = at = 0

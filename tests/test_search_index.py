@@ -467,8 +467,9 @@ def test_the_part_given_to_pagefind_leaves_out_what_it_would_not_index() -> None
         PAGE.replace("</article>", ""),  # never ends
         PAGE.replace('<html lang="en">', ""),
         PAGE.replace(" data-pagefind-body", ""),
+        PAGE.replace("<span>more</span></div>", "<span>more</span></DIV>"),
     ],
-    ids=["mark outside", "two bodies", "comment", "script", "p", "unended", "no html tag", "no body"],
+    ids=["mark outside", "two bodies", "comment", "script", "p", "unended", "no html tag", "no body", "capitals"],
 )
 def test_a_page_the_cut_is_unsure_of_goes_to_pagefind_whole(page: str) -> None:
     assert indexer.indexed_part(page) == page
