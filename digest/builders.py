@@ -314,7 +314,7 @@ def free_context(site: Site, planned: Planned, described: PageKind) -> FreePage:
 
 def search_context(site: Site, planned: Planned, described: PageKind) -> SearchPage:
     """The search page."""
-    return SearchPage(_meta(site, planned, described, "", ""))
+    return SearchPage(_meta(site, planned, described, "", ""), site.search_scale())
 
 
 def redirect_context(site: Site, planned: Planned, described: PageKind) -> RedirectPage:

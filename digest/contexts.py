@@ -299,6 +299,8 @@ class SearchPage:
     """Full-text search (Pagefind), with filters by person and verdict."""
 
     meta: Meta
+    scale: tuple[Verdict, ...]
+    """The scale as the index the page searches words it (``Site.search_scale``)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -368,7 +368,11 @@ KINDS: dict[Kind, PageKind] = {
         subjects=lambda site: site.pages,
     ),
     Kind.SEARCH: PageKind(
-        "search.html", builders.search_context, shows.dated_by_site, shows.site_modified, path=urls.SEARCH
+        "search.html",
+        builders.search_context,
+        lastmod=shows.site_modified,
+        path=urls.SEARCH,
+        on_page=shows.search_on_page,
     ),
     Kind.REDIRECT: PageKind(
         "redirect.html",

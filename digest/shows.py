@@ -98,6 +98,12 @@ def scale_on_page(site: Site, planned: Planned) -> OnPage:
     return OnPage((), tuple(f"{verdict.key}={count}" for verdict, count in site.tally.counts), (MODIFIED,))
 
 
+def search_on_page(site: Site, planned: Planned) -> OnPage:
+    """The search page shows no record but the scale as the index it searches words it (the first
+    language's in a language with no check of its own); it is dated by the site's last change."""
+    return OnPage((), tuple(f"{verdict.key}={verdict.label}" for verdict in site.search_scale()), (MODIFIED,))
+
+
 def timeline_on_page(site: Site, planned: Planned) -> OnPage:
     """A page of the timeline shows its claims under their months' headings (made of their dates) and
     the number of claims (the pager)."""
@@ -133,11 +139,6 @@ def showing_everything(site: Site, key: str) -> list[str]:
 def showing_nothing(site: Site, key: str) -> list[str]:
     """The page shows no record (besides SITE)."""
     return []
-
-
-def dated_by_site(site: Site, key: str) -> list[str]:
-    """The page shows no record (besides SITE) but is dated by the site's last change."""
-    return [MODIFIED]
 
 
 def site_modified(site: Site, key: str) -> date | None:

@@ -152,6 +152,14 @@ class Site:
         """The free page that tells readers how to reach the desk: the first whose slug or title says contact."""
         return next((p for p in self.pages.values() if "contact" in p.slug or "contact" in p.title.lower()), None)
 
+    def search_scale(self) -> tuple[Verdict, ...]:
+        """The scale as the search index this site's search page searches words it (the values of its
+        verdict filter): in a language with no check of its own, the page searches the first language's
+        index, whose verdicts are in the first language's words (``config`` keeps them)."""
+        if self.translation and not any(claim.translation for claim in self.claims.values()):
+            return self.config.verdicts
+        return tuple(self.verdicts.values())
+
     def speaker(self, claim: Claim) -> str:
         """Who made the claim, as every list names them: its ``claimant`` if given, else its person's name."""
         return claim.claimant or self.people[claim.person].name

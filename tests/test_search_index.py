@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import gzip
+import html
 import json
 import re
 import shutil
@@ -37,6 +38,7 @@ from .edits import (
     edit_between_builds,
     same_tree,
     translate_claim,
+    untranslate_claim,
 )
 from .static_server import serving
 
@@ -195,6 +197,10 @@ def test_only_the_first_shard_of_each_language_carries_pagefinds_program(tmp_pat
 
 SEARCHING = {"en": "Searching for", "uk": "Пошук за запитом", "ru": "Поиск по запросу"}
 """How Pagefind's UI begins its message while it searches, in each language of the test."""
+ENGLISH_SCALE = ["True", "Mostly true", "Mixed", "Mostly false", "False", "Unverified"]
+SHOWN_VERDICTS = """() => [...document.querySelectorAll('input[name="verdict"]')]
+  .map((box) => [box.getBoundingClientRect().top, box.value]).sort((a, b) => a[0] - b[0]).map((v) => v[1])"""
+"""The verdict filter's values, top to bottom, as the page shows them."""
 JANUARY = "january"
 """In the dates of every English check, and in no Ukrainian page (its dates say "січня")."""
 FOUND = """([searching]) => {
@@ -235,6 +241,15 @@ def test_the_search_page_finds_the_pages_of_its_own_language_only(
             results = page.locator(".pagefind-ui__results")
             marked = results.get_attribute("lang") if results.count() else None
             assert marked == ("en" if language == "ru" else None), language
+            if language == "ru":  # the English index's verdicts (the filter's values): in colour, in order
+                badges = page.locator(".result-lead .badge").evaluate_all(
+                    "bs => bs.map(b => [b.textContent, b.className])"
+                )
+                tones = dict(zip(ENGLISH_SCALE, ["r5", "r4", "r3", "r2", "r1", "none"], strict=True))
+                assert badges and all(kind == f"badge tone-{tones[label]}" for label, kind in badges), badges
+                page.locator(".pagefind-ui__filter-name", has_text="verdict").click()
+                shown = page.evaluate(SHOWN_VERDICTS)
+                assert len(shown) >= 2 and shown == [label for label in ENGLISH_SCALE if label in shown]
         page.close()
     english = found.pop(JANUARY)
     assert english and all(path.startswith("/site/claims/") for path in english)
@@ -244,6 +259,31 @@ def test_the_search_page_finds_the_pages_of_its_own_language_only(
         f"uk/{JANUARY}": [],  # every English check has the word: the Ukrainian search does not look in them
         f"ru/{JANUARY}": english,
     }
+
+
+def test_the_search_page_names_the_verdicts_as_the_index_it_searches_words_them(tmp_path: Path) -> None:
+    """A language's search page searches the first language's index until the language has a check of
+    its own, then its own: its scale (the verdict filter's values, which colour the badges and order the
+    filter) follows, in warm builds as in clean ones."""
+    content, theme = copy_site(tmp_path)
+    english, ukrainian = ENGLISH_SCALE, ["Правда", "Переважно правда", "Напівправда", "Переважно неправда"]
+
+    def scale(site: str) -> list[str]:
+        found = re.search(r'data-verdicts="([^"]*)"', (tmp_path / site / "uk/search/index.html").read_text())
+        assert found is not None
+        return json.loads(html.unescape(found.group(1)))
+
+    for edit, words in [(None, english), (translate_claim, ukrainian), (untranslate_claim, english)]:
+        if edit is not None:
+            edit(content, theme)
+        else:
+            config = content / "site.yaml"
+            config.write_text(config.read_text().replace("language: en\n", "languages: [en, uk]\n"))
+        build(options(content, theme, tmp_path / "warm", cache=True))
+        shutil.rmtree(tmp_path / "cold", ignore_errors=True)
+        build(options(content, theme, tmp_path / "cold", cache=False))
+        assert scale("warm")[: len(words)] == words and scale("cold") == scale("warm")
+        assert [p for p in same_tree(tmp_path / "warm", tmp_path / "cold") if not p.startswith("pagefind/")] == []
 
 
 def test_a_site_in_one_language_with_a_region_searches_its_own_shards(tmp_path: Path, browser: Browser) -> None:
