@@ -206,10 +206,13 @@ def indexed_part(page: str) -> str:
 
 
 def _element(page: str, mark: int) -> tuple[int, int]:
-    """Where the element whose start tag holds ``page[mark]`` begins and ends (after its end tag);
-    (-1, -1) when the mark is not in a start tag, or the element is not one of ``_CLOSED``."""
+    """Where the element whose start tag holds ``page[mark]`` as an attribute begins and ends (after its
+    end tag); (-1, -1) when the mark is not an attribute's name in a start tag (it may be text, or in an
+    attribute's value: after a quote that is not closed), or the element is not one of ``_CLOSED``."""
     start = page.rfind("<", 0, mark)
-    if start < 0 or page.find(">", start, mark) >= 0:
+    if start < 0 or page.find(">", start, mark) >= 0 or not page[mark - 1].isspace():
+        return -1, -1
+    if page.count('"', start, mark) % 2 or page.count("'", start, mark) % 2:
         return -1, -1
     name = (page[start + 1 : mark].split() or [""])[0]
     if name not in _CLOSED:

@@ -520,8 +520,10 @@ def test_an_ignored_element_ends_at_its_own_end_tag() -> None:
         '<div class="box" data-pagefind-ignore><div>Label</div> <span>more</span></div>',
         "<div data-pagefind-ignore><div><div>a</div></div><divx></divx></div><div>kept</div>"
         "<span>Seen <span data-pagefind-ignore>not<span>:</span></span> seen</span>"
-        "<p>data-pagefind-ignore is text here</p>",
+        "<p>data-pagefind-ignore is text here</p>"
+        "<div title=\"a data-pagefind-ignore\">a value</div><section title='x' data-pagefind-ignore>y</section>",
     )
     part = indexer.indexed_part(nested)
     assert "<h1>Claim</h1>\n<div>kept</div><span>Seen  seen</span><p>data-pagefind-ignore is text here</p>" in part
-    assert "not" not in part.replace("data-pagefind-ignore is text", "")
+    assert '<div title="a data-pagefind-ignore">a value</div>\n' in part  # in a value: not a mark
+    assert "not" not in part.replace("data-pagefind-ignore is text", "") and "<section title='x'" not in part
