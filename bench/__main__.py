@@ -107,6 +107,7 @@ def bench_builds(
         theme = work / "theme"
         shutil.copytree(ROOT / "themes/default", theme)
         result: dict[str, Any] = {"claims": size, "translated": translated}
+        bare: dict[str, tuple[list[str], dict[str, str], Path, Path]] = {}
         for mode, extra in MODES.items():
             print(f"  {size:,} claims, {mode}...", file=sys.stderr, flush=True)
             out, cache = work / f"site-{mode}", work / f"cache-{mode}"
@@ -115,19 +116,28 @@ def bench_builds(
             command += ["--out", str(out), "--theme", str(theme)]
             result[mode] = _our_builds(command, env, out, cache, content, theme, size, runs)
             # the same cold build with no card per claim (social_cards: false): the cards timed apart
-            bare = [*command[: command.index("--content") + 1], str(corpus(size, translated, cards=False))]
-            bare += command[command.index("--content") + 2 :]
-            cold = []
-            for _ in range(runs):
+            plain = [*command[: command.index("--content") + 1], str(corpus(size, translated, cards=False))]
+            bare[mode] = ([*plain, *command[command.index("--content") + 2 :]], env, out, cache)
+        result["cards_cold_s"], result["cards_cpu_s"], result["cards_mb"] = cards_cost(content, runs)
+        beside = ", beside Hugo and Pagefind" if hugo else ""
+        print(f"  {size:,} claims, cold without cards{beside}...", file=sys.stderr, flush=True)
+        # round by round, Hugo (then the Pagefind CLI) and each mode's cold build: the machine's speed
+        # drifts by tens of percent within an hour, and a ratio is read from runs of the same minutes
+        hugo_site = write_hugo_site(content, work / "hugo") if hugo else None
+        cold: dict[str, list[Timed]] = {mode: [] for mode in MODES}
+        hugo_runs: list[tuple[Timed, Timed]] = []
+        for _ in range(runs):
+            if hugo_site is not None:
+                hugo_runs.append(_hugo_round(hugo_site, work / "hugo-out"))
+            for mode, (command, env, out, cache) in bare.items():
                 shutil.rmtree(out, ignore_errors=True)
                 shutil.rmtree(cache, ignore_errors=True)
-                cold.append(timed(bare, env))
-            result[mode]["cold_no_cards_s"] = median([run.seconds for run in cold])
-            result[mode]["cold_no_cards_cpu_s"] = median([run.cpu for run in cold])
-        result["cards_cold_s"], result["cards_cpu_s"], result["cards_mb"] = cards_cost(content, runs)
-        if hugo:
-            print(f"  {size:,} claims, Hugo and Pagefind...", file=sys.stderr, flush=True)
-            result |= _hugo_builds(content, work, runs)
+                cold[mode].append(timed(command, env))
+        for mode in MODES:
+            result[mode]["cold_no_cards_s"] = median([run.seconds for run in cold[mode]])
+            result[mode]["cold_no_cards_cpu_s"] = median([run.cpu for run in cold[mode]])
+        if hugo_runs:
+            result |= _hugo_figures(hugo_runs)
             for mode in MODES:
                 ours = result[mode]
                 ours["cold_vs_hugo"] = round(ours["cold_s"] / result["hugo_cold_s"], 2)
@@ -270,24 +280,23 @@ def _our_builds(
     return result
 
 
-def _hugo_builds(content: Path, work: Path, runs: int) -> dict[str, Any]:
-    """Hugo on the same corpus, then the Pagefind CLI on Hugo's output (what Hugo users run)."""
-    site = write_hugo_site(content, work / "hugo")
-    hugo_out = work / "hugo-out"
-    hugo_runs, pagefind_runs = [], []
-    for _ in range(runs):
-        shutil.rmtree(hugo_out, ignore_errors=True)
-        hugo_runs.append(timed([_hugo(), "--quiet", "--source", str(site), "--destination", str(hugo_out)]))
-        pagefind = [sys.executable, "-m", "pagefind_bin", "--site", str(hugo_out), "--silent"]
-        pagefind_runs.append(timed(pagefind))
-    pairs = list(zip(hugo_runs, pagefind_runs, strict=True))
+def _hugo_round(site: Path, out: Path) -> tuple[Timed, Timed]:
+    """Hugo on the same corpus into an empty ``out``, then the Pagefind CLI on its output (what Hugo
+    users run)."""
+    shutil.rmtree(out, ignore_errors=True)
+    hugo = timed([_hugo(), "--quiet", "--source", str(site), "--destination", str(out)])
+    return hugo, timed([sys.executable, "-m", "pagefind_bin", "--site", str(out), "--silent"])
+
+
+def _hugo_figures(pairs: list[tuple[Timed, Timed]]) -> dict[str, Any]:
+    """Hugo's and Hugo + Pagefind's medians, and the peak memory of either."""
     return {
-        "hugo_cold_s": median([run.seconds for run in hugo_runs]),
-        "hugo_cold_cpu_s": median([run.cpu for run in hugo_runs]),
-        "pagefind_cli_s": median([run.seconds for run in pagefind_runs]),
+        "hugo_cold_s": median([hugo.seconds for hugo, _ in pairs]),
+        "hugo_cold_cpu_s": median([hugo.cpu for hugo, _ in pairs]),
+        "pagefind_cli_s": median([indexing.seconds for _, indexing in pairs]),
         "hugo_pagefind_cold_s": median([hugo.seconds + indexing.seconds for hugo, indexing in pairs]),
         "hugo_pagefind_cold_cpu_s": median([hugo.cpu + indexing.cpu for hugo, indexing in pairs]),
-        "hugo_peak_rss_mb": max(run.mb for run in hugo_runs + pagefind_runs),
+        "hugo_peak_rss_mb": max(run.mb for pair in pairs for run in pair),
     }
 
 
