@@ -22,7 +22,7 @@ from .errors import OutputError
 
 SERVICES = min((os.cpu_count() or 1) + 1, 4)
 """Pagefind services to run side by side on a cold build: Pagefind's service indexes on one core, and
-waits while its next shard is read and sent, so one more than the cores keeps them busy (on 2 cores,
+waits while its next shard is read and sent, so one more than the cores (four at most) keeps them busy (on 2 cores,
 the index of 10,000 checks in 12.65 s instead of 13.17, medians of five)."""
 _RUNTIME = ("pagefind.js", "pagefind-worker.js", "pagefind-ui.js", "pagefind-ui.css")
 """What the search page loads from the first bundle besides its index (and the ``wasm.*`` files)."""
@@ -44,9 +44,21 @@ _CLOSED = frozenset(("article", "aside", "blockquote", "div", "figure", "footer"
 _CLOSED |= {"ol", "span", "ul", "h1", "h2", "h3", "h4", "h5", "h6"}
 """Elements whose end tag HTML never leaves out (a ``p`` or an ``li`` may end without one), and which hold no
 raw text: their end is the matching end tag."""
-_UNFOLLOWED = re.compile("<(?:!|/?[A-Z]|script|style|textarea|title|noscript|template|iframe|xmp)")
-"""Markup in which a tag may be text (a comment, raw text), or tags in capitals (an end tag the cut would
-not match): ``indexed_part`` gives such a page whole."""
+_UNFOLLOWED = re.compile(
+    rb"<(?:!|script|style|textarea|title|noscript|template|iframe|xmp|svg|math|noframes|noembed"
+    rb"|/?[a-z0-9]*[A-Z]|/[a-z0-9]+\s)"
+)
+"""Markup the cut does not follow: a comment or raw text (where a tag may be text), foreign content (an
+element may close itself), a capital in a tag's name or a space in an end tag (an end tag the cut would
+not find)."""
+_IN_VALUE = re.compile(rb"""=\s*(?:"[^"]*<|'[^']*<)""")
+"""A ``<`` in an attribute's value: a tag that is not one."""
+_START_TAG = re.compile(r"""[a-z0-9]+(?:\s+[^\s"'>/=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?)*\s+""")
+"""A start tag's name and attributes, up to the name of the next one."""
+_READ_ANYWHERE = (_MARK.encode(), b"<h1", b"<img")
+"""What Pagefind reads wherever it is (its marks; the first ``h1``, the title; the first image after
+it, the image): the cut must leave them all, and at least one ``h1`` (without, the title is
+``<title>``'s)."""
 
 
 def executable() -> Path | None:
@@ -176,12 +188,12 @@ class Service:
 
 def indexed_part(page: str) -> str:
     """What Pagefind is given of a page: its ``<html>`` tag (the language) and the element marked
-    ``data-pagefind-body`` with the elements in it marked ``data-pagefind-ignore`` left out. When every
-    mark of Pagefind's is in that element, this is all Pagefind reads of the page, so the index is the
-    same, for half the markup to parse (a check's page: 16 KB, this 8 KB; Pagefind's processor time
-    10-18 % less). The whole page when the cut is unsure: not one such element, a mark outside it, or
-    markup the cut does not follow (a comment, a script; an element whose end tag may be left out). An
-    ignored element that holds a filter or metadata stays (Pagefind reads those)."""
+    ``data-pagefind-body`` with the elements in it marked ``data-pagefind-ignore`` left out. When
+    everything of the page that Pagefind reads is in that element (its marks, its ``h1`` and images),
+    this is what Pagefind indexes of the page, for less than half the markup to parse (a check's page:
+    17 KB, this 7 KB; Pagefind's processor time 17 % less). The whole page when the cut is unsure: not
+    one such element, a mark or an ``h1`` or an image outside it, markup the cut does not follow
+    (``_UNFOLLOWED``). An ignored element that holds a mark, an ``h1`` or an image stays."""
     body = page.find(_BODY)
     if body < 0 or page.find(_BODY, body + 1) >= 0:
         return page
@@ -190,14 +202,22 @@ def indexed_part(page: str) -> str:
     if start < 0 or end < 0 or html < 0 or (opened := page.find(">", html)) < 0:
         return page
     part = page[start:end]
-    if part.count(_MARK) != page.count(_MARK) or _UNFOLLOWED.search(part):
+    markup, lower = part.encode(), page.encode().lower()  # bytes: quick; Pagefind reads DATA-PAGEFIND- too
+    if any(lower.count(read) != markup.count(read) for read in _READ_ANYWHERE) or b"<h1" not in markup:
+        return page  # a mark, h1 or image outside the element (or in capitals); no h1: <title> is the title
+    if _UNFOLLOWED.search(markup) or _IN_VALUE.search(markup):
         return page
     kept = [page[: opened + 1], "<body>"]
     copied = at = 0
     while (mark := part.find(_IGNORE, at)) >= 0:
         begin, after = _element(part, mark)
-        if begin < copied or part.count(_MARK, begin, after) != part.count(_IGNORE, begin, after):
-            at = mark + len(_IGNORE)  # not an element the cut can follow, or one with a filter: Pagefind sees it
+        if (
+            begin < copied
+            or part.count(_MARK, begin, after) != part.count(_IGNORE, begin, after)
+            or part.find("<h1", begin, after) >= 0
+            or part.find("<img", begin, after) >= 0
+        ):
+            at = mark + len(_IGNORE)  # not an element the cut can follow, or one Pagefind reads: it stays
             continue
         kept.append(part[copied:begin])
         copied = at = after
@@ -206,13 +226,11 @@ def indexed_part(page: str) -> str:
 
 
 def _element(page: str, mark: int) -> tuple[int, int]:
-    """Where the element whose start tag holds ``page[mark]`` as an attribute begins and ends (after its
-    end tag); (-1, -1) when the mark is not an attribute's name in a start tag (it may be text, or in an
-    attribute's value: after a quote that is not closed), or the element is not one of ``_CLOSED``."""
+    """Where the element whose start tag has ``page[mark]`` as an attribute's name begins and ends
+    (after its end tag); (-1, -1) when the mark is not an attribute's name in a start tag (it may be
+    text, or in an attribute's value), or the element is not one of ``_CLOSED``."""
     start = page.rfind("<", 0, mark)
-    if start < 0 or page.find(">", start, mark) >= 0 or not page[mark - 1].isspace():
-        return -1, -1
-    if page.count('"', start, mark) % 2 or page.count("'", start, mark) % 2:
+    if start < 0 or not _START_TAG.fullmatch(page, start + 1, mark):
         return -1, -1
     name = (page[start + 1 : mark].split() or [""])[0]
     if name not in _CLOSED:

@@ -88,7 +88,8 @@ class PageKind:
     on_page: Callable[[Site, Planned], OnPage] | None = None
     """What one page of the kind shows, so that it depends on its own claims and its list's order there
     (``list_id``), not on the whole list: every kind whose lists are split into pages has it (and the
-    scale, whose counts are all it shows); None: the page depends on what ``dependencies`` names."""
+    scale, whose counts are all it shows, and the search page, whose scale is all it shows); None: the
+    page depends on what ``dependencies`` names."""
 
     def __post_init__(self) -> None:
         assert (self.dependencies is None) == (self.on_page is not None), self.template

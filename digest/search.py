@@ -34,9 +34,9 @@ from .urls import claim_file
 SHARD_MAX = 256
 """Claims per shard at most: the shard count is the power of two that keeps shards at 128 to 256
 claims (one shard below 257), so it changes only when the site doubles or halves."""
-FORMAT = "2"
+FORMAT = "3"
 """Part of every shard's fingerprint: change it when the way shards are made changes (2: a shard
-per language)."""
+per language; 3: Pagefind given the indexed part of each page, ``indexer.indexed_part``)."""
 FOLDER = "pagefind"
 BUNDLES = f"{FOLDER}/bundles.json"
 

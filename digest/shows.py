@@ -100,7 +100,10 @@ def scale_on_page(site: Site, planned: Planned) -> OnPage:
 
 def search_on_page(site: Site, planned: Planned) -> OnPage:
     """The search page shows no record but the scale as the index it searches words it (the first
-    language's in a language with no check of its own); it is dated by the site's last change."""
+    language's in a language with no check of its own); it is dated by the site's last change. Unlike
+    other figures, the scale follows the claims (whether one is translated): a warm build keeps these
+    versions only with the same plan (``pages.same_plan``), never true of a site in several languages,
+    whose translations are made anew every build; in one language the scale is the site's own."""
     return OnPage((), tuple(f"{verdict.key}={verdict.label}" for verdict in site.search_scale()), (MODIFIED,))
 
 

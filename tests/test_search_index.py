@@ -507,12 +507,51 @@ def test_the_part_given_to_pagefind_leaves_out_what_it_would_not_index() -> None
         PAGE.replace("</article>", ""),  # never ends
         PAGE.replace('<html lang="en">', ""),
         PAGE.replace(" data-pagefind-body", ""),
+        PAGE.replace("<nav>", "<nav DATA-PAGEFIND-META='site:Desk'>"),
+        PAGE.replace("<nav>", "<nav><h1>Site</h1>"),  # Pagefind's title: the page's first h1
+        PAGE.replace("<h1>Claim</h1>", "<h2>Claim</h2>"),  # no h1: the title is <title>'s
+        PAGE.replace("<footer>", "<footer><img src='/a.png' alt='A'>"),  # Pagefind's image
+        PAGE.replace("<p>Text</p>", "<svg><section/></svg>"),
+        PAGE.replace("<h1>", '<h1 title="</div>">'),
         PAGE.replace("<span>more</span></div>", "<span>more</span></DIV>"),
+        PAGE.replace("<span>more</span></div>", "<span>more</span></dIv>"),
+        PAGE.replace("<span>more</span></div>", "<span>more</span></div >"),
     ],
-    ids=["mark outside", "two bodies", "comment", "script", "p", "unended", "no html tag", "no body", "capitals"],
+    ids=[
+        "mark outside",
+        "two bodies",
+        "comment",
+        "script",
+        "p",
+        "unended",
+        "no html tag",
+        "no body",
+        "mark in capitals",
+        "h1 outside",
+        "no h1",
+        "image outside",
+        "svg",
+        "tag in a value",
+        "capitals",
+        "a capital",
+        "end tag with a space",
+    ],
 )
 def test_a_page_the_cut_is_unsure_of_goes_to_pagefind_whole(page: str) -> None:
     assert indexer.indexed_part(page) == page
+
+
+@pytest.mark.parametrize(
+    "kept",
+    [
+        "<h1 data-pagefind-ignore>Claim</h1>",  # the title
+        "<div data-pagefind-ignore><img src='/a.png' alt='A'></div>",  # the image
+        '<div title=\'"\' x=" data-pagefind-ignore">Kept value</div>',  # the mark is in a value
+    ],
+)
+def test_an_ignored_element_pagefind_reads_is_given_to_it(kept: str) -> None:
+    part = indexer.indexed_part(PAGE.replace("<h1>Claim</h1>", f"<h1>Claim</h1>{kept}" if "h1" not in kept else kept))
+    assert kept in part and "<nav>" not in part  # cut, but that element kept
 
 
 def test_an_ignored_element_ends_at_its_own_end_tag() -> None:
