@@ -143,7 +143,21 @@ def bench_builds(
                 ours["cold_vs_hugo"] = round(ours["cold_s"] / result["hugo_cold_s"], 2)
                 ours["cold_no_cards_vs_hugo"] = round(ours["cold_no_cards_s"] / result["hugo_cold_s"], 2)
                 ours["cold_vs_hugo_pagefind"] = round(ours["cold_s"] / result["hugo_pagefind_cold_s"], 2)
+                ours["cold_no_cards_vs_hugo_pagefind"] = round(
+                    ours["cold_no_cards_s"] / result["hugo_pagefind_cold_s"], 2
+                )
                 ours["cold_cpu_vs_hugo_pagefind"] = round(ours["cold_cpu_s"] / result["hugo_pagefind_cold_cpu_s"], 2)
+                ours["cold_no_cards_cpu_vs_hugo_pagefind"] = round(
+                    ours["cold_no_cards_cpu_s"] / result["hugo_pagefind_cold_cpu_s"], 2
+                )
+                # each round's own ratios: what the machine's drift between rounds does not bend
+                ours["rounds_vs_hugo"] = [
+                    round(run.seconds / hugo.seconds, 2) for run, (hugo, _) in zip(cold[mode], hugo_runs, strict=True)
+                ]
+                ours["rounds_vs_hugo_pagefind"] = [
+                    round(run.seconds / (hugo.seconds + index.seconds), 2)
+                    for run, (hugo, index) in zip(cold[mode], hugo_runs, strict=True)
+                ]
         return result
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -401,6 +415,7 @@ def main() -> None:
                     ("cold_no_cards_vs_hugo", "w/o cards"),
                     ("hugo_pagefind_cold_s", "Hugo+Pagefind"),
                     ("cold_vs_hugo_pagefind", "ratio"),
+                    ("cold_no_cards_vs_hugo_pagefind", "w/o cards"),
                     ("warm_noop_s", "no change"),
                     ("one_claim_edit_s", "1 claim"),
                     ("one_person_edit_s", "1 person"),
@@ -423,12 +438,20 @@ def main() -> None:
                     ("hugo_cold_cpu_s", "Hugo"),
                     ("hugo_pagefind_cold_cpu_s", "Hugo+Pagefind"),
                     ("cold_cpu_vs_hugo_pagefind", "ratio"),
+                    ("cold_no_cards_cpu_vs_hugo_pagefind", "w/o cards"),
                     ("warm_noop_cpu_s", "no change"),
                     ("one_claim_edit_cpu_s", "1 claim"),
                     ("one_person_edit_cpu_s", "1 person"),
                     ("one_template_edit_cpu_s", "1 template"),
                 ],
             )
+            for row in rows:
+                if "rounds_vs_hugo" in row[mode]:
+                    print(
+                        f"Cold w/o cards, {row['claims']:,} claims, each round's ratio: to Hugo "
+                        f"{', '.join(map(str, row[mode]['rounds_vs_hugo']))}; to Hugo + Pagefind "
+                        f"{', '.join(map(str, row[mode]['rounds_vs_hugo_pagefind']))}"
+                    )
     if args.only in (None, "preview"):
         rows = []
         for label, folder in (("our content", ROOT / "content"), *((f"{s:,} claims", corpus(s)) for s in sizes)):
