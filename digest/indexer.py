@@ -46,7 +46,7 @@ _CLOSED |= {"ol", "span", "ul", "h1", "h2", "h3", "h4", "h5", "h6"}
 raw text: their end is the matching end tag."""
 _UNFOLLOWED = re.compile(
     rb"<(?:!|script|style|textarea|title|noscript|template|iframe|xmp|svg|math|noframes|noembed"
-    rb"|/?[a-z0-9]*[A-Z]|/[a-z0-9]+\s)"
+    rb"|/?[a-z0-9]*+[A-Z]|/[a-z0-9]++\s)"  # possessive: a name's letters never give way (no backtracking)
 )
 """Markup the cut does not follow: a comment or raw text (where a tag may be text), foreign content (an
 element may close itself), a capital in a tag's name or a space in an end tag (an end tag the cut would
@@ -55,7 +55,8 @@ _IN_VALUE = re.compile(rb"""=\s*(?:"[^"]*<|'[^']*<)""")
 """A ``<`` in an attribute's value: a tag that is not one."""
 _START_TAG = re.compile(r"""[a-z0-9]+(?:\s+[^\s"'>/=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?)*\s+""")
 """A start tag's name and attributes, up to the name of the next one."""
-_READ_ANYWHERE = (_MARK.encode(), b"<h1", b"<img")
+_MARK_BYTES = _MARK.encode()
+_READ_ANYWHERE = (_MARK_BYTES, b"<h1", b"<img")
 """What Pagefind reads wherever it is (its marks; the first ``h1``, the title; the first image after
 it, the image): the cut must leave them all, and at least one ``h1`` (without, the title is
 ``<title>``'s)."""
@@ -202,9 +203,12 @@ def indexed_part(page: str) -> str:
     if start < 0 or end < 0 or html < 0 or (opened := page.find(">", html)) < 0:
         return page
     part = page[start:end]
-    markup, lower = part.encode(), page.encode().lower()  # bytes: quick; Pagefind reads DATA-PAGEFIND- too
-    if any(lower.count(read) != markup.count(read) for read in _READ_ANYWHERE) or b"<h1" not in markup:
-        return page  # a mark, h1 or image outside the element (or in capitals); no h1: <title> is the title
+    markup, outside = part.encode(), (page[:start] + page[end:]).encode().lower()  # bytes: quick
+    if any(read in outside for read in _READ_ANYWHERE) or b"<h1" not in markup:
+        return page  # a mark, h1 or image outside the element (in any case); no h1: <title> is the title
+    # in capitals inside it: a mark (Pagefind reads DATA-PAGEFIND- too), or a tag (_UNFOLLOWED: <H1, <IMG)
+    if markup.lower().count(_MARK_BYTES) != markup.count(_MARK_BYTES):
+        return page
     if _UNFOLLOWED.search(markup) or _IN_VALUE.search(markup):
         return page
     kept = [page[: opened + 1], "<body>"]

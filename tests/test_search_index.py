@@ -508,6 +508,7 @@ def test_the_part_given_to_pagefind_leaves_out_what_it_would_not_index() -> None
         PAGE.replace('<html lang="en">', ""),
         PAGE.replace(" data-pagefind-body", ""),
         PAGE.replace("<nav>", "<nav DATA-PAGEFIND-META='site:Desk'>"),
+        PAGE.replace('<a data-pagefind-filter="person">', '<a DATA-PAGEFIND-FILTER="person">'),  # in an ignored one
         PAGE.replace("<nav>", "<nav><h1>Site</h1>"),  # Pagefind's title: the page's first h1
         PAGE.replace("<h1>Claim</h1>", "<h2>Claim</h2>"),  # no h1: the title is <title>'s
         PAGE.replace("<footer>", "<footer><img src='/a.png' alt='A'>"),  # Pagefind's image
@@ -527,6 +528,7 @@ def test_the_part_given_to_pagefind_leaves_out_what_it_would_not_index() -> None
         "no html tag",
         "no body",
         "mark in capitals",
+        "mark in capitals inside",
         "h1 outside",
         "no h1",
         "image outside",
