@@ -203,7 +203,8 @@ def indexed_part(page: str) -> str:
     if start < 0 or end < 0 or html < 0 or (opened := page.find(">", html)) < 0:
         return page
     part = page[start:end]
-    markup, outside = part.encode(), (page[:start] + page[end:]).encode().lower()  # bytes: quick
+    # bytes: quick; the two sides joined by a ">", which no needle holds, so none is made by the join
+    markup, outside = part.encode(), (page[:start] + ">" + page[end:]).encode().lower()
     if any(read in outside for read in _READ_ANYWHERE) or b"<h1" not in markup:
         return page  # a mark, h1 or image outside the element (in any case); no h1: <title> is the title
     # in capitals inside it: a mark (Pagefind reads DATA-PAGEFIND- too), or a tag (_UNFOLLOWED: <H1, <IMG)

@@ -543,6 +543,14 @@ def test_a_page_the_cut_is_unsure_of_goes_to_pagefind_whole(page: str) -> None:
     assert indexer.indexed_part(page) == page
 
 
+def test_what_comes_before_and_after_the_element_is_read_apart() -> None:
+    """Text before the element and text after it, which would make a mark if they were one."""
+    element = '<article class="claim" data-pagefind-body>'
+    for before, after in (("data-", "pagefind-"), ("x <h", "1"), ("x <i", "mg")):
+        page = PAGE.replace(element, before + element).replace("</article>", "</article>" + after)
+        assert indexer.indexed_part(page) == indexer.indexed_part(PAGE)
+
+
 @pytest.mark.parametrize(
     "kept",
     [
