@@ -151,12 +151,10 @@ def bench_builds(
                     ours["cold_no_cards_cpu_s"] / result["hugo_pagefind_cold_cpu_s"], 2
                 )
                 # each round's own ratios: what the machine's drift between rounds does not bend
-                ours["rounds_vs_hugo"] = [
-                    round(run.seconds / hugo.seconds, 2) for run, (hugo, _) in zip(cold[mode], hugo_runs, strict=True)
-                ]
+                rounds = list(zip(cold[mode], hugo_runs, strict=True))
+                ours["rounds_vs_hugo"] = [round(run.seconds / built.seconds, 2) for run, (built, _) in rounds]
                 ours["rounds_vs_hugo_pagefind"] = [
-                    round(run.seconds / (hugo.seconds + index.seconds), 2)
-                    for run, (hugo, index) in zip(cold[mode], hugo_runs, strict=True)
+                    round(run.seconds / (built.seconds + index.seconds), 2) for run, (built, index) in rounds
                 ]
         return result
     finally:
