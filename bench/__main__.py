@@ -292,12 +292,12 @@ def _our_builds(
     return result
 
 
-def _hugo_round(site: Path, out: Path) -> tuple[Timed, Timed]:
+def _hugo_round(site: Path, out: Path, env: dict[str, str] | None = None) -> tuple[Timed, Timed]:
     """Hugo on the same corpus into an empty ``out``, then the Pagefind CLI on its output (what Hugo
     users run)."""
     shutil.rmtree(out, ignore_errors=True)
-    hugo = timed([_hugo(), "--quiet", "--source", str(site), "--destination", str(out)])
-    return hugo, timed([sys.executable, "-m", "pagefind_bin", "--site", str(out), "--silent"])
+    hugo = timed([_hugo(), "--quiet", "--source", str(site), "--destination", str(out)], env)
+    return hugo, timed([sys.executable, "-m", "pagefind_bin", "--site", str(out), "--silent"], env)
 
 
 def _hugo_figures(pairs: list[tuple[Timed, Timed]]) -> dict[str, Any]:

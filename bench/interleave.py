@@ -23,7 +23,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from .__main__ import _hugo, corpus, timed
+from .__main__ import _hugo_round, corpus, timed
 from .hugo import write_hugo_site
 
 HERE = Path(__file__).resolve().parent.parent
@@ -70,10 +70,8 @@ def _round(trees: dict[str, Path], content: Path, site: Path, work: Path) -> lis
         shutil.rmtree(cache, ignore_errors=True)
         return {**os.environ, "XDG_CACHE_HOME": str(cache), "PYTHONDONTWRITEBYTECODE": "1"}
 
-    env = fresh()
-    hugo = timed([_hugo(), "--quiet", "--source", str(site), "--destination", str(out)], env).seconds
-    pagefind = timed([python, "-m", "pagefind_bin", "--site", str(out), "--silent"], env).seconds
-    made = [("Hugo", hugo), ("Hugo + Pagefind", hugo + pagefind)]
+    built, indexed = _hugo_round(site, out, fresh())
+    made = [("Hugo", built.seconds), ("Hugo + Pagefind", built.seconds + indexed.seconds)]
     for name, root in trees.items():
         for mode, extra in (("--no-search", ["--no-search"]), ("default", [])):
             env = {**fresh(), "PYTHONPATH": str(root)}
