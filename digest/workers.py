@@ -38,19 +38,22 @@ _WORKER: tuple[Workers, Site, list[Any], Mapping[str, str]] | None = None
 
 
 def _render_chunk(bounds: tuple[int, int]) -> list[Made] | DigestError:
-    """In a worker: render some jobs; with a sink, write them there and return only whether each was written."""
+    """In a worker: render some jobs (``_made``)."""
     assert _WORKER is not None
     workers, site, todo, fingerprints = _WORKER
     workers.detach()
-    sink = workers.sink
-    done: list[Made] = []
     try:
-        for job in todo[bounds[0] : bounds[1]]:
-            path, data = workers.make(site, job)
-            done.append((path, sink(path, data, fingerprints.get(path, "")) if sink is not None else data))
+        return [_made(workers, site, job, fingerprints) for job in todo[bounds[0] : bounds[1]]]
     except DigestError as error:
         return error
-    return done
+
+
+def _made(workers: Workers, site: Site, job: Any, fingerprints: Mapping[str, str]) -> Made:
+    """One job rendered; with a sink, written there at once (only whether it was written is kept)."""
+    path, data = workers.make(site, job)
+    if workers.sink is None:
+        return path, data
+    return path, workers.sink(path, data, fingerprints.get(path, ""))
 
 
 def render_in_workers(
@@ -75,7 +78,8 @@ def render_in_workers(
         with multiprocessing.get_context("fork").Pool(count, die_with_parent, (os.getpid(),)) as pool:
             pending = pool.imap(_render_chunk, chunks)
             total = len(lists) + len(rest)
-            results.extend(counted((workers.make(site, job) for job in lists), stage, total, progress))
+            # the lists are written as they are made, while the workers render: not after them, with a core idle
+            results.extend(counted((_made(workers, site, job, fingerprints) for job in lists), stage, total, progress))
             meanwhile()
             for chunk in pending:
                 if isinstance(chunk, DigestError):
