@@ -265,6 +265,7 @@ def build(options: Options, progress: Progress | None = None) -> BuildResult:
         gc.freeze()  # the records just loaded live all build long and make no cycles: collections skip them
         config = load_config(options.content, options.content_shown, options.base_url)
         content = load_content(options.content, options.content_shown, config, options.jobs, files, progress=progress)
+        gc.freeze()  # the records read on a cold build (or a warm one's changed files), as long-lived as those restored
         if options.cache:  # the similar claims' index from the records just read: `digest similar` reads no file
             index = functools.partial(keep_index, options.content, files)
             # a cold build writes every row (0.4 s at 10,000 claims): a copy of the process does, on the core
@@ -277,6 +278,9 @@ def build(options: Options, progress: Progress | None = None) -> BuildResult:
         content = with_images(content, options, warm.known_images())
         before = state.resolved if state is not None else None
         resolved = resolve_site(content, today=options.today, drafts=options.drafts, previous=before)
+        # the site too lives all build long: the render workers forked from here do not scan it in their
+        # collections either (which wrote into each object's page, making the worker a copy of it)
+        gc.freeze()
         renderer = Renderer(Theme(options.theme), options.search, warm.cache, warm.compiled, warm.images)
         last = warm.previous(renderer, options.out, state)
         previous = last.rendered
