@@ -278,7 +278,7 @@ def build(options: Options, progress: Progress | None = None) -> BuildResult:
         content = with_images(content, options, warm.known_images())
         before = state.resolved if state is not None else None
         resolved = resolve_site(content, today=options.today, drafts=options.drafts, previous=before)
-        # the site too lives all build long: the render workers forked from here do not scan it in their
+        # the site too lives all build long: the render workers, forked later, do not scan it in their
         # collections either (which wrote into each object's page, making the worker a copy of it)
         gc.freeze()
         renderer = Renderer(Theme(options.theme), options.search, warm.cache, warm.compiled, warm.images)

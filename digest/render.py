@@ -209,7 +209,7 @@ class Renderer:
                 made.update(self._data(site, versions, touched, lastmods, out))
 
         for path, output in self._render_pages(site, items, todo, jobs, out.fingerprints, sink, progress, make_data):
-            if isinstance(output, bool):  # written by a worker, straight to the sink
+            if isinstance(output, bool):  # already handed to the sink (by a worker or the parent)
                 out.files[path] = KEPT
                 out.written += output
             else:

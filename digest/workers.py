@@ -1,8 +1,9 @@
 """Rendering in forked worker processes that share the site and the compiled templates.
 
 Past a few hundred pages a build forks workers; each renders a share of the pages and cards and,
-with a sink, writes them itself. The parent renders the pages that list claims meanwhile, so that
-its list items (``items.ListItems``) are all made for the rebuilds that follow.
+with a sink, writes them itself. The parent renders the pages that list claims meanwhile (and, with
+a sink, writes each as it is made), so that its list items (``items.ListItems``) are all made for
+the rebuilds that follow.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from .progress import Progress, counted
 from .site import Site
 
 Made = tuple[str, bytes | bool]
-"""An output path, and its bytes (or, written by a worker through the sink, whether it was written)."""
+"""An output path, and its bytes (or, with a sink, whether it was written: by a worker or by the parent)."""
 
 
 @dataclass(frozen=True, slots=True)
