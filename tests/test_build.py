@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 from datetime import date
@@ -12,6 +13,7 @@ import lxml.etree
 import pytest
 
 from digest.build import Options, build
+from digest.errors import ContentError
 
 from .conftest import MINIMAL, OUR_SCALE, ROOT, build_into, snapshot, write
 from .edits import same_tree
@@ -362,6 +364,19 @@ def test_hard_links_unchanged_files(scratch: Path, tmp_path: Path) -> None:
     second = build(options)
     assert second.written == 0
     assert os.stat(tmp_path / "site/people/alice/index.html").st_ino == inode
+
+
+def test_a_build_leaves_nothing_frozen_for_the_collector(scratch: Path, tmp_path: Path) -> None:
+    """A build freezes what lives all build long (the records, the site), so that collections and its
+    forked workers skip it; a process that goes on (a script, the tests) gets it back, failed or not."""
+    options = Options(content=scratch, content_shown="content", out=tmp_path / "site")
+    gc.unfreeze()
+    build(options)
+    assert gc.get_freeze_count() == 0
+    write(scratch / "claims/bad.md", "---\ntitle: x\n---\n")
+    with pytest.raises(ContentError):
+        build(options)
+    assert gc.get_freeze_count() == 0
 
 
 def test_claims_json_reads_back(built_site: Path) -> None:
