@@ -260,11 +260,22 @@ def build(options: Options, progress: Progress | None = None) -> BuildResult:
     guard_out(options.out, options.force)
     warm = warm_start(options)
     aside: Aside | None = None
+    ahead = None
     try:
+        config = load_config(options.content, options.content_shown, options.base_url)
+        ahead = warm.ahead(options.content, options.content_shown, config.limits, options.out)
         files, state = warm.restore()
         gc.freeze()  # the records just loaded live all build long and make no cycles: collections skip them
-        config = load_config(options.content, options.content_shown, options.base_url)
-        content = load_content(options.content, options.content_shown, config, options.jobs, files, progress=progress)
+        found = ahead.result() if ahead is not None else None
+        content = load_content(
+            options.content,
+            options.content_shown,
+            config,
+            options.jobs,
+            files,
+            progress=progress,
+            found=found.content if found is not None else None,
+        )
         gc.freeze()  # the records read on a cold build (or a warm one's changed files), as long-lived as those restored
         if options.cache:  # the similar claims' index from the records just read: `digest similar` reads no file
             index = functools.partial(keep_index, options.content, files)
@@ -282,7 +293,7 @@ def build(options: Options, progress: Progress | None = None) -> BuildResult:
         # collections either (which wrote into each object's page, making the worker a copy of it)
         gc.freeze()
         renderer = Renderer(Theme(options.theme), options.search, warm.cache, warm.compiled, warm.images)
-        last = warm.previous(renderer, options.out, state)
+        last = warm.previous(renderer, options.out, state, found.out if found is not None else None)
         previous = last.rendered
         with SiteWriter(options.out, last.spare) as writer:
             rendered = renderer.render_pages(
@@ -301,6 +312,8 @@ def build(options: Options, progress: Progress | None = None) -> BuildResult:
         warm.save(files, state, last, renderer, rendered, writer, resolved, search)
     finally:
         try:
+            if ahead is not None:
+                ahead.close()
             if aside is not None:
                 aside.wait()
         finally:

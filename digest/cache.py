@@ -29,7 +29,7 @@ import os
 import pickle
 import shutil
 import sqlite3
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -97,6 +97,10 @@ class BuildCache:
         """The cache folder of checking ``content`` (named ``content_shown`` in diagnostics): a check
         keeps only its files' records, which depend on nothing else."""
         return cls(cache_folder() / "checks" / build_key(str(content.resolve()), content_shown))
+
+    def kept(self) -> bool:
+        """Whether an earlier build kept anything here (without opening or making anything)."""
+        return (self.folder / "state.sqlite").is_file()
 
     @property
     def db(self) -> sqlite3.Connection:
@@ -249,15 +253,16 @@ class BuildCache:
 
     # the output folder and the spare
 
-    def outputs(self, out: Path) -> tuple[dict[str, tuple[str, Stamp]], bool]:
+    def outputs(self, out: Path, found: Mapping[str, Stamp] | None = None) -> tuple[dict[str, tuple[str, Stamp]], bool]:
         """The files of ``out`` as the last build left them, with their fingerprints, leaving out the
         ones touched since; and whether ``out`` is exactly as it was left (no file added or removed:
-        every folder's time stamp unchanged), which it must be to become the next spare."""
+        every folder's time stamp unchanged), which it must be to become the next spare. ``found``:
+        the stamps of what is in ``out`` if they were taken already (``stamps.tree_stamps``)."""
         with collector_paused():
             recorded = self._outputs = self.get("outputs") or {"files": {}, "folders": {}}
-        root = str(out)
-        files = {path: entry for path, entry in recorded["files"].items() if stamp(f"{root}/{path}") == entry[1]}
-        intact = len(files) == len(recorded["files"]) and _folders_unchanged(out, recorded["folders"])
+        now = _stamps_now(out, found)
+        files = {path: entry for path, entry in recorded["files"].items() if now(path) == entry[1]}
+        intact = len(files) == len(recorded["files"]) and _folders_unchanged(out, recorded["folders"], found)
         return files, intact
 
     def spare(self, out: Mapping[str, tuple[str, Stamp]]) -> Spare | None:
@@ -363,6 +368,17 @@ def _folders(files: Iterable[str]) -> set[str]:
     return folders
 
 
-def _folders_unchanged(root: Path, recorded: Mapping[str, Stamp | None]) -> bool:
+def _folders_unchanged(
+    root: Path, recorded: Mapping[str, Stamp | None], found: Mapping[str, Stamp] | None = None
+) -> bool:
+    now = _stamps_now(root, found)
+    return bool(recorded) and all(now(folder) == known for folder, known in recorded.items())
+
+
+def _stamps_now(root: Path, found: Mapping[str, Stamp] | None) -> Callable[[str], Stamp | None]:
+    """The stamp of a path in ``root``: from ``found`` (taken earlier in this build) if it has it, else
+    looked at now (one not there is gone, or could not be looked at then)."""
     base = str(root)
-    return bool(recorded) and all(stamp(f"{base}/{folder}") == known for folder, known in recorded.items())
+    if not found:
+        return lambda path: stamp(f"{base}/{path}")
+    return lambda path: found[path] if path in found else stamp(f"{base}/{path}")

@@ -83,11 +83,13 @@ def load_content(
     known: KnownFiles | None = None,
     changed: Collection[Path] | None = None,
     progress: Progress | None = None,
+    found: tuple[list[ContentFile], list[Diagnostic]] | None = None,
 ) -> Content:
     """Read and check every content file; the problems of single files travel in the result.
 
     ``changed`` lists the paths (relative to ``content``, or under it) that changed since the last
-    call with the same ``known``; None means unknown, and the whole folder is looked at.
+    call with the same ``known``; None means unknown, and the whole folder is looked at (or was
+    already: ``found``, what ``files.find_files`` found in it in this build).
     """
     known = known if known is not None else KnownFiles()
     if known.limits != config.limits:
@@ -96,7 +98,7 @@ def load_content(
     if changed is not None and known.files is not None:
         files = _apply_changes(known, content, content_shown, changed)
     if files is None:
-        files, known.problems = find_files(content, content_shown, config.limits)
+        files, known.problems = found if found is not None else find_files(content, content_shown, config.limits)
         stamps = {file.path: file.stamp or stamp(file.path) for file in files}
         fresh = [f for f in files if (cached := known.results.get(f.path)) is None or cached[0] != stamps[f.path]]
         for gone in known.results.keys() - stamps.keys():

@@ -390,4 +390,3 @@ class _Marked:
 def _fill(text: str, values: Mapping[str, object]) -> Markup:
     """A message with its values escaped into it, as Markup (made directly: ``text`` is a str)."""
     return new_str(Markup, text % {name: escape(value) for name, value in values.items()})
-

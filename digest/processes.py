@@ -4,7 +4,9 @@ A build killed with SIGKILL cannot stop its workers; left alone they would go on
 into the killed build's temporary folder, even after the next build has cleared it. On Linux
 each worker asks the kernel to kill it when its parent dies (``PR_SET_PDEATHSIG``).
 ``Aside`` runs work whose result the build never reads in a forked copy of it: a cold build keeps
-the similar claims' index so, on the core that resolving the site leaves free.
+the similar claims' index so, on the core that resolving the site leaves free. ``Ahead`` runs work
+whose result the build reads later: a warm build looks at content/ and --out so, while it unpickles
+its cache.
 """
 
 from __future__ import annotations
@@ -12,11 +14,14 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import os
+import pickle
 import signal
 import sys
 from collections.abc import Callable
+from typing import Generic, TypeVar
 
 _PR_SET_PDEATHSIG = 1
+_T = TypeVar("_T")
 
 
 def die_with_parent(parent: int) -> None:
@@ -28,6 +33,13 @@ def die_with_parent(parent: int) -> None:
         os._exit(1)
 
 
+def _forking() -> bool:
+    """Whether work can be forked off: on Linux, unless multiprocessing was told not to fork (it is not
+    imported for this: a warm build imports none of it)."""
+    imported = sys.modules.get("multiprocessing")
+    return sys.platform.startswith("linux") and (imported is None or imported.get_start_method() == "fork")
+
+
 class Aside:
     """``work`` run in a forked copy of this process, which goes on meanwhile; ``wait`` for it to end.
 
@@ -37,11 +49,9 @@ class Aside:
     """
 
     def __init__(self, work: Callable[[], object]) -> None:
-        import multiprocessing  # only a cold build of a large site forks: the other commands import none of it
-
         self._work = work
         self._pid: int | None = None
-        if sys.platform.startswith("linux") and multiprocessing.get_start_method() == "fork":
+        if _forking():
             parent = os.getpid()
             with contextlib.suppress(OSError):  # no process to spare: the work is done here below
                 self._pid = os.fork()
@@ -68,3 +78,80 @@ class Aside:
             return
         if os.waitstatus_to_exitcode(status) != 0:
             self._work()
+
+
+class Ahead(Generic[_T]):
+    """``work`` done in a forked copy of this process while this one goes on; ``result`` is what it
+    returned, pickled back through a pipe.
+
+    For work that only looks (at files on disk), uses nothing this process has open and returns
+    plain data. Where processes are not forked, or the copy fails, ``result`` does the work here,
+    so that a failure shows as it would have without the copy. ``close`` ends a copy whose result
+    was never asked for (the build failed first).
+    """
+
+    def __init__(self, work: Callable[[], _T]) -> None:
+        self._work = work
+        self._pid: int | None = None
+        self._pipe: int | None = None
+        if not _forking():
+            return
+        parent = os.getpid()
+        try:
+            reading, writing = os.pipe()
+        except OSError:
+            return
+        try:
+            pid = os.fork()
+        except OSError:  # no process to spare: the work is done here, when asked for
+            os.close(reading)
+            os.close(writing)
+            return
+        if pid == 0:  # the copy: do the work, send it, leave at once (no exit handler, no buffer flushed twice)
+            status = 1
+            try:
+                os.close(reading)
+                die_with_parent(parent)
+                data = memoryview(pickle.dumps(work(), protocol=pickle.HIGHEST_PROTOCOL))
+                while data:
+                    data = data[os.write(writing, data) :]
+                status = 0
+            finally:
+                os._exit(status)
+        os.close(writing)
+        self._pid, self._pipe = pid, reading
+
+    def result(self) -> _T:
+        """What the work returned: read from the copy (waiting for it to end), else done here."""
+        if self._pid is None:
+            return self._work()
+        chunks = []
+        assert self._pipe is not None
+        while chunk := os.read(self._pipe, 1 << 20):
+            chunks.append(chunk)
+        if self._ended() == 0:
+            try:
+                result: _T = pickle.loads(b"".join(chunks))
+                return result
+            except (pickle.UnpicklingError, EOFError, ValueError):  # cut short: the copy failed after all
+                pass
+        return self._work()
+
+    def close(self) -> None:
+        """End the copy if its result was not read."""
+        if self._pid is not None:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self._pid, signal.SIGKILL)
+            self._ended()
+
+    def _ended(self) -> int:
+        """Wait for the copy to end; its exit code (-1 if it could not be had)."""
+        pid, self._pid = self._pid, None
+        if self._pipe is not None:
+            os.close(self._pipe)
+            self._pipe = None
+        try:
+            _, status = os.waitpid(pid, 0) if pid is not None else (0, -1)
+        except ChildProcessError:
+            return -1
+        return os.waitstatus_to_exitcode(status) if pid is not None else -1

@@ -16,3 +16,30 @@ def stamp(path: Path | str) -> Stamp | None:
     except OSError:
         return None
     return (status.st_size, status.st_mtime_ns, status.st_ino)
+
+
+def tree_stamps(root: Path | str) -> dict[str, Stamp]:
+    """The stamp of every file and folder under ``root``, by its path there (``""`` is ``root``), as
+    ``stamp`` gives them: symlinks followed, but no folder walked through one. Empty if ``root`` is
+    not there; what cannot be looked at is left out (``stamp`` it to know)."""
+    top = stamp(root)
+    if top is None:
+        return {}
+    found = {"": top}
+    pending = [("", str(root))]
+    while pending:
+        under, folder = pending.pop()
+        try:
+            with os.scandir(folder) as entries:
+                for entry in entries:
+                    inner = f"{under}/{entry.name}" if under else entry.name
+                    try:
+                        status = entry.stat()
+                        if entry.is_dir(follow_symlinks=False):
+                            pending.append((inner, entry.path))
+                    except OSError:
+                        continue
+                    found[inner] = (status.st_size, status.st_mtime_ns, status.st_ino)
+        except OSError:
+            continue
+    return found

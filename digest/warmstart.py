@@ -1,28 +1,37 @@
 """A build's start from the last one (``WarmStart``): ``restore`` the records and the state the
 last build kept in its ``cache.BuildCache``, find what it left in ``--out`` (``previous``, a
 ``LastSite``), ``save`` what the next build needs (``BuildState``). A cache that cannot be used
-is dropped and the build goes on without it."""
+is dropped and the build goes on without it.
+
+What is on disk (``OnDisk``: the content files and what is in ``--out``, with their stamps) is
+looked at ``ahead``, in a forked copy of the build while it unpickles the cache: system calls on
+one core, unpickling on the other (at 10,000 claims 0.2-0.3 s of a 1 s build that changes nothing)."""
 
 from __future__ import annotations
 
 import functools
 import shutil
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 from .cache import ERRORS, BuildCache
+from .errors import Diagnostic
 from .exports import read_lines
+from .files import ContentFile, find_files
 from .images import Known, measured
 from .load import KnownFiles
 from .loadfile import Failed
 from .output import Output
 from .pages import Showing
+from .processes import Ahead
 from .render import Renderer
 from .rendered import Rendered
 from .resolve import Resolved
 from .search import SearchIndex, Shard
+from .settings import Limits
+from .stamps import Stamp, tree_stamps
 from .write import SiteWriter, Spare
 
 
@@ -58,6 +67,20 @@ class LastSite:
         return self.intact and self.rendered is not None and self.rendered.fingerprints == rendered.fingerprints
 
 
+@dataclass(frozen=True, slots=True)
+class OnDisk:
+    """What a warm build found on disk at its start (``WarmStart.ahead``)."""
+
+    content: tuple[list[ContentFile], list[Diagnostic]]
+    """The content files with their stamps, and the problems of the walk (``files.find_files``)."""
+    out: dict[str, Stamp]
+    """The stamp of every file and folder in ``--out`` (``stamps.tree_stamps``)."""
+
+
+def _look(content: Path, content_shown: str, limits: Limits, out: Path) -> OnDisk:
+    return OnDisk(find_files(content, content_shown, limits), tree_stamps(out))
+
+
 class WarmStart:
     """A build's start from the last one: ``restore`` what it left, ``save`` what the next needs.
 
@@ -91,6 +114,13 @@ class WarmStart:
             self._drop(error)
             return {}
         return dict(known) if isinstance(known, dict) else {}
+
+    def ahead(self, content: Path, content_shown: str, limits: Limits, out: Path) -> Ahead[OnDisk] | None:
+        """Start looking at the content files and at ``out`` in a forked copy, if an earlier build kept
+        a cache to compare them with (a cold build has nothing to unpickle meanwhile)."""
+        if self.cache is None or not self.cache.kept() or not out.is_dir():
+            return None
+        return Ahead(functools.partial(_look, content, content_shown, limits, out))
 
     def restore(self) -> tuple[KnownFiles, BuildState | None]:
         """The content records of the last build and its state; nothing without a usable cache."""
@@ -128,12 +158,14 @@ class WarmStart:
         except ERRORS as error:
             self._drop(error)
 
-    def previous(self, renderer: Renderer, out: Path, state: BuildState | None) -> LastSite:
-        """What the last build, which left ``state``, left in ``out``."""
+    def previous(
+        self, renderer: Renderer, out: Path, state: BuildState | None, found: Mapping[str, Stamp] | None = None
+    ) -> LastSite:
+        """What the last build, which left ``state``, left in ``out`` (``found``: its stamps, if taken)."""
         if self.cache is None or not out.is_dir():
             return LastSite()
         try:
-            kept, intact = self.cache.outputs(out)
+            kept, intact = self.cache.outputs(out, found)
             if not kept:
                 return LastSite()
             exports = self.cache.get("exports") or {}
