@@ -15,6 +15,7 @@ from pathlib import Path
 from .errors import Diagnostic, shown_path
 from .folders import walk
 from .frontmatter import NotRegularFile
+from .records import fast_pickle
 from .settings import Limits
 from .stamps import Stamp
 
@@ -29,6 +30,7 @@ def is_ignored(name: str) -> bool:
     return _IGNORED.search(name) is not None
 
 
+@fast_pickle  # a warm build's walk comes back pickled from a copy of it (``warmstart.OnDisk``)
 @dataclass(frozen=True, slots=True)
 class ContentFile:
     """A file found under content/, before it is read."""

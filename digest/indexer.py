@@ -161,6 +161,8 @@ class Service:
                 html = indexed_part((folder / path).read_text(encoding="utf-8"))
             except OSError as error:
                 raise OutputError(f"the search index failed: {path}: {error.strerror or error}") from None
+            except UnicodeDecodeError:  # a page the build did not write (ours are UTF-8)
+                raise OutputError(f"the search index failed: {path}: not UTF-8") from None
             self._send({"type": "AddFile", "index_id": index, "url": f"/{path}", "file_contents": html})
         self._collect(len(pages))
         # The files come back in the answer and are written by the caller: Pagefind's WriteFiles answers

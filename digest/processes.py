@@ -150,8 +150,10 @@ class Ahead(Generic[_T]):
         if self._pipe is not None:
             os.close(self._pipe)
             self._pipe = None
+        if pid is None:
+            return -1
         try:
-            _, status = os.waitpid(pid, 0) if pid is not None else (0, -1)
+            _, status = os.waitpid(pid, 0)
         except ChildProcessError:
             return -1
-        return os.waitstatus_to_exitcode(status) if pid is not None else -1
+        return os.waitstatus_to_exitcode(status)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Collection
 from pathlib import Path
 
 Stamp = tuple[int, int, int]
@@ -18,10 +19,11 @@ def stamp(path: Path | str) -> Stamp | None:
     return (status.st_size, status.st_mtime_ns, status.st_ino)
 
 
-def tree_stamps(root: Path | str) -> dict[str, Stamp]:
+def tree_stamps(root: Path | str, leave_out: Collection[str] = ()) -> dict[str, Stamp]:
     """The stamp of every file and folder under ``root``, by its path there (``""`` is ``root``), as
-    ``stamp`` gives them: symlinks followed, but no folder walked through one. Empty if ``root`` is
-    not there; what cannot be looked at is left out (``stamp`` it to know)."""
+    ``stamp`` gives them: symlinks followed, but no folder walked through one. ``leave_out``: names at
+    the top not looked at (a publishing checkout's ``.git``, thousands of files no build wrote). Empty
+    if ``root`` is not there; what cannot be looked at is left out (``stamp`` it to know)."""
     top = stamp(root)
     if top is None:
         return {}
@@ -32,6 +34,8 @@ def tree_stamps(root: Path | str) -> dict[str, Stamp]:
         try:
             with os.scandir(folder) as entries:
                 for entry in entries:
+                    if not under and entry.name in leave_out:
+                        continue
                     inner = f"{under}/{entry.name}" if under else entry.name
                     try:
                         status = entry.stat()

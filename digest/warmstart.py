@@ -23,6 +23,7 @@ from .files import ContentFile, find_files
 from .images import Known, measured
 from .load import KnownFiles
 from .loadfile import Failed
+from .outfolder import VCS
 from .output import Output
 from .pages import Showing
 from .processes import Ahead
@@ -74,11 +75,11 @@ class OnDisk:
     content: tuple[list[ContentFile], list[Diagnostic]]
     """The content files with their stamps, and the problems of the walk (``files.find_files``)."""
     out: dict[str, Stamp]
-    """The stamp of every file and folder in ``--out`` (``stamps.tree_stamps``)."""
+    """The stamp of every file and folder in ``--out`` but its version-control files (``stamps.tree_stamps``)."""
 
 
 def _look(content: Path, content_shown: str, limits: Limits, out: Path) -> OnDisk:
-    return OnDisk(find_files(content, content_shown, limits), tree_stamps(out))
+    return OnDisk(find_files(content, content_shown, limits), tree_stamps(out, VCS))
 
 
 class WarmStart:

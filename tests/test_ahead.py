@@ -11,7 +11,7 @@ import pytest
 
 import digest.load
 import digest.warmstart
-from digest.build import build
+from digest.build import build, warm_start
 from digest.files import find_files
 from digest.processes import Ahead
 from digest.settings import Limits
@@ -72,6 +72,24 @@ def test_tree_stamps_are_the_stamps_of_every_file_and_folder(tmp_path: Path) -> 
     assert sorted(found) == expected  # the dangling link has no stamp; nothing through the linked folder
     assert all(found[path] == stamp(root / path if path else root) for path in expected)
     assert tree_stamps(tmp_path / "missing") == {}
+
+
+def test_a_publishing_checkouts_version_control_files_are_not_looked_at(tmp_path: Path) -> None:
+    """--out may be a Git checkout (GitHub Pages): the walk leaves its .git alone, thousands of files."""
+    content, theme = copy_site(tmp_path)
+    out = tmp_path / "out"
+    build(build_options(content, theme, out, cache=True))
+    (out / ".git/objects/ab").mkdir(parents=True)
+    (out / ".git/objects/ab/cdef").write_text("an object")
+    (out / ".gitignore").write_text("*.tmp\n")
+    ahead = warm_start(build_options(content, theme, out, cache=True)).ahead(content, "content", Limits(), out)
+    assert ahead is not None
+    found = ahead.result()
+    assert found.out and not [path for path in found.out if path.startswith(".git")]
+    assert "index.html" in found.out and "people/alice/index.html" in found.out
+    assert [file.path for file in found.content[0]] == [
+        file.path for file in find_files(content, "content", Limits())[0]
+    ]
 
 
 def test_a_warm_build_walks_in_a_copy_and_finds_what_changed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -435,6 +435,14 @@ def test_the_index_holds_what_a_check_says_not_the_labels_every_check_carries(se
         assert [label for label in labels if label in content] == [], slug
 
 
+def test_a_page_that_is_not_utf8_fails_the_index_with_its_path(tmp_path: Path) -> None:
+    """The service reads the pages the build wrote (UTF-8); anything else is an OutputError, not a traceback."""
+    (tmp_path / "page").mkdir()
+    (tmp_path / "page/index.html").write_bytes(b"<html><body><h1>caf\xe9</h1></body></html>")
+    with indexer.Service() as service, pytest.raises(OutputError, match="page/index.html: not UTF-8"):
+        service.index(tmp_path, ["page/index.html"])
+
+
 def made_index(folder: Path, pages: list[str]) -> tuple[dict[str, Any], dict[str, bytes]]:
     """What Pagefind makes of ``pages``: each page's fragment (its anchors without their text) by URL,
     and the word index's files by path."""
