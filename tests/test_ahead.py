@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 import digest.load
+import digest.processes
 import digest.warmstart
 from digest.build import build, warm_start
 from digest.files import find_files
@@ -25,6 +26,14 @@ def test_the_work_is_done_in_a_copy_and_its_result_read_back() -> None:
     ahead = Ahead(lambda: {"pid": os.getpid(), "data": list(range(100_000))})  # more than a pipe holds
     result = ahead.result()
     assert result["pid"] != parent and result["data"] == list(range(100_000))
+
+
+def test_where_processes_are_not_forked_the_work_is_done_here_when_asked(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(digest.processes, "_forking", lambda: False)
+    done: list[int] = []
+    ahead = Ahead(lambda: done.append(os.getpid()) or "result")
+    assert done == []  # not at once: when the result is asked for
+    assert ahead.result() == "result" and done == [os.getpid()]
 
 
 def test_work_that_fails_in_the_copy_is_done_again_here() -> None:
@@ -131,12 +140,18 @@ def test_a_build_that_fails_before_reading_the_copy_leaves_none_behind(
     assert _children() == children
 
 
-def test_without_a_cache_nothing_is_looked_at_ahead(tmp_path: Path) -> None:
+def test_without_a_cache_or_before_the_first_build_nothing_is_looked_at_ahead(tmp_path: Path) -> None:
     content, theme = copy_site(tmp_path)
     out = tmp_path / "out"
+    out.mkdir()
+    first = warm_start(build_options(content, theme, out, cache=True))
+    assert first.ahead(content, "content", Limits(), out) is None  # a cold build: nothing to unpickle meanwhile
     build(build_options(content, theme, out, cache=True))
-    warm = digest.warmstart.WarmStart(None)
-    assert warm.ahead(content, str(content), Limits(), out) is None
+    assert digest.warmstart.WarmStart(None).ahead(content, "content", Limits(), out) is None
+    warm = warm_start(build_options(content, theme, out, cache=True))
+    ahead = warm.ahead(content, "content", Limits(), out)
+    assert ahead is not None
+    ahead.close()
 
 
 def _children() -> set[int]:

@@ -439,7 +439,7 @@ def test_a_page_that_is_not_utf8_fails_the_index_with_its_path(tmp_path: Path) -
     """The service reads the pages the build wrote (UTF-8); anything else is an OutputError, not a traceback."""
     (tmp_path / "page").mkdir()
     (tmp_path / "page/index.html").write_bytes(b"<html><body><h1>caf\xe9</h1></body></html>")
-    with indexer.Service() as service, pytest.raises(OutputError, match="page/index.html: not UTF-8"):
+    with indexer.Service() as service, pytest.raises(OutputError, match=r"page/index\.html: not UTF-8"):
         service.index(tmp_path, ["page/index.html"])
 
 
