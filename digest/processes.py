@@ -40,6 +40,38 @@ def _forking() -> bool:
     return sys.platform.startswith("linux") and (imported is None or imported.get_start_method() == "fork")
 
 
+def _fork(work: Callable[[], object]) -> int | None:
+    """Run ``work`` in a forked copy of this process, which leaves as soon as it is done (no exit
+    handler, no buffer flushed twice; exit code 0 if the work returned, 1 if it raised, or if this
+    process died first). The copy's pid; None where processes are not forked (``_forking``) or no
+    process could be had."""
+    if not _forking():
+        return None
+    parent = os.getpid()
+    try:
+        pid = os.fork()
+    except OSError:
+        return None
+    if pid == 0:
+        status = 1
+        try:
+            die_with_parent(parent)
+            work()
+            status = 0
+        finally:
+            os._exit(status)
+    return pid
+
+
+def _exit_code(pid: int) -> int | None:
+    """Wait for a copy made by ``_fork`` to end: its exit code, None if it cannot be had."""
+    try:
+        _, status = os.waitpid(pid, 0)
+    except ChildProcessError:
+        return None
+    return os.waitstatus_to_exitcode(status)
+
+
 class Aside:
     """``work`` run in a forked copy of this process, which goes on meanwhile; ``wait`` for it to end.
 
@@ -50,19 +82,7 @@ class Aside:
 
     def __init__(self, work: Callable[[], object]) -> None:
         self._work = work
-        self._pid: int | None = None
-        if _forking():
-            parent = os.getpid()
-            with contextlib.suppress(OSError):  # no process to spare: the work is done here below
-                self._pid = os.fork()
-            if self._pid == 0:  # the copy: do the work and leave at once (no exit handler, no buffer flushed twice)
-                status = 1
-                try:
-                    die_with_parent(parent)
-                    work()
-                    status = 0
-                finally:
-                    os._exit(status)
+        self._pid = _fork(work)
         if self._pid is None:
             work()
 
@@ -72,11 +92,7 @@ class Aside:
         if self._pid is None:
             return
         pid, self._pid = self._pid, None
-        try:
-            _, status = os.waitpid(pid, 0)
-        except ChildProcessError:
-            return
-        if os.waitstatus_to_exitcode(status) != 0:
+        if _exit_code(pid) not in (0, None):
             self._work()
 
 
@@ -94,31 +110,22 @@ class Ahead(Generic[_T]):
         self._work = work
         self._pid: int | None = None
         self._pipe: int | None = None
-        if not _forking():
-            return
-        parent = os.getpid()
         try:
             reading, writing = os.pipe()
-        except OSError:
+        except OSError:  # the work is done here, when asked for
             return
-        try:
-            pid = os.fork()
-        except OSError:  # no process to spare: the work is done here, when asked for
+
+        def send() -> None:  # in the copy
             os.close(reading)
-            os.close(writing)
-            return
-        if pid == 0:  # the copy: do the work, send it, leave at once (no exit handler, no buffer flushed twice)
-            status = 1
-            try:
-                os.close(reading)
-                die_with_parent(parent)
-                data = memoryview(pickle.dumps(work(), protocol=pickle.HIGHEST_PROTOCOL))
-                while data:
-                    data = data[os.write(writing, data) :]
-                status = 0
-            finally:
-                os._exit(status)
+            data = memoryview(pickle.dumps(work(), protocol=pickle.HIGHEST_PROTOCOL))
+            while data:
+                data = data[os.write(writing, data) :]
+
+        pid = _fork(send)
         os.close(writing)
+        if pid is None:
+            os.close(reading)
+            return
         self._pid, self._pipe = pid, reading
 
     def result(self) -> _T:
@@ -144,16 +151,10 @@ class Ahead(Generic[_T]):
                 os.kill(self._pid, signal.SIGKILL)
             self._ended()
 
-    def _ended(self) -> int:
-        """Wait for the copy to end; its exit code (-1 if it could not be had)."""
+    def _ended(self) -> int | None:
+        """Wait for the copy to end (its pipe closed): its exit code, None if it cannot be had."""
         pid, self._pid = self._pid, None
         if self._pipe is not None:
             os.close(self._pipe)
             self._pipe = None
-        if pid is None:
-            return -1
-        try:
-            _, status = os.waitpid(pid, 0)
-        except ChildProcessError:
-            return -1
-        return os.waitstatus_to_exitcode(status)
+        return _exit_code(pid) if pid is not None else None
